@@ -1,0 +1,60 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using ModelDsl.Generator.Shapes;
+
+namespace ModelDsl.Generator.Emit
+{
+    /// <summary>The torchinfo/Keras-style table behind a model's <c>Summary</c>, computed at compile time.</summary>
+    internal static class SummaryTable
+    {
+        public static string Build(AnalyzedModel model)
+        {
+            var rows = new List<string[]>();
+            foreach (var layer in model.Layers)
+            {
+                rows.Add(new[] { $"{layer.Name} ({layer.KindName})", layer.Stage ?? "", layer.Output.ToString(), N(layer.Parameters), N(layer.MultiplyAdds) });
+                foreach (var child in layer.Children)
+                    rows.Add(new[] { $"  {child.Name.Substring(layer.Name.Length + 1)} ({child.KindName})", "", child.Output.ToString(), N(child.Parameters), N(child.MultiplyAdds) });
+            }
+            var header = new[] { "Layer (type)", "Stage", "Output shape", "Param #", "Mult-adds" };
+            bool anyStage = model.Stages.Count > 0;
+            var columns = Enumerable.Range(0, header.Length).Where(c => c != 1 || anyStage).ToArray();
+            var widths = columns.Select(c => Math.Max(header[c].Length, rows.Count == 0 ? 0 : rows.Max(r => r[c].Length)) + 3).ToArray();
+            int total = widths.Sum();
+            var sb = new StringBuilder();
+            string heavy = new string('=', total), light = new string('-', total);
+
+            sb.Append(heavy).Append('\n');
+            sb.Append($"{model.Spec.ClassName}: {model.Input} -> {model.Output}").Append('\n');
+            sb.Append(heavy).Append('\n');
+            Row(sb, columns.Select(c => header[c]).ToArray(), widths);
+            sb.Append(light).Append('\n');
+            foreach (var row in rows) Row(sb, columns.Select(c => row[c]).ToArray(), widths);
+            sb.Append(heavy).Append('\n');
+            sb.Append($"Total params: {N(model.ParameterCount)}").Append('\n');
+            sb.Append($"Trainable params: {N(model.ParameterCount)}").Append('\n');
+            sb.Append($"Total mult-adds (M): {(model.MultiplyAdds / 1e6).ToString("F2", CultureInfo.InvariantCulture)}").Append('\n');
+            sb.Append($"Input size per sample (MB): {(model.Input.Elements * 4 / 1e6).ToString("F2", CultureInfo.InvariantCulture)}").Append('\n');
+            sb.Append($"Params size (MB): {(model.ParameterCount * 4 / 1e6).ToString("F2", CultureInfo.InvariantCulture)}").Append('\n');
+            sb.Append(heavy).Append('\n');
+            return sb.ToString();
+        }
+
+        private static void Row(StringBuilder sb, string[] cells, int[] widths)
+        {
+            var line = new StringBuilder();
+            for (int i = 0; i < cells.Length; i++)
+            {
+                // Numbers right-aligned, text left-aligned, like torchinfo.
+                bool numeric = i >= cells.Length - 2;
+                line.Append(numeric ? cells[i].PadLeft(widths[i] - 3).PadRight(widths[i]) : cells[i].PadRight(widths[i]));
+            }
+            sb.Append(line.ToString().TrimEnd()).Append('\n');
+        }
+
+        public static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+    }
+}

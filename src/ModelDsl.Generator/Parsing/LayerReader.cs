@@ -1,0 +1,206 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ModelDsl.Generator.Diagnostics;
+
+namespace ModelDsl.Generator.Parsing
+{
+    /// <summary>
+    /// Reads layer, [Stage], [Use&lt;T&gt;] and [Residual] attribute data into <see cref="LayerSpec"/>s,
+    /// recording where each argument was written so diagnostics can point at it.
+    /// </summary>
+    internal sealed class LayerReader
+    {
+        private readonly CancellationToken _ct;
+        private readonly List<DiagnosticInfo> _diagnostics;
+
+        public LayerReader(CancellationToken ct, List<DiagnosticInfo> diagnostics)
+        {
+            _ct = ct;
+            _diagnostics = diagnostics;
+        }
+
+        /// <summary>False when an attribute did not bind (the compiler reports that error itself).</summary>
+        public bool AllBound { get; private set; } = true;
+
+        public List<LayerSpec> ReadLayers(ImmutableArray<AttributeData> attributes, bool isBlock, string owner, int depth)
+        {
+            var layers = new List<LayerSpec>();
+            string? stage = null;
+            foreach (var attribute in attributes)
+            {
+                _ct.ThrowIfCancellationRequested();
+                var cls = attribute.AttributeClass;
+                var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(_ct) as AttributeSyntax;
+                var location = LocationInfo.From(syntax);
+                if (cls is null || cls.TypeKind == TypeKind.Error || attribute.AttributeConstructor is null
+                    || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
+                    || attribute.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error))
+                {
+                    AllBound = false;
+                    continue;
+                }
+
+                switch (cls.Name)
+                {
+                    case "ResidualAttribute":
+                        if (!isBlock)
+                            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBlock, location, owner, "uses [Residual], which applies only to a [Block] class"));
+                        continue;
+                    case "StageAttribute":
+                        if (isBlock)
+                        {
+                            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBlock, location, owner, "declares a [Stage]; stages group a model's layers, blocks cannot have them"));
+                            continue;
+                        }
+                        stage = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string ?? "" : "";
+                        layers.Add(new LayerSpec(StageMarker, stage, stage, location, EquatableArray<LayerArg>.Empty, null));
+                        continue;
+                    case "UseAttribute" when cls.IsGenericType:
+                        if (isBlock || depth > 0)
+                        {
+                            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBlock, location, owner, "inserts another block with [Use<...>]; blocks are built from layers only"));
+                            continue;
+                        }
+                        AddBlockUses(attribute, syntax, location, stage, layers);
+                        continue;
+                }
+
+                if (!IsLayerAttribute(cls) || !Enum.TryParse<LayerKind>(cls.Name.Substring(0, cls.Name.Length - "Attribute".Length), out var kind) || kind == LayerKind.Block)
+                    continue;
+
+                var (args, name) = ReadArguments(attribute, syntax);
+                layers.Add(new LayerSpec(kind, name, stage, location, args, null));
+            }
+            return layers;
+        }
+
+        /// <summary>Marks where a [Stage] starts; stripped before shape analysis.</summary>
+        public const LayerKind StageMarker = (LayerKind)(-1);
+
+        public BlockSpec ReadBlock(INamedTypeSymbol block, List<LayerSpec> layers)
+        {
+            var residual = block.GetAttributes().FirstOrDefault(a => ModelParser.IsModelDsl(a, "ResidualAttribute"));
+            string then = "None";
+            bool projection = false;
+            if (residual is not null)
+            {
+                foreach (var named in residual.NamedArguments)
+                {
+                    if (named.Key == "Then") then = EnumMemberName(named.Value) ?? "None";
+                    if (named.Key == "Projection" && named.Value.Value is bool p) projection = p;
+                }
+            }
+            return new BlockSpec(block.Name, block.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                layers.Where(l => l.Kind != StageMarker).ToEquatableArray(), residual is not null, then, projection);
+        }
+
+        private void AddBlockUses(AttributeData attribute, AttributeSyntax? syntax, LocationInfo? location, string? stage, List<LayerSpec> layers)
+        {
+            var blockType = attribute.AttributeClass!.TypeArguments.FirstOrDefault() as INamedTypeSymbol;
+            if (blockType is null || blockType.TypeKind == TypeKind.Error) { AllBound = false; return; }
+            if (!blockType.GetAttributes().Any(a => ModelParser.IsModelDsl(a, "BlockAttribute")))
+            {
+                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotABlock, location, blockType.Name));
+                return;
+            }
+
+            var (args, name) = ReadArguments(attribute, syntax);
+            // The block's own layers; their argument errors are reported on the block's declaration.
+            var inner = new LayerReader(_ct, new List<DiagnosticInfo>());
+            var blockLayers = inner.ReadLayers(ModelParser.OrderedLayerAttributes(blockType, _ct), isBlock: true, blockType.Name, depth: 1);
+            AllBound &= inner.AllBound;
+            var block = inner.ReadBlock(blockType, blockLayers);
+            long repeat = args.FirstOrDefault(a => a.Name == "Repeat")?.Integer ?? 1;
+            // An invalid Repeat is reported by the shape engine; keep one copy so the rest is still checked.
+            for (long i = 0; i < Math.Max(1, Math.Min(repeat, 10_000)); i++)
+                layers.Add(new LayerSpec(LayerKind.Block, name, stage, location, args, block));
+        }
+
+        private static bool IsLayerAttribute(INamedTypeSymbol cls)
+        {
+            for (var t = cls.BaseType; t is not null; t = t.BaseType)
+                if (t.Name == "LayerAttribute" && t.ContainingNamespace is { Name: "ModelDsl", ContainingNamespace.IsGlobalNamespace: true })
+                    return true;
+            return false;
+        }
+
+        private (EquatableArray<LayerArg> Args, string? Name) ReadArguments(AttributeData attribute, AttributeSyntax? syntax)
+        {
+            var args = new List<LayerArg>();
+            string? name = null;
+            var ctorParams = attribute.AttributeConstructor!.Parameters;
+            var positional = syntax?.ArgumentList?.Arguments.Where(a => a.NameEquals is null).ToList() ?? new List<AttributeArgumentSyntax>();
+
+            for (int i = 0; i < attribute.ConstructorArguments.Length && i < ctorParams.Length; i++)
+            {
+                var paramName = ctorParams[i].Name;
+                var argSyntax = positional.FirstOrDefault(a => a.NameColon?.Name.Identifier.ValueText == paramName)
+                                ?? (i < positional.Count && positional[i].NameColon is null ? positional[i] : null);
+                var loc = LocationInfo.From(argSyntax);
+                foreach (var property in PropertiesForConstructorParameter(attribute.AttributeClass!.Name, paramName))
+                    Add(args, property, attribute.ConstructorArguments[i], loc);
+            }
+            foreach (var named in attribute.NamedArguments)
+            {
+                var argSyntax = syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == named.Key);
+                if (named.Key == "Name")
+                {
+                    name = named.Value.Value as string;
+                    continue;
+                }
+                Add(args, named.Key, named.Value, LocationInfo.From(argSyntax));
+            }
+            return (args.ToEquatableArray(), name);
+        }
+
+        /// <summary>Constructor parameters are the camelCase of their property, except the adaptive pool's size shorthands.</summary>
+        private static IEnumerable<string> PropertiesForConstructorParameter(string attributeName, string parameter)
+        {
+            if (attributeName == "AdaptiveAvgPool2dAttribute")
+            {
+                if (parameter == "size") return new[] { "OutputHeight", "OutputWidth" };
+                if (parameter == "height") return new[] { "OutputHeight" };
+                if (parameter == "width") return new[] { "OutputWidth" };
+            }
+            if (attributeName == "StageAttribute") return new[] { "Name" };
+            return new[] { char.ToUpperInvariant(parameter[0]) + parameter.Substring(1) };
+        }
+
+        private static void Add(List<LayerArg> args, string name, TypedConstant value, LocationInfo? location)
+        {
+            args.RemoveAll(a => a.Name == name);
+            switch (value.Value)
+            {
+                case bool b: args.Add(new LayerArg(name, b ? 1 : 0, b ? 1 : 0, null, location)); break;
+                case string s: args.Add(new LayerArg(name, 0, 0, s, location)); break;
+                case double d: args.Add(new LayerArg(name, (long)d, d, null, location)); break;
+                case float f: args.Add(new LayerArg(name, (long)f, f, null, location)); break;
+                case int i when value.Kind == TypedConstantKind.Enum:
+                    args.Add(new LayerArg(name, i, i, EnumMemberName(value), location)); break;
+                case int i: args.Add(new LayerArg(name, i, i, null, location)); break;
+                case long l: args.Add(new LayerArg(name, l, l, null, location)); break;
+                default:
+                    if (value.Value is IConvertible c && value.Kind is TypedConstantKind.Primitive or TypedConstantKind.Enum)
+                    {
+                        long n = c.ToInt64(CultureInfo.InvariantCulture);
+                        args.Add(new LayerArg(name, n, n, value.Kind == TypedConstantKind.Enum ? EnumMemberName(value) : null, location));
+                    }
+                    break;
+            }
+        }
+
+        private static string? EnumMemberName(TypedConstant value)
+        {
+            if (value.Type is not INamedTypeSymbol enumType) return null;
+            foreach (var field in enumType.GetMembers().OfType<IFieldSymbol>())
+                if (field.HasConstantValue && Equals(field.ConstantValue, value.Value)) return field.Name;
+            return null;
+        }
+    }
+}

@@ -1,0 +1,182 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ModelDsl.Generator.Diagnostics;
+
+namespace ModelDsl.Generator.Parsing
+{
+    /// <summary>
+    /// Turns a [Model] or [Block] class (symbol + syntax) into a <see cref="ModelSpec"/>: attribute data
+    /// in source order, structural checks (partial, generic, one declaration), nothing about shapes.
+    /// </summary>
+    internal static class ModelParser
+    {
+        private const string Ns = "ModelDsl";
+
+        public static ModelSpec Parse(GeneratorAttributeSyntaxContext context, bool isBlock, CancellationToken ct)
+        {
+            var symbol = (INamedTypeSymbol)context.TargetSymbol;
+            var diagnostics = new List<DiagnosticInfo>();
+            bool canEmit = true;
+            var classLocation = LocationInfo.From(((ClassDeclarationSyntax)context.TargetNode).Identifier.GetLocation());
+
+            // Structure: partial everywhere (the class and every containing type), non-generic, not static.
+            foreach (var reference in symbol.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(ct) is ClassDeclarationSyntax decl && !decl.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelMustBePartial, LocationInfo.From(decl.Identifier.GetLocation()), symbol.Name));
+                    canEmit = false;
+                }
+            }
+            var containing = new List<string>();
+            bool generic = symbol.IsGenericType;
+            for (var outer = symbol.ContainingType; outer is not null; outer = outer.ContainingType)
+            {
+                generic |= outer.IsGenericType;
+                var decl = outer.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).OfType<TypeDeclarationSyntax>().FirstOrDefault();
+                if (decl is null) { canEmit = false; continue; }
+                if (!decl.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelMustBePartial, LocationInfo.From(decl.Identifier.GetLocation()), outer.Name));
+                    canEmit = false;
+                }
+                string keyword = decl is RecordDeclarationSyntax rec
+                    ? "record " + (rec.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "struct" : "class")
+                    : decl.Keyword.ValueText;
+                containing.Insert(0, $"partial {keyword} {outer.Name}");
+            }
+            if (generic)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericModelNotSupported, classLocation, symbol.Name));
+                canEmit = false;
+            }
+            if (symbol.IsStatic)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBlock, classLocation, symbol.Name, "is static; a model or block is an instance class deriving from Module"));
+                canEmit = false;
+            }
+
+            var all = symbol.GetAttributes();
+            bool hasModel = all.Any(a => IsModelDsl(a, "ModelAttribute"));
+            bool hasBlock = all.Any(a => IsModelDsl(a, "BlockAttribute"));
+            if (hasModel && hasBlock)
+            {
+                if (isBlock) return Skipped(symbol, isBlock); // reported once, from the [Model] side
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBlock, classLocation, symbol.Name, "has both [Model] and [Block]; a class is either a model or a block"));
+                canEmit = false;
+            }
+
+            // Input shape, from [Model].
+            long channels = 0, height = 0, width = 0, features = 0;
+            if (!isBlock)
+            {
+                var model = context.Attributes[0];
+                var modelLocation = LocationInfo.From(model.ApplicationSyntaxReference?.GetSyntax(ct));
+                foreach (var named in model.NamedArguments)
+                {
+                    if (named.Value.Kind == TypedConstantKind.Error || named.Value.Value is not int v) continue;
+                    switch (named.Key)
+                    {
+                        case "Channels": channels = v; break;
+                        case "Height": height = v; break;
+                        case "Width": width = v; break;
+                        case "Features": features = v; break;
+                    }
+                }
+                string? problem = DescribeInputProblem(channels, height, width, features);
+                if (problem is not null)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputShape, modelLocation, symbol.Name, problem));
+                    canEmit = false;
+                }
+            }
+
+            // Layers must sit on one declaration, so "source order" means something.
+            var layerAttributes = OrderedLayerAttributes(symbol, ct);
+            var owners = layerAttributes
+                .Select(a => a.ApplicationSyntaxReference?.GetSyntax(ct).FirstAncestorOrSelf<ClassDeclarationSyntax>())
+                .Where(d => d is not null).Distinct().ToList();
+            if (owners.Count > 1)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayersSplitAcrossDeclarations, classLocation, symbol.Name));
+                canEmit = false;
+            }
+
+            var reader = new LayerReader(ct, diagnostics);
+            var layers = reader.ReadLayers(layerAttributes, isBlock, symbol.Name, depth: 0);
+            canEmit &= reader.AllBound;
+
+            BlockSpec? ownBlock = isBlock ? reader.ReadBlock(symbol, layers) : null;
+            if (layers.Count == 0 && canEmit)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, classLocation, symbol.Name, isBlock ? "Block" : "Model(...)"));
+                canEmit = false;
+            }
+
+            var ns = symbol.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
+            var hint = string.Join(".", new[] { ns }.Concat(OuterNames(symbol)).Append(symbol.Name).Where(s => !string.IsNullOrEmpty(s)));
+            return new ModelSpec(ns, symbol.Name, hint + ".g.cs", containing.ToEquatableArray(), isBlock,
+                channels, height, width, features, classLocation, layers.ToEquatableArray(), ownBlock,
+                diagnostics.ToEquatableArray(), canEmit, ReservedNames(symbol, context.SemanticModel.Compilation));
+        }
+
+        private static ModelSpec Skipped(INamedTypeSymbol symbol, bool isBlock)
+            => new(null, symbol.Name, symbol.Name + ".g.cs", EquatableArray<string>.Empty, isBlock, 0, 0, 0, 0, null,
+                EquatableArray<LayerSpec>.Empty, null, EquatableArray<DiagnosticInfo>.Empty, false, EquatableArray<string>.Empty);
+
+        private static IEnumerable<string> OuterNames(INamedTypeSymbol symbol)
+        {
+            var names = new List<string>();
+            for (var t = symbol.ContainingType; t is not null; t = t.ContainingType) names.Insert(0, t.Name);
+            return names;
+        }
+
+        private static string? DescribeInputProblem(long c, long h, long w, long f)
+        {
+            bool anyMap = c != 0 || h != 0 || w != 0;
+            if (f != 0 && anyMap) return $"give either Channels/Height/Width or Features, not both (got Channels = {c}, Height = {h}, Width = {w}, Features = {f})";
+            if (f != 0) return f > 0 ? null : $"Features = {f} must be positive";
+            if (!anyMap) return "set Channels, Height and Width, e.g. [Model(Channels = 3, Height = 32, Width = 32)]";
+            if (c <= 0 || h <= 0 || w <= 0) return $"Channels = {c}, Height = {h}, Width = {w} must all be positive";
+            return null;
+        }
+
+        /// <summary>Names the generated members may not take: TorchSharp Module members, our API members, and the user's own members.</summary>
+        private static EquatableArray<string> ReservedNames(INamedTypeSymbol symbol, Compilation compilation)
+        {
+            var names = new SortedSet<string>(StringComparer.Ordinal)
+            {
+                symbol.Name, "InputShape", "OutputShape", "ParameterCount", "Layers", "Summary", "forward", "OnCreated",
+            };
+            foreach (var member in symbol.GetMembers())
+                if (!member.IsImplicitlyDeclared && member is not IMethodSymbol { MethodKind: MethodKind.Constructor })
+                    names.Add(member.Name);
+            // The generated class derives from Module<Tensor, Tensor>: a layer property must not hide its members.
+            for (INamedTypeSymbol? t = compilation.GetTypeByMetadataName("TorchSharp.torch+nn+Module`2"); t is not null; t = t.BaseType)
+                foreach (var member in t.GetMembers())
+                    if (member.DeclaredAccessibility is Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal && member.CanBeReferencedByName)
+                        names.Add(member.Name);
+            return names.ToEquatableArray();
+        }
+
+        internal static bool IsModelDsl(AttributeData attribute, string name)
+            => attribute.AttributeClass is { } c && c.Name == name && c.ContainingNamespace is { Name: Ns, ContainingNamespace.IsGlobalNamespace: true };
+
+        /// <summary>ModelDsl attributes of a class in source order (file, then position).</summary>
+        internal static ImmutableArray<AttributeData> OrderedLayerAttributes(INamedTypeSymbol symbol, CancellationToken ct)
+            => symbol.GetAttributes()
+                .Where(a => a.AttributeClass?.ContainingNamespace is { Name: Ns, ContainingNamespace.IsGlobalNamespace: true }
+                            && a.AttributeClass.Name is not ("ModelAttribute" or "BlockAttribute"))
+                .Select((a, i) => (a, i))
+                .OrderBy(x => x.a.ApplicationSyntaxReference?.SyntaxTree.FilePath ?? "", StringComparer.Ordinal)
+                .ThenBy(x => x.a.ApplicationSyntaxReference?.Span.Start ?? x.i)
+                .Select(x => x.a)
+                .ToImmutableArray();
+    }
+}

@@ -1,0 +1,42 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using ModelDsl.Generator.Diagnostics;
+using ModelDsl.Generator.Parsing;
+
+namespace ModelDsl.Generator.Shapes
+{
+    /// <summary>
+    /// Collects diagnostics during analysis. Inside a block use, every problem is reported at the
+    /// [Use&lt;T&gt;] attribute (that is where the shapes come from) and argument errors are left to
+    /// the block's own declaration, which reports them once.
+    /// </summary>
+    internal sealed class DiagnosticSink
+    {
+        private readonly List<DiagnosticInfo> _diagnostics;
+        private readonly LocationInfo? _override;
+        private readonly bool _reportArgumentErrors;
+
+        public DiagnosticSink(List<DiagnosticInfo> diagnostics, LocationInfo? locationOverride = null, bool reportArgumentErrors = true)
+        {
+            _diagnostics = diagnostics;
+            _override = locationOverride;
+            _reportArgumentErrors = reportArgumentErrors;
+        }
+
+        public bool HasErrors { get; private set; }
+
+        public DiagnosticSink ForBlockUse(LocationInfo? useLocation) => new(_diagnostics, _override ?? useLocation, reportArgumentErrors: false);
+
+        public void Report(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] args)
+        {
+            bool isError = descriptor.DefaultSeverity == DiagnosticSeverity.Error;
+            HasErrors |= isError;
+            bool argumentError = descriptor == DiagnosticDescriptors.InvalidLayerArgument
+                                 || descriptor == DiagnosticDescriptors.SamePaddingNeedsStrideOne
+                                 || descriptor == DiagnosticDescriptors.PoolPaddingTooLarge;
+            if (argumentError && !_reportArgumentErrors) return;
+            var diagnostic = DiagnosticInfo.Create(descriptor, _override ?? location, args);
+            if (!_diagnostics.Contains(diagnostic)) _diagnostics.Add(diagnostic);
+        }
+    }
+}

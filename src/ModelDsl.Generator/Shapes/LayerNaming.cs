@@ -1,0 +1,103 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis.CSharp;
+using ModelDsl.Generator.Diagnostics;
+using ModelDsl.Generator.Parsing;
+
+namespace ModelDsl.Generator.Shapes
+{
+    /// <summary>
+    /// Property names for layers: the one given with <c>Name = "…"</c>, else the kind's prefix and a
+    /// running number (Conv1, Conv2, Relu1, …). The block class and every model that uses it call this
+    /// same function, so "ResBlock1.Conv2" in a model's summary is the block's <c>Conv2</c> property.
+    /// </summary>
+    internal static class LayerNaming
+    {
+        public static string Prefix(LayerSpec layer) => layer.Kind switch
+        {
+            LayerKind.Conv2d => "Conv",
+            LayerKind.ConvTranspose2d => "ConvT",
+            LayerKind.MaxPool2d => "MaxPool",
+            LayerKind.AvgPool2d => "AvgPool",
+            LayerKind.AdaptiveAvgPool2d => "AdaptivePool",
+            LayerKind.GlobalAvgPool => "GlobalPool",
+            LayerKind.BatchNorm2d or LayerKind.BatchNorm1d => "BatchNorm",
+            LayerKind.Dropout or LayerKind.Dropout2d => "Dropout",
+            LayerKind.Flatten => "Flatten",
+            LayerKind.Linear => "Linear",
+            LayerKind.Upsample => "Upsample",
+            LayerKind.ReLU => "Relu",
+            LayerKind.ELU => "Elu",
+            LayerKind.LeakyReLU => "LeakyRelu",
+            LayerKind.Sigmoid => "Sigmoid",
+            LayerKind.Tanh => "Tanh",
+            LayerKind.GELU => "Gelu",
+            LayerKind.SiLU => "Silu",
+            LayerKind.Softmax => "Softmax",
+            LayerKind.LogSoftmax => "LogSoftmax",
+            LayerKind.Identity => "Identity",
+            LayerKind.Block => layer.Block?.TypeName ?? "Block",
+            _ => "Layer",
+        };
+
+        /// <summary>
+        /// Names for <paramref name="layers"/> (stage markers excluded). Explicit names are checked
+        /// (identifier, unique, not a member the class already has); a repeated block with a name gets
+        /// that name plus its number.
+        /// </summary>
+        public static string[] Assign(IReadOnlyList<LayerSpec> layers, ISet<string> reserved, DiagnosticSink? sink)
+        {
+            var names = new string[layers.Count];
+            var taken = new HashSet<string>(System.StringComparer.Ordinal);
+            var explicitCount = new Dictionary<string, int>(System.StringComparer.Ordinal);
+            foreach (var layer in layers)
+                if (layer.Name is { } n) explicitCount[n] = explicitCount.TryGetValue(n, out var c) ? c + 1 : 1;
+
+            // Explicit names first, so automatic numbering steps around them.
+            var repeatIndex = new Dictionary<string, int>(System.StringComparer.Ordinal);
+            for (int i = 0; i < layers.Count; i++)
+            {
+                if (layers[i].Name is not { } name) continue;
+                bool repeatedBlock = layers[i].Kind == LayerKind.Block && explicitCount[name] > 1 && SameUse(layers, name);
+                if (repeatedBlock)
+                {
+                    int k = repeatIndex.TryGetValue(name, out var r) ? r + 1 : 1;
+                    repeatIndex[name] = k;
+                    names[i] = name + k;
+                }
+                else names[i] = name;
+
+                string? problem = !SyntaxFacts.IsValidIdentifier(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None
+                    ? "it is not a valid C# identifier"
+                    : reserved.Contains(names[i]) ? $"the class already has a member named '{names[i]}' (its own or TorchSharp Module's)"
+                    : !taken.Add(names[i]) ? "two layers have this name" : null;
+                if (problem is not null) sink?.Report(DiagnosticDescriptors.NameNotUsable, layers[i].Location, name, problem);
+            }
+
+            var counters = new Dictionary<string, int>(System.StringComparer.Ordinal);
+            for (int i = 0; i < layers.Count; i++)
+            {
+                if (names[i] is not null) continue;
+                string prefix = Prefix(layers[i]);
+                int k = counters.TryGetValue(prefix, out var c) ? c : 0;
+                string candidate;
+                do { k++; candidate = prefix + k; } while (taken.Contains(candidate) || reserved.Contains(candidate));
+                counters[prefix] = k;
+                taken.Add(candidate);
+                names[i] = candidate;
+            }
+            return names;
+        }
+
+        private static bool SameUse(IReadOnlyList<LayerSpec> layers, string name)
+        {
+            LocationInfo? first = null;
+            foreach (var layer in layers)
+            {
+                if (layer.Name != name) continue;
+                if (first is null) first = layer.Location;
+                else if (!Equals(first, layer.Location)) return false;
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+// Compiled into both the generator (internal) and the runtime (public, see Runtime/Shape.Public.cs).
+// Every formula here is PyTorch's, so a net that PyTorch accepts gets the same shapes, and one it
+// rejects is rejected at compile time.
+namespace ModelDsl
+{
+    /// <summary>PyTorch's output-size formulas for one spatial dimension.</summary>
+    static partial class ShapeMath
+    {
+        /// <summary>Conv2d: ⌊(in + 2·pad − dil·(k−1) − 1) / stride⌋ + 1.</summary>
+        public static long ConvOut(long input, long kernel, long stride, long padding, long dilation)
+            => FloorDiv(input + 2 * padding - dilation * (kernel - 1) - 1, stride) + 1;
+
+        /// <summary>The readable formula of <see cref="ConvOut"/> with the numbers filled in.</summary>
+        public static string ConvFormula(long input, long kernel, long stride, long padding, long dilation)
+            => $"({input} + 2·{padding} − {dilation}·({kernel}−1) − 1)/{stride} + 1";
+
+        /// <summary>ConvTranspose2d: (in−1)·stride − 2·pad + dil·(k−1) + output_padding + 1.</summary>
+        public static long ConvTransposeOut(long input, long kernel, long stride, long padding, long outputPadding, long dilation)
+            => (input - 1) * stride - 2 * padding + dilation * (kernel - 1) + outputPadding + 1;
+
+        public static string ConvTransposeFormula(long input, long kernel, long stride, long padding, long outputPadding, long dilation)
+            => $"({input}−1)·{stride} − 2·{padding} + {dilation}·({kernel}−1) + {outputPadding} + 1";
+
+        /// <summary>
+        /// MaxPool2d/AvgPool2d output size, with PyTorch's ceil-mode rule: with ceil_mode the last
+        /// window must still start inside the input or the left padding, else it is dropped
+        /// (aten/src/ATen/native/Pool.h, pooling_output_shape).
+        /// </summary>
+        public static long PoolOut(long input, long kernel, long stride, long padding, long dilation, bool ceilMode)
+        {
+            long numerator = input + 2 * padding - dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1 : 0);
+            long output = FloorDiv(numerator, stride) + 1;
+            if (ceilMode && (output - 1) * stride >= input + padding) output--;
+            return output;
+        }
+
+        public static string PoolFormula(long input, long kernel, long stride, long padding, long dilation, bool ceilMode)
+            => ceilMode
+                ? $"⌈({input} + 2·{padding} − {dilation}·({kernel}−1) − 1)/{stride}⌉ + 1"
+                : $"({input} + 2·{padding} − {dilation}·({kernel}−1) − 1)/{stride} + 1";
+
+        /// <summary>
+        /// Rows (or columns) of the input that no pooling/conv window covers: the tail that floor
+        /// division throws away. 0 when the windows tile the padded input exactly.
+        /// </summary>
+        public static long DroppedTail(long input, long kernel, long stride, long padding, long dilation)
+        {
+            long span = input + 2 * padding - dilation * (kernel - 1) - 1;
+            if (span < 0) return 0;
+            long covered = (span / stride) * stride + 1 + dilation * (kernel - 1);
+            long dropped = input + 2 * padding - covered - padding; // the right padding is not real data
+            return dropped > 0 ? dropped : 0;
+        }
+
+        /// <summary>'Same' padding for a stride-1 conv: total = dil·(k−1), left = total/2 (PyTorch puts the extra one on the right).</summary>
+        public static long SamePaddingTotal(long kernel, long dilation) => dilation * (kernel - 1);
+
+        /// <summary>Upsample with a scale factor: ⌊in · scale⌋, as PyTorch computes it.</summary>
+        public static long UpsampleOut(long input, double scale) => (long)System.Math.Floor(input * scale);
+
+        /// <summary>Floor division that is correct for negative numerators (C#'s / truncates toward zero).</summary>
+        public static long FloorDiv(long a, long b)
+        {
+            long q = a / b;
+            if ((a % b != 0) && ((a < 0) != (b < 0))) q--;
+            return q;
+        }
+    }
+}

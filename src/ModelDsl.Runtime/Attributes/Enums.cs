@@ -1,0 +1,41 @@
+namespace ModelDsl;
+
+/// <summary>Special padding values for <see cref="Conv2dAttribute.Padding"/>.</summary>
+public static class Pad
+{
+    /// <summary>PyTorch's <c>padding='same'</c>: the output keeps the input's size (stride 1 only).</summary>
+    public const int Same = int.MinValue;
+
+    /// <summary>PyTorch's <c>padding='valid'</c>: no padding.</summary>
+    public const int Valid = 0;
+}
+
+/// <summary>An activation applied after a residual addition.</summary>
+public enum Act
+{
+    None,
+    ReLU,
+    ELU,
+    LeakyReLU,
+    GELU,
+    SiLU,
+    Sigmoid,
+    Tanh,
+}
+
+/// <summary>PyTorch's conv <c>padding_mode</c>.</summary>
+public enum PaddingMode
+{
+    Zeros,
+    Reflect,
+    Replicate,
+    Circular,
+}
+
+/// <summary>PyTorch's <c>Upsample</c> modes that apply to 2-D feature maps.</summary>
+public enum UpsampleMode
+{
+    Nearest,
+    Bilinear,
+    Bicubic,
+}

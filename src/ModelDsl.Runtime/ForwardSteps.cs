@@ -1,0 +1,27 @@
+using TorchSharp;
+
+namespace ModelDsl;
+
+/// <summary>
+/// The two steps generated <c>forward</c> methods are made of. Disposing an intermediate handle as
+/// soon as the next layer has produced its output returns memory early (autograd keeps what it needs
+/// inside libtorch); the input and any tensor a layer passed through unchanged are never disposed.
+/// </summary>
+public static class ForwardSteps
+{
+    /// <summary>Replaces <paramref name="current"/> by <paramref name="next"/>, disposing the old handle unless it is the input or the same tensor.</summary>
+    public static torch.Tensor Advance(torch.Tensor current, torch.Tensor next, torch.Tensor input)
+    {
+        if (!ReferenceEquals(current, next) && !ReferenceEquals(current, input)) current.Dispose();
+        return next;
+    }
+
+    /// <summary>body + shortcut for a residual block, disposing both operands when they are intermediates.</summary>
+    public static torch.Tensor AddResidual(torch.Tensor body, torch.Tensor shortcut, torch.Tensor input)
+    {
+        var sum = body.add(shortcut);
+        if (!ReferenceEquals(body, input)) body.Dispose();
+        if (!ReferenceEquals(shortcut, input)) shortcut.Dispose();
+        return sum;
+    }
+}

@@ -1,0 +1,12 @@
+namespace ModelDsl;
+
+/// <summary>
+/// One row of a generated model's <c>Layers</c> table: what torchinfo prints for a layer.
+/// </summary>
+/// <param name="Name">Property path of the layer, e.g. "Conv1" or "Block3.Conv2".</param>
+/// <param name="Kind">The PyTorch layer type, e.g. "Conv2d".</param>
+/// <param name="OutputShape">Per-sample output shape (no batch dimension).</param>
+/// <param name="Parameters">Trainable parameters of this layer alone.</param>
+/// <param name="MultiplyAdds">Multiply-accumulate operations for one sample (convolutions and linear layers).</param>
+/// <param name="Stage">The stage the layer belongs to, or null.</param>
+public sealed record LayerInfo(string Name, string Kind, Shape OutputShape, long Parameters, long MultiplyAdds, string? Stage = null);

@@ -1,0 +1,340 @@
+using Microsoft.CodeAnalysis;
+using ModelDsl.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace ModelDsl.Generator.Tests;
+
+/// <summary>Every descriptor: its ID, severity, the source text it points at, and the numbers in its message.</summary>
+public class DiagnosticTests
+{
+    private const string Usings = "using ModelDsl;\n";
+
+    private static Diagnostic Single(string source, string id)
+    {
+        var run = GeneratorHarness.Run(Usings + source);
+        Assert.Null(run.GeneratorException);
+        var matching = run.Mdsl.Where(d => d.Id == id).ToList();
+        Assert.True(matching.Count == 1, $"expected one {id}, got: {string.Join("; ", run.Mdsl.Select(d => d.Id + " " + d.GetMessage()))}");
+        var d = matching[0];
+        Assert.Equal($"https://github.com/modeldsl/ModelDsl/blob/main/docs/diagnostics/{id}.md", d.Descriptor.HelpLinkUri);
+        s_lastRun = run;
+        return d;
+    }
+
+    [ThreadStatic] private static GeneratorRun? s_lastRun;
+
+    /// <summary>
+    /// The source text a diagnostic points at. Generator diagnostics carry a file path and span rather
+    /// than a tree (pipeline models hold no syntax), so look the tree up by path, as the IDE does.
+    /// </summary>
+    private static string SpanText(Diagnostic d)
+    {
+        var path = d.Location.GetLineSpan().Path;
+        var tree = s_lastRun!.Output.SyntaxTrees.Single(t => t.FilePath == path);
+        return tree.GetText().ToString(d.Location.SourceSpan);
+    }
+
+    [Fact]
+    public void MDSL0001_conv_shrinks_the_map_to_nothing_with_the_formula()
+    {
+        var d = Single("""
+            [Model(Channels = 1, Height = 3, Width = 3)]
+            [Conv2d(8, 5, Name = "Conv3"), Flatten, Linear(2)]
+            public partial class Tiny;
+            """, "MDSL0001");
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Equal("Conv2d(8, 5, Name = \"Conv3\")", SpanText(d));
+        Assert.Equal("Conv2d 'Conv3' turns 3×3 into -1×-1: (3 + 2·0 − 1·(5−1) − 1)/1 + 1. Reduce the kernel or stride, or add padding.", d.GetMessage());
+    }
+
+    [Fact]
+    public void MDSL0002_linear_in_features_mismatch_names_both_numbers_on_the_argument()
+    {
+        var d = Single("""
+            [Model(Channels = 3, Height = 64, Width = 64)]
+            [Conv2d(32, 3, Padding = 1), ELU, MaxPool2d(2)]
+            [Conv2d(64, 3, Padding = 1), ELU, MaxPool2d(2)]
+            [Flatten]
+            [Linear(7, InFeatures = 4096, Name = "Classifier")]
+            public partial class Net;
+            """, "MDSL0002");
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Equal("InFeatures = 4096", SpanText(d));
+        Assert.Equal(5, d.Location.GetLineSpan().StartLinePosition.Line + 1 - 1); // line 6 of the file, after the using
+        Assert.Equal("Linear 'Classifier' declares 4096 input features but receives 16384 (64×16×16 after Flatten).", d.GetMessage());
+    }
+
+    [Fact]
+    public void MDSL0003_linear_on_a_feature_map()
+    {
+        var d = Single("""
+            [Model(Channels = 3, Height = 16, Width = 16)]
+            [Conv2d(64, 3, Padding = 1), Linear(7)]
+            public partial class Net;
+            """, "MDSL0003");
+        Assert.Equal("Linear(7)", SpanText(d));
+        Assert.Equal("Linear 'Linear1' needs a flat input; add [Flatten] before it (input is 64×16×16)", d.GetMessage());
+    }
+
+    [Fact]
+    public void MDSL0004_batchnorm_features_must_match_channels()
+    {
+        var d = Single("""
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Conv2d(8, 3), BatchNorm2d(16)]
+            public partial class Net;
+            """, "MDSL0004");
+        Assert.Equal("16", SpanText(d));
+        Assert.Equal("BatchNorm2d 'BatchNorm1' declares 16 features but its input has 8 (input 8×6×6)", d.GetMessage());
+    }
+
+    [Fact]
+    public void MDSL0005_groups_must_divide_channels()
+    {
+        var d = Single("""
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Conv2d(6, 3, Groups = 4)]
+            public partial class Net;
+            """, "MDSL0005");
+        Assert.Equal("Groups = 4", SpanText(d));
+        Assert.Equal("Conv2d 'Conv1': groups = 4 must divide both in_channels = 3 and out_channels = 6", d.GetMessage());
+    }
+
+    [Fact]
+    public void MDSL0006_residual_shapes_differ_without_projection_reported_at_the_use()
+    {
+        var d = Single("""
+            [Block, Residual(Then = Act.ReLU)]
+            [Conv2d(32, 3, Padding = 1), BatchNorm2d]
+            public partial class Widen;
+
+            [Model(Channels = 16, Height = 8, Width = 8)]
+            [Use<Widen>]
+            public partial class Net;
+            """, "MDSL0006");
+        Assert.Equal("Use<Widen>", SpanText(d));
+        Assert.StartsWith("Residual block 'Widen1' adds its input 16×8×8 to its output 32×8×8; the shapes must match.", d.GetMessage());
+    }
+
+    [Fact]
+    public void MDSL0006_projection_shortcut_accepts_a_channel_and_stride_change()
+    {
+        var run = GeneratorHarness.Run(Usings + """
+            [Block, Residual(Then = Act.ReLU, Projection = true)]
+            [Conv2d(32, 3, Stride = 2, Padding = 1), BatchNorm2d, ReLU, Conv2d(Kernel = 3, Padding = 1), BatchNorm2d]
+            public partial class Down;
+
+            [Model(Channels = 16, Height = 8, Width = 8)]
+            [Use<Down>, GlobalAvgPool, Flatten, Linear(2)]
+            public partial class Net;
+            """);
+        Assert.Empty(run.Mdsl);
+        Assert.Contains("new global::Down(16, true, 2, 2)", run.Source("Net.g.cs"));
+    }
+
+    [Theory]
+    [InlineData("Conv2d(8, 0)", "0", "Conv2d 'Conv1': Kernel = 0 is invalid; it must be at least 1")]
+    [InlineData("Conv2d(8, 3, Stride = -1)", "Stride = -1", "Conv2d 'Conv1': Stride = -1 is invalid; it must be at least 1")]
+    [InlineData("Dropout(1.0)", "1.0", "Dropout 'Dropout1': P = 1 is invalid; a drop probability must be in [0, 1)")]
+    [InlineData("Conv2d(OutChannels = 4)", "Conv2d(OutChannels = 4)", "Conv2d 'Conv1': Kernel = missing is invalid; set Kernel (or KernelH and KernelW)")]
+    [InlineData("Conv2d(8, 3, Padding = -2)", "Padding = -2", "Conv2d 'Conv1': Padding = -2 is invalid; it must be at least 0")]
+    public void MDSL0007_invalid_arguments(string layer, string span, string message)
+    {
+        var d = Single($$"""
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [{{layer}}]
+            public partial class Net;
+            """, "MDSL0007");
+        Assert.Equal(span, SpanText(d));
+        Assert.Equal(message, d.GetMessage());
+    }
+
+    [Fact]
+    public void MDSL0008_same_padding_with_stride_suggests_the_number()
+    {
+        var d = Single("""
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Conv2d(8, 3, Stride = 2, Padding = Pad.Same)]
+            public partial class Net;
+            """, "MDSL0008");
+        Assert.Equal("Padding = Pad.Same", SpanText(d));
+        Assert.Equal("Conv2d 'Conv1': Padding = Pad.Same needs stride 1 but the stride is 2; use Padding = 1 instead", d.GetMessage());
+    }
+
+    [Fact]
+    public void MDSL0009_pool_padding_at_most_half_the_kernel()
+    {
+        var d = Single("""
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [MaxPool2d(2, Padding = 2)]
+            public partial class Net;
+            """, "MDSL0009");
+        Assert.Equal("Padding = 2", SpanText(d));
+        Assert.Equal("MaxPool2d 'MaxPool1': padding 2 must be at most half of the effective kernel size 2 (at most 1)", d.GetMessage());
+    }
+
+    [Fact]
+    public void MDSL0010_model_must_be_partial()
+    {
+        var d = Single("""
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Conv2d(8, 3)]
+            public class Net { }
+            """, "MDSL0010");
+        Assert.Equal("Net", SpanText(d));
+    }
+
+    [Fact]
+    public void MDSL0011_layers_split_over_partial_declarations()
+    {
+        var d = Single("""
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Conv2d(8, 3)]
+            public partial class Net;
+            [ReLU]
+            public partial class Net;
+            """, "MDSL0011");
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+    }
+
+    [Theory]
+    [InlineData("Name = \"Summary\"", "the class already has a member named 'Summary'")]
+    [InlineData("Name = \"train\"", "the class already has a member named 'train'")]
+    [InlineData("Name = \"1st\"", "it is not a valid C# identifier")]
+    public void MDSL0012_unusable_layer_names(string name, string problem)
+    {
+        var d = Single($$"""
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Conv2d(8, 3, {{name}})]
+            public partial class Net;
+            """, "MDSL0012");
+        Assert.Contains(problem, d.GetMessage());
+    }
+
+    [Fact]
+    public void MDSL0012_two_layers_with_one_name()
+    {
+        var run = GeneratorHarness.Run(Usings + """
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Conv2d(8, 3, Name = "Stem"), ReLU(Name = "Stem")]
+            public partial class Net;
+            """);
+        Assert.Contains(run.Mdsl, d => d.Id == "MDSL0012" && d.GetMessage().Contains("two layers have this name"));
+    }
+
+    [Fact]
+    public void MDSL0013_generic_models_are_rejected()
+    {
+        var d = Single("""
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Conv2d(8, 3)]
+            public partial class Net<T>;
+            """, "MDSL0013");
+        Assert.Equal("Net", SpanText(d));
+    }
+
+    [Fact]
+    public void MDSL0014_input_shape_must_be_given()
+    {
+        var d = Single("""
+            [Model(Channels = 3)]
+            [Conv2d(8, 3)]
+            public partial class Net;
+            """, "MDSL0014");
+        Assert.Equal("Model(Channels = 3)", SpanText(d));
+        Assert.Contains("Channels = 3, Height = 0, Width = 0 must all be positive", d.GetMessage());
+    }
+
+    [Fact]
+    public void MDSL0015_conv_after_flatten()
+    {
+        var d = Single("""
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Flatten, Conv2d(8, 3)]
+            public partial class Net;
+            """, "MDSL0015");
+        Assert.Equal("Conv2d 'Conv1' needs a C×H×W feature map but receives 192 flat features; move it before [Flatten]", d.GetMessage());
+    }
+
+    [Fact]
+    public void MDSL0016_trailing_softmax_is_a_warning()
+    {
+        var d = Single("""
+            [Model(Features = 10)]
+            [Linear(3), Softmax]
+            public partial class Net;
+            """, "MDSL0016");
+        Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
+        Assert.Equal("Softmax", SpanText(d));
+    }
+
+    [Fact]
+    public void MDSL0017_softmax_over_one_unit()
+    {
+        var d = Single("""
+            [Model(Features = 10)]
+            [Linear(1), Softmax]
+            public partial class Net;
+            """, "MDSL0017");
+        Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
+        Assert.Contains("always gives 1.0", d.GetMessage());
+    }
+
+    [Fact]
+    public void MDSL0018_pooling_that_drops_a_row_is_info()
+    {
+        var d = Single("""
+            [Model(Channels = 64, Height = 7, Width = 7)]
+            [MaxPool2d(2)]
+            public partial class Net;
+            """, "MDSL0018");
+        Assert.Equal(DiagnosticSeverity.Info, d.Severity);
+        Assert.Equal("MaxPool2d 'MaxPool1' on 7×7 drops the last 1 row(s) and 1 column(s): (7 + 2·0 − 1·(2−1) − 1)/2 + 1 = 3. Pad the input or set CeilMode = true to keep them.", d.GetMessage());
+    }
+
+    [Fact]
+    public void MDSL0019_use_of_a_class_that_is_not_a_block()
+    {
+        var d = Single("""
+            public class Plain { }
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Use<Plain>]
+            public partial class Net;
+            """, "MDSL0019");
+        Assert.Equal("Use<Plain>", SpanText(d));
+    }
+
+    [Fact]
+    public void MDSL0020_residual_on_a_model_and_flatten_in_a_block()
+    {
+        Single("""
+            [Model(Channels = 3, Height = 8, Width = 8), Residual]
+            [Conv2d(8, 3)]
+            public partial class Net;
+            """, "MDSL0020");
+        var d = Single("""
+            [Block]
+            [Conv2d(Kernel = 3), Flatten]
+            public partial class FlatBlock;
+            """, "MDSL0020");
+        Assert.Equal("Flatten", SpanText(d));
+    }
+
+    [Fact]
+    public void MDSL0021_model_without_layers()
+    {
+        var d = Single("""
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            public partial class Net;
+            """, "MDSL0021");
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+    }
+
+    [Fact]
+    public void Every_descriptor_has_a_documentation_page()
+    {
+        var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
+        foreach (var id in new[] { "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012", "0013", "0014", "0015", "0016", "0017", "0018", "0019", "0020", "0021", "9999" })
+            Assert.True(File.Exists(Path.Combine(root, "docs", "diagnostics", $"MDSL{id}.md")), $"docs/diagnostics/MDSL{id}.md is missing");
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using ModelDsl.Generator.Tests.Infrastructure;
+using TorchSharp;
+using Xunit;
+
+namespace ModelDsl.Generator.Tests;
+
+/// <summary>Snapshots of the generated source, and the guarantee that it compiles without a single warning.</summary>
+public class GeneratedSourceTests
+{
+    [Theory]
+    [InlineData("Zoo.Vision.Everything.g.cs")]
+    [InlineData("Zoo.Vision.ResBlock.g.cs")]
+    [InlineData("Zoo.Vision.DownBlock.g.cs")]
+    [InlineData("Outer.NestedMlp.g.cs")]
+    public void Generated_source_matches_snapshot(string hintName)
+    {
+        var run = GeneratorHarness.Run(KitchenSink.Source);
+        Snapshot.Match(hintName.Replace(".g.cs", ""), run.Source(hintName));
+    }
+
+    [Fact]
+    public void Course_net_snapshot()
+    {
+        var run = GeneratorHarness.Run("""
+            using ModelDsl;
+            [Model(Channels = 3, Height = 64, Width = 64)]
+            [Stage("FeatureExtractor")]
+            [Conv2d(32, 3, Padding = 1), ELU, MaxPool2d(2)]
+            [Conv2d(64, 3, Padding = 1), ELU, MaxPool2d(2)]
+            [Flatten]
+            [Stage("Classifier")]
+            [Linear(7)]
+            public partial class Net;
+            """);
+        Snapshot.Match("Net", run.Source("Net.g.cs"));
+    }
+
+    [Fact]
+    public void Generated_code_compiles_with_zero_warnings_at_the_highest_warning_level()
+    {
+        var compilation = GeneratorHarness.Compile(KitchenSink.Source);
+        compilation = compilation.WithOptions(compilation.Options.WithWarningLevel(9999)
+            .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>()));
+        GeneratorHarness.Driver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+        Assert.Empty(generatorDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        // Documentation comments are checked too (CS1591 etc. are not suppressed here).
+        var parse = (CSharpParseOptions)output.SyntaxTrees.First().Options;
+        var withDocs = output.RemoveAllSyntaxTrees().AddSyntaxTrees(output.SyntaxTrees.Select(t => t.WithRootAndOptions(t.GetRoot(), parse.WithDocumentationMode(DocumentationMode.Diagnose))));
+        var problems = withDocs.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Location.SourceTree?.FilePath.EndsWith(".g.cs") == true).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.Equal(7, output.SyntaxTrees.Count(t => t.FilePath.EndsWith(".g.cs")) + 1); // 3 blocks + 2 models, + the input
+    }
+
+    [Fact]
+    public void Kitchen_sink_runs_and_its_compile_time_shapes_hold_at_run_time()
+    {
+        var run = GeneratorHarness.Run(KitchenSink.Source);
+        var assembly = run.Load();
+        foreach (var typeName in new[] { "Zoo.Vision.Everything", "Outer+NestedMlp" })
+        {
+            var type = assembly.GetType(typeName, throwOnError: true)!;
+            var input = (Shape)type.GetProperty("InputShape")!.GetValue(null)!;
+            var output = (Shape)type.GetProperty("OutputShape")!.GetValue(null)!;
+            long count = (long)type.GetField("ParameterCount")!.GetValue(null)!;
+            using var module = (torch.nn.Module<torch.Tensor, torch.Tensor>)Activator.CreateInstance(type)!;
+            module.eval();
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            var y = module.forward(torch.rand(input.WithBatch(3)));
+            Assert.Equal(output.WithBatch(3), y.shape);
+            Assert.Equal(count, module.parameters().Sum(p => p.numel()));
+        }
+    }
+}

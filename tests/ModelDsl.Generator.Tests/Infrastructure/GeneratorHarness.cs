@@ -1,0 +1,67 @@
+extern alias gen;
+using System.Collections.Immutable;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using ModelGenerator = gen::ModelDsl.Generator.ModelGenerator;
+
+namespace ModelDsl.Generator.Tests.Infrastructure;
+
+/// <summary>
+/// Runs the real generator over source text against the real runtime and TorchSharp assemblies,
+/// the way the compiler does in a consumer project.
+/// </summary>
+public static class GeneratorHarness
+{
+    private static readonly Lazy<ImmutableArray<MetadataReference>> s_references = new(() =>
+    {
+        var tpa = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
+        var wanted = tpa.Where(p => Path.GetFileName(p) is var f && (f.StartsWith("System.") || f is "mscorlib.dll" or "netstandard.dll" or "TorchSharp.dll" or "ModelDsl.Runtime.dll"));
+        return wanted.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
+    });
+
+    public static ImmutableArray<MetadataReference> References => s_references.Value;
+
+    public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.Latest);
+
+    public static CSharpCompilation Compile(params string[] sources)
+        => CSharpCompilation.Create("Consumer" + Guid.NewGuid().ToString("N"),
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Model{i}.cs")),
+            References,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable,
+                specificDiagnosticOptions: new Dictionary<string, ReportDiagnostic> { ["CS1591"] = ReportDiagnostic.Suppress }));
+
+    public static GeneratorDriver Driver(bool trackSteps = false)
+        => CSharpGeneratorDriver.Create(new[] { new ModelGenerator().AsSourceGenerator() }, parseOptions: ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
+
+    /// <summary>Runs the generator; returns the generator's diagnostics, the generated sources and the final compilation.</summary>
+    public static GeneratorRun Run(params string[] sources)
+    {
+        var compilation = Compile(sources);
+        var driver = Driver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+        var result = driver.GetRunResult();
+        return new GeneratorRun(result, generatorDiagnostics, output);
+    }
+}
+
+public sealed record GeneratorRun(GeneratorDriverRunResult Result, ImmutableArray<Diagnostic> GeneratorDiagnostics, Compilation Output)
+{
+    public IEnumerable<Diagnostic> Mdsl => GeneratorDiagnostics.Where(d => d.Id.StartsWith("MDSL"));
+
+    public Exception? GeneratorException => Result.Results.Select(r => r.Exception).FirstOrDefault(e => e is not null);
+
+    public string Source(string hintName) => Result.Results.SelectMany(r => r.GeneratedSources).Single(s => s.HintName == hintName).SourceText.ToString();
+
+    /// <summary>Compiler diagnostics of the user code plus generated code (warnings and errors).</summary>
+    public IEnumerable<Diagnostic> CompilationDiagnostics => Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning);
+
+    /// <summary>Emits the compilation and loads it into the test process.</summary>
+    public Assembly Load()
+    {
+        using var ms = new MemoryStream();
+        var emit = Output.Emit(ms);
+        if (!emit.Success) throw new InvalidOperationException("Generated code does not compile:\n" + string.Join("\n", emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
+        return Assembly.Load(ms.ToArray());
+    }
+}
