@@ -48,8 +48,8 @@ namespace ModelDsl.Generator.Emit
                 case LayerKind.Upsample:
                     string align = g.UpsampleMode == "Nearest" ? "null" : B(g.AlignCorners);
                     return g.Real > 0
-                        ? $"{Nn}Upsample(scale_factor: new double[] {{ {D(g.Real)}, {D(g.Real)} }}, mode: global::TorchSharp.UpsampleMode.{g.UpsampleMode}, align_corners: {align})"
-                        : $"{Nn}Upsample(size: new long[] {{ {L(g.OutputHeight)}, {L(g.OutputWidth)} }}, mode: global::TorchSharp.UpsampleMode.{g.UpsampleMode}, align_corners: {align})";
+                        ? $"{Nn}Upsample(scale_factor: new double[] {{ {D(g.Real)}, {D(g.Real)} }}, mode: global::TorchSharp.torch.UpsampleMode.{g.UpsampleMode}, align_corners: {align})"
+                        : $"{Nn}Upsample(size: new long[] {{ {L(g.OutputHeight)}, {L(g.OutputWidth)} }}, mode: global::TorchSharp.torch.UpsampleMode.{g.UpsampleMode}, align_corners: {align})";
                 case LayerKind.ELU:
                     return $"{Nn}ELU({D(g.Real)})";
                 case LayerKind.LeakyReLU:
