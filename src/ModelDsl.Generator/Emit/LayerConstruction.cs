@@ -23,6 +23,14 @@ namespace ModelDsl.Generator.Emit
             switch (kind)
             {
                 case LayerKind.Conv2d:
+                    // 'same' whose total padding is even on both axes is plain symmetric padding; emitting the
+                    // number keeps TorchSharp on its explicit-padding path, which (unlike its Same path in 0.107)
+                    // applies a non-zero padding mode to the right axes. Only odd totals (even effective kernels)
+                    // need the asymmetric Same path.
+                    long totalH = g.DilationH * (g.KernelH - 1), totalW = g.DilationW * (g.KernelW - 1);
+                    bool symmetricSame = g.SamePadding && totalH % 2 == 0 && totalW % 2 == 0;
+                    if (symmetricSame)
+                        return $"{Nn}Conv2d({inExpr}, {outExpr}, {Pair(g.KernelH, g.KernelW)}, stride: {Pair(1, 1)}, padding: {Pair(totalH / 2, totalW / 2)}, dilation: {Pair(g.DilationH, g.DilationW)}, padding_mode: global::TorchSharp.PaddingModes.{g.PaddingMode}, groups: {L(g.Groups)}, bias: {B(g.Bias)})";
                     return g.SamePadding
                         ? $"{Nn}Conv2d({inExpr}, {outExpr}, {Pair(g.KernelH, g.KernelW)}, global::TorchSharp.Padding.Same, stride: {Pair(1, 1)}, dilation: {Pair(g.DilationH, g.DilationW)}, padding_mode: global::TorchSharp.PaddingModes.{g.PaddingMode}, groups: {L(g.Groups)}, bias: {B(g.Bias)})"
                         : $"{Nn}Conv2d({inExpr}, {outExpr}, {Pair(g.KernelH, g.KernelW)}, stride: {Pair(g.StrideH, g.StrideW)}, padding: {Pair(g.PaddingH, g.PaddingW)}, dilation: {Pair(g.DilationH, g.DilationW)}, padding_mode: global::TorchSharp.PaddingModes.{g.PaddingMode}, groups: {L(g.Groups)}, bias: {B(g.Bias)})";
@@ -48,8 +56,8 @@ namespace ModelDsl.Generator.Emit
                 case LayerKind.Upsample:
                     string align = g.UpsampleMode == "Nearest" ? "null" : B(g.AlignCorners);
                     return g.Real > 0
-                        ? $"{Nn}Upsample(scale_factor: new double[] {{ {D(g.Real)}, {D(g.Real)} }}, mode: global::TorchSharp.UpsampleMode.{g.UpsampleMode}, align_corners: {align})"
-                        : $"{Nn}Upsample(size: new long[] {{ {L(g.OutputHeight)}, {L(g.OutputWidth)} }}, mode: global::TorchSharp.UpsampleMode.{g.UpsampleMode}, align_corners: {align})";
+                        ? $"{Nn}Upsample(scale_factor: new double[] {{ {D(g.Real)}, {D(g.Real)} }}, mode: global::TorchSharp.torch.UpsampleMode.{g.UpsampleMode}, align_corners: {align})"
+                        : $"{Nn}Upsample(size: new long[] {{ {L(g.OutputHeight)}, {L(g.OutputWidth)} }}, mode: global::TorchSharp.torch.UpsampleMode.{g.UpsampleMode}, align_corners: {align})";
                 case LayerKind.ELU:
                     return $"{Nn}ELU({D(g.Real)})";
                 case LayerKind.LeakyReLU:

@@ -41,7 +41,7 @@ public static class KitchenSink
         public partial class Outer
         {
             [Model(Features = 20)]
-            [Linear(16), ReLU, Linear(4), Softmax(Dim = -1)]
+            [Linear(16), ReLU, Linear(4), Tanh]
             internal partial class NestedMlp;
         }
         """;

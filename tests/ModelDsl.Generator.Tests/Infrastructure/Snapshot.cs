@@ -24,6 +24,7 @@ public static class Snapshot
         }
         if (!File.Exists(verified))
         {
+            Directory.CreateDirectory(dir);
             File.WriteAllText(received, actual);
             Assert.Fail($"No snapshot {verified}; the output was written to {received}. Run with MODELDSL_UPDATE_SNAPSHOTS=1 to accept it.");
         }

@@ -1,0 +1,165 @@
+using System.Text.RegularExpressions;
+using ModelDsl.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace ModelDsl.Generator.Tests;
+
+/// <summary>
+/// Malformed and half-typed declarations, as an IDE feeds them to the generator on every keystroke.
+/// Every case is invalid by construction (each family below says why), so each must produce a
+/// diagnostic — the compiler's or ours — and none may make the generator throw (CS8785 would wipe out
+/// all generated code in the user's project) or fall back to the internal-error diagnostic MDSL9999.
+/// </summary>
+public class FuzzTests
+{
+    // Namespace-block declarations: cutting one anywhere before its last brace leaves it unfinished.
+    private static readonly string[] Bases =
+    {
+        """
+        using ModelDsl;
+        namespace Fuzz
+        {
+            [Model(Channels = 3, Height = 64, Width = 64)]
+            [Stage("Features")]
+            [Conv2d(16, 3, Padding = 1), BatchNorm2d(16), ReLU, MaxPool2d(2)]
+            [Conv2d(32, Kernel = 3, Stride = 2, Dilation = 1, Groups = 2), ReLU, AvgPool2d(2, Stride = 2, Padding = 1)]
+            [Stage("Head")]
+            [Flatten, Dropout(0.5), Linear(64, InFeatures = 2048), ReLU, Linear(7)]
+            public partial class Net;
+        }
+        """,
+        """
+        using ModelDsl;
+        namespace Fuzz
+        {
+            [Block, Residual(Then = Act.ReLU)]
+            [Conv2d(Kernel = 3, Padding = 1), BatchNorm2d, ReLU, Conv2d(Kernel = 3, Padding = 1)]
+            public partial class Res;
+
+            [Model(Channels = 1, Height = 28, Width = 28)]
+            [Conv2d(8, 5, Padding = Pad.Same), Use<Res>(Repeat = 2), MaxPool2d(2, Stride = 2)]
+            [ConvTranspose2d(4, 3, Stride = 2, Padding = 1, OutputPadding = 1), AdaptiveAvgPool2d(4, 4)]
+            [Flatten, Linear(10, InFeatures = 64)]
+            public partial class Digits;
+        }
+        """,
+        """
+        using ModelDsl;
+        namespace Fuzz
+        {
+            [Model(Features = 20)]
+            [Linear(16), BatchNorm1d(16), LeakyReLU(0.1), Dropout(0.2), Linear(3, Bias = false)]
+            public partial class Mlp;
+        }
+        """,
+    };
+
+    [Fact]
+    public void Malformed_declarations_never_crash_the_generator_and_always_get_a_diagnostic()
+    {
+        var cases = MalformedCases().ToList();
+        Assert.True(cases.Count >= 500, $"only {cases.Count} cases");
+
+        var problems = new List<string>();
+        foreach (var (family, source) in cases)
+        {
+            var run = GeneratorHarness.Run(source);
+            if (run.GeneratorException is { } e) { problems.Add($"[{family}] generator threw {e.GetType().Name}: {e.Message}\n{source}"); continue; }
+            if (run.GeneratorDiagnostics.FirstOrDefault(d => d.Id == "MDSL9999") is { } internalError) { problems.Add($"[{family}] {internalError}\n{source}"); continue; }
+            bool reported = run.GeneratorDiagnostics.Any(d => d.Severity >= DiagnosticSeverity.Warning)
+                || run.Output.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error);
+            if (!reported) problems.Add($"[{family}] no diagnostic for an invalid declaration:\n{source}");
+        }
+        Assert.True(problems.Count == 0, $"{problems.Count} of {cases.Count} cases failed:\n\n" + string.Join("\n\n", problems.Take(8)));
+    }
+
+    private static IEnumerable<(string Family, string Source)> MalformedCases()
+    {
+        var rng = new Random(20261123);
+        foreach (var b in Bases)
+        {
+            int end = b.LastIndexOf('}');
+            // Unfinished syntax: the declaration cut off mid-way, as while typing.
+            for (int i = 0; i < 70; i++) yield return ("truncated", b[..rng.Next(b.IndexOf("namespace", StringComparison.Ordinal) + 10, end)]);
+
+            // Negative sizes: every integer argument is a size, count or index that must be positive or
+            // non-negative (Dim excepted, where -1 is legal, so it is never mutated).
+            var ints = Regex.Matches(b, @"(?<![\w.])\d+(?![\w.])").Where(m => !b[..m.Index].TrimEnd().EndsWith("Dim =", StringComparison.Ordinal)).ToList();
+            foreach (var m in ints) yield return ("negative", b[..m.Index] + "-" + m.Value + b[(m.Index + m.Length)..]);
+
+            // Wrong types in place of an integer (none of them converts implicitly to int; a char would).
+            string[] wrong = { "\"3\"", "2.5", "true", "null", "3u", "Act.ReLU", "3L" };
+            foreach (var m in ints)
+                yield return ("wrong type", b[..m.Index] + wrong[rng.Next(wrong.Length)] + b[(m.Index + m.Length)..]);
+
+            // The attribute on something that is not a class.
+            foreach (var kind in new[] { "partial struct", "partial interface", "static partial class", "partial record struct", "enum" })
+                yield return ("not a class", b.Replace("public partial class", "public " + kind));
+            yield return ("not partial", b.Replace("public partial class", "public class"));
+
+            // Required arguments missing: every attribute with arguments, stripped of them.
+            foreach (Match m in Regex.Matches(b, @"(Conv2d|ConvTranspose2d|Linear|Stage|MaxPool2d|AvgPool2d|AdaptiveAvgPool2d|Model)\([^()]*\)"))
+                yield return ("missing arguments", b[..m.Index] + m.Groups[1].Value + "()" + b[(m.Index + m.Length)..]);
+
+            // Unknown names: a misspelled layer, an argument PyTorch does not have.
+            foreach (Match m in Regex.Matches(b, @"\b(Conv2d|Linear|ReLU|MaxPool2d|BatchNorm2d)\b"))
+                yield return ("unknown layer", b[..m.Index] + m.Value + "x" + b[(m.Index + m.Length)..]);
+            foreach (Match m in Regex.Matches(b, @"\b(Conv2d|Linear|MaxPool2d)\((\d+)"))
+                yield return ("unknown argument", b[..(m.Index + m.Length)] + ", Kernal = 3" + b[(m.Index + m.Length)..]);
+
+            // Deleting one delimiter always breaks the syntax.
+            var delimiters = Regex.Matches(b, @"[\[\](){};,=]").ToList();
+            for (int i = 0; i < 40; i++)
+            {
+                var m = delimiters[rng.Next(delimiters.Count)];
+                yield return ("delimiter deleted", b[..m.Index] + b[(m.Index + 1)..]);
+            }
+        }
+
+        // Shape and structure errors PyTorch (or C#) would reject.
+        foreach (var (family, source) in ShapeAndStructureErrors(rng)) yield return (family, source);
+    }
+
+    private static IEnumerable<(string, string)> ShapeAndStructureErrors(Random rng)
+    {
+        string Model(string layers, string header = "[Model(Channels = 3, Height = 32, Width = 32)]", string decl = "public partial class M;")
+            => $"using ModelDsl;\nnamespace Fuzz\n{{\n    {header}\n    {layers}\n    {decl}\n}}\n";
+
+        for (int i = 0; i < 20; i++)
+        {
+            int k = rng.Next(40, 200);
+            yield return ("kernel larger than input", Model($"[Conv2d(8, {k})]"));
+            int wrongIn = rng.Next(1, 5000);
+            yield return ("in features mismatch", Model($"[Conv2d(4, 3), Flatten, Linear(10, InFeatures = {wrongIn * 2 + 1})]"));
+            int groups = rng.Next(2, 9) * 2 + 1;
+            yield return ("groups", Model($"[Conv2d(16, 3, Groups = {groups})]", "[Model(Channels = 4, Height = 32, Width = 32)]"));
+            yield return ("same with stride", Model($"[Conv2d(8, 3, Padding = Pad.Same, Stride = {rng.Next(2, 5)})]"));
+            int kp = rng.Next(2, 6);
+            yield return ("pool padding", Model($"[MaxPool2d({kp}, Padding = {kp / 2 + 1 + rng.Next(3)})]"));
+            yield return ("linear on map", Model($"[Conv2d(8, 3), Linear({rng.Next(1, 100)})]"));
+            yield return ("conv on flat", Model($"[Flatten, Conv2d(8, 3)]"));
+            yield return ("batchnorm count", Model($"[Conv2d(8, 3), BatchNorm2d({rng.Next(9, 64)})]"));
+            yield return ("bad input shape", Model("[ReLU]", $"[Model(Channels = {rng.Next(-5, 1)}, Height = 32, Width = 32)]"));
+            yield return ("stride overshoot", Model($"[Conv2d(8, 3, Stride = {rng.Next(40, 90)}), MaxPool2d(2)]"));
+        }
+
+        string[] reserved = { "forward", "parameters", "Layers", "Summary", "M", "register_module", "training" };
+        foreach (var name in reserved) yield return ("reserved name", Model($"[Conv2d(8, 3, Name = \"{name}\")]"));
+        yield return ("duplicate name", Model("[Conv2d(8, 3, Name = \"A\"), Conv2d(8, 3, Name = \"A\")]"));
+        yield return ("not an identifier", Model("[Conv2d(8, 3, Name = \"1st conv\")]"));
+        yield return ("duplicate stage", Model("[Stage(\"S\")]\n    [ReLU]\n    [Stage(\"S\")]\n    [ReLU]"));
+        yield return ("empty stage name", Model("[Stage(\"\")]\n    [ReLU]"));
+        yield return ("generic", Model("[ReLU]", decl: "public partial class M<T>;"));
+        yield return ("nested in generic", "using ModelDsl;\npublic partial class Outer<T>\n{\n    [Model(Features = 4)]\n    [Linear(2)]\n    public partial class M;\n}\n");
+        yield return ("split", Model("[ReLU]") + "namespace Fuzz { [Tanh] public partial class M; }\n");
+        yield return ("no layers", Model(""));
+        yield return ("use of non-block", Model("[Use<string>]"));
+        yield return ("residual mismatch", "using ModelDsl;\nnamespace Fuzz\n{\n    [Block, Residual]\n    [Conv2d(8, 3, Stride = 2, Padding = 1)]\n    public partial class B;\n    [Model(Channels = 3, Height = 32, Width = 32)]\n    [Use<B>]\n    public partial class M;\n}\n");
+        yield return ("model and block", Model("[ReLU]", "[Model(Channels = 3, Height = 32, Width = 32), Block]"));
+        yield return ("repeat zero", "using ModelDsl;\nnamespace Fuzz\n{\n    [Block]\n    [ReLU]\n    public partial class B;\n    [Model(Channels = 3, Height = 32, Width = 32)]\n    [Use<B>(Repeat = 0)]\n    public partial class M;\n}\n");
+        yield return ("dropout probability", Model("[Dropout2d(1.5)]"));
+        yield return ("softmax trailer", Model("[Flatten, Linear(10), Softmax]"));
+        yield return ("single unit softmax", Model("[Flatten, Linear(1), Softmax]"));
+    }
+}
