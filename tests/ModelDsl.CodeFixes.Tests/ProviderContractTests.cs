@@ -102,6 +102,39 @@ public class ProviderContractTests
         foreach (var provider in new CodeFixProvider[] { new RemoveTrailingSoftmaxCodeFixProvider(), new InsertFlattenCodeFixProvider(), new LinearInFeaturesCodeFixProvider(), new SamePaddingCodeFixProvider() })
             Assert.Empty(await CodeFixHarness.ActionsAsync(provider, document, stale));
     }
+
+    [Fact]
+    public async Task Every_fix_is_offered_for_a_diagnostic_anchored_in_the_document_as_the_IDE_passes_it()
+    {
+        // The IDE re-creates generator diagnostics on the document's tree; the fixes must not depend on
+        // the command-line form (a file path without a tree) that the other tests use.
+        var document = CodeFixHarness.CreateDocument("""
+            using ModelDsl;
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Conv2d(8, 3, Stride = 2, Padding = Pad.Same)]
+            public partial class A;
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Conv2d(8, 3), Linear(2)]
+            public partial class B;
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Flatten, Linear(2, InFeatures = 3)]
+            public partial class C;
+            [Model(Features = 4)]
+            [Linear(2), Softmax]
+            public partial class D;
+            """);
+        var tree = (await document.GetSyntaxTreeAsync(TestContext.Current.CancellationToken))!;
+        var (diagnostics, _) = await CodeFixHarness.RunGeneratorAsync(document.Project);
+        Assert.Equal(new[] { "MDSL0002", "MDSL0003", "MDSL0008", "MDSL0016" }, diagnostics.Select(d => d.Id).Order());
+        var providers = new CodeFixProvider[] { new LinearInFeaturesCodeFixProvider(), new InsertFlattenCodeFixProvider(), new SamePaddingCodeFixProvider(), new RemoveTrailingSoftmaxCodeFixProvider() };
+        foreach (var d in diagnostics)
+        {
+            var inTree = GeneratorDiagnosticProvider.InTree(d, tree);
+            Assert.True(inTree.Location.IsInSource);
+            var provider = providers.Single(p => p.FixableDiagnosticIds.Contains(d.Id));
+            Assert.NotEmpty(await CodeFixHarness.ActionsAsync(provider, document, inTree));
+        }
+    }
 }
 
 internal static class EquatableArrayTestExtensions
