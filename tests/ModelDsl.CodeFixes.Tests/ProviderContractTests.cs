@@ -21,6 +21,8 @@ public class ProviderContractTests
         { typeof(InsertFlattenCodeFixProvider), "MDSL0003", nameof(GenDescriptors.LinearNeedsFlatInput) },
         { typeof(SamePaddingCodeFixProvider), "MDSL0008", nameof(GenDescriptors.SamePaddingNeedsStrideOne) },
         { typeof(RemoveTrailingSoftmaxCodeFixProvider), "MDSL0016", nameof(GenDescriptors.TrailingSoftmax) },
+        { typeof(BatchNormFeaturesCodeFixProvider), "MDSL0004", nameof(GenDescriptors.FeatureCountMismatch) },
+        { typeof(SingleUnitSoftmaxCodeFixProvider), "MDSL0017", nameof(GenDescriptors.SingleUnitSoftmax) },
     };
 
     [Theory]
@@ -99,7 +101,7 @@ public class ProviderContractTests
         var nameSpan = new Microsoft.CodeAnalysis.Text.TextSpan(text.IndexOf("Net;", StringComparison.Ordinal), 3);
         var tree = (await document.GetSyntaxTreeAsync(TestContext.Current.CancellationToken))!;
         var stale = Diagnostic.Create(real.Descriptor, Location.Create(tree, nameSpan));
-        foreach (var provider in new CodeFixProvider[] { new RemoveTrailingSoftmaxCodeFixProvider(), new InsertFlattenCodeFixProvider(), new LinearInFeaturesCodeFixProvider(), new SamePaddingCodeFixProvider() })
+        foreach (var provider in new CodeFixProvider[] { new RemoveTrailingSoftmaxCodeFixProvider(), new InsertFlattenCodeFixProvider(), new LinearInFeaturesCodeFixProvider(), new SamePaddingCodeFixProvider(), new BatchNormFeaturesCodeFixProvider(), new SingleUnitSoftmaxCodeFixProvider() })
             Assert.Empty(await CodeFixHarness.ActionsAsync(provider, document, stale));
     }
 
