@@ -28,6 +28,10 @@ namespace ModelDsl.Generator.Shapes
         public DiagnosticSink ForBlockUse(LocationInfo? useLocation) => new(_diagnostics, _override ?? useLocation, reportArgumentErrors: false);
 
         public void Report(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] args)
+            => ReportWithProperties(descriptor, location, EquatableArray<DiagnosticProperty>.Empty, args);
+
+        /// <summary>Reports a diagnostic whose <c>Properties</c> carry data for a code fix (see <see cref="DiagnosticProperties"/>).</summary>
+        public void ReportWithProperties(DiagnosticDescriptor descriptor, LocationInfo? location, EquatableArray<DiagnosticProperty> properties, params object[] args)
         {
             bool isError = descriptor.DefaultSeverity == DiagnosticSeverity.Error;
             HasErrors |= isError;
@@ -35,7 +39,7 @@ namespace ModelDsl.Generator.Shapes
                                  || descriptor == DiagnosticDescriptors.SamePaddingNeedsStrideOne
                                  || descriptor == DiagnosticDescriptors.PoolPaddingTooLarge;
             if (argumentError && !_reportArgumentErrors) return;
-            var diagnostic = DiagnosticInfo.Create(descriptor, _override ?? location, args);
+            var diagnostic = DiagnosticInfo.Create(descriptor, _override ?? location, args) with { Properties = properties };
             if (!_diagnostics.Contains(diagnostic)) _diagnostics.Add(diagnostic);
         }
     }

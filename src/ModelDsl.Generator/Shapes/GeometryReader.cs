@@ -36,7 +36,7 @@ namespace ModelDsl.Generator.Shapes
                     {
                         if (ok && (sh != 1 || sw != 1))
                         {
-                            sink.Report(DiagnosticDescriptors.SamePaddingNeedsStrideOne, layer.LocationOf("Padding"), kind, name,
+                            sink.ReportWithProperties(DiagnosticDescriptors.SamePaddingNeedsStrideOne, layer.LocationOf("Padding"), SamePaddingProperties(kh, kw, dh, dw), kind, name,
                                 sh == sw ? sh.ToString(CultureInfo.InvariantCulture) : $"{sh}×{sw}",
                                 SuggestedPadding(kh, kw, dh, dw));
                             ok = false;
@@ -207,6 +207,14 @@ namespace ModelDsl.Generator.Shapes
             long h = dh * (kh - 1) / 2, w = dw * (kw - 1) / 2;
             return h == w ? h.ToString(CultureInfo.InvariantCulture) : $"{h}, PaddingW = {w}";
         }
+
+        /// <summary>The same explicit padding as <see cref="SuggestedPadding"/>, as properties for the MDSL0008 code fix.</summary>
+        private static EquatableArray<DiagnosticProperty> SamePaddingProperties(long kh, long kw, long dh, long dw)
+            => new[]
+            {
+                new DiagnosticProperty(DiagnosticProperties.PaddingH, (dh * (kh - 1) / 2).ToString(CultureInfo.InvariantCulture)),
+                new DiagnosticProperty(DiagnosticProperties.PaddingW, (dw * (kw - 1) / 2).ToString(CultureInfo.InvariantCulture)),
+            }.ToEquatableArray();
 
         /// <summary>Reads a square value with optional …H/…W overrides.</summary>
         private static (long H, long W, bool Ok) Pair(LayerSpec layer, string kind, string name, string property, long? fallback,

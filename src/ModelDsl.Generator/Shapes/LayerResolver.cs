@@ -134,7 +134,9 @@ namespace ModelDsl.Generator.Shapes
                     long fin = input.Features;
                     if (g.DeclaredInFeatures > 0 && g.DeclaredInFeatures != fin)
                     {
-                        sink.Report(DiagnosticDescriptors.LinearInFeaturesMismatch, layer.LocationOf("InFeatures"), name, g.DeclaredInFeatures, fin,
+                        sink.ReportWithProperties(DiagnosticDescriptors.LinearInFeaturesMismatch, layer.LocationOf("InFeatures"),
+                            new[] { new DiagnosticProperty(DiagnosticProperties.InFeatures, fin.ToString(System.Globalization.CultureInfo.InvariantCulture)) }.ToEquatableArray(),
+                            name, g.DeclaredInFeatures, fin,
                             beforeFlatten is { } map ? $" ({map} after Flatten)." : ".");
                         return null;
                     }

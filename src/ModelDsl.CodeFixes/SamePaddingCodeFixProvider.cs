@@ -1,0 +1,65 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Globalization;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ModelDsl.Generator.Diagnostics;
+
+namespace ModelDsl.CodeFixes
+{
+    /// <summary>
+    /// MDSL0008 (<c>Padding = Pad.Same</c> with a stride other than 1): write the explicit padding that
+    /// Same amounts to, <c>dilation·(kernel − 1)/2</c> per side — <c>Padding = p</c>, or
+    /// <c>Padding = h, PaddingW = w</c> for a rectangular kernel. The numbers come from the diagnostic's
+    /// <c>Properties["PaddingH"]</c> and <c>["PaddingW"]</c>.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SamePaddingCodeFixProvider)), Shared]
+    public sealed class SamePaddingCodeFixProvider : CodeFixProvider
+    {
+        public const string Key = "ModelDsl.ExplicitPadding";
+
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.SamePaddingNeedsStrideOne);
+
+        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                if (!TryGet(diagnostic, DiagnosticProperties.PaddingH, out int h) || !TryGet(diagnostic, DiagnosticProperties.PaddingW, out int w)) continue;
+                var argument = await AttributeEdits.FindAsync<AttributeArgumentSyntax>(context.Document, diagnostic.Location.SourceSpan, context.CancellationToken).ConfigureAwait(false);
+                if (argument?.NameEquals?.Name.Identifier.ValueText != "Padding" || argument.Parent is not AttributeArgumentListSyntax list) continue;
+
+                string title = h == w ? $"Use Padding = {h}" : $"Use Padding = {h}, PaddingW = {w}";
+                var document = context.Document;
+                context.RegisterCodeFix(CodeAction.Create(title,
+                    ct => AttributeEdits.ReplaceAsync(document, list, Explicit(list, argument, h, w), ct), Key), diagnostic);
+            }
+        }
+
+        private static AttributeArgumentListSyntax Explicit(AttributeArgumentListSyntax list, AttributeArgumentSyntax padding, int h, int w)
+        {
+            var arguments = list.Arguments.Replace(padding, padding.WithExpression(Number(h).WithTriviaFrom(padding.Expression)));
+            if (h != w)
+            {
+                var paddingW = SyntaxFactory.AttributeArgument(SyntaxFactory.NameEquals(SyntaxFactory.IdentifierName("PaddingW")), null, Number(w));
+                arguments = AttributeEdits.Insert(arguments, arguments.IndexOf(a => a.NameEquals?.Name.Identifier.ValueText == "Padding") + 1, paddingW);
+            }
+            return list.WithArguments(arguments);
+        }
+
+        private static LiteralExpressionSyntax Number(int value)
+            => SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(value));
+
+        private static bool TryGet(Diagnostic diagnostic, string key, out int value)
+        {
+            value = 0;
+            return diagnostic.Properties.TryGetValue(key, out var text)
+                   && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+        }
+    }
+}

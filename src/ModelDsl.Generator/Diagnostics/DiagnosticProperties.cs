@@ -1,0 +1,19 @@
+namespace ModelDsl.Generator.Diagnostics
+{
+    /// <summary>
+    /// Keys of <see cref="Microsoft.CodeAnalysis.Diagnostic.Properties"/> that carry what the generator
+    /// inferred, so that code fixes can write it without re-running the shape engine. This file is
+    /// compiled into both the generator and ModelDsl.CodeFixes, so the two always agree on the keys.
+    /// </summary>
+    internal static class DiagnosticProperties
+    {
+        /// <summary>MDSL0002: the input size the Linear actually receives (a decimal integer).</summary>
+        public const string InFeatures = "InFeatures";
+
+        /// <summary>MDSL0008: the explicit vertical padding that Pad.Same would amount to.</summary>
+        public const string PaddingH = "PaddingH";
+
+        /// <summary>MDSL0008: the explicit horizontal padding that Pad.Same would amount to.</summary>
+        public const string PaddingW = "PaddingW";
+    }
+}
