@@ -61,9 +61,10 @@ public static class ImageDecoders
                 using var codec = SKCodec.Create(data)
                     ?? throw new InvalidDataException("not a recognised image (SkiaSharp could not read its header)");
                 var info = codec.Info;
-                // Gray sources decode straight to Gray8 when gray is wanted; everything else goes via
-                // unpremultiplied RGBA so that alpha never darkens the colour channels.
-                bool gray = channels == 1;
+                // Gray sources decode straight to Gray8 when gray is wanted (Skia cannot convert colour to
+                // Gray8 itself); everything else goes via unpremultiplied RGBA so that alpha never darkens
+                // the colour channels, and colour → gray uses BT.601 luma.
+                bool gray = channels == 1 && info.ColorType == SKColorType.Gray8;
                 var target = new SKImageInfo(info.Width, info.Height, gray ? SKColorType.Gray8 : SKColorType.Rgba8888, SKAlphaType.Unpremul);
                 int bpp = gray ? 1 : 4;
                 var buffer = new byte[info.Width * info.Height * bpp];
@@ -72,7 +73,7 @@ public static class ImageDecoders
                     result = codec.GetPixels(target, (IntPtr)b);
                 if (result is not (SKCodecResult.Success))
                     throw new InvalidDataException($"SkiaSharp could not decode the image: {result} (truncated or corrupt data)");
-                return gray || channels == 4
+                return gray || (channels == 4)
                     ? new DecodedImage(buffer, info.Width, info.Height, channels)
                     : new DecodedImage(FromRgba(buffer, info.Width * info.Height, channels), info.Width, info.Height, channels);
             }

@@ -28,9 +28,9 @@ public class AugmentationTests
         using var h1 = h.Apply(x);
         using var h2 = h.Apply(h1);
         using var v2 = v.Apply(v.Apply(x));
-        Assert.True(h2.equal(x).item<bool>());
-        Assert.True(v2.equal(x).item<bool>());
-        Assert.True(h1.equal(x.flip(3)).item<bool>());
+        Assert.True(h2.SameAs(x).item<bool>());
+        Assert.True(v2.SameAs(x).item<bool>());
+        Assert.True(h1.SameAs(x.flip(3)).item<bool>());
     }
 
     [Fact]
@@ -56,9 +56,9 @@ public class AugmentationTests
         Assert.True(distinct > 10, $"only {distinct} distinct crops");
         // Without padding, a same-size crop is the identity; each window is a shifted copy of the padded input.
         using var same = new RandomCrop(8, seed: 3).Apply(x);
-        Assert.True(same.equal(x).item<bool>());
+        Assert.True(same.SameAs(x).item<bool>());
         using var p0 = new RandomCrop(8, padding: 4, p: 0, seed: 3).Apply(x);
-        Assert.True(p0.equal(x).item<bool>());
+        Assert.True(p0.SameAs(x).item<bool>());
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public class AugmentationTests
             bool found = false;
             for (int oy = 0; oy <= 6 && !found; oy++)
                 for (int ox = 0; ox <= 6 && !found; ox++)
-                    found = padded[i, .., TensorIndex.Slice(oy, oy + 6), TensorIndex.Slice(ox, ox + 6)].equal(y[i]).item<bool>();
+                    found = padded[i, .., TensorIndex.Slice(oy, oy + 6), TensorIndex.Slice(ox, ox + 6)].SameAs(y[i]).item<bool>();
             Assert.True(found, $"sample {i} is not a window of its padded image");
         }
     }
@@ -87,7 +87,7 @@ public class AugmentationTests
         {
             using var ya = a[i].Apply(x);
             using var yb = b[i].Apply(x);
-            Assert.True(ya.equal(yb).item<bool>(), a[i].GetType().Name);
+            Assert.True(ya.SameAs(yb).item<bool>(), a[i].GetType().Name);
             Assert.Equal(x.device_type, ya.device_type);
             Assert.Equal(x.dtype, ya.dtype);
             if (a[i] is not RandomResizedCrop) Assert.Equal(x.shape, ya.shape);
@@ -100,7 +100,7 @@ public class AugmentationTests
         var flip = new RandomAffine(30, seed: 1);
         using var f1 = flip.Apply(x);
         using var f2 = flip.Apply(x);
-        Assert.False(f1.equal(f2).item<bool>());
+        Assert.False(f1.SameAs(f2).item<bool>());
     }
 
     [Fact]
@@ -160,7 +160,7 @@ public class AugmentationTests
         using var j = new ColorJitter(0.8, 0.8, 0.8, 0.5, seed: 2).Apply(x);
         Assert.True(j.min().item<float>() >= 0 && j.max().item<float>() <= 1);
         using var g = new RandomGrayscale(p: 1, seed: 1).Apply(x);
-        Assert.True(g[.., 0].equal(g[.., 1]).item<bool>() && g[.., 1].equal(g[.., 2]).item<bool>());
+        Assert.True(g[.., 0].SameAs(g[.., 1]).item<bool>() && g[.., 1].SameAs(g[.., 2]).item<bool>());
         using var zero = zeros(32, 1, 1, 1);
         using var same = ColorJitter.ShiftHue(x, zero);
         Assert.True(same.allclose(x, atol: 1e-5));
@@ -181,7 +181,7 @@ public class AugmentationTests
         var pipeline = new Compose(new RandomCrop(16, padding: 4, seed: 1), new RandomHorizontalFlip(seed: 2), new Normalize([0.5, 0.5, 0.5], [0.5, 0.5, 0.5]));
         using var y = pipeline.Apply(x);
         Assert.Equal(x.shape, y.shape);
-        Assert.True(x.equal(ones(64, 3, 16, 16)).item<bool>());   // input untouched
+        Assert.True(x.SameAs(ones(64, 3, 16, 16)).item<bool>());   // input untouched
     }
 
     [Fact]

@@ -108,3 +108,13 @@ internal static class DataTestFiles
         File.WriteAllBytes(path, bytes);
     }
 }
+
+internal static class TensorTestExtensions
+{
+    /// <summary>Whole-tensor equality (TorchSharp's <c>equal</c> is elementwise), as a 0-d bool tensor so call sites read <c>a.SameAs(b).item&lt;bool&gt;()</c>.</summary>
+    public static TorchSharp.torch.Tensor SameAs(this TorchSharp.torch.Tensor a, TorchSharp.torch.Tensor b)
+    {
+        using var eq = a.shape.SequenceEqual(b.shape) ? a.eq(b).all() : null;
+        return TorchSharp.torch.tensor(eq is not null && eq.item<bool>());
+    }
+}

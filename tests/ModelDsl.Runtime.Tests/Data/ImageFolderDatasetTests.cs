@@ -55,7 +55,7 @@ public class ImageFolderDatasetTests
         using (g)
         {
             Assert.Equal(50 / 255f, g[0, 1, 5].item<float>(), 4);
-            Assert.True(g[0].equal(g[2]).item<bool>());
+            Assert.True(g[0].SameAs(g[2]).item<bool>());
         }
     }
 

@@ -41,8 +41,8 @@ public class MnistDatasetTests
         using var raw = MnistDataset.Load(dir.Path, train: false);
         using var gz = BundledData.LoadMnist(train: false);
         Assert.Equal(gz.Count, raw.Count);
-        Assert.True(raw.Images.equal(gz.Images).item<bool>());
-        Assert.True(raw.Labels.equal(gz.Labels).item<bool>());
+        Assert.True(raw.Images.SameAs(gz.Images).item<bool>());
+        Assert.True(raw.Labels.SameAs(gz.Labels).item<bool>());
     }
 
     [Fact]
