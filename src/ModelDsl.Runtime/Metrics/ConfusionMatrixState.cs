@@ -105,7 +105,7 @@ public sealed class ConfusionMatrixState : IDisposable
 
     private void EnsureState(Device device)
     {
-        if (_counts is not null && _counts.device == device) return;
+        if (_counts is not null && _counts.device.type == device.type && _counts.device.index == device.index) return;
         if (_counts is not null)
             throw new ArgumentException($"{MetricName}: batches arrived on different devices ({_counts.device} then {device}); call Reset() when moving the model.");
         _counts = zeros(Bins + 1, ScalarType.Int64, device).DetachFromDisposeScope();
