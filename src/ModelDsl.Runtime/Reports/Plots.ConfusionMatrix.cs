@@ -30,7 +30,7 @@ public static partial class Plots
             {
                 double frac = rowSum == 0 ? 0 : (double)matrix[i, j] / rowSum;
                 var rect = plt.Add.Rectangle(j - 0.5, j + 0.5, y - 0.5, y + 0.5);
-                rect.FillStyle.Color = cmap.GetColor(0.05 + 0.95 * frac);
+                rect.FillStyle.Color = cmap.GetColor(1.0 - 0.9 * frac); // ScottPlot's Blues runs dark → light
                 rect.LineStyle.Width = 0.5f;
                 rect.LineStyle.Color = ScottPlot.Colors.White;
                 var text = plt.Add.Text(matrix[i, j].ToString(CultureInfo.InvariantCulture), j, y);
