@@ -13,6 +13,8 @@ public readonly record struct BatchInfo(int Epoch, int Batch, long Step, double 
 /// only what it needs. To stop training call <see cref="Learner.Stop"/>: with <c>immediately</c>
 /// from <see cref="OnBatchLoss"/> the current batch's optimizer step is skipped (the NaN guard relies
 /// on that so a diverged loss never reaches the weights).
+/// <para>The batch hooks run inside the step's <c>torch.NewDisposeScope()</c>: a tensor a callback
+/// creates there and wants to keep must be <c>DetachFromDisposeScope()</c>'d.</para>
 /// </summary>
 public interface ILearnerCallback
 {

@@ -44,7 +44,7 @@ public class OutputTests
         Assert.Equal("epoch  train_loss  valid_loss  accuracy  time", lines[0]);
         Assert.Matches(new Regex(@"^0      \d\.\d{6}    \d\.\d{6}    \d\.\d{6}  \d\d:\d\d$"), lines[1]);
         Assert.Matches(new Regex(@"^1      \d\.\d{6}    \d\.\d{6}    \d\.\d{6}  \d\d:\d\d$"), lines[2]);
-        Assert.DoesNotContain("\u001b", writer.ToString()); // no escape codes in logs
+        Assert.False(writer.ToString().Contains('\u001b')); // no escape codes in logs
     }
 
     [Fact]

@@ -122,15 +122,17 @@ internal static class TrainingTestUtil
         Output = OutputMode.Silent,
     };
 
+    /// <summary>Clones of the state_dict, detached from any dispose scope (callbacks run inside the step's scope).</summary>
     public static Dictionary<string, Tensor> Snapshot(nn.Module m) =>
-        m.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+        m.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
 
     /// <summary>Exact (bitwise for floats) equality of shape and values.</summary>
     public static bool Same(Tensor a, Tensor b)
     {
         if (!a.shape.SequenceEqual(b.shape)) return false;
-        using var eq = a.equal(b);
-        return eq.item<bool>();
+        using var eq = a.eq(b);
+        using var all = eq.all();
+        return all.item<bool>();
     }
 
     public static string TempDir()
