@@ -1,0 +1,108 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace ModelDsl.Benchmarks.Generator;
+
+/// <summary>
+/// What the generator adds to a build: a compilation holding N models (varied course-style nets) is
+/// compiled and emitted once without the generator and once with it; the difference over N is the
+/// build time per model. Also reports the generator's own run time per model.
+/// Quick mode: <c>quick generator-cost [--models 100,1000] [--repeats 7]</c>.
+/// </summary>
+public sealed class GeneratorCost : IQuickBenchmark
+{
+    public string Name => "generator-cost";
+
+    public void Run(string[] args, TextWriter output)
+    {
+        int[] counts = Option(args, "--models", "100,1000").Split(',').Select(int.Parse).ToArray();
+        int repeats = int.Parse(Option(args, "--repeats", "7"));
+        var generator = LoadGenerator();
+        output.WriteLine($"| models | generator run (ms) | per model (ms) | build without generator (ms) | build with generator (ms) | added per model (ms) |");
+        output.WriteLine($"|---:|---:|---:|---:|---:|---:|");
+        foreach (int n in counts)
+        {
+            var compilation = Compile(Source(n, Option(args, "--only", "")));
+            // Warm up JIT and Roslyn caches once per size.
+            Measure(compilation, generator);
+            var runs = Enumerable.Range(0, repeats).Select(_ => Measure(compilation, generator)).ToList();
+            double gen = Median(runs.Select(r => r.Generator)), plain = Median(runs.Select(r => r.Plain)), with = Median(runs.Select(r => r.With));
+            output.WriteLine($"| {n:N0} | {gen:F0} | {gen / n:F2} | {plain:F0} | {with:F0} | {(with - plain) / n:F2} |");
+        }
+        output.WriteLine($"(medians of {repeats} runs after one warm-up; build = generator + GetDiagnostics + Emit to memory)");
+    }
+
+    private static (double Generator, double Plain, double With) Measure(CSharpCompilation compilation, ISourceGenerator generator)
+    {
+        var sw = Stopwatch.StartNew();
+        EmitOrThrow(compilation, allowErrors: true);
+        double plain = sw.Elapsed.TotalMilliseconds;
+
+        sw.Restart();
+        var driver = CSharpGeneratorDriver.Create(new[] { generator }, parseOptions: (CSharpParseOptions)compilation.SyntaxTrees[0].Options);
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        double gen = sw.Elapsed.TotalMilliseconds;
+        if (diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error)) throw new InvalidOperationException(string.Join("\n", diagnostics.Take(5)));
+        EmitOrThrow(output, allowErrors: false);
+        double with = sw.Elapsed.TotalMilliseconds;
+        return (gen, plain, with);
+    }
+
+    private static void EmitOrThrow(Compilation compilation, bool allowErrors)
+    {
+        using var ms = new MemoryStream();
+        var result = compilation.Emit(ms);
+        if (!result.Success && !allowErrors)
+            throw new InvalidOperationException(string.Join("\n", result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(5)));
+    }
+
+    /// <summary>N models cycling through five course-style shapes, so the engine sees convs, pools, blocks and heads.</summary>
+    private static string Source(int n, string only)
+    {
+        string[] bodies =
+        {
+            "[Model(Channels = 1, Height = 28, Width = 28)]\n[Conv2d(16, 5), ReLU, MaxPool2d(2)]\n[Flatten, Linear({0}, InFeatures = 2304)]",
+            "[Model(Channels = 3, Height = 32, Width = 32)]\n[Stage(\"Features\")]\n[Conv2d(32, 3, Padding = 1), BatchNorm2d, ReLU, Conv2d(64, 3, Padding = 1), ReLU, MaxPool2d(2)]\n[Conv2d(128, 3, Padding = 1), BatchNorm2d, ReLU, MaxPool2d(2), Dropout2d(0.05)]\n[Flatten]\n[Stage(\"Classifier\")]\n[Dropout(0.1), Linear(1024), ReLU, Linear({0})]",
+            "[Model(Channels = 1, Height = 28, Width = 28)]\n[Conv2d(6, 5, Padding = 2), Tanh, AvgPool2d(2), Conv2d(16, 5), Tanh, AvgPool2d(2)]\n[Flatten, Linear(120), Tanh, Linear(84), Tanh, Linear({0})]",
+            "[Model(Channels = 3, Height = 64, Width = 64)]\n[Conv2d(64, 11, Stride = 4, Padding = 2), ReLU, Conv2d(64, 1), Use<Res>(Repeat = 4), GlobalAvgPool, Flatten, Linear({0})]",
+            "[Model(Features = 32)]\n[Linear(64), BatchNorm1d, ReLU, Dropout(0.2), Linear({0})]",
+        };
+        var sb = new StringBuilder("using ModelDsl;\nnamespace Bench\n{\n[Block, Residual(Then = Act.ReLU)]\n[Conv2d(Kernel = 3, Padding = 1), BatchNorm2d, ReLU, Conv2d(Kernel = 3, Padding = 1), BatchNorm2d]\npublic partial class Res;\n");
+        if (only != "") bodies = new[] { bodies[int.Parse(only)] };
+        for (int i = 0; i < n; i++)
+            sb.Append(string.Format(bodies[i % bodies.Length], 2 + i % 10)).Append($"\npublic partial class Model{i};\n");
+        return sb.Append("}\n").ToString();
+    }
+
+    private static CSharpCompilation Compile(string source)
+    {
+        var tpa = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
+        var refs = tpa.Where(p => Path.GetFileName(p) is var f && (f.StartsWith("System.") || f is "mscorlib.dll" or "netstandard.dll" or "TorchSharp.dll" or "ModelDsl.Runtime.dll"))
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
+        return CSharpCompilation.Create("Bench", new[] { CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest)) }, refs,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release));
+    }
+
+    private static ISourceGenerator LoadGenerator()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "generator", "ModelDsl.Generator.dll");
+        var type = Assembly.LoadFrom(path).GetType("ModelDsl.Generator.ModelGenerator", throwOnError: true)!;
+        return ((IIncrementalGenerator)Activator.CreateInstance(type)!).AsSourceGenerator();
+    }
+
+    internal static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    internal static string Option(string[] args, string name, string fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+}

@@ -1,0 +1,87 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ModelDsl.Augmentation;
+
+/// <summary>
+/// Base of the random augmentations, Kornia-style: each sample of a batch is transformed with
+/// probability <see cref="P"/> and its own random parameters, all drawn as tensors on the batch's
+/// device from a <see cref="torch.Generator"/> seeded with <see cref="Seed"/> (one generator per
+/// device, created on first use). Two instances with the same seed given the same batches produce the
+/// same outputs; one instance produces a fresh draw on every call.
+/// </summary>
+public abstract class RandomAugmentation : IAugmentation, IDisposable
+{
+    private readonly Dictionary<string, Generator> _generators = new();
+    private readonly object _lock = new();
+
+    protected RandomAugmentation(double p, long? seed)
+    {
+        if (p is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(p), p, "Probability must be in [0, 1].");
+        P = p;
+        Seed = seed ?? Random.Shared.NextInt64(long.MaxValue);
+    }
+
+    /// <summary>Probability that a given sample is transformed.</summary>
+    public double P { get; }
+    public long Seed { get; }
+
+    public Tensor Apply(Tensor batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.dim() != 4)
+            throw new ArgumentException($"{GetType().Name} expects a batch N×C×H×W; got shape [{string.Join(", ", batch.shape)}].", nameof(batch));
+        if (!batch.is_floating_point())
+            throw new ArgumentException($"{GetType().Name} expects floating-point images in [0,1]; got {batch.dtype}.", nameof(batch));
+        using var scope = NewDisposeScope();
+        Tensor y;
+        lock (_lock) y = ApplyCore(batch, GeneratorFor(batch.device));
+        if (ReferenceEquals(y, batch)) y = batch.alias();
+        return y.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Transforms <paramref name="x"/>; runs inside a dispose scope, so intermediates need no disposing.</summary>
+    protected abstract Tensor ApplyCore(Tensor x, Generator g);
+
+    private Generator GeneratorFor(Device device)
+    {
+        string key = device.ToString();
+        if (!_generators.TryGetValue(key, out var g))
+            _generators[key] = g = new Generator(unchecked((ulong)Seed), device);
+        return g;
+    }
+
+    /// <summary>U(lo, hi) per sample, shape N, float32 on <paramref name="device"/>.</summary>
+    protected static Tensor Uniform(Generator g, long n, Device device, double lo, double hi)
+    {
+        var u = torch.rand(new[] { n }, ScalarType.Float32, device: device, generator: g);
+        return lo == 0 && hi == 1 ? u : u.mul_(hi - lo).add_(lo);
+    }
+
+    /// <summary>Which samples are transformed: bool N, true with probability P (drawn even when P is 0 or 1, so the random stream does not depend on P).</summary>
+    protected Tensor Mask(Generator g, long n, Device device) =>
+        torch.rand(new[] { n }, ScalarType.Float32, device: device, generator: g).lt(P);
+
+    /// <summary>A per-sample mask shaped to broadcast over N×C×H×W.</summary>
+    protected static Tensor View4(Tensor perSample) => perSample.view(-1, 1, 1, 1);
+
+    /// <summary>BT.601 luma N×1×H×W of an RGB batch (the weights torchvision and Kornia use).</summary>
+    internal static Tensor Gray(Tensor x)
+    {
+        if (x.shape[1] == 1) return x;
+        var r = x.narrow(1, 0, 1);
+        var g = x.narrow(1, 1, 1);
+        var b = x.narrow(1, 2, 1);
+        return r * 0.299 + g * 0.587 + b * 0.114;
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            foreach (var g in _generators.Values) g.Dispose();
+            _generators.Clear();
+        }
+        GC.SuppressFinalize(this);
+    }
+}

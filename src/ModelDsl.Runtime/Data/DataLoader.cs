@@ -1,0 +1,320 @@
+using System.Collections;
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
+using ModelDsl.Augmentation;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ModelDsl.Data;
+
+/// <summary>
+/// Turns an <see cref="IDataset"/> into a sequence of <see cref="Batch"/>es on a device, one epoch per
+/// enumeration. The receiver owns every batch it gets and must dispose it (the Learner does).
+/// </summary>
+/// <remarks>
+/// <para><b>Order.</b> With <c>shuffle</c>, epoch e uses a permutation drawn from (seed, e): the same seed
+/// gives the same order, and every epoch gets a new one. <see cref="Epoch"/> is the epoch the next
+/// enumeration will use; it advances by one per enumeration and can be set (e.g. when resuming).</para>
+/// <para><b>Workers.</b> With <c>workers</c> ≥ 1, that many dedicated threads build batches (decoding
+/// images for an ImageFolder) and batch b is built by worker b mod N into its own bounded channel, so
+/// batches come out in order, identical to the single-threaded ones, with at most <c>prefetch</c> batches
+/// waiting. With 0 workers batches are built on the enumerating thread.</para>
+/// <para><b>Device.</b> For a CUDA target, workers put batches in pinned memory and the copy to the device
+/// is non-blocking, so it overlaps with compute. With <c>deviceResident</c> the whole dataset is moved to
+/// the device once (in its storage type: uint8 stays uint8) and batches are cut there with
+/// <c>index_select</c>: no per-batch host work or transfer at all.</para>
+/// <para><b>Augmentation.</b> An optional <see cref="IAugmentation"/> is applied to each batch's inputs
+/// after it is on the device, so random augmentation runs batched on the GPU when there is one.</para>
+/// </remarks>
+public sealed class DataLoader : IEnumerable<Batch>, IDisposable
+{
+    private readonly object _residentLock = new();
+    private Tensor? _residentImages, _residentLabels;
+
+    public DataLoader(IDataset dataset, int batchSize, bool shuffle = false, int seed = 0, bool dropLast = false,
+                      int workers = 0, int? prefetch = null, Device? device = null, bool deviceResident = false,
+                      IAugmentation? augmentation = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Batch size must be at least 1.");
+        if (workers < 0) throw new ArgumentOutOfRangeException(nameof(workers), workers, "Workers must be 0 (build batches on the calling thread) or more.");
+        if (dataset.Count == 0) throw new ArgumentException("The dataset is empty.", nameof(dataset));
+        Dataset = dataset;
+        BatchSize = batchSize;
+        Shuffle = shuffle;
+        Seed = seed;
+        DropLast = dropLast;
+        Workers = workers;
+        Prefetch = Math.Max(1, prefetch ?? 2 * Math.Max(1, workers));
+        Device = device ?? CPU;
+        DeviceResident = deviceResident;
+        Augmentation = augmentation;
+        if (DropLast && dataset.Count < batchSize)
+            throw new ArgumentException($"dropLast with batch size {batchSize} and only {dataset.Count} samples would give no batches.", nameof(dropLast));
+    }
+
+    public IDataset Dataset { get; }
+    public int BatchSize { get; }
+    public bool Shuffle { get; }
+    public int Seed { get; }
+    public bool DropLast { get; }
+    public int Workers { get; }
+    /// <summary>Most batches built ahead of the consumer (with workers).</summary>
+    public int Prefetch { get; }
+    public Device Device { get; }
+    public bool DeviceResident { get; }
+    public IAugmentation? Augmentation { get; }
+
+    /// <summary>The epoch the next enumeration uses (its shuffle order derives from Seed and this).</summary>
+    public int Epoch { get; set; }
+
+    /// <summary>Batches per epoch.</summary>
+    public int Count => DropLast ? Dataset.Count / BatchSize : (Dataset.Count + BatchSize - 1) / BatchSize;
+
+    /// <summary>Samples per epoch (fewer than Dataset.Count with dropLast).</summary>
+    public int SampleCount => DropLast ? Count * BatchSize : Dataset.Count;
+
+    /// <summary>The sample order of <paramref name="epoch"/>: identity without shuffle, else a seeded permutation.</summary>
+    public int[] Order(int epoch)
+    {
+        var order = Enumerable.Range(0, Dataset.Count).ToArray();
+        if (!Shuffle) return order;
+        // Own generator (SplitMix64) rather than System.Random so orders never change with the .NET version.
+        ulong state = unchecked((ulong)Seed * 0x9E3779B97F4A7C15UL ^ (ulong)(uint)epoch * 0xD1B54A32D192ED03UL ^ 0x5DEECE66DUL);
+        for (int i = order.Length - 1; i > 0; i--)
+        {
+            int j = (int)(Next(ref state) % (ulong)(i + 1));
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        return order;
+    }
+
+    private static ulong Next(ref ulong s)
+    {
+        ulong z = s += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    public IEnumerator<Batch> GetEnumerator()
+    {
+        int epoch = Epoch++;
+        var order = Order(epoch);
+        if (DeviceResident) return IterateResident(order);
+        return Workers == 0 ? IterateSync(order) : IterateWorkers(order);
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private ReadOnlySpan<int> Slice(int[] order, int b) =>
+        order.AsSpan(b * BatchSize, Math.Min(BatchSize, order.Length - b * BatchSize));
+
+    private IEnumerator<Batch> IterateSync(int[] order)
+    {
+        int n = Count;
+        for (int b = 0; b < n; b++)
+            yield return Finish(BuildHostBatch(Dataset, Slice(order, b), pin: false), pinned: false);
+    }
+
+    private IEnumerator<Batch> IterateResident(int[] order)
+    {
+        EnsureResident();
+        int n = Count;
+        Tensor perm;
+        using (var scope = NewDisposeScope())
+            perm = torch.tensor(order.Select(i => (long)i).ToArray(), ScalarType.Int64).to(Device).DetachFromDisposeScope();
+        try
+        {
+            for (int b = 0; b < n; b++)
+            {
+                Batch batch;
+                using (var scope = NewDisposeScope())
+                {
+                    long start = (long)b * BatchSize, len = Math.Min(BatchSize, order.Length - start);
+                    var idx = perm.narrow(0, start, len);
+                    var raw = TensorBatching.Select(_residentImages!, _residentLabels!, idx);
+                    batch = new Batch(raw.Inputs.DetachFromDisposeScope(), raw.Targets.DetachFromDisposeScope());
+                }
+                yield return Finish(batch, pinned: false);
+            }
+        }
+        finally
+        {
+            perm.Dispose();
+        }
+    }
+
+    private readonly record struct Slot(Batch Batch, ExceptionDispatchInfo? Error);
+
+    private IEnumerator<Batch> IterateWorkers(int[] order)
+    {
+        int n = Count, w = Math.Min(Workers, Math.Max(1, n));
+        bool pin = Device.type == DeviceType.CUDA;
+        int capacity = Math.Max(1, (Prefetch + w - 1) / w);
+        var channels = new Channel<Slot>[w];
+        var threads = new Thread[w];
+        using var cts = new CancellationTokenSource();
+        var token = cts.Token;
+        for (int k = 0; k < w; k++)
+        {
+            var ch = channels[k] = Channel.CreateBounded<Slot>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
+            int first = k;
+            threads[k] = new Thread(() => Work(first, w, n, order, pin, ch.Writer, token)) { IsBackground = true, Name = $"DataLoader worker {k}" };
+            threads[k].Start();
+        }
+        try
+        {
+            for (int b = 0; b < n; b++)
+            {
+                var slot = channels[b % w].Reader.ReadAsync().AsTask().GetAwaiter().GetResult();
+                slot.Error?.Throw();
+                yield return Finish(slot.Batch, pin);
+            }
+        }
+        finally
+        {
+            // Early exit (break, exception): stop the workers, then free whatever they had built.
+            cts.Cancel();
+            foreach (var t in threads) t.Join();
+            foreach (var ch in channels)
+                while (ch.Reader.TryRead(out var s)) s.Batch.Dispose();
+        }
+    }
+
+    private void Work(int first, int stride, int n, int[] order, bool pin, ChannelWriter<Slot> writer, CancellationToken token)
+    {
+        try
+        {
+            for (int b = first; b < n && !token.IsCancellationRequested; b += stride)
+            {
+                Slot slot;
+                try { slot = new Slot(BuildHostBatch(Dataset, Slice(order, b), pin), null); }
+                catch (Exception e) { slot = new Slot(default, ExceptionDispatchInfo.Capture(e)); }
+                try { writer.WriteAsync(slot, token).AsTask().GetAwaiter().GetResult(); }
+                catch (OperationCanceledException) { slot.Batch.Dispose(); return; }
+                if (slot.Error is not null) return;
+            }
+        }
+        finally
+        {
+            writer.TryComplete();
+        }
+    }
+
+    /// <summary>
+    /// Builds one CPU batch: index_select for tensor-backed datasets, one float buffer filled in place
+    /// for <see cref="ISampleWriter"/>s, otherwise per-sample tensors stacked. Everything intermediate is
+    /// disposed; the returned tensors belong to no dispose scope.
+    /// </summary>
+    internal static Batch BuildHostBatch(IDataset dataset, ReadOnlySpan<int> indices, bool pin)
+    {
+        Batch batch;
+        using (var scope = NewDisposeScope())
+        {
+            Tensor x, y;
+            long[] shape = [indices.Length, dataset.Channels, dataset.Height, dataset.Width];
+            if (dataset is ITensorStorage storage)
+            {
+                var idx = torch.tensor(indices.ToArray().Select(i => (long)i).ToArray(), ScalarType.Int64);
+                var sel = TensorBatching.Select(storage.Images, storage.Labels, idx);
+                (x, y) = (sel.Inputs, sel.Targets);
+            }
+            else if (dataset is ISampleWriter writer)
+            {
+                int per = dataset.Channels * dataset.Height * dataset.Width;
+                var buf = new float[indices.Length * per];
+                var labels = new long[indices.Length];
+                for (int i = 0; i < indices.Length; i++)
+                    labels[i] = writer.WriteSample(indices[i], buf.AsSpan(i * per, per));
+                x = torch.tensor(buf, shape);
+                y = torch.tensor(labels, ScalarType.Int64);
+            }
+            else
+            {
+                var items = new Tensor[indices.Length];
+                var labels = new long[indices.Length];
+                for (int i = 0; i < indices.Length; i++)
+                {
+                    var (img, label) = dataset.Get(indices[i]);
+                    if (img.dim() != 3 || img.shape[0] != dataset.Channels || img.shape[1] != dataset.Height || img.shape[2] != dataset.Width)
+                        throw new InvalidDataException(
+                            $"Sample {indices[i]} has shape [{string.Join(", ", img.shape)}]; the dataset declares [{dataset.Channels}, {dataset.Height}, {dataset.Width}].");
+                    items[i] = img;
+                    labels[i] = label;
+                }
+                x = torch.stack(items);
+                y = torch.tensor(labels, ScalarType.Int64);
+            }
+            if (pin) x = x.pin_memory();
+            batch = new Batch(x.DetachFromDisposeScope(), y.DetachFromDisposeScope());
+        }
+        return batch;
+    }
+
+    /// <summary>Consumer side: move to the device (non-blocking from pinned memory), augment, hand over unowned tensors.</summary>
+    private Batch Finish(Batch host, bool pinned)
+    {
+        if (SameDevice(host.Inputs.device, Device) && Augmentation is null) return host;
+        try
+        {
+            using var scope = NewDisposeScope();
+            var x = SameDevice(host.Inputs.device, Device) ? host.Inputs.alias() : host.Inputs.to(Device, non_blocking: pinned);
+            var y = SameDevice(host.Targets.device, Device) ? host.Targets.alias() : host.Targets.to(Device, non_blocking: pinned);
+            if (Augmentation is not null) x = Augmentation.Apply(x);
+            return new Batch(x.DetachFromDisposeScope(), y.DetachFromDisposeScope());
+        }
+        finally
+        {
+            host.Dispose();
+        }
+    }
+
+    private static bool SameDevice(Device a, Device b) =>
+        a.type == b.type && (a.type == DeviceType.CPU || Math.Max(0, a.index) == Math.Max(0, b.index));
+
+    private void EnsureResident()
+    {
+        lock (_residentLock)
+        {
+            if (_residentImages is not null) return;
+            using var scope = NewDisposeScope();
+            Tensor images, labels;
+            if (Dataset is ITensorStorage s)
+            {
+                // On the CPU the storage is shared (alias), not copied; Dispose then frees only our handle.
+                images = Device.type == DeviceType.CPU ? s.Images.alias() : s.Images.to(Device);
+                labels = Device.type == DeviceType.CPU ? s.Labels.alias() : s.Labels.to(Device);
+            }
+            else
+            {
+                // Materialise once through the same batch builder (chunked, so peak host memory stays one chunk).
+                var xs = new List<Tensor>();
+                var ys = new List<Tensor>();
+                var all = Enumerable.Range(0, Dataset.Count).ToArray();
+                for (int start = 0; start < all.Length; start += 1024)
+                {
+                    var b = BuildHostBatch(Dataset, all.AsSpan(start, Math.Min(1024, all.Length - start)), pin: false);
+                    xs.Add(b.Inputs.to(Device));
+                    ys.Add(b.Targets.to(Device));
+                    b.Dispose();
+                }
+                images = torch.cat(xs);
+                labels = torch.cat(ys);
+            }
+            _residentImages = images.DetachFromDisposeScope();
+            _residentLabels = labels.DetachFromDisposeScope();
+        }
+    }
+
+    /// <summary>Frees the device-resident copy, if any.</summary>
+    public void Dispose()
+    {
+        lock (_residentLock)
+        {
+            _residentImages?.Dispose();
+            _residentLabels?.Dispose();
+            _residentImages = _residentLabels = null;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+namespace ModelDsl.Metrics;
+
+/// <summary>
+/// F1Score, streaming: 2·tp / (2·tp + fp + fn), the harmonic mean of precision and recall. Macro/weighted F1 average the per-class F1 (not the F1 of averaged precision and recall), like sklearn and torchmetrics.
+/// Average: Micro / Macro / Weighted / None (<see cref="ClassificationMetric.ComputePerClass"/>) / Binary
+/// (positive class only; the default for <see cref="ClassificationTask.Binary"/>; Macro otherwise).
+/// Zero denominators give 0 (sklearn's zero_division = 0).
+/// </summary>
+public sealed class F1Score : ClassificationMetric
+{
+    /// <param name="numClasses">Classes (Multiclass) or labels (Multilabel); ignored for Binary.</param>
+    /// <param name="average">Reduction; null → Binary for the binary task, Macro otherwise.</param>
+    /// <param name="task">How outputs become labels (argmax, or a threshold).</param>
+    /// <param name="threshold">Probability threshold for Binary/Multilabel.</param>
+    /// <param name="fromLogits">Binary/Multilabel: apply a sigmoid before the threshold (outputs are logits).</param>
+    /// <param name="ignoreIndex">Multiclass: a target value to skip (e.g. 255 or -100).</param>
+    public F1Score(int numClasses, Average? average = null, ClassificationTask task = ClassificationTask.Multiclass,
+        double threshold = 0.5, bool fromLogits = true, long? ignoreIndex = null)
+        : base("f1", numClasses, average, task, threshold, fromLogits, ignoreIndex) { }
+
+    /// <summary>Binary F1Score of the positive class (threshold on one logit/probability per sample).</summary>
+    public static F1Score Binary(double threshold = 0.5, bool fromLogits = true, Average average = Average.Binary) =>
+        new(2, average, ClassificationTask.Binary, threshold, fromLogits);
+
+    public static F1Score Multiclass(int numClasses, Average average = Average.Macro, long? ignoreIndex = null) =>
+        new(numClasses, average, ClassificationTask.Multiclass, ignoreIndex: ignoreIndex);
+
+    public static F1Score Multilabel(int numLabels, Average average = Average.Macro, double threshold = 0.5, bool fromLogits = true) =>
+        new(numLabels, average, ClassificationTask.Multilabel, threshold, fromLogits);
+
+    protected override double Score(ClassStatistics stats, Average average) => stats.F1(average);
+
+    protected override double[] PerClass(ClassStatistics stats) => stats.F1PerClass();
+}

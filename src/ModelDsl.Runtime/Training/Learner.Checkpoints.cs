@@ -1,0 +1,57 @@
+namespace ModelDsl.Training;
+
+/// <summary>Saving, loading and resuming.</summary>
+public sealed partial class Learner
+{
+    /// <summary>
+    /// Writes a full, resumable checkpoint: weights and buffers, optimizer state, CPU RNG state,
+    /// history, frozen stages, stage rates and — when called during a fit (from a callback) — the fit
+    /// plan and step, so <see cref="Resume"/> can finish that fit exactly.
+    /// </summary>
+    public void SaveCheckpoint(string path) =>
+        Checkpoint.Save(path, Model, Optimizer, new CheckpointState(
+            Epoch: History.Count,
+            Step: _plan is null ? 0 : _step,
+            Seed: Options.Seed,
+            Fit: _plan,
+            HistoryJson: History.ToJson(indented: false),
+            FrozenStages: _frozen.ToList(),
+            StageLearningRates: new Dictionary<string, double>(_stageLr)));
+
+    /// <summary>
+    /// Loads a checkpoint's weights (and, with <paramref name="withOptimizer"/>, its optimizer state)
+    /// into this learner's model, e.g. the best model after training or for inference. A checkpoint
+    /// of a different architecture throws <see cref="CheckpointMismatchException"/> listing the differences.
+    /// </summary>
+    public Checkpoint Load(string path, bool withOptimizer = false)
+    {
+        var ck = Checkpoint.Load(path);
+        ck.LoadInto(Model);
+        if (withOptimizer && ck.HasOptimizerState) ck.LoadInto(Optimizer);
+        return ck;
+    }
+
+    /// <summary>
+    /// Restores everything from a checkpoint written during a fit (by <see cref="CheckpointEveryEpoch"/>,
+    /// <see cref="SaveBest"/> or <see cref="SaveCheckpoint"/>) and runs the remaining epochs of that fit
+    /// with the same schedule. Build this learner with the same model type, options and loaders as the
+    /// original; on CPU the losses then equal an uninterrupted run's bit for bit.
+    /// </summary>
+    public History Resume(string path)
+    {
+        var ck = Checkpoint.Load(path);
+        ck.LoadInto(Model);
+        if (ck.HasOptimizerState) ck.LoadInto(Optimizer);
+        ck.RestoreRng();
+        var s = ck.State;
+        History = s.HistoryJson is null ? new History() : History.FromJson(s.HistoryJson);
+        Unfreeze();
+        if (s.FrozenStages is { Count: > 0 } frozen) Freeze(frozen.ToArray());
+        _stageLr.Clear();
+        if (s.StageLearningRates is not null)
+            foreach (var (k, v) in s.StageLearningRates) SetStageLearningRate(k, v);
+        if (s.Fit is { } plan && History.Count < plan.FirstEpoch + plan.Epochs)
+            Run(plan, s.Step);
+        return History;
+    }
+}

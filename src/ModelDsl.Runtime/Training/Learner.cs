@@ -1,0 +1,183 @@
+using ModelDsl.Data;
+using ModelDsl.Metrics;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ModelDsl.Training;
+
+/// <summary>
+/// Trains any <c>Module&lt;Tensor, Tensor&gt;</c> (a generated ModelDsl net or a hand-written one) on
+/// <see cref="Batch"/> loaders: loss, optimizer, per-batch learning-rate schedules, metrics,
+/// callbacks, a progress display, checkpoints with exact resume, freezing and per-stage learning
+/// rates by the model's stages (its named child modules).
+/// <para>This file: construction, device and the stage/parameter-group bookkeeping. The loop is in
+/// Learner.Fit.cs, the LR finder in Learner.LrFind.cs, checkpoints in Learner.Checkpoints.cs.</para>
+/// </summary>
+public sealed partial class Learner : IDisposable
+{
+    private readonly List<StageGroup> _stages;
+    private readonly List<optim.ILearningRateController> _groups;
+    private readonly HashSet<string> _frozen = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double> _stageLr = new(StringComparer.Ordinal);
+    private readonly List<ILearnerCallback> _callbacks;
+    private readonly List<IMetric> _metrics;
+    private bool _disposed;
+
+    /// <param name="model">Moved to <see cref="Device"/> here, before the optimizer is built over its parameters.</param>
+    /// <param name="train">One enumeration is one epoch; each batch is disposed after its step.</param>
+    /// <param name="valid">Optional; without it valid_loss is "-" and metrics are not computed.</param>
+    /// <param name="options">Loss, optimizer, metrics, callbacks, device, seed, output; defaults when null.</param>
+    public Learner(nn.Module<Tensor, Tensor> model, IEnumerable<Batch> train, IEnumerable<Batch>? valid = null, LearnerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(train);
+        Options = options ?? new LearnerOptions();
+        Model = model;
+        Train = train;
+        Valid = valid;
+        Loss = Options.Loss;
+        Device = Options.Device ?? DefaultDevice;
+        if (Options.Seed is { } seed) Seeding.Everything(seed);
+        Model.to(Device);
+
+        _metrics = Options.Metrics.ToList();
+        _callbacks = Options.Callbacks.ToList();
+        if (Options.GuardAgainstNaN && !_callbacks.OfType<NanGuard>().Any()) _callbacks.Insert(0, new NanGuard());
+
+        _stages = GroupByStage(Model);
+        Optimizer = Options.Optimizer.Build(_stages.Select(s => (IReadOnlyList<Parameter>)s.Parameters).ToList(), 1e-3);
+        _groups = Optimizer.ParamGroups.ToList();
+    }
+
+    /// <summary>CUDA when TorchSharp finds a GPU, else CPU.</summary>
+    public static Device DefaultDevice => cuda.is_available() ? CUDA : CPU;
+
+    public LearnerOptions Options { get; }
+    public nn.Module<Tensor, Tensor> Model { get; }
+    public IEnumerable<Batch> Train { get; set; }
+    public IEnumerable<Batch>? Valid { get; set; }
+    public Loss Loss { get; }
+    public Device Device { get; }
+
+    /// <summary>The TorchSharp optimizer, one parameter group per stage (see <see cref="StageNames"/>).</summary>
+    public OptimizerHelper Optimizer { get; }
+
+    public IReadOnlyList<IMetric> Metrics => _metrics;
+    public IReadOnlyList<ILearnerCallback> Callbacks => _callbacks;
+    public History History { get; private set; } = new();
+
+    /// <summary>Why the last fit stopped early (early stopping, NaN guard, a callback), or null.</summary>
+    public string? StopReason { get; private set; }
+
+    /// <summary>
+    /// The model's stages in order: its named child modules that own parameters. For a generated
+    /// model these are the <c>[Stage]</c> names (plus top-level layers outside any stage); for a
+    /// hand-written one, its registered submodules. "(root)" holds parameters registered directly on the model.
+    /// </summary>
+    public IReadOnlyList<string> StageNames => _stages.Select(s => s.Name).ToList();
+
+    public IReadOnlyCollection<string> FrozenStages => _frozen;
+
+    public void AddCallback(ILearnerCallback callback) => _callbacks.Add(callback);
+
+    /// <summary>
+    /// Freezes the named stages: their parameters stop requiring gradients and their group's
+    /// learning rate is forced to 0, so even optimizer momentum or weight decay cannot move them.
+    /// BatchNorm running statistics inside a frozen stage still update in training mode (as in fastai).
+    /// </summary>
+    public void Freeze(params string[] stages)
+    {
+        if (stages.Length == 0) throw new ArgumentException("Name at least one stage to freeze; stages: " + string.Join(", ", StageNames), nameof(stages));
+        foreach (var s in stages)
+        {
+            var g = Stage(s);
+            foreach (var p in g.Parameters) p.requires_grad = false;
+            _frozen.Add(g.Name);
+        }
+    }
+
+    /// <summary>Unfreezes the named stages, or all of them when none are named.</summary>
+    public void Unfreeze(params string[] stages)
+    {
+        foreach (var g in stages.Length == 0 ? _stages : stages.Select(Stage))
+        {
+            foreach (var p in g.Parameters) p.requires_grad = true;
+            _frozen.Remove(g.Name);
+        }
+    }
+
+    /// <summary>
+    /// Gives a stage its own base learning rate (discriminative learning rates, e.g. a small one for
+    /// pretrained features and a larger one for the head). The fit's schedule multiplies it like the
+    /// global rate. Null returns the stage to the rate passed to Fit.
+    /// </summary>
+    public void SetStageLearningRate(string stage, double? lr)
+    {
+        var g = Stage(stage);
+        if (lr is null) _stageLr.Remove(g.Name);
+        else if (lr < 0 || !double.IsFinite(lr.Value)) throw new ArgumentOutOfRangeException(nameof(lr), lr, "A learning rate must be finite and ≥ 0.");
+        else _stageLr[g.Name] = lr.Value;
+    }
+
+    public IReadOnlyDictionary<string, double> StageLearningRates => _stageLr;
+
+    /// <summary>The learning rate each parameter group (stage) had for the most recent step.</summary>
+    public IReadOnlyDictionary<string, double> CurrentLearningRates =>
+        _stages.Select((s, i) => (s.Name, _groups[i].LearningRate)).ToDictionary(x => x.Name, x => x.LearningRate);
+
+    /// <summary>Asks the loop to stop: after the current epoch, or <paramref name="immediately"/> (skipping the current batch's step).</summary>
+    public void Stop(string reason, bool immediately = false)
+    {
+        StopReason ??= reason;
+        _stopRequested = true;
+        _stopImmediately |= immediately;
+        _reporter?.Message(reason);
+    }
+
+    private StageGroup Stage(string name) =>
+        _stages.FirstOrDefault(s => s.Name == name)
+        ?? throw new ArgumentException($"The model has no stage '{name}'. Stages: {string.Join(", ", StageNames)}.", nameof(name));
+
+    /// <summary>Sets every group's rate to its base (stage override or <paramref name="baseLr"/>) × <paramref name="factor"/>, 0 when frozen.</summary>
+    private double ApplyLearningRate(double baseLr, double factor)
+    {
+        double first = double.NaN;
+        for (int i = 0; i < _stages.Count; i++)
+        {
+            var s = _stages[i];
+            double lr = _frozen.Contains(s.Name) ? 0 : (_stageLr.TryGetValue(s.Name, out var o) ? o : baseLr) * factor;
+            _groups[i].LearningRate = lr;
+            if (double.IsNaN(first) && !_frozen.Contains(s.Name)) first = lr;
+        }
+        return double.IsNaN(first) ? 0 : first;
+    }
+
+    private IEnumerable<Parameter> TrainableParameters() =>
+        _stages.Where(s => !_frozen.Contains(s.Name)).SelectMany(s => s.Parameters).Where(p => p.requires_grad);
+
+    private static List<StageGroup> GroupByStage(nn.Module model)
+    {
+        var children = model.named_children().Select(c => c.name).ToHashSet(StringComparer.Ordinal);
+        var groups = new List<StageGroup>();
+        foreach (var (name, p) in model.named_parameters())
+        {
+            int dot = name.IndexOf('.');
+            string stage = dot > 0 && children.Contains(name[..dot]) ? name[..dot] : "(root)";
+            var g = groups.FirstOrDefault(x => x.Name == stage);
+            if (g is null) groups.Add(g = new StageGroup(stage, new List<Parameter>()));
+            g.Parameters.Add(p);
+        }
+        if (groups.Count == 0) throw new ArgumentException($"Model {model.GetType().Name} has no parameters to train.", nameof(model));
+        return groups;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        Optimizer.Dispose();
+    }
+
+    private sealed record StageGroup(string Name, List<Parameter> Parameters);
+}

@@ -1,0 +1,53 @@
+using ModelDsl.Metrics;
+using static TorchSharp.torch;
+
+namespace ModelDsl.Training;
+
+/// <summary>Everything about a <see cref="Learner"/> except the model and the data.</summary>
+public sealed class LearnerOptions
+{
+    /// <summary>Default: cross-entropy on logits with int64 labels.</summary>
+    public Loss Loss { get; init; } = Loss.CrossEntropy();
+
+    /// <summary>Default: AdamW(0.9, 0.99, eps 1e-5, weight decay 0.01), fastai's default.</summary>
+    public OptimizerSpec Optimizer { get; init; } = OptimizerSpec.AdamW();
+
+    /// <summary>Updated on every validation batch, computed at the end of each epoch; their names are table columns.</summary>
+    public IList<IMetric> Metrics { get; init; } = new List<IMetric>();
+
+    public IList<ILearnerCallback> Callbacks { get; init; } = new List<ILearnerCallback>();
+
+    /// <summary>Null: CUDA when available, else CPU.</summary>
+    public Device? Device { get; init; }
+
+    /// <summary>
+    /// Seeds torch's generators when the learner is built, and CUDA's again at every epoch (TorchSharp
+    /// 0.107 cannot read the CUDA generator's state, so re-seeding per epoch is what makes resumed GPU
+    /// runs repeat). Seed before building the model too (<see cref="Seeding.Everything"/>) for identical initial weights.
+    /// </summary>
+    public long? Seed { get; init; }
+
+    /// <summary>Clips the global L2 norm of the gradients (clip_grad_norm_) when set.</summary>
+    public double? GradientClipNorm { get; init; }
+
+    /// <summary>Adds a <see cref="NanGuard"/> (default true).</summary>
+    public bool GuardAgainstNaN { get; init; } = true;
+
+    public OutputMode Output { get; init; } = OutputMode.Auto;
+
+    /// <summary>Where plain output goes (default Console.Out); setting it implies plain output in Auto mode.</summary>
+    public TextWriter? Writer { get; init; }
+
+    /// <summary>
+    /// Batches per epoch for schedules when the training loader cannot tell (it is not a collection
+    /// and has no Count property). Otherwise the loader is enumerated once to count.
+    /// </summary>
+    public long? StepsPerEpoch { get; init; }
+
+    /// <summary>
+    /// Mixed precision (autocast + grad scaling) on CUDA. TorchSharp 0.107 has no autocast API
+    /// (dotnet/TorchSharp PR #1235 is unmerged), so this is accepted and ignored with a one-line
+    /// notice; training runs in float32.
+    /// </summary>
+    public bool MixedPrecision { get; init; }
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+
+namespace ModelDsl.Training;
+
+/// <summary>
+/// A learning-rate schedule as a pure function of the batch step: <c>lr = baseLr · Factor(step)</c>.
+/// TorchSharp's own schedulers keep hidden mutable state that cannot be checkpointed; a pure function
+/// needs only the step counter to resume exactly, and is trivially testable at known steps.
+/// Every schedule is stepped per batch (the step counts optimizer steps from 0).
+/// </summary>
+public abstract record LrSchedule
+{
+    /// <summary>Multiplier of the base learning rate for optimizer step <paramref name="step"/> of <paramref name="totalSteps"/>.</summary>
+    public abstract double Factor(long step, long totalSteps, long stepsPerEpoch);
+
+    /// <summary>Kind and parameters, stored in checkpoints so <c>Resume</c> can rebuild the schedule.</summary>
+    internal abstract string Serialize();
+
+    /// <summary>A constant learning rate.</summary>
+    public static LrSchedule Constant { get; } = new ConstantSchedule();
+
+    /// <summary>
+    /// fastai's one-cycle: cosine warm-up from <c>maxLr/div</c> to <c>maxLr</c> over the first
+    /// <paramref name="pctStart"/> of the steps, then cosine annealing down to <c>maxLr/finalDiv</c>.
+    /// </summary>
+    public static LrSchedule OneCycle(double pctStart = 0.25, double div = 25, double finalDiv = 1e5) =>
+        new OneCycleSchedule(pctStart, div, finalDiv);
+
+    /// <summary>Linear warm-up from ~0 over <paramref name="warmupFraction"/> of the steps, then cosine decay to <paramref name="minFactor"/>.</summary>
+    public static LrSchedule CosineWithWarmup(double warmupFraction = 0.1, double minFactor = 0.0) =>
+        new CosineWarmupSchedule(warmupFraction, minFactor);
+
+    /// <summary>Multiplies the rate by <paramref name="gamma"/> every <paramref name="everyEpochs"/> epochs (applied per batch at the epoch boundary).</summary>
+    public static LrSchedule Step(int everyEpochs, double gamma = 0.1) => new StepSchedule(everyEpochs, gamma);
+
+    /// <summary>Cosine from <paramref name="start"/> (p=0) to <paramref name="end"/> (p=1).</summary>
+    internal static double Cos(double start, double end, double p) => end + (start - end) / 2 * (1 + Math.Cos(Math.PI * Math.Clamp(p, 0, 1)));
+
+    internal static LrSchedule Deserialize(string s)
+    {
+        var parts = s.Split(':');
+        double A(int i) => double.Parse(parts[i], CultureInfo.InvariantCulture);
+        return parts[0] switch
+        {
+            "constant" => Constant,
+            "onecycle" => new OneCycleSchedule(A(1), A(2), A(3)),
+            "cosine" => new CosineWarmupSchedule(A(1), A(2)),
+            "step" => new StepSchedule((int)A(1), A(2)),
+            _ => throw new InvalidDataException($"Unknown learning-rate schedule '{s}' in checkpoint."),
+        };
+    }
+
+    internal static string F(double d) => d.ToString("R", CultureInfo.InvariantCulture);
+}
+
+internal sealed record ConstantSchedule : LrSchedule
+{
+    public override double Factor(long step, long totalSteps, long stepsPerEpoch) => 1.0;
+    internal override string Serialize() => "constant";
+}
+
+internal sealed record OneCycleSchedule(double PctStart, double Div, double FinalDiv) : LrSchedule
+{
+    public override double Factor(long step, long totalSteps, long stepsPerEpoch)
+    {
+        double pos = totalSteps <= 1 ? 0 : (double)step / (totalSteps - 1);
+        if (pos < PctStart) return Cos(1 / Div, 1, pos / PctStart);
+        return Cos(1, 1 / FinalDiv, (pos - PctStart) / (1 - PctStart));
+    }
+
+    internal override string Serialize() => $"onecycle:{F(PctStart)}:{F(Div)}:{F(FinalDiv)}";
+}
+
+internal sealed record CosineWarmupSchedule(double WarmupFraction, double MinFactor) : LrSchedule
+{
+    public override double Factor(long step, long totalSteps, long stepsPerEpoch)
+    {
+        long warm = (long)Math.Round(WarmupFraction * totalSteps);
+        // (step+1)/warm: the first step already gets a small non-zero rate instead of wasting a batch at lr=0.
+        if (step < warm) return (step + 1.0) / warm;
+        long decay = Math.Max(1, totalSteps - warm - 1);
+        return Cos(1, MinFactor, (double)(step - warm) / decay);
+    }
+
+    internal override string Serialize() => $"cosine:{F(WarmupFraction)}:{F(MinFactor)}";
+}
+
+internal sealed record StepSchedule(int EveryEpochs, double Gamma) : LrSchedule
+{
+    public override double Factor(long step, long totalSteps, long stepsPerEpoch) =>
+        Math.Pow(Gamma, step / Math.Max(1, EveryEpochs * stepsPerEpoch));
+
+    internal override string Serialize() => $"step:{F(EveryEpochs)}:{F(Gamma)}";
+}

@@ -1,0 +1,59 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ModelDsl.Training;
+
+/// <summary>
+/// Which optimizer to build and its hyper-parameters, without the parameters themselves: the
+/// Learner owns the model, groups its parameters by stage, and builds the TorchSharp optimizer
+/// once (so its state can be checkpointed). The learning rate is not part of the spec because the
+/// Learner's schedule sets it on every step.
+/// </summary>
+public abstract record OptimizerSpec
+{
+    public double WeightDecay { get; init; }
+
+    /// <summary>SGD with optional (Nesterov) momentum and L2 weight decay.</summary>
+    public static SgdSpec SGD(double momentum = 0.9, bool nesterov = false, double weightDecay = 0) =>
+        new() { Momentum = momentum, Nesterov = nesterov, WeightDecay = weightDecay };
+
+    public static AdamSpec Adam(double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0) =>
+        new() { Beta1 = beta1, Beta2 = beta2, Eps = eps, WeightDecay = weightDecay };
+
+    /// <summary>Adam with decoupled weight decay (the usual default for CNNs, fastai's default too).</summary>
+    public static AdamWSpec AdamW(double beta1 = 0.9, double beta2 = 0.99, double eps = 1e-5, double weightDecay = 0.01) =>
+        new() { Beta1 = beta1, Beta2 = beta2, Eps = eps, WeightDecay = weightDecay };
+
+    /// <summary>Builds the optimizer, one parameter group per entry of <paramref name="groups"/>, in order.</summary>
+    internal abstract OptimizerHelper Build(IReadOnlyList<IReadOnlyList<Parameter>> groups, double lr);
+}
+
+public sealed record SgdSpec : OptimizerSpec
+{
+    public double Momentum { get; init; } = 0.9;
+    public bool Nesterov { get; init; }
+
+    internal override OptimizerHelper Build(IReadOnlyList<IReadOnlyList<Parameter>> groups, double lr) =>
+        optim.SGD(groups.Select(g => new SGD.ParamGroup(g, lr, Momentum, 0, WeightDecay, Nesterov, false)), lr, Momentum, 0, WeightDecay, Nesterov);
+}
+
+public sealed record AdamSpec : OptimizerSpec
+{
+    public double Beta1 { get; init; } = 0.9;
+    public double Beta2 { get; init; } = 0.999;
+    public double Eps { get; init; } = 1e-8;
+
+    internal override OptimizerHelper Build(IReadOnlyList<IReadOnlyList<Parameter>> groups, double lr) =>
+        optim.Adam(groups.Select(g => new Adam.ParamGroup(g, lr, Beta1, Beta2, Eps, WeightDecay, false, false)), lr, Beta1, Beta2, Eps, WeightDecay);
+}
+
+public sealed record AdamWSpec : OptimizerSpec
+{
+    public double Beta1 { get; init; } = 0.9;
+    public double Beta2 { get; init; } = 0.99;
+    public double Eps { get; init; } = 1e-5;
+
+    internal override OptimizerHelper Build(IReadOnlyList<IReadOnlyList<Parameter>> groups, double lr) =>
+        optim.AdamW(groups.Select(g => new AdamW.ParamGroup(g, lr, Beta1, Beta2, Eps, WeightDecay, false, false)), lr, Beta1, Beta2, Eps, WeightDecay);
+}

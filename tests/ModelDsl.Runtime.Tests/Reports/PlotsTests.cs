@@ -1,0 +1,132 @@
+using ModelDsl.Metrics;
+using ModelDsl.Reports;
+using SkiaSharp;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace ModelDsl.Runtime.Tests.Reports;
+
+public sealed class PlotsTests : IDisposable
+{
+    // Set MODELDSL_PLOT_DIR to keep the PNGs for a look (e.g. as CI artifacts); otherwise a temp folder is removed.
+    private static readonly string? KeepDir = Environment.GetEnvironmentVariable("MODELDSL_PLOT_DIR");
+    private readonly string _dir = KeepDir ?? Path.Combine(Path.GetTempPath(), "modeldsl-plots-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (KeepDir is null)
+            try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+
+    private string P(string name) => Path.Combine(_dir, "sub", name);
+
+    private static readonly byte[] PngSignature = { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A };
+
+    /// <summary>Checks the PNG signature, decodes it and returns the bitmap (caller disposes).</summary>
+    private static SKBitmap ReadPng(string path)
+    {
+        Assert.True(File.Exists(path), path);
+        var bytes = File.ReadAllBytes(path);
+        Assert.True(bytes.Length > PngSignature.Length);
+        Assert.Equal(PngSignature, bytes[..8]);
+        var bmp = SKBitmap.Decode(bytes);
+        Assert.NotNull(bmp);
+        Assert.True(bmp.Width > 0 && bmp.Height > 0);
+        return bmp;
+    }
+
+    private static int DistinctColors(SKBitmap b) => b.Pixels.Distinct().Count();
+
+    private static int Count(SKBitmap b, Func<SKColor, bool> pred) => b.Pixels.Count(pred);
+
+    private static bool NonWhite(SKColor c) => c.Red < 200 || c.Green < 200 || c.Blue < 200;
+
+    [Fact]
+    public void Loss_curves_png()
+    {
+        var hist = new List<(int, double, double)> { (1, 1.2, 1.0), (2, 0.7, 0.8), (3, 0.4, 0.6), (4, 0.3, double.NaN) };
+        var path = Plots.LossCurves(hist, P("loss.png"), 640, 400);
+        using var bmp = ReadPng(path);
+        Assert.Equal(640, bmp.Width);
+        Assert.Equal(400, bmp.Height);
+        Assert.True(DistinctColors(bmp) > 10);
+        Assert.Throws<ArgumentException>(() => Plots.LossCurves(Array.Empty<EpochLosses>(), P("x.png")));
+    }
+
+    [Fact]
+    public void Confusion_matrix_heatmap_png_is_not_blank()
+    {
+        var m = new long[,] { { 50, 2, 0 }, { 5, 40, 5 }, { 0, 1, 60 } };
+        var path = Plots.ConfusionMatrix(m, new[] { "cat", "dog", "bird" }, P("cm.png"));
+        using var bmp = ReadPng(path);
+        // The diagonal cells are dark blue: plenty of strongly blue pixels, and text/labels in black.
+        int blue = Count(bmp, c => c.Blue > 100 && c.Red < 80 && c.Green < 140);
+        Assert.True(blue > bmp.Width * bmp.Height / 20, $"only {blue} blue pixels");
+        Assert.True(DistinctColors(bmp) > 20);
+        Assert.Throws<ArgumentException>(() => Plots.ConfusionMatrix(m, new[] { "a", "b" }, P("bad.png")));
+    }
+
+    [Fact]
+    public void Roc_png_from_streaming_curve()
+    {
+        using var roc = new RocCurve(ClassificationTask.Multiclass, 3, fromLogits: true);
+        using var g = new torch.Generator(1);
+        var logits = randn(new long[] { 60, 3 }, generator: g);
+        var t = logits.argmax(1); // a perfect classifier …
+        t[0..10] = tensor(new long[] { 0, 1, 2, 0, 1, 2, 0, 1, 2, 0 }); // … with some noise
+        roc.Update(logits, t);
+        var path = Plots.Roc(roc, P("roc.png"), new[] { "a", "b", "c" });
+        using var bmp = ReadPng(path);
+        Assert.True(DistinctColors(bmp) > 10);
+    }
+
+    [Fact]
+    public void Sample_batch_grid_with_captions()
+    {
+        // White images: every non-white pixel comes from the title and the captions (checks fonts render).
+        var imgs = ones(6, 1, 28, 28);
+        var path = Plots.SampleBatch(imgs, tensor(new long[] { 0, 1, 2, 0, 1, 2 }), new[] { "zero", "one", "two" }, P("batch.png"), cellSize: 64);
+        using var bmp = ReadPng(path);
+        Assert.True(Count(bmp, NonWhite) > 100, "captions did not render");
+
+        // RGB, normalized images are min-max scaled.
+        var rgb = randn(4, 3, 16, 16);
+        using var bmp2 = ReadPng(Plots.SampleBatch(rgb, tensor(new long[] { 0, 1, 0, 1 }), null, P("rgb.png")));
+        Assert.True(DistinctColors(bmp2) > 50);
+        Assert.Throws<ArgumentException>(() => Plots.SampleBatch(rgb, tensor(new long[] { 0, 1 }), null, P("bad.png")));
+        Assert.Throws<ArgumentException>(() => Plots.SampleBatch(randn(2, 5, 8, 8), tensor(new long[] { 0, 1 }), null, P("bad.png")));
+    }
+
+    [Fact]
+    public void Top_losses_grid()
+    {
+        var imgs = rand(12, 1, 28, 28);
+        var labels = tensor(new long[] { 0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2 });
+        var pred = tensor(new long[] { 0, 2, 2, 1, 1, 2, 0, 0, 2, 0, 1, 1 });
+        var losses = tensor(new[] { .1f, 2.5f, .2f, 1.9f, .3f, .1f, .05f, 3.1f, .2f, .1f, .4f, 1.2f });
+        var path = Plots.TopLosses(imgs, labels, pred, losses, new[] { "a", "b", "c" }, P("top.png"), k: 4);
+        using var bmp = ReadPng(path);
+        // 4 tiles → 2×2 grid; wrong predictions are captioned in red.
+        Assert.True(Count(bmp, c => c.Red > 150 && c.Green < 90 && c.Blue < 90) > 20, "no red captions");
+        Assert.Throws<ArgumentException>(() => Plots.TopLosses(imgs, labels, pred, losses[0..5], null, P("bad.png")));
+    }
+
+    [Fact]
+    public void Conv_filters_and_feature_maps()
+    {
+        using var conv = nn.Conv2d(3, 8, 5);
+        using var bmp = ReadPng(Plots.ConvFilters(conv.weight!, P("filters_rgb.png")));
+        Assert.True(DistinctColors(bmp) > 20);
+        using var conv2 = nn.Conv2d(8, 16, 3);
+        using var bmp2 = ReadPng(Plots.ConvFilters(conv2.weight!, P("filters.png"), inputChannel: 2));
+        Assert.True(DistinctColors(bmp2) > 10);
+        Assert.Throws<ArgumentException>(() => Plots.ConvFilters(randn(3, 3), P("bad.png")));
+
+        using var act = conv.forward(rand(1, 3, 20, 20));
+        using var bmp3 = ReadPng(Plots.FeatureMaps(act, P("fmaps.png")));
+        // Viridis: many greens/blues/yellows, far from a blank image.
+        Assert.True(DistinctColors(bmp3) > 50);
+        Assert.Throws<ArgumentException>(() => Plots.FeatureMaps(randn(2, 3, 4, 4), P("bad.png")));
+    }
+}
