@@ -144,24 +144,3 @@ internal static class EquatableArrayTestExtensions
     public static gen::ModelDsl.Generator.Parsing.EquatableArray<T> ToEquatableArrayForTest<T>(this IEnumerable<T> items) where T : IEquatable<T>
         => new(items);
 }
-
-/// <summary>The diagnostics pages say which IDs have a code fix; keep them in step with the providers.</summary>
-public class DocumentationTests
-{
-    private static readonly string Root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
-
-    [Fact]
-    public void Every_page_states_whether_a_code_fix_exists_and_matches_the_providers()
-    {
-        var fixable = typeof(LinearInFeaturesCodeFixProvider).Assembly.GetTypes()
-            .Where(t => !t.IsAbstract && typeof(CodeFixProvider).IsAssignableFrom(t))
-            .SelectMany(t => ((CodeFixProvider)Activator.CreateInstance(t)!).FixableDiagnosticIds)
-            .ToHashSet();
-        Assert.Equal(6, fixable.Count);
-        foreach (var descriptor in GenDescriptors.All)
-        {
-            string page = File.ReadAllText(Path.Combine(Root, "docs", "diagnostics", descriptor.Id + ".md"));
-            Assert.Contains($"| **Code fix** | {(fixable.Contains(descriptor.Id) ? "yes" : "no")} |", page);
-        }
-    }
-}
