@@ -23,6 +23,8 @@ public class ProviderContractTests
         { typeof(RemoveTrailingSoftmaxCodeFixProvider), "MDSL0016", nameof(GenDescriptors.TrailingSoftmax) },
         { typeof(BatchNormFeaturesCodeFixProvider), "MDSL0004", nameof(GenDescriptors.FeatureCountMismatch) },
         { typeof(SingleUnitSoftmaxCodeFixProvider), "MDSL0017", nameof(GenDescriptors.SingleUnitSoftmax) },
+        { typeof(MakePartialCodeFixProvider), "MDSL0010", nameof(GenDescriptors.ModelMustBePartial) },
+        { typeof(CeilModeCodeFixProvider), "MDSL0018", nameof(GenDescriptors.PoolingDropsInput) },
     };
 
     [Theory]
@@ -101,7 +103,7 @@ public class ProviderContractTests
         var nameSpan = new Microsoft.CodeAnalysis.Text.TextSpan(text.IndexOf("Net;", StringComparison.Ordinal), 3);
         var tree = (await document.GetSyntaxTreeAsync(TestContext.Current.CancellationToken))!;
         var stale = Diagnostic.Create(real.Descriptor, Location.Create(tree, nameSpan));
-        foreach (var provider in new CodeFixProvider[] { new RemoveTrailingSoftmaxCodeFixProvider(), new InsertFlattenCodeFixProvider(), new LinearInFeaturesCodeFixProvider(), new SamePaddingCodeFixProvider(), new BatchNormFeaturesCodeFixProvider(), new SingleUnitSoftmaxCodeFixProvider() })
+        foreach (var provider in new CodeFixProvider[] { new RemoveTrailingSoftmaxCodeFixProvider(), new InsertFlattenCodeFixProvider(), new LinearInFeaturesCodeFixProvider(), new SamePaddingCodeFixProvider(), new BatchNormFeaturesCodeFixProvider(), new SingleUnitSoftmaxCodeFixProvider(), new MakePartialCodeFixProvider(), new CeilModeCodeFixProvider() })
             Assert.Empty(await CodeFixHarness.ActionsAsync(provider, document, stale));
     }
 
