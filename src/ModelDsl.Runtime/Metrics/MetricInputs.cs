@@ -156,13 +156,13 @@ internal static class MetricInputs
 
     internal static double[] ToDoubles(Tensor t)
     {
-        using var cpu = t.detach().to(ScalarType.Float64).cpu().contiguous();
-        return cpu.data<double>().ToArray();
+        using var scope = NewDisposeScope();
+        return t.detach().to(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
     }
 
     internal static long[] ToLongs(Tensor t)
     {
-        using var cpu = t.detach().to(ScalarType.Int64).cpu().contiguous();
-        return cpu.data<long>().ToArray();
+        using var scope = NewDisposeScope();
+        return t.detach().to(ScalarType.Int64).cpu().contiguous().data<long>().ToArray();
     }
 }
