@@ -35,6 +35,7 @@ internal static class ImageGrid
         if (title is not null)
             canvas.DrawText(title, width / 2f, fontSize * 1.5f, SKTextAlign.Center, font, textPaint);
 
+        using var border = new SKPaint { Style = SKPaintStyle.Stroke, StrokeWidth = 1, Color = new SKColor(210, 210, 210) };
         var sampling = new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None);
         for (int i = 0; i < tiles.Count; i++)
         {
@@ -45,6 +46,7 @@ internal static class ImageGrid
             var dest = SKRect.Create(x + (cellSize - w) / 2, y + (cellSize - h) / 2, w, h);
             using (var img = SKImage.FromBitmap(t.Image))
                 canvas.DrawImage(img, dest, sampling);
+            canvas.DrawRect(dest, border); // shows the tile's extent even for blank images
             float cx = x + cellSize / 2f;
             if (t.Caption is not null)
             {
