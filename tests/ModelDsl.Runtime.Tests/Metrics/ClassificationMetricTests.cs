@@ -195,6 +195,15 @@ public class ClassificationMetricTests
     }
 
     [Fact]
+    public void Half_precision_scores_work()
+    {
+        using var f1 = F1Score.Binary();
+        Assert.Equal(4.0 / 7, Run(f1, tensor(BinLogits).to(ScalarType.Float16), tensor(BinTargets)), 9);
+        using var acc = new Accuracy(3);
+        Assert.Equal(0.75, Run(acc, McPred().to(ScalarType.BFloat16), McTarget()), 12);
+    }
+
+    [Fact]
     public void Streaming_equals_single_shot()
     {
         using var single = new F1Score(3, Average.Weighted);
