@@ -83,7 +83,7 @@ public sealed partial class Learner
         // The CUDA generator's state cannot be saved in TorchSharp 0.107; re-seeding it from
         // (seed, epoch) at every epoch gives resumed GPU runs the same dropout masks as uninterrupted ones.
         if (Options.Seed is { } seed && Device.type == DeviceType.CUDA) cuda.manual_seed_all(seed * 1_000_003 + epoch);
-        _reporter!.EpochStart(epoch, lastEpoch, plan.StepsPerEpoch);
+        _reporter!.EpochStart(epoch, plan.FirstEpoch, lastEpoch, plan.StepsPerEpoch);
         double sum = 0;
         long count = 0;
         int b = 0;
@@ -196,6 +196,24 @@ public sealed partial class Learner
             foreach (var t in targets) t.Dispose();
             Model.train(wasTraining);
         }
+    }
+
+    /// <summary>
+    /// The model's output for one batch of inputs, in eval mode without gradients, on the learner's
+    /// device (moved there if needed). Raw logits: apply softmax/sigmoid as the loss implies. The caller disposes it.
+    /// </summary>
+    public Tensor Predict(Tensor inputs)
+    {
+        bool wasTraining = Model.training;
+        Model.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            var x = inputs.device == Device ? inputs : inputs.to(Device);
+            return Model.forward(x).MoveToOuterDisposeScope();
+        }
+        finally { Model.train(wasTraining); }
     }
 
     private long StepsPerEpoch()

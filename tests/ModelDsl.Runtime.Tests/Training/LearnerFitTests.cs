@@ -1,3 +1,4 @@
+using ModelDsl.Data;
 using ModelDsl.Training;
 using TorchSharp;
 using Xunit;
@@ -126,10 +127,44 @@ public class LearnerFitTests
             Assert.Equal(new long[] { 100, 2 }, p.shape);
             Assert.True(Same(t, data.Y));
         }
+        using (var one = learner.Predict(data.X.narrow(0, 0, 5))) Assert.Equal(new long[] { 5, 2 }, one.shape);
         var (loss, metrics) = learner.Validate();
         Assert.Equal(learner.History[0].ValidLoss, loss, 12);
         Assert.Equal("accuracy", metrics[0].Key);
         Assert.True(model.training); // Validate restores training mode
+    }
+
+    /// <summary>Has a settable Epoch like ModelDsl's DataLoader (its shuffle derives from seed and epoch).</summary>
+    private sealed class EpochAwareLoader(TensorLoader inner) : IEnumerable<Batch>
+    {
+        public List<int> Seen { get; } = new();
+        public int Epoch { get; set; }
+        public int Count => inner.Count;
+        public IEnumerator<Batch> GetEnumerator() { Seen.Add(Epoch++); return inner.GetEnumerator(); }
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    [Fact]
+    public void The_learner_sets_a_loaders_epoch_so_resumed_shuffles_match()
+    {
+        var dir = TempDir();
+        try
+        {
+            using var data = new SyntheticData(32);
+            using var model = new TinyNet();
+            var loader = new EpochAwareLoader(data.Train());
+            using var learner = new Learner(model, loader, null, Options(null, new Recorder(stopAfterEpoch: 1), new CheckpointEveryEpoch(Path.Combine(dir, "c.ckpt"))));
+            learner.LrFind(iterations: 3); // enumerates the loader too; must not shift the epochs that follow
+            learner.Fit(4, 1e-3);
+            Assert.Equal(new[] { 0, 1 }, loader.Seen.TakeLast(2));
+
+            using var model2 = new TinyNet();
+            var loader2 = new EpochAwareLoader(data.Train());
+            using var learner2 = new Learner(model2, loader2, null, Options());
+            learner2.Resume(Path.Combine(dir, "c.ckpt"));
+            Assert.Equal(new[] { 2, 3 }, loader2.Seen);
+        }
+        finally { Directory.Delete(dir, true); }
     }
 
     [Fact]
