@@ -86,6 +86,29 @@ public class LearnerFitTests
     }
 
     [Fact]
+    public void Without_stages_each_parameterised_layer_is_a_group()
+    {
+        using var data = new SyntheticData(32);
+        using var model = new StagelessNet();
+        using var learner = new Learner(model, data.Train(), null, Options());
+        Assert.Equal(2, learner.StageNames.Count);
+        learner.Freeze(learner.StageNames[0]);
+        learner.Fit(1, 1e-2);
+        Assert.Equal(0.0, learner.CurrentLearningRates[learner.StageNames[0]]);
+    }
+
+    [Fact]
+    public void Hand_written_modules_group_by_their_registered_children()
+    {
+        using var data = new SyntheticData(32);
+        using var model = nn.Sequential(("body", nn.Sequential(nn.Flatten(), nn.Linear(16, 8), nn.ReLU())), ("head", nn.Linear(8, 2)));
+        using var learner = new Learner(model, data.Train(), data.Valid(), Options());
+        Assert.Equal(new[] { "body", "head" }, learner.StageNames);
+        var h = learner.Fit(2, 0.05);
+        Assert.Equal(2, h.Count);
+    }
+
+    [Fact]
     public void Unknown_stage_names_list_the_real_ones()
     {
         using var data = new SyntheticData(32);
