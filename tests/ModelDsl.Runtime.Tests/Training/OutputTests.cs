@@ -48,6 +48,23 @@ public class OutputTests
     }
 
     [Fact]
+    public void Live_mode_runs_a_fit_without_a_terminal()
+    {
+        // Smoke test: under the test runner Spectre sees no interactive console; the live path must still train.
+        Seeding.Everything(52);
+        using var data = new SyntheticData(64);
+        using var model = new TinyNet();
+        var o = Options();
+        using var learner = new Learner(model, data.Train(), data.Valid(), new LearnerOptions
+        {
+            Optimizer = o.Optimizer, Metrics = o.Metrics, Device = CPU, Output = OutputMode.Live,
+            Callbacks = { new EarlyStopping(patience: 1, minDelta: 100) },
+        });
+        Assert.Equal(2, learner.Fit(3, 0.05).Count);
+        Assert.StartsWith("Early stopping at epoch 1", learner.StopReason);
+    }
+
+    [Fact]
     public void A_writer_makes_auto_mode_plain()
     {
         var r = ProgressReporter.Create(OutputMode.Auto, new StringWriter());
