@@ -93,6 +93,7 @@ public sealed partial class Learner
             {
                 double factor = plan.Schedule.Factor(_step, plan.TotalSteps, plan.StepsPerEpoch);
                 CurrentLr = ApplyLearningRate(plan.LearningRate, factor);
+                if (plan.Schedule.Momentum(_step, plan.TotalSteps, plan.StepsPerEpoch) is { } momentum) ApplyMomentum(momentum);
                 using var scope = NewDisposeScope();
                 var x = batch.Inputs.device == Device ? batch.Inputs : batch.Inputs.to(Device);
                 var y = batch.Targets.device == Device ? batch.Targets : batch.Targets.to(Device);

@@ -48,6 +48,7 @@ public class LearnerFitTests
         using var learner = new Learner(model, data.Train(batchSize: 16), null, Options(null, rec));
         learner.FitOneCycle(3, 0.1);
         var schedule = LrSchedule.OneCycle();
+        Assert.Equal(0.95, learner.CurrentMomentum["Head"], 12); // last step: momentum back at its maximum
         Assert.Equal(12, rec.Lrs.Count);
         for (int i = 0; i < 12; i++) Assert.Equal(0.1 * schedule.Factor(i, 12, 4), rec.Lrs[i], 12);
         Assert.True(double.IsNaN(learner.History[0].ValidLoss)); // no validation loader
@@ -132,6 +133,7 @@ public class LearnerFitTests
                 Optimizer = o.Optimizer, Metrics = o.Metrics, Device = CPU, Output = OutputMode.Silent, GradientClipNorm = 1.0,
             });
             var h = learner.FitOneCycle(3, opt is SgdSpec ? 0.1 : 0.02);
+            Assert.Equal(0.95, learner.CurrentMomentum["Features"], 12);
             Assert.True(h[^1].TrainLoss < h[0].TrainLoss, $"{opt}: {h[0].TrainLoss} -> {h[^1].TrainLoss}");
         }
     }
