@@ -38,8 +38,6 @@ public sealed partial class Learner
         _step = startStep;
         _stopRequested = _stopImmediately = false;
         StopReason = null;
-        if (Options.MixedPrecision && Device.type == DeviceType.CUDA && !_ampNoticeShown)
-            _ampNoticeShown = true; // reported once the reporter exists, below
         _reporter = ProgressReporter.Create(Options.Output, Options.Writer);
         try
         {
@@ -47,8 +45,13 @@ public sealed partial class Learner
             {
                 foreach (var cb in _callbacks) cb.OnFitStart(this);
                 _reporter.FitStart(_metrics.Select(m => m.Name).ToList(), printHeader: true);
-                if (_ampNoticeShown && Options.MixedPrecision)
-                    _reporter.Message("note: mixed precision requested, but TorchSharp 0.107 has no autocast; training in float32.");
+                if (Options.MixedPrecision && !_ampNoticeShown)
+                {
+                    _ampNoticeShown = true;
+                    _reporter.Message(Device.type == DeviceType.CUDA
+                        ? "note: mixed precision requested, but TorchSharp 0.107 has no autocast; training in float32."
+                        : "note: mixed precision applies to CUDA only; training in float32 on the CPU.");
+                }
                 int last = plan.FirstEpoch + plan.Epochs - 1;
                 for (int epoch = History.Count; epoch <= last && !_stopRequested; epoch++)
                 {
