@@ -5,7 +5,7 @@ using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace ModelDsl.Benchmarks.Generator;
+namespace ModelDsl.Benchmarks.SourceGeneration;
 
 /// <summary>
 /// What the generator adds to a build: a compilation holding N models (varied course-style nets) is
