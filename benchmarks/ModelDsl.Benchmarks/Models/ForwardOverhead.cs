@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
-using ModelDsl.Benchmarks.Generator;
+using ModelDsl.Benchmarks.SourceGeneration;
 using ModelDsl.Samples;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -55,6 +55,7 @@ public class Accuracy : IMetric, IDisposable
     {
         ArgumentNullException.ThrowIfNull(predictions);
         ArgumentNullException.ThrowIfNull(targets);
+        MetricInputs.CheckSameDevice(Name, predictions, targets);
         using var scope = NewDisposeScope();
         predictions = predictions.detach();
         targets = targets.detach();

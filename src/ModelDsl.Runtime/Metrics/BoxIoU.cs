@@ -20,6 +20,7 @@ public sealed class BoxIoU : IMetric, IDisposable
     {
         ArgumentNullException.ThrowIfNull(predictions);
         ArgumentNullException.ThrowIfNull(targets);
+        MetricInputs.CheckSameDevice(Name, predictions, targets);
         CheckBoxes("predictions", predictions);
         CheckBoxes("targets", targets);
         if (!predictions.shape.SequenceEqual(targets.shape))

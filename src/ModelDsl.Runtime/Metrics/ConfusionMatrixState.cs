@@ -62,6 +62,7 @@ public sealed class ConfusionMatrixState : IDisposable
     {
         ArgumentNullException.ThrowIfNull(predictions);
         ArgumentNullException.ThrowIfNull(targets);
+        MetricInputs.CheckSameDevice(MetricName, predictions, targets);
         using var scope = NewDisposeScope();
         var p = MetricInputs.Labels(MetricName, Task, NumClasses, predictions.detach(), targets.detach(), Threshold, FromLogits, IgnoreIndex);
 

@@ -28,6 +28,14 @@ internal static class MetricInputs
     internal static ArgumentException Error(string metric, string message) =>
         new($"{metric}: {message}");
 
+    /// <summary>Predictions and targets must live on the same device (the metric's state follows them).</summary>
+    internal static void CheckSameDevice(string metric, Tensor predictions, Tensor targets)
+    {
+        var a = predictions.device; var b = targets.device;
+        if (a.type != b.type || (a.type != DeviceType.CPU && a.index != b.index))
+            throw Error(metric, $"predictions are on {a} but targets on {b}; move both to the same device before Update.");
+    }
+
     /// <summary>
     /// Multiclass scores: returns scores as 2-D N'×C (dense outputs N×C×d… are flattened to (N·d…)×C)
     /// and the matching flat targets. Throws the single-column (the "accuracy stuck at 0.4634" bug),
@@ -136,6 +144,7 @@ internal static class MetricInputs
     internal static Tensor ToBinaryLabels(Tensor scores, double threshold, bool fromLogits)
     {
         if (!IsFloating(scores)) return scores.to(ScalarType.Int64).ne(0L).to(ScalarType.Int64);
+        if (scores.dtype is ScalarType.Float16 or ScalarType.BFloat16) scores = scores.to(ScalarType.Float32);
         var probs = fromLogits ? scores.sigmoid() : scores;
         return probs.ge(threshold).to(ScalarType.Int64);
     }
@@ -156,13 +165,13 @@ internal static class MetricInputs
 
     internal static double[] ToDoubles(Tensor t)
     {
-        using var cpu = t.detach().to(ScalarType.Float64).cpu().contiguous();
-        return cpu.data<double>().ToArray();
+        using var scope = NewDisposeScope();
+        return t.detach().to(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
     }
 
     internal static long[] ToLongs(Tensor t)
     {
-        using var cpu = t.detach().to(ScalarType.Int64).cpu().contiguous();
-        return cpu.data<long>().ToArray();
+        using var scope = NewDisposeScope();
+        return t.detach().to(ScalarType.Int64).cpu().contiguous().data<long>().ToArray();
     }
 }

@@ -35,9 +35,11 @@ public class RocCurve : IMetric<RocCurveResult[]>, IDisposable
     {
         ArgumentNullException.ThrowIfNull(predictions);
         ArgumentNullException.ThrowIfNull(targets);
+        MetricInputs.CheckSameDevice(Name, predictions, targets);
         using var scope = NewDisposeScope();
         predictions = predictions.detach();
         targets = targets.detach();
+        if (predictions.dtype is ScalarType.Float16 or ScalarType.BFloat16) predictions = predictions.to(ScalarType.Float32);
         if (!MetricInputs.IsFloating(predictions))
             throw MetricInputs.Error(Name, $"needs floating-point scores (logits or probabilities), got {predictions.dtype} of shape {MetricInputs.Shape(predictions)}; hard labels make a curve with a single point.");
         Tensor s, t;

@@ -35,6 +35,7 @@ internal static class ImageGrid
         if (title is not null)
             canvas.DrawText(title, width / 2f, fontSize * 1.5f, SKTextAlign.Center, font, textPaint);
 
+        using var border = new SKPaint { Style = SKPaintStyle.Stroke, StrokeWidth = 1, Color = new SKColor(210, 210, 210) };
         var sampling = new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None);
         for (int i = 0; i < tiles.Count; i++)
         {
@@ -45,6 +46,7 @@ internal static class ImageGrid
             var dest = SKRect.Create(x + (cellSize - w) / 2, y + (cellSize - h) / 2, w, h);
             using (var img = SKImage.FromBitmap(t.Image))
                 canvas.DrawImage(img, dest, sampling);
+            canvas.DrawRect(dest, border); // shows the tile's extent even for blank images
             float cx = x + cellSize / 2f;
             if (t.Caption is not null)
             {
@@ -78,13 +80,13 @@ internal static class ImageGrid
     internal static (float[][] Pixels, int C, int H, int W) ToUnitImages(string who, Tensor images, float[]? mean, float[]? std)
     {
         ArgumentNullException.ThrowIfNull(images);
+        using var scope = NewDisposeScope();
         if (images.dim() == 3) images = images.unsqueeze(0);
         if (images.dim() != 4)
             throw new ArgumentException($"{who}: images must be N×C×H×W (or C×H×W), got [{string.Join(", ", images.shape)}].");
         int n = (int)images.shape[0], c = (int)images.shape[1], h = (int)images.shape[2], w = (int)images.shape[3];
         if (c is not (1 or 3))
             throw new ArgumentException($"{who}: images need 1 (gray) or 3 (RGB) channels, got {c} (shape [{string.Join(", ", images.shape)}]).");
-        using var scope = NewDisposeScope();
         var x = images.detach().to(ScalarType.Float32).cpu();
         if (mean is not null && std is not null)
         {

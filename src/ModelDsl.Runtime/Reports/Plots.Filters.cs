@@ -46,7 +46,11 @@ public static partial class Plots
     public static string FeatureMaps(Tensor activation, string path, int maxChannels = 64, int cellSize = 80)
     {
         ArgumentNullException.ThrowIfNull(activation);
-        if (activation.dim() == 4 && activation.shape[0] == 1) activation = activation.squeeze(0);
+        if (activation.dim() == 4 && activation.shape[0] == 1)
+        {
+            using var squeezed = activation.squeeze(0);
+            return FeatureMaps(squeezed, path, maxChannels, cellSize);
+        }
         if (activation.dim() != 3)
             throw new ArgumentException($"Plots.FeatureMaps: expected one image's activations C×H×W (or 1×C×H×W), got [{string.Join(", ", activation.shape)}].", nameof(activation));
         int c = (int)Math.Min(activation.shape[0], maxChannels), h = (int)activation.shape[1], w = (int)activation.shape[2];

@@ -43,7 +43,8 @@ public static partial class Plots
         var pred = LabelsOf("Plots.TopLosses (predicted)", predicted, pix.Length);
         if (losses.numel() != pix.Length)
             throw new ArgumentException($"Plots.TopLosses: {pix.Length} images but {losses.numel()} losses (one per image expected).", nameof(losses));
-        var loss = MetricInputs.ToDoubles(losses.reshape(-1));
+        double[] loss;
+        using (NewDisposeScope()) loss = MetricInputs.ToDoubles(losses.reshape(-1));
         var order = Enumerable.Range(0, loss.Length).OrderByDescending(i => loss[i]).Take(Math.Max(1, k)).ToArray();
         var tiles = new List<GridTile>();
         try
@@ -65,6 +66,7 @@ public static partial class Plots
         ArgumentNullException.ThrowIfNull(labels);
         if (labels.numel() != n)
             throw new ArgumentException($"{who}: {n} images but {labels.numel()} labels (shape [{string.Join(", ", labels.shape)}]).");
+        using var scope = NewDisposeScope();
         return MetricInputs.ToLongs(labels.reshape(-1));
     }
 

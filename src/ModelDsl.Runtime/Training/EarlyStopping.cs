@@ -15,6 +15,7 @@ public sealed class EarlyStopping(string monitor = "valid_loss", int patience = 
 
     public void OnFitStart(Learner learner)
     {
+        Training.Monitor.Validate(monitor, learner, nameof(EarlyStopping));
         _monitor = new Monitor(monitor, mode, minDelta);
         _wait = 0;
     }

@@ -35,7 +35,8 @@ public sealed partial class Learner
     /// Restores everything from a checkpoint written during a fit (by <see cref="CheckpointEveryEpoch"/>,
     /// <see cref="SaveBest"/> or <see cref="SaveCheckpoint"/>) and runs the remaining epochs of that fit
     /// with the same schedule. Build this learner with the same model type, options and loaders as the
-    /// original; on CPU the losses then equal an uninterrupted run's bit for bit.
+    /// original; on CPU the losses then equal an uninterrupted run's bit for bit. <see cref="History"/>
+    /// is replaced by the checkpoint's (a new object) and then grows with the resumed epochs.
     /// </summary>
     public History Resume(string path)
     {

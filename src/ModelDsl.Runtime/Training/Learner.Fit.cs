@@ -38,8 +38,6 @@ public sealed partial class Learner
         _step = startStep;
         _stopRequested = _stopImmediately = false;
         StopReason = null;
-        if (Options.MixedPrecision && Device.type == DeviceType.CUDA && !_ampNoticeShown)
-            _ampNoticeShown = true; // reported once the reporter exists, below
         _reporter = ProgressReporter.Create(Options.Output, Options.Writer);
         try
         {
@@ -47,8 +45,13 @@ public sealed partial class Learner
             {
                 foreach (var cb in _callbacks) cb.OnFitStart(this);
                 _reporter.FitStart(_metrics.Select(m => m.Name).ToList(), printHeader: true);
-                if (_ampNoticeShown && Options.MixedPrecision)
-                    _reporter.Message("note: mixed precision requested, but TorchSharp 0.107 has no autocast; training in float32.");
+                if (Options.MixedPrecision && !_ampNoticeShown)
+                {
+                    _ampNoticeShown = true;
+                    _reporter.Message(Device.type == DeviceType.CUDA
+                        ? "note: mixed precision requested, but TorchSharp 0.107 has no autocast; training in float32."
+                        : "note: mixed precision applies to CUDA only; training in float32 on the CPU.");
+                }
                 int last = plan.FirstEpoch + plan.Epochs - 1;
                 for (int epoch = History.Count; epoch <= last && !_stopRequested; epoch++)
                 {
@@ -83,7 +86,7 @@ public sealed partial class Learner
         // The CUDA generator's state cannot be saved in TorchSharp 0.107; re-seeding it from
         // (seed, epoch) at every epoch gives resumed GPU runs the same dropout masks as uninterrupted ones.
         if (Options.Seed is { } seed && Device.type == DeviceType.CUDA) cuda.manual_seed_all(seed * 1_000_003 + epoch);
-        _reporter!.EpochStart(epoch, lastEpoch, plan.StepsPerEpoch);
+        _reporter!.EpochStart(epoch, plan.FirstEpoch, lastEpoch, plan.StepsPerEpoch);
         double sum = 0;
         long count = 0;
         int b = 0;
@@ -93,6 +96,7 @@ public sealed partial class Learner
             {
                 double factor = plan.Schedule.Factor(_step, plan.TotalSteps, plan.StepsPerEpoch);
                 CurrentLr = ApplyLearningRate(plan.LearningRate, factor);
+                if (plan.Schedule.Momentum(_step, plan.TotalSteps, plan.StepsPerEpoch) is { } momentum) ApplyMomentum(momentum);
                 using var scope = NewDisposeScope();
                 var x = batch.Inputs.device == Device ? batch.Inputs : batch.Inputs.to(Device);
                 var y = batch.Targets.device == Device ? batch.Targets : batch.Targets.to(Device);
@@ -196,6 +200,24 @@ public sealed partial class Learner
             foreach (var t in targets) t.Dispose();
             Model.train(wasTraining);
         }
+    }
+
+    /// <summary>
+    /// The model's output for one batch of inputs, in eval mode without gradients, on the learner's
+    /// device (moved there if needed). Raw logits: apply softmax/sigmoid as the loss implies. The caller disposes it.
+    /// </summary>
+    public Tensor Predict(Tensor inputs)
+    {
+        bool wasTraining = Model.training;
+        Model.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            var x = inputs.device == Device ? inputs : inputs.to(Device);
+            return Model.forward(x).MoveToOuterDisposeScope();
+        }
+        finally { Model.train(wasTraining); }
     }
 
     private long StepsPerEpoch()

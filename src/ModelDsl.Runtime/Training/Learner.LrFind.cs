@@ -13,6 +13,8 @@ public sealed partial class Learner
     /// early once the loss exceeds 4× its best (it has diverged; the rest of the curve says nothing).
     /// Afterwards the model's weights and buffers, the optimizer state and the RNG are put back exactly,
     /// so the finder can be run before <see cref="Fit"/> without changing what Fit does.
+    /// Every unfrozen stage gets the same rate (per-stage rates are ignored); frozen stages stay frozen.
+    /// Plot it with <c>ModelDsl.Reports.Plots.LrFinder(r.LearningRates, r.Losses, path, r.Suggestion)</c>.
     /// </summary>
     public LrFindResult LrFind(double startLr = 1e-7, double endLr = 10, int iterations = 100, bool stopOnDivergence = true)
     {

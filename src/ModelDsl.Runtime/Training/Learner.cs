@@ -153,6 +153,30 @@ public sealed partial class Learner : IDisposable
         return double.IsNaN(first) ? 0 : first;
     }
 
+    /// <summary>Sets SGD momentum or Adam/AdamW β1 on every group (not for SGD built without momentum: that would switch it on).</summary>
+    private void ApplyMomentum(double momentum)
+    {
+        foreach (var g in _groups)
+        {
+            switch (g)
+            {
+                case SGD.ParamGroup sgd when Options.Optimizer is SgdSpec { Momentum: > 0 }: sgd.Momentum = momentum; break;
+                case Adam.ParamGroup adam: adam.Betas = (momentum, adam.Betas.Item2); break;
+                case AdamW.ParamGroup adamw: adamw.Betas = (momentum, adamw.Betas.Item2); break;
+            }
+        }
+    }
+
+    /// <summary>SGD momentum or Adam/AdamW β1 of each stage's group for the most recent step.</summary>
+    public IReadOnlyDictionary<string, double> CurrentMomentum =>
+        _stages.Select((s, i) => (s.Name, _groups[i] switch
+        {
+            SGD.ParamGroup sgd => sgd.Momentum,
+            Adam.ParamGroup adam => adam.Betas.Item1,
+            AdamW.ParamGroup adamw => adamw.Betas.Item1,
+            _ => double.NaN,
+        })).ToDictionary(x => x.Name, x => x.Item2);
+
     private IEnumerable<Parameter> TrainableParameters() =>
         _stages.Where(s => !_frozen.Contains(s.Name)).SelectMany(s => s.Parameters).Where(p => p.requires_grad);
 

@@ -13,6 +13,12 @@ public abstract record LrSchedule
     /// <summary>Multiplier of the base learning rate for optimizer step <paramref name="step"/> of <paramref name="totalSteps"/>.</summary>
     public abstract double Factor(long step, long totalSteps, long stepsPerEpoch);
 
+    /// <summary>
+    /// Momentum (SGD momentum, Adam/AdamW β1) for the step, or null to leave the optimizer's own.
+    /// Only one-cycle sets it: low momentum while the rate is high keeps large steps stable (Smith 2018).
+    /// </summary>
+    public virtual double? Momentum(long step, long totalSteps, long stepsPerEpoch) => null;
+
     /// <summary>Kind and parameters, stored in checkpoints so <c>Resume</c> can rebuild the schedule.</summary>
     internal abstract string Serialize();
 
@@ -22,9 +28,11 @@ public abstract record LrSchedule
     /// <summary>
     /// fastai's one-cycle: cosine warm-up from <c>maxLr/div</c> to <c>maxLr</c> over the first
     /// <paramref name="pctStart"/> of the steps, then cosine annealing down to <c>maxLr/finalDiv</c>.
+    /// With <paramref name="cycleMomentum"/> momentum / β1 moves the opposite way, 0.95 → 0.85 → 0.95
+    /// (fastai's and PyTorch's default); it is not applied to SGD built without momentum.
     /// </summary>
-    public static LrSchedule OneCycle(double pctStart = 0.25, double div = 25, double finalDiv = 1e5) =>
-        new OneCycleSchedule(pctStart, div, finalDiv);
+    public static LrSchedule OneCycle(double pctStart = 0.25, double div = 25, double finalDiv = 1e5, bool cycleMomentum = true) =>
+        new OneCycleSchedule(pctStart, div, finalDiv, cycleMomentum ? 0.95 : double.NaN, cycleMomentum ? 0.85 : double.NaN);
 
     /// <summary>Linear warm-up from ~0 over <paramref name="warmupFraction"/> of the steps, then cosine decay to <paramref name="minFactor"/>.</summary>
     public static LrSchedule CosineWithWarmup(double warmupFraction = 0.1, double minFactor = 0.0) =>
@@ -43,7 +51,7 @@ public abstract record LrSchedule
         return parts[0] switch
         {
             "constant" => Constant,
-            "onecycle" => new OneCycleSchedule(A(1), A(2), A(3)),
+            "onecycle" => new OneCycleSchedule(A(1), A(2), A(3), A(4), A(5)),
             "cosine" => new CosineWarmupSchedule(A(1), A(2)),
             "step" => new StepSchedule((int)A(1), A(2)),
             _ => throw new InvalidDataException($"Unknown learning-rate schedule '{s}' in checkpoint."),
@@ -59,16 +67,26 @@ internal sealed record ConstantSchedule : LrSchedule
     internal override string Serialize() => "constant";
 }
 
-internal sealed record OneCycleSchedule(double PctStart, double Div, double FinalDiv) : LrSchedule
+// MaxMomentum: at the start and end (NaN when momentum is not cycled); MinMomentum: at the peak rate.
+internal sealed record OneCycleSchedule(double PctStart, double Div, double FinalDiv, double MaxMomentum, double MinMomentum) : LrSchedule
 {
     public override double Factor(long step, long totalSteps, long stepsPerEpoch)
     {
-        double pos = totalSteps <= 1 ? 0 : (double)step / (totalSteps - 1);
+        double pos = Pos(step, totalSteps);
         if (pos < PctStart) return Cos(1 / Div, 1, pos / PctStart);
         return Cos(1, 1 / FinalDiv, (pos - PctStart) / (1 - PctStart));
     }
 
-    internal override string Serialize() => $"onecycle:{F(PctStart)}:{F(Div)}:{F(FinalDiv)}";
+    public override double? Momentum(long step, long totalSteps, long stepsPerEpoch)
+    {
+        if (double.IsNaN(MaxMomentum)) return null;
+        double pos = Pos(step, totalSteps);
+        return pos < PctStart ? Cos(MaxMomentum, MinMomentum, pos / PctStart) : Cos(MinMomentum, MaxMomentum, (pos - PctStart) / (1 - PctStart));
+    }
+
+    private static double Pos(long step, long totalSteps) => totalSteps <= 1 ? 0 : (double)step / (totalSteps - 1);
+
+    internal override string Serialize() => $"onecycle:{F(PctStart)}:{F(Div)}:{F(FinalDiv)}:{F(MaxMomentum)}:{F(MinMomentum)}";
 }
 
 internal sealed record CosineWarmupSchedule(double WarmupFraction, double MinFactor) : LrSchedule

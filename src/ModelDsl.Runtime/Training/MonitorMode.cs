@@ -29,6 +29,16 @@ internal sealed class Monitor
     }
 
     public string Name { get; }
+
+    /// <summary>Fails at fit start, not after the first epoch, when the name is not a column of this learner.</summary>
+    public static void Validate(string name, Learner learner, string owner)
+    {
+        var known = new[] { "train_loss", "valid_loss" }.Concat(learner.Metrics.Select(m => m.Name)).ToList();
+        if (!known.Contains(name))
+            throw new ArgumentException($"{owner} monitors '{name}', which is not a column of this learner; available: {string.Join(", ", known)}.");
+        if (name != "train_loss" && learner.Valid is null)
+            throw new ArgumentException($"{owner} monitors '{name}', which needs a validation loader.");
+    }
     public double Best { get; private set; }
 
     /// <summary>Reads the value from the record and returns true (and remembers it) when it beats the best so far.</summary>

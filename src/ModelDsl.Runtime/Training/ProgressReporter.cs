@@ -19,7 +19,7 @@ internal abstract class ProgressReporter
         if (printHeader) WriteLine(Table.Header);
     }
 
-    public virtual void EpochStart(int epoch, int lastEpoch, long? batches) { }
+    public virtual void EpochStart(int epoch, int firstEpoch, int lastEpoch, long? batches) { }
     public virtual void BatchEnd(int batch, double loss) { }
     public virtual void ValidationStart(long? batches) { }
     public virtual void EpochEnd(EpochRecord record) => WriteLine(Table.Row(record));
@@ -86,10 +86,11 @@ internal sealed class LiveReporter : ProgressReporter
             });
     }
 
-    public override void EpochStart(int epoch, int lastEpoch, long? batches)
+    public override void EpochStart(int epoch, int firstEpoch, int lastEpoch, long? batches)
     {
         _task?.StopTask();
-        _prefix = $"epoch {epoch}/{lastEpoch}";
+        // The table's epoch numbers are 0-based and continue across fits; the bar also says how far into this fit.
+        _prefix = $"epoch {epoch} ({epoch - firstEpoch + 1}/{lastEpoch - firstEpoch + 1})";
         _task = _ctx?.AddTask(_prefix, autoStart: true, maxValue: batches ?? 1);
         if (_task is not null && batches is null) _task.IsIndeterminate = true;
     }

@@ -14,6 +14,7 @@ public sealed class SaveBest(string path, string monitor = "valid_loss", Monitor
 
     public void OnFitStart(Learner learner)
     {
+        Training.Monitor.Validate(monitor, learner, nameof(SaveBest));
         // A resumed fit keeps its best so far; a fresh fit starts over.
         if (learner.History.Count == 0) { _monitor = new Monitor(monitor, mode, 0); BestEpoch = null; }
     }

@@ -169,6 +169,19 @@ public class ClassificationMetricTests
     }
 
     [Fact]
+    public void Multilabel_macro_counts_every_label_even_an_empty_one()
+    {
+        // A 4th label, never true and never predicted: precision 0 and included in the macro mean
+        // (sklearn/torchmetrics multilabel): (1 + 0.5 + 0 + 0)/4 = 0.375. Weighted ignores it (support 0): 0.625.
+        var pred = cat(new[] { tensor(MlLogits).reshape(4, 3), full(4, 1, -5f) }, 1);
+        var tgt = cat(new[] { tensor(MlTargets).reshape(4, 3), zeros(4, 1, ScalarType.Int64) }, 1);
+        using var macro = Precision.Multilabel(4, Average.Macro);
+        using var weighted = Precision.Multilabel(4, Average.Weighted);
+        Assert.Equal(0.375, Run(macro, pred, tgt), 12);
+        Assert.Equal(0.625, Run(weighted, pred, tgt), 12);
+    }
+
+    [Fact]
     public void Multilabel_accuracy_and_label_confusion()
     {
         using var acc = new Accuracy(3, task: ClassificationTask.Multilabel);
@@ -179,6 +192,15 @@ public class ClassificationMetricTests
         // label 2: tn 2, fp 1, fn 1, tp 0
         Assert.Equal(2, m[2, 0, 0]); Assert.Equal(1, m[2, 0, 1]); Assert.Equal(1, m[2, 1, 0]); Assert.Equal(0, m[2, 1, 1]);
         Assert.Throws<InvalidOperationException>(() => cm.Compute());
+    }
+
+    [Fact]
+    public void Half_precision_scores_work()
+    {
+        using var f1 = F1Score.Binary();
+        Assert.Equal(4.0 / 7, Run(f1, tensor(BinLogits).to(ScalarType.Float16), tensor(BinTargets)), 9);
+        using var acc = new Accuracy(3);
+        Assert.Equal(0.75, Run(acc, McPred().to(ScalarType.BFloat16), McTarget()), 12);
     }
 
     [Fact]

@@ -55,6 +55,17 @@ public sealed class PlotsTests : IDisposable
     }
 
     [Fact]
+    public void Lr_finder_png_with_log_axis_and_suggestion()
+    {
+        var lrs = Enumerable.Range(0, 60).Select(i => 1e-6 * Math.Pow(10, i / 10.0)).ToArray();
+        var losses = lrs.Select((lr, i) => i < 45 ? 2.3 - i * 0.04 : double.PositiveInfinity).ToArray();
+        using var bmp = ReadPng(Plots.LrFinder(lrs, losses, P("lr.png"), suggested: 1e-3));
+        // The dashed suggestion line is red.
+        Assert.True(Count(bmp, c => c.Red > 180 && c.Green < 80 && c.Blue < 80) > 20);
+        Assert.Throws<ArgumentException>(() => Plots.LrFinder(lrs, losses[..5], P("bad.png")));
+    }
+
+    [Fact]
     public void Confusion_matrix_heatmap_png_is_not_blank()
     {
         var m = new long[,] { { 50, 2, 0 }, { 5, 40, 5 }, { 0, 1, 60 } };

@@ -77,8 +77,10 @@ public class CallbackTests
         Assert.Null(learner.StopReason);
         var bad = new EarlyStopping("no_such_metric");
         using var learner2 = new Learner(model, data.Train(), data.Valid(), Options(null, bad));
-        var e = Assert.Throws<KeyNotFoundException>(() => learner2.Fit(1, 1e-3));
-        Assert.Contains("accuracy", e.Message);
+        var e = Assert.Throws<ArgumentException>(() => learner2.Fit(1, 1e-3));
+        Assert.Contains("'no_such_metric'", e.Message);
+        Assert.Contains("available: train_loss, valid_loss, accuracy", e.Message);
+        Assert.Empty(learner2.History); // failed before training anything
     }
 
     [Fact]

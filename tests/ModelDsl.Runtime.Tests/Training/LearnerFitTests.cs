@@ -1,3 +1,4 @@
+using ModelDsl.Data;
 using ModelDsl.Training;
 using TorchSharp;
 using Xunit;
@@ -47,6 +48,7 @@ public class LearnerFitTests
         using var learner = new Learner(model, data.Train(batchSize: 16), null, Options(null, rec));
         learner.FitOneCycle(3, 0.1);
         var schedule = LrSchedule.OneCycle();
+        Assert.Equal(0.95, learner.CurrentMomentum["Head"], 12); // last step: momentum back at its maximum
         Assert.Equal(12, rec.Lrs.Count);
         for (int i = 0; i < 12; i++) Assert.Equal(0.1 * schedule.Factor(i, 12, 4), rec.Lrs[i], 12);
         Assert.True(double.IsNaN(learner.History[0].ValidLoss)); // no validation loader
@@ -85,6 +87,29 @@ public class LearnerFitTests
     }
 
     [Fact]
+    public void Without_stages_each_parameterised_layer_is_a_group()
+    {
+        using var data = new SyntheticData(32);
+        using var model = new StagelessNet();
+        using var learner = new Learner(model, data.Train(), null, Options());
+        Assert.Equal(2, learner.StageNames.Count);
+        learner.Freeze(learner.StageNames[0]);
+        learner.Fit(1, 1e-2);
+        Assert.Equal(0.0, learner.CurrentLearningRates[learner.StageNames[0]]);
+    }
+
+    [Fact]
+    public void Hand_written_modules_group_by_their_registered_children()
+    {
+        using var data = new SyntheticData(32);
+        using var model = nn.Sequential(("body", nn.Sequential(nn.Flatten(), nn.Linear(16, 8), nn.ReLU())), ("head", nn.Linear(8, 2)));
+        using var learner = new Learner(model, data.Train(), data.Valid(), Options());
+        Assert.Equal(new[] { "body", "head" }, learner.StageNames);
+        var h = learner.Fit(2, 0.05);
+        Assert.Equal(2, h.Count);
+    }
+
+    [Fact]
     public void Unknown_stage_names_list_the_real_ones()
     {
         using var data = new SyntheticData(32);
@@ -108,6 +133,7 @@ public class LearnerFitTests
                 Optimizer = o.Optimizer, Metrics = o.Metrics, Device = CPU, Output = OutputMode.Silent, GradientClipNorm = 1.0,
             });
             var h = learner.FitOneCycle(3, opt is SgdSpec ? 0.1 : 0.02);
+            Assert.Equal(0.95, learner.CurrentMomentum["Features"], 12);
             Assert.True(h[^1].TrainLoss < h[0].TrainLoss, $"{opt}: {h[0].TrainLoss} -> {h[^1].TrainLoss}");
         }
     }
@@ -126,10 +152,44 @@ public class LearnerFitTests
             Assert.Equal(new long[] { 100, 2 }, p.shape);
             Assert.True(Same(t, data.Y));
         }
+        using (var one = learner.Predict(data.X.narrow(0, 0, 5))) Assert.Equal(new long[] { 5, 2 }, one.shape);
         var (loss, metrics) = learner.Validate();
         Assert.Equal(learner.History[0].ValidLoss, loss, 12);
         Assert.Equal("accuracy", metrics[0].Key);
         Assert.True(model.training); // Validate restores training mode
+    }
+
+    /// <summary>Has a settable Epoch like ModelDsl's DataLoader (its shuffle derives from seed and epoch).</summary>
+    private sealed class EpochAwareLoader(TensorLoader inner) : IEnumerable<Batch>
+    {
+        public List<int> Seen { get; } = new();
+        public int Epoch { get; set; }
+        public int Count => inner.Count;
+        public IEnumerator<Batch> GetEnumerator() { Seen.Add(Epoch++); return inner.GetEnumerator(); }
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    [Fact]
+    public void The_learner_sets_a_loaders_epoch_so_resumed_shuffles_match()
+    {
+        var dir = TempDir();
+        try
+        {
+            using var data = new SyntheticData(32);
+            using var model = new TinyNet();
+            var loader = new EpochAwareLoader(data.Train());
+            using var learner = new Learner(model, loader, null, Options(null, new Recorder(stopAfterEpoch: 1), new CheckpointEveryEpoch(Path.Combine(dir, "c.ckpt"))));
+            learner.LrFind(iterations: 3); // enumerates the loader too; must not shift the epochs that follow
+            learner.Fit(4, 1e-3);
+            Assert.Equal(new[] { 0, 1 }, loader.Seen.TakeLast(2));
+
+            using var model2 = new TinyNet();
+            var loader2 = new EpochAwareLoader(data.Train());
+            using var learner2 = new Learner(model2, loader2, null, Options());
+            learner2.Resume(Path.Combine(dir, "c.ckpt"));
+            Assert.Equal(new[] { 2, 3 }, loader2.Seen);
+        }
+        finally { Directory.Delete(dir, true); }
     }
 
     [Fact]

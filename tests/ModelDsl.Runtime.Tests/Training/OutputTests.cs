@@ -48,6 +48,41 @@ public class OutputTests
     }
 
     [Fact]
+    public void Mixed_precision_on_cpu_prints_one_notice_and_trains_in_float32()
+    {
+        using var data = new SyntheticData(32);
+        using var model = new TinyNet();
+        var writer = new StringWriter();
+        using var learner = new Learner(model, data.Train(), null, new LearnerOptions
+        {
+            Device = CPU, Output = OutputMode.Plain, Writer = writer, MixedPrecision = true,
+        });
+        learner.Fit(1, 1e-3);
+        learner.Fit(1, 1e-3);
+        var text = writer.ToString();
+        Assert.Contains("note: mixed precision applies to CUDA only; training in float32 on the CPU.", text);
+        Assert.Equal(text.IndexOf("note:"), text.LastIndexOf("note:")); // once per learner
+        Assert.Equal(2, learner.History.Count);
+    }
+
+    [Fact]
+    public void Live_mode_runs_a_fit_without_a_terminal()
+    {
+        // Smoke test: under the test runner Spectre sees no interactive console; the live path must still train.
+        Seeding.Everything(52);
+        using var data = new SyntheticData(64);
+        using var model = new TinyNet();
+        var o = Options();
+        using var learner = new Learner(model, data.Train(), data.Valid(), new LearnerOptions
+        {
+            Optimizer = o.Optimizer, Metrics = o.Metrics, Device = CPU, Output = OutputMode.Live,
+            Callbacks = { new EarlyStopping(patience: 1, minDelta: 100) },
+        });
+        Assert.Equal(2, learner.Fit(3, 0.05).Count);
+        Assert.StartsWith("Early stopping at epoch 1", learner.StopReason);
+    }
+
+    [Fact]
     public void A_writer_makes_auto_mode_plain()
     {
         var r = ProgressReporter.Create(OutputMode.Auto, new StringWriter());

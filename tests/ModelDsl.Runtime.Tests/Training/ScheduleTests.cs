@@ -23,6 +23,17 @@ public class ScheduleTests
     }
 
     [Fact]
+    public void One_cycle_moves_momentum_against_the_rate()
+    {
+        var s = LrSchedule.OneCycle(pctStart: 0.25);
+        Assert.Equal(0.95, s.Momentum(0, 101, 10)!.Value, 12);
+        Assert.Equal(0.85, s.Momentum(25, 101, 10)!.Value, 12);
+        Assert.Equal(0.95, s.Momentum(100, 101, 10)!.Value, 12);
+        Assert.Null(LrSchedule.OneCycle(cycleMomentum: false).Momentum(50, 101, 10));
+        Assert.Null(LrSchedule.CosineWithWarmup().Momentum(50, 101, 10));
+    }
+
+    [Fact]
     public void Cosine_with_warmup_is_linear_then_cosine()
     {
         var s = LrSchedule.CosineWithWarmup(warmupFraction: 0.1, minFactor: 0.01);
@@ -48,7 +59,7 @@ public class ScheduleTests
     [Fact]
     public void Schedules_round_trip_through_checkpoint_text()
     {
-        foreach (var s in new[] { LrSchedule.Constant, LrSchedule.OneCycle(0.3, 10, 1e4), LrSchedule.CosineWithWarmup(0.05, 0.1), LrSchedule.Step(3, 0.5) })
+        foreach (var s in new[] { LrSchedule.Constant, LrSchedule.OneCycle(0.3, 10, 1e4), LrSchedule.OneCycle(cycleMomentum: false), LrSchedule.CosineWithWarmup(0.05, 0.1), LrSchedule.Step(3, 0.5) })
             Assert.Equal(s, LrSchedule.Deserialize(s.Serialize()));
     }
 }

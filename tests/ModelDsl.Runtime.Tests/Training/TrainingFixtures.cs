@@ -142,3 +142,8 @@ internal static class TrainingTestUtil
         return d;
     }
 }
+
+/// <summary>No [Stage]: every top-level layer is its own group (the course's MnistNet shape, smaller).</summary>
+[Model(Channels = 1, Height = 4, Width = 4)]
+[Conv2d(2, 3, Padding = 1), ReLU, Flatten, Linear(2)]
+public partial class StagelessNet;

@@ -5,12 +5,14 @@ using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace ModelDsl.Benchmarks.Generator;
+namespace ModelDsl.Benchmarks.SourceGeneration;
 
 /// <summary>
 /// What the generator adds to a build: a compilation holding N models (varied course-style nets) is
 /// compiled and emitted once without the generator and once with it; the difference over N is the
-/// build time per model. Also reports the generator's own run time per model.
+/// build time per model. Also reports the generator's own run time per model, and what the compiler
+/// spends on the same kind of module written by hand (copies of Models/HandWritten.cs: CifarCnn, LeNet5,
+/// MnistNet), so the cost of compiling a module at all is not mistaken for generator overhead.
 /// Quick mode: <c>quick generator-cost [--models 100,1000] [--repeats 7]</c>.
 /// </summary>
 public sealed class GeneratorCost : IQuickBenchmark
@@ -33,6 +35,11 @@ public sealed class GeneratorCost : IQuickBenchmark
             double gen = Median(runs.Select(r => r.Generator)), plain = Median(runs.Select(r => r.Plain)), with = Median(runs.Select(r => r.With));
             output.WriteLine($"| {n:N0} | {gen:F0} | {gen / n:F2} | {plain:F0} | {with:F0} | {(with - plain) / n:F2} |");
         }
+        int copies = 34;
+        var handWritten = Compile(HandWrittenSource(copies));
+        EmitOrThrow(handWritten, allowErrors: false);
+        var hand = Enumerable.Range(0, repeats).Select(_ => { var sw = Stopwatch.StartNew(); EmitOrThrow(handWritten, allowErrors: false); return sw.Elapsed.TotalMilliseconds; });
+        output.WriteLine($"| hand-written, {copies * 3} modules | – | – | – | {Median(hand):F0} | {Median(hand) / (copies * 3):F2} (compile per module) |");
         output.WriteLine($"(medians of {repeats} runs after one warm-up; build = generator + GetDiagnostics + Emit to memory)");
     }
 
@@ -76,6 +83,17 @@ public sealed class GeneratorCost : IQuickBenchmark
         for (int i = 0; i < n; i++)
             sb.Append(string.Format(bodies[i % bodies.Length], 2 + i % 10)).Append($"\npublic partial class Model{i};\n");
         return sb.Append("}\n").ToString();
+    }
+
+    private static string HandWrittenSource(int copies)
+    {
+        using var stream = typeof(GeneratorCost).Assembly.GetManifestResourceStream("HandWritten.cs")!;
+        string text = new StreamReader(stream).ReadToEnd();
+        var sb = new StringBuilder();
+        for (int i = 0; i < copies; i++)
+            sb.AppendLine(text.Replace("namespace ModelDsl.Benchmarks.Models;", "").Replace("class HandWritten", $"class HandWritten{i}")
+                .Replace("using TorchSharp;", "").Replace("using TorchSharp.Modules;", "").Replace("using static TorchSharp.torch;", "").Replace("using static TorchSharp.torch.nn;", ""));
+        return "using TorchSharp;\nusing TorchSharp.Modules;\nusing static TorchSharp.torch;\nusing static TorchSharp.torch.nn;\nnamespace Hand {\n" + sb + "}\n";
     }
 
     private static CSharpCompilation Compile(string source)

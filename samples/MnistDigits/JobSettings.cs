@@ -1,0 +1,14 @@
+namespace MnistDigits;
+
+/// <summary>The command line, parsed.</summary>
+public sealed record JobSettings(string? Data, int Epochs, int BatchSize, double LearningRate, string Device, int Seed, string OutputDirectory, int Workers)
+{
+    /// <summary>The first problem with the values, or null when they are usable.</summary>
+    public string? Validate() =>
+        Epochs < 1 ? $"--epochs must be at least 1 (got {Epochs})."
+        : BatchSize < 1 ? $"--batch-size must be at least 1 (got {BatchSize})."
+        : !(LearningRate > 0) ? $"--lr must be positive (got {LearningRate})."
+        : Device is not ("auto" or "cpu" or "cuda") ? $"--device must be auto, cpu or cuda (got {Device})."
+        : Workers < 0 ? $"--workers must be 0 or more (got {Workers})."
+        : null;
+}

@@ -1,0 +1,101 @@
+using ModelDsl.Augmentation;
+using ModelDsl.Data;
+using ModelDsl.Metrics;
+using ModelDsl.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MnistDigits;
+
+/// <summary>Data → model → one-cycle training → test report → files. Returns the process exit code.</summary>
+public static class TrainingJob
+{
+    public static int Run(JobSettings settings, TextWriter console)
+    {
+        try
+        {
+            RunOrThrow(settings, console);
+            return 0;
+        }
+        // Bad input (a missing or malformed dataset, no CUDA when asked for it) is the user's to fix:
+        // one clear line, no stack trace. Anything else is a bug and keeps its stack trace.
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static void RunOrThrow(JobSettings settings, TextWriter console)
+    {
+        var device = ChooseDevice(settings.Device);
+        torch.manual_seed(settings.Seed);
+        var choice = DataChoice.From(settings);
+        var classNames = choice.Train.ClassNames;
+        console.WriteLine($"data: {choice.Description}: {choice.Train.Count:N0} train, {choice.Test.Count:N0} test, {classNames.Count} classes; device: {device.type}");
+
+        // Normalise with the training set's own statistics, the same way for every split.
+        var stats = ChannelStats.Compute(choice.Train);
+        var normalize = new Normalize(stats.Mean, stats.Std);
+        var trainAugmentation = new Compose(choice.TrainAugmentation(settings.Seed).Append(normalize).ToArray());
+        // In-memory datasets on CUDA live on the GPU whole; image folders decode on worker threads.
+        bool inMemory = choice.Train is TensorDataset;
+        bool resident = inMemory && device.type == DeviceType.CUDA;
+        int workers = inMemory ? 0 : settings.Workers;
+        using var train = new DataLoader(choice.Train, settings.BatchSize, shuffle: true, seed: settings.Seed, workers: workers,
+            device: device, deviceResident: resident, augmentation: trainAugmentation);
+        using var test = new DataLoader(choice.Test, 256, workers: workers, device: device, deviceResident: resident, augmentation: normalize);
+
+        using var model = choice.CreateModel();
+        console.WriteLine(SummaryOf(model));
+        using var accuracy = new Accuracy(classNames.Count);
+        using var learner = new Learner(model, train, test, new LearnerOptions
+        {
+            Loss = Loss.CrossEntropy(),
+            Optimizer = OptimizerSpec.AdamW(weightDecay: 0.01),
+            Metrics = { accuracy },
+            Device = device,
+            Seed = settings.Seed,
+            Writer = console,
+        });
+        var history = learner.FitOneCycle(settings.Epochs, settings.LearningRate);
+
+        var (logits, targets) = learner.GetPredictions(test);
+        using (logits)
+        using (targets)
+        using (var report = new ClassificationReport(classNames))
+        {
+            report.Update(logits, targets);
+            var result = report.Compute();
+            console.WriteLine();
+            console.WriteLine($"test accuracy: {result.Accuracy:F4}");
+            console.WriteLine();
+            console.WriteLine(result.ToString());
+
+            var outputs = new JobOutputs(Path.GetFullPath(settings.OutputDirectory));
+            outputs.WriteMetrics(result);
+            outputs.WritePredictions(logits, targets, classNames);
+            history.SaveCsv(outputs.PathOf("history.csv"));
+            history.SaveJson(outputs.PathOf("history.json"));
+            learner.SaveCheckpoint(outputs.PathOf("checkpoint.bin"));
+            outputs.WritePlots(learner, history, result, choice.Test, test, logits, targets, classNames, stats);
+            console.WriteLine($"wrote metrics.json, predictions.csv, history, plots and checkpoint.bin to {outputs.Directory}");
+        }
+    }
+
+    private static Device ChooseDevice(string name) => name switch
+    {
+        "cpu" => CPU,
+        "cuda" when !cuda.is_available() => throw new NotSupportedException("--device cuda: no CUDA device is visible to libtorch (is the TorchSharp-cuda backend installed? see README)."),
+        "cuda" => CUDA,
+        _ => Learner.DefaultDevice,
+    };
+
+    private static string SummaryOf(nn.Module<Tensor, Tensor> model) => model switch
+    {
+        DigitNet => DigitNet.Summary,
+        CifarNet => CifarNet.Summary,
+        ImageFolderClassifier => FolderFeatures.Summary + "(+ Linear head for the dataset's classes)",
+        _ => model.GetName(),
+    };
+}
