@@ -16,7 +16,7 @@ public sealed class ImageDecodeBenchmark : IQuickBenchmark
             string ext = format == SKEncodedImageFormat.Png ? "png" : "jpg";
             var dir = BenchImages.Ensure(BenchImages.DefaultDir(ext), 2000, format);
             var files = Directory.GetFiles(dir, "*." + ext, SearchOption.AllDirectories).Select(File.ReadAllBytes).ToArray();
-            foreach (var decoder in new[] { ImageDecoders.Skia, ImageDecoders.Stb })
+            foreach (var decoder in new[] { ImageDecoders.Auto, ImageDecoders.Skia, ImageDecoders.Stb })
             {
                 foreach (var f in files.Take(100)) decoder.Decode(f, 3);   // warm-up
                 var rates = new List<double>();

@@ -16,10 +16,11 @@ public interface IImageDecoder
 }
 
 /// <summary>
-/// The two decoders that restore here, and <see cref="Auto"/>, the default, which picks per file by its
-/// magic bytes what measured faster on small images (docs/BENCHMARKS.md, "Data pipeline"): the managed
-/// StbImageSharp for PNG (no native call and codec setup per image), SkiaSharp (libjpeg-turbo) for JPEG,
-/// and SkiaSharp for everything else (BMP, and formats Stb lacks).
+/// The two decoder libraries that restore here, and <see cref="Auto"/>, the default, which picks per file
+/// by its magic bytes what measured fastest on small images (docs/BENCHMARKS.md, "Data pipeline"): for
+/// PNG a built-in fast path (<see cref="PngFastDecoder"/>: native zlib, no per-image codec setup) with
+/// StbImageSharp for the PNG variants it does not handle; SkiaSharp (libjpeg-turbo) for JPEG, BMP and
+/// the rest.
 /// </summary>
 public static class ImageDecoders
 {
@@ -30,12 +31,15 @@ public static class ImageDecoders
 
     private sealed class AutoDecoder : IImageDecoder
     {
-        public string Name => "Auto (PNG: StbImageSharp, else SkiaSharp)";
+        public string Name => "Auto (PNG: built-in fast path, else StbImageSharp; others: SkiaSharp)";
 
-        public DecodedImage Decode(ReadOnlySpan<byte> encoded, int channels) =>
-            encoded.Length >= 8 && encoded[0] == 0x89 && encoded[1] == (byte)'P' && encoded[2] == (byte)'N' && encoded[3] == (byte)'G'
-                ? Stb.Decode(encoded, channels)
-                : Skia.Decode(encoded, channels);
+        public DecodedImage Decode(ReadOnlySpan<byte> encoded, int channels)
+        {
+            CheckChannels(channels);
+            bool png = encoded.Length >= 8 && encoded[0] == 0x89 && encoded[1] == (byte)'P' && encoded[2] == (byte)'N' && encoded[3] == (byte)'G';
+            if (!png) return Skia.Decode(encoded, channels);
+            return PngFastDecoder.TryDecode(encoded, channels) ?? Stb.Decode(encoded, channels);
+        }
     }
 
     /// <summary>ITU-R BT.601 luma, as PIL's convert("L") and torchvision's rgb_to_grayscale use.</summary>
