@@ -17,10 +17,10 @@ public interface IImageDecoder
 
 /// <summary>
 /// The two decoder libraries that restore here, and <see cref="Auto"/>, the default, which picks per file
-/// by its magic bytes what measured fastest on small images (docs/BENCHMARKS.md, "Data pipeline"): for
-/// PNG a built-in fast path (<see cref="PngFastDecoder"/>: native zlib, no per-image codec setup) with
-/// StbImageSharp for the PNG variants it does not handle; SkiaSharp (libjpeg-turbo) for JPEG, BMP and
-/// the rest.
+/// by its magic bytes what measured fastest per CPU-second on 32×32 images (docs/BENCHMARKS.md, "Data
+/// pipeline"): StbImageSharp for PNG (managed; no native codec set up per image, which dominates for
+/// small images in SkiaSharp), SkiaSharp (libjpeg-turbo) for JPEG, BMP and everything else. (A
+/// hand-written PNG path over .NET's native zlib was tried and was not faster than StbImageSharp.)
 /// </summary>
 public static class ImageDecoders
 {
@@ -31,14 +31,13 @@ public static class ImageDecoders
 
     private sealed class AutoDecoder : IImageDecoder
     {
-        public string Name => "Auto (PNG: built-in fast path, else StbImageSharp; others: SkiaSharp)";
+        public string Name => "Auto (PNG: StbImageSharp, else SkiaSharp)";
 
         public DecodedImage Decode(ReadOnlySpan<byte> encoded, int channels)
         {
             CheckChannels(channels);
             bool png = encoded.Length >= 8 && encoded[0] == 0x89 && encoded[1] == (byte)'P' && encoded[2] == (byte)'N' && encoded[3] == (byte)'G';
-            if (!png) return Skia.Decode(encoded, channels);
-            return PngFastDecoder.TryDecode(encoded, channels) ?? Stb.Decode(encoded, channels);
+            return png ? Stb.Decode(encoded, channels) : Skia.Decode(encoded, channels);
         }
     }
 
