@@ -67,7 +67,7 @@ def bench_augment():
             fn()
             times.append((time.perf_counter() - t) * 1000)
             cpu.append((time.process_time() - c) * 1000)
-        print(f"{name:<48} {statistics.median(times):9.3f} ms/batch wall, {statistics.median(cpu):9.3f} ms CPU")
+        print(f"{name:<48} {statistics.median(times):9.3f} ms/batch wall (min {min(times):8.3f}), {statistics.median(cpu):9.3f} ms CPU")
 
     timed("torchvision per image, tensor transforms", lambda: torch.stack([tensor_pipeline(img) for img in x]))
     timed("torchvision per image, PIL transforms + ToTensor", lambda: torch.stack([pil_pipeline(p) for p in pils]))
