@@ -76,6 +76,16 @@ public class DataLoaderTests
             using (var bmp = DataTestFiles.Pattern(6, 5 + i % 2))
                 DataTestFiles.WriteEncoded(dir.Sub(i % 2 == 0 ? "even" : "odd", $"{i:D2}.png"), bmp, SKEncodedImageFormat.Png);
         var folder = new ImageFolderDataset(dir.Path);
+        // The loader's byte path (pooled buffer → one native uint8→float conversion) equals the per-sample Get path,
+        // including the resized images (odd ones are 6×6 and get stretched to 6×5; bytes are rounded, so ±0.5/255).
+        foreach (var b in new DataLoader(folder, 12))
+            using (b)
+            {
+                var gets = Enumerable.Range(0, 12).Select(i => folder.Get(i).Image).ToArray();
+                using var stacked = stack(gets);
+                foreach (var g in gets) g.Dispose();
+                Assert.True(b.Inputs.allclose(stacked, atol: 0.51 / 255));
+            }
         foreach (var (s, m) in new DataLoader(folder, 4, shuffle: true, seed: 1).Zip(new DataLoader(folder, 4, shuffle: true, seed: 1, workers: 2)))
             using (s) using (m)
             {
