@@ -16,6 +16,9 @@ public sealed class ImageFolderLoaderBenchmark : IQuickBenchmark
     {
         var dir = BenchImages.Ensure(BenchImages.Arg(args, "--dir", BenchImages.DefaultDir("png")));
         int workersArg = int.Parse(BenchImages.Arg(args, "--workers", "-1"));
+        int threads = int.Parse(BenchImages.Arg(args, "--threads", "0"));
+        if (threads > 0) TorchSharp.torch.set_num_threads(threads);
+        output.WriteLine($"torch intra-op threads: {TorchSharp.torch.get_num_threads()}");
         output.WriteLine($"folder: {dir}");
         foreach (var decoder in new[] { ImageDecoders.Auto, ImageDecoders.Skia })
             foreach (int workers in workersArg >= 0 ? [workersArg] : new[] { 0, 2 })
