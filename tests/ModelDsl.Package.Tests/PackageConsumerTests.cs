@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.IO.Compression;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using Xunit;
 
 namespace ModelDsl.Package.Tests;
@@ -89,6 +91,7 @@ public sealed class PackageConsumerTests
                 $"-p:NuspecOutputPath={Path.Combine(work, "nuspec")}{Path.DirectorySeparatorChar}"));
             var nupkg = Path.Combine(feed, $"ModelDsl.{version}.nupkg");
             Assert.True(File.Exists(nupkg), $"{nupkg} was not produced.\n{Log()}");
+            AssertPackageLayout(nupkg, repo);
 
             // 2. A fresh console app whose NuGet sources are the temporary feed plus the machine's own.
             AssertOk(await Run(ChildProcess.DotNet, work, Short, "new", "console", "-n", "Consumer", "-o", app, "--no-restore"));
@@ -145,11 +148,38 @@ public sealed class PackageConsumerTests
         {
             RemoveFromGlobalPackages(version);
             if (succeeded) TryDelete(work);
-            TestContext.Current.SendDiagnosticMessage(
-                $"Package consumer test: {total.Elapsed.TotalSeconds:F1} s; " +
-                string.Join(", ", log.Select(r => $"{r.CommandLine.Split(' ').Skip(1).FirstOrDefault()} {r.Elapsed.TotalSeconds:F1} s")) +
-                (succeeded ? "" : $"; work folder kept: {work}"));
+            var summary = $"Package consumer test: {total.Elapsed.TotalSeconds:F1} s (" +
+                string.Join(", ", log.Select(r => $"{string.Join(' ', r.CommandLine.Split(' ').Skip(1).Take(1))} {r.Elapsed.TotalSeconds:F1} s")) + ")" +
+                (succeeded ? "" : $"; work folder kept: {work}");
+            TestContext.Current.SendDiagnosticMessage(summary);
+            TestContext.Current.TestOutputHelper?.WriteLine(summary + "\n" + Log());
         }
+    }
+
+    /// <summary>Runtime in lib/, analyzers in analyzers/dotnet/cs/, managed TorchSharp only as a dependency.</summary>
+    private static void AssertPackageLayout(string nupkg, string repo)
+    {
+        using var zip = ZipFile.OpenRead(nupkg);
+        var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
+        var listing = string.Join("\n", entries.Order());
+        Assert.True(entries.Contains("lib/net8.0/ModelDsl.Runtime.dll"), listing);
+        Assert.True(entries.Contains("analyzers/dotnet/cs/ModelDsl.Generator.dll"), listing);
+        if (File.Exists(Path.Combine(repo, "src", "ModelDsl.CodeFixes", "ModelDsl.CodeFixes.csproj")))
+            Assert.True(entries.Contains("analyzers/dotnet/cs/ModelDsl.CodeFixes.dll"), listing);
+        Assert.True(entries.Contains("README.md"), listing);
+        Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generator", StringComparison.Ordinal));
+
+        using var nuspecStream = zip.GetEntry("ModelDsl.nuspec")!.Open();
+        var nuspec = XDocument.Load(nuspecStream);
+        XNamespace ns = nuspec.Root!.Name.Namespace;
+        var metadata = nuspec.Root.Element(ns + "metadata")!;
+        Assert.Equal("MIT", metadata.Element(ns + "license")?.Value);
+        Assert.Equal("README.md", metadata.Element(ns + "readme")?.Value);
+        Assert.Equal("https://github.com/modeldsl/ModelDsl", metadata.Element(ns + "repository")?.Attribute("url")?.Value);
+        var dependencies = nuspec.Descendants(ns + "dependency").Select(d => (string)d.Attribute("id")!).ToList();
+        Assert.Contains("TorchSharp", dependencies);
+        Assert.DoesNotContain(dependencies, d => d.StartsWith("TorchSharp-", StringComparison.OrdinalIgnoreCase) || d.StartsWith("libtorch", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(dependencies, d => d.StartsWith("ModelDsl", StringComparison.Ordinal) || d.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal));
     }
 
     private static string FindRepoRoot()
