@@ -195,6 +195,9 @@ public sealed class PackageConsumerTests
         var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p
             ? p : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         TryDelete(Path.Combine(packages, "modeldsl", version.ToLowerInvariant()));
+        try { Directory.Delete(Path.Combine(packages, "modeldsl")); } // only when no other version is there
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 
     private static void TryDelete(string dir)
