@@ -8,8 +8,8 @@ namespace MnistDigits;
 /// </summary>
 [Model(Channels = 1, Height = 28, Width = 28)]
 [Stage("Features")]
+[Conv2d(16, 3, Padding = 1), BatchNorm2d, ReLU, MaxPool2d(2)]
 [Conv2d(32, 3, Padding = 1), BatchNorm2d, ReLU, MaxPool2d(2)]
-[Conv2d(64, 3, Padding = 1), BatchNorm2d, ReLU, MaxPool2d(2)]
 [Stage("Classifier")]
 [Flatten, Dropout(0.25), Linear(128), ReLU, Dropout(0.25), Linear(10)]
 public partial class DigitNet;

@@ -23,6 +23,6 @@ root.SetAction(r =>
         Console.Error.WriteLine($"error: {problem}");
         return 2;
     }
-    return TrainingJob.Run(settings, Console.Out);
+    return TrainingJob.Run(settings, Console.Out, Console.Error);
 });
 return root.Parse(args).Invoke();

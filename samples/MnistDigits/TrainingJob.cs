@@ -10,7 +10,7 @@ namespace MnistDigits;
 /// <summary>Data → model → one-cycle training → test report → files. Returns the process exit code.</summary>
 public static class TrainingJob
 {
-    public static int Run(JobSettings settings, TextWriter console)
+    public static int Run(JobSettings settings, TextWriter console, TextWriter errors)
     {
         try
         {
@@ -21,7 +21,7 @@ public static class TrainingJob
         // one clear line, no stack trace. Anything else is a bug and keeps its stack trace.
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            errors.WriteLine($"error: {e.Message}");
             return 1;
         }
     }

@@ -70,7 +70,7 @@ namespace ModelDsl.CodeFixes
             var separators = list.GetSeparators().ToList();
             nodes.Insert(index, node);
             if (index < list.Count) separators.Insert(index, Comma());   // node goes before an existing one
-            else separators.Add(Comma());                                 // appended: separator before it
+            else if (list.Count > 0) separators.Add(Comma());             // appended: separator before it
             return SyntaxFactory.SeparatedList(nodes, separators);
         }
 

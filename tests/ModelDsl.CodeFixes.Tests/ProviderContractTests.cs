@@ -21,6 +21,10 @@ public class ProviderContractTests
         { typeof(InsertFlattenCodeFixProvider), "MDSL0003", nameof(GenDescriptors.LinearNeedsFlatInput) },
         { typeof(SamePaddingCodeFixProvider), "MDSL0008", nameof(GenDescriptors.SamePaddingNeedsStrideOne) },
         { typeof(RemoveTrailingSoftmaxCodeFixProvider), "MDSL0016", nameof(GenDescriptors.TrailingSoftmax) },
+        { typeof(BatchNormFeaturesCodeFixProvider), "MDSL0004", nameof(GenDescriptors.FeatureCountMismatch) },
+        { typeof(SingleUnitSoftmaxCodeFixProvider), "MDSL0017", nameof(GenDescriptors.SingleUnitSoftmax) },
+        { typeof(MakePartialCodeFixProvider), "MDSL0010", nameof(GenDescriptors.ModelMustBePartial) },
+        { typeof(CeilModeCodeFixProvider), "MDSL0018", nameof(GenDescriptors.PoolingDropsInput) },
     };
 
     [Theory]
@@ -99,8 +103,41 @@ public class ProviderContractTests
         var nameSpan = new Microsoft.CodeAnalysis.Text.TextSpan(text.IndexOf("Net;", StringComparison.Ordinal), 3);
         var tree = (await document.GetSyntaxTreeAsync(TestContext.Current.CancellationToken))!;
         var stale = Diagnostic.Create(real.Descriptor, Location.Create(tree, nameSpan));
-        foreach (var provider in new CodeFixProvider[] { new RemoveTrailingSoftmaxCodeFixProvider(), new InsertFlattenCodeFixProvider(), new LinearInFeaturesCodeFixProvider(), new SamePaddingCodeFixProvider() })
+        foreach (var provider in new CodeFixProvider[] { new RemoveTrailingSoftmaxCodeFixProvider(), new InsertFlattenCodeFixProvider(), new LinearInFeaturesCodeFixProvider(), new SamePaddingCodeFixProvider(), new BatchNormFeaturesCodeFixProvider(), new SingleUnitSoftmaxCodeFixProvider(), new MakePartialCodeFixProvider(), new CeilModeCodeFixProvider() })
             Assert.Empty(await CodeFixHarness.ActionsAsync(provider, document, stale));
+    }
+
+    [Fact]
+    public async Task Every_fix_is_offered_for_a_diagnostic_anchored_in_the_document_as_the_IDE_passes_it()
+    {
+        // The IDE re-creates generator diagnostics on the document's tree; the fixes must not depend on
+        // the command-line form (a file path without a tree) that the other tests use.
+        var document = CodeFixHarness.CreateDocument("""
+            using ModelDsl;
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Conv2d(8, 3, Stride = 2, Padding = Pad.Same)]
+            public partial class A;
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Conv2d(8, 3), Linear(2)]
+            public partial class B;
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Flatten, Linear(2, InFeatures = 3)]
+            public partial class C;
+            [Model(Features = 4)]
+            [Linear(2), Softmax]
+            public partial class D;
+            """);
+        var tree = (await document.GetSyntaxTreeAsync(TestContext.Current.CancellationToken))!;
+        var (diagnostics, _) = await CodeFixHarness.RunGeneratorAsync(document.Project);
+        Assert.Equal(new[] { "MDSL0002", "MDSL0003", "MDSL0008", "MDSL0016" }, diagnostics.Select(d => d.Id).Order());
+        var providers = new CodeFixProvider[] { new LinearInFeaturesCodeFixProvider(), new InsertFlattenCodeFixProvider(), new SamePaddingCodeFixProvider(), new RemoveTrailingSoftmaxCodeFixProvider() };
+        foreach (var d in diagnostics)
+        {
+            var inTree = GeneratorDiagnosticProvider.InTree(d, tree);
+            Assert.True(inTree.Location.IsInSource);
+            var provider = providers.Single(p => p.FixableDiagnosticIds.Contains(d.Id));
+            Assert.NotEmpty(await CodeFixHarness.ActionsAsync(provider, document, inTree));
+        }
     }
 }
 

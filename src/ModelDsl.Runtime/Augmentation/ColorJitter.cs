@@ -37,52 +37,57 @@ public sealed class ColorJitter : RandomAugmentation
             var f = Uniform(g, n, dev, Math.Max(0, 1 - v), 1 + v);
             return View4(where(apply, f, ones_like(f))).to_type(x.dtype);
         }
-        var y = x;
-        if (Brightness > 0) y = (y * Factor(Brightness)).clamp_(0, 1);
+        bool rgb = x.shape[1] == 3;
+        // The first step allocates the output; the rest work in place on it (every full-size temporary
+        // costs an allocation and page faults, which dominate at CIFAR sizes).
+        var y = Brightness > 0 ? (x * Factor(Brightness)).clamp_(0, 1) : x.clone();
         if (Contrast > 0)
         {
-            var m = Gray(y).mean([1, 2, 3], keepdim: true);
+            // Mean of the luma per sample = luma of the per-channel means (linearity): no N×1×H×W temporary.
+            var means = y.mean([2, 3], keepdim: true);
+            var m = rgb ? (means * LumaWeights(x)).sum(1, keepdim: true) : means.mean([1], keepdim: true);
             var f = Factor(Contrast);
-            y = (y * f + m * (1 - f)).clamp_(0, 1);
+            y.mul_(f).add_(m * (1 - f)).clamp_(0, 1);
         }
-        bool rgb = x.shape[1] == 3;
         if (Saturation > 0 && rgb)
         {
             var f = Factor(Saturation);
-            y = (y * f + Gray(y) * (1 - f)).clamp_(0, 1);
+            var gray = (y * LumaWeights(x)).sum(1, keepdim: true);
+            y.mul_(f).add_(gray.mul_(1 - f)).clamp_(0, 1);
         }
         if (Hue > 0 && rgb)
         {
             var shift = View4(where(apply, Uniform(g, n, dev, -Hue, Hue), zeros(n, device: dev))).to_type(x.dtype);
             y = ShiftHue(y, shift);
         }
-        return ReferenceEquals(y, x) ? x.clone() : y;
+        return y;
     }
 
-    /// <summary>RGB → HSV, h += shift (mod 1), HSV → RGB, elementwise on the whole batch.</summary>
-    internal static Tensor ShiftHue(Tensor x, Tensor shift)
+    private static Tensor LumaWeights(Tensor like) =>
+        tensor(new[] { 0.299f, 0.587f, 0.114f }, [1, 3, 1, 1]).to(like.dtype, like.device);
+
+    /// <summary>
+    /// HSV hue shift of an RGB batch by <paramref name="shift"/> (fraction of a turn, N×1×1×1), exactly as
+    /// RGB → HSV, h += shift, HSV → RGB, but in fewer full-size operations: a hue shift keeps V = max and
+    /// V·S = max − min, so each output channel is max − (max − min)·clamp(min(k, 4 − k), 0, 1) with
+    /// k = (n_c + 6h) mod 6, n = (5, 3, 1) for (R, G, B) — all three channels in one broadcast.
+    /// </summary>
+    public static Tensor ShiftHue(Tensor x, Tensor shift)
     {
-        var r = x.narrow(1, 0, 1);
-        var gch = x.narrow(1, 1, 1);
-        var b = x.narrow(1, 2, 1);
         var max = x.amax([1], keepdim: true);
-        var min = x.amin([1], keepdim: true);
-        var delta = max - min;
-        var safe = where(delta > 0, delta, ones_like(delta));
-        var hr = ((gch - b) / safe).remainder(6);
-        var hg = (b - r) / safe + 2;
-        var hb = (r - gch) / safe + 4;
-        var h6 = where(max == r, hr, where(max == gch, hg, hb));
-        h6 = where(delta > 0, h6, zeros_like(h6));
-        var h = (h6 / 6 + shift).remainder(1);
-        var s = where(max > 0, delta / where(max > 0, max, ones_like(max)), zeros_like(max));
-        var v = max;
-        // f(k) = v − v·s·clamp(min(k, 4 − k), 0, 1), k = (n + 6h) mod 6 with n = 5, 3, 1 for R, G, B.
-        Tensor Channel(double nOff)
-        {
-            var k = (h * 6 + nOff).remainder(6);
-            return v - v * s * minimum(k, 4 - k).clamp(0, 1);
-        }
-        return cat([Channel(5), Channel(3), Channel(1)], 1);
+        var delta = max - x.amin([1], keepdim: true);
+        // Candidate 6h for each "which channel is max" case: (g − b)/Δ, (b − r)/Δ + 2, (r − g)/Δ + 4;
+        // the channel holding the max picks one, R before G before B on ties (as colorsys). Selected with
+        // comparisons and where: libtorch's argmax/max-with-indices over dim 1 of NCHW is ~100× slower.
+        var next = index_select(x, 1, tensor(new long[] { 1, 2, 0 }, device: x.device));
+        var prev = index_select(x, 1, tensor(new long[] { 2, 0, 1 }, device: x.device));
+        var offsets = tensor(new[] { 0f, 2f, 4f }, [1, 3, 1, 1]).to(x.dtype, x.device);
+        var cand = (next - prev).div_(delta.clamp_min(1e-12)).add_(offsets);     // Δ = 0 ⇒ output = max whatever h is
+        var h6 = where(x.narrow(1, 0, 1) == max, cand.narrow(1, 0, 1),
+                       where(x.narrow(1, 1, 1) == max, cand.narrow(1, 1, 1), cand.narrow(1, 2, 1)))
+                 .add_(shift * 6);                                                 // N×1×H×W, any real; wrapped below
+        var k = (h6 + tensor(new[] { 5f, 3f, 1f }, [1, 3, 1, 1]).to(x.dtype, x.device)).remainder_(6);
+        var t = minimum(k, 4 - k).clamp_(0, 1);
+        return max - t.mul_(delta);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
@@ -219,6 +220,29 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
                 var idx = torch.tensor(indices.ToArray().Select(i => (long)i).ToArray(), ScalarType.Int64);
                 var sel = TensorBatching.Select(storage.Images, storage.Labels, idx);
                 (x, y) = (sel.Inputs, sel.Targets);
+            }
+            else if (dataset is IByteSampleWriter bytesWriter)
+            {
+                int per = dataset.Channels * dataset.Height * dataset.Width;
+                int total = indices.Length * per;
+                var labels = new long[indices.Length];
+                var buf = ArrayPool<byte>.Shared.Rent(total);
+                try
+                {
+                    for (int i = 0; i < indices.Length; i++)
+                        labels[i] = bytesWriter.WriteSampleBytes(indices[i], buf.AsSpan(i * per, per));
+                    // frombuffer shares (pins) the pooled array without copying; to_type copies into native
+                    // memory, and both borrowing tensors are disposed before the array goes back to the pool.
+                    using (var raw = torch.frombuffer(buf, ScalarType.Byte, count: total))
+                    using (var view = raw.view(shape))
+                        x = view.to_type(ScalarType.Float32);
+                    x.div_(255f);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buf);
+                }
+                y = torch.tensor(labels, ScalarType.Int64);
             }
             else if (dataset is ISampleWriter writer)
             {

@@ -16,14 +16,30 @@ public interface IImageDecoder
 }
 
 /// <summary>
-/// The two decoders that restore here. SkiaSharp (native libpng/libjpeg-turbo) is the default: it
-/// measured faster than the managed StbImageSharp on PNG and JPEG (docs/BENCHMARKS.md, "Data pipeline").
+/// The two decoder libraries that restore here, and <see cref="Auto"/>, the default, which picks per file
+/// by its magic bytes what measured fastest per CPU-second on 32×32 images (docs/BENCHMARKS.md, "Data
+/// pipeline"): StbImageSharp for PNG (managed; no native codec set up per image, which dominates for
+/// small images in SkiaSharp), SkiaSharp (libjpeg-turbo) for JPEG, BMP and everything else. (A
+/// hand-written PNG path over .NET's native zlib was tried and was not faster than StbImageSharp.)
 /// </summary>
 public static class ImageDecoders
 {
     public static IImageDecoder Skia { get; } = new SkiaDecoder();
     public static IImageDecoder Stb { get; } = new StbDecoder();
-    public static IImageDecoder Default => Skia;
+    public static IImageDecoder Auto { get; } = new AutoDecoder();
+    public static IImageDecoder Default => Auto;
+
+    private sealed class AutoDecoder : IImageDecoder
+    {
+        public string Name => "Auto (PNG: StbImageSharp, else SkiaSharp)";
+
+        public DecodedImage Decode(ReadOnlySpan<byte> encoded, int channels)
+        {
+            CheckChannels(channels);
+            bool png = encoded.Length >= 8 && encoded[0] == 0x89 && encoded[1] == (byte)'P' && encoded[2] == (byte)'N' && encoded[3] == (byte)'G';
+            return png ? Stb.Decode(encoded, channels) : Skia.Decode(encoded, channels);
+        }
+    }
 
     /// <summary>ITU-R BT.601 luma, as PIL's convert("L") and torchvision's rgb_to_grayscale use.</summary>
     internal static byte Luma(byte r, byte g, byte b) => (byte)((r * 299 + g * 587 + b * 114 + 500) / 1000);

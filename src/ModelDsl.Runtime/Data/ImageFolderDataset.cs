@@ -50,7 +50,7 @@ public sealed record ImageFolderOptions
 /// <see cref="UnsupportedCount"/>. Decoding happens in <see cref="Get"/>/<see cref="WriteSample"/>, so a
 /// <see cref="DataLoader"/> with workers decodes on its worker threads and memory holds only file paths.
 /// </summary>
-public sealed class ImageFolderDataset : IDataset, ISampleWriter
+public sealed class ImageFolderDataset : IDataset, ISampleWriter, IByteSampleWriter
 {
     public static readonly IReadOnlySet<string> SupportedExtensions =
         new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".png", ".jpg", ".jpeg", ".bmp" };
@@ -173,6 +173,34 @@ public sealed class ImageFolderDataset : IDataset, ISampleWriter
         if (_options.Resize == ResizePolicy.Error)
             throw new InvalidDataException($"Image '{path}' is {img.Width}×{img.Height}; the dataset's size is {Width}×{Height} (ResizePolicy.Error).");
         Resize(img, destination);
+        return label;
+    }
+
+    public long WriteSampleBytes(int index, Span<byte> destination)
+    {
+        if ((uint)index >= (uint)_samples.Length)
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"Dataset has {Count} samples.");
+        var (path, label) = _samples[index];
+        var img = DecodeFile(path);
+        int plane = Height * Width;
+        if (destination.Length < Channels * plane)
+            throw new ArgumentException($"Destination holds {destination.Length} bytes; a sample needs {Channels * plane}.");
+        if (img.Width == Width && img.Height == Height)
+        {
+            var px = img.Pixels;
+            for (int c = 0; c < Channels; c++)
+            {
+                var dst = destination.Slice(c * plane, plane);
+                for (int i = 0, s = c; i < plane; i++, s += Channels) dst[i] = px[s];
+            }
+            return label;
+        }
+        if (_options.Resize == ResizePolicy.Error)
+            throw new InvalidDataException($"Image '{path}' is {img.Width}×{img.Height}; the dataset's size is {Width}×{Height} (ResizePolicy.Error).");
+        // Resized images go through the float path and are rounded back to bytes (as PIL's resize yields bytes).
+        var tmp = new float[Channels * plane];
+        Resize(img, tmp);
+        for (int i = 0; i < tmp.Length; i++) destination[i] = (byte)Math.Clamp(MathF.Round(tmp[i] * 255f), 0, 255);
         return label;
     }
 

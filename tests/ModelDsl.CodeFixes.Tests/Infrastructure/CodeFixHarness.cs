@@ -109,3 +109,40 @@ public sealed record FixResult(
     public void AssertGone(string id)
         => Assert.DoesNotContain(DiagnosticsAfter, d => d.Id == id);
 }
+
+/// <summary>
+/// Feeds "Fix all" with the generator's diagnostics the way the IDE's diagnostic service hands them to
+/// code fixes: re-anchored from the generator's file-path location onto the document's syntax tree
+/// (the fix-all engine maps diagnostics to documents through <see cref="Location.SourceTree"/>).
+/// </summary>
+public sealed class GeneratorDiagnosticProvider : FixAllContext.DiagnosticProvider
+{
+    public override async Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken)
+        => await ForDocumentsAsync(document.Project, document.FilePath, cancellationToken);
+
+    public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken)
+        => Task.FromResult(Enumerable.Empty<Diagnostic>()); // every MDSL diagnostic has a source location
+
+    public override async Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken)
+        => await ForDocumentsAsync(project, null, cancellationToken);
+
+    private static async Task<IEnumerable<Diagnostic>> ForDocumentsAsync(Project project, string? path, CancellationToken ct)
+    {
+        var result = new List<Diagnostic>();
+        foreach (var d in (await CodeFixHarness.RunGeneratorAsync(project)).Mdsl)
+        {
+            string file = d.Location.GetLineSpan().Path;
+            if (path is not null && file != path) continue;
+            var document = project.Documents.FirstOrDefault(doc => doc.FilePath == file);
+            if (document is null) continue;
+            result.Add(InTree(d, (await document.GetSyntaxTreeAsync(ct))!));
+        }
+        return result;
+    }
+
+    /// <summary>The same diagnostic (id, message, severity, properties) located in <paramref name="tree"/>.</summary>
+    public static Diagnostic InTree(Diagnostic d, SyntaxTree tree)
+        => Diagnostic.Create(d.Id, d.Descriptor.Category, d.GetMessage(), d.Severity, d.DefaultSeverity, d.Descriptor.IsEnabledByDefault,
+            d.WarningLevel, d.Descriptor.Title, d.Descriptor.Description, d.Descriptor.HelpLinkUri,
+            Location.Create(tree, d.Location.SourceSpan), customTags: d.Descriptor.CustomTags, properties: d.Properties);
+}

@@ -236,7 +236,7 @@ namespace Zoo.Vision
         /// </summary>
         public Everything() : base("Everything")
         {
-            StemConv = global::TorchSharp.torch.nn.Conv2d(3, 16, (3, 3), global::TorchSharp.Padding.Same, stride: (1, 1), dilation: (1, 1), padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
+            StemConv = global::TorchSharp.torch.nn.Conv2d(3, 16, (3, 3), stride: (1, 1), padding: (1, 1), dilation: (1, 1), padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
             BatchNorm1 = global::TorchSharp.torch.nn.BatchNorm2d(16, eps: 1E-05, momentum: 0.1, affine: true, track_running_stats: true);
             LeakyRelu1 = global::TorchSharp.torch.nn.LeakyReLU(0.2);
             Conv1 = global::TorchSharp.torch.nn.Conv2d(16, 32, (3, 5), stride: (1, 2), padding: (1, 2), dilation: (1, 1), padding_mode: global::TorchSharp.PaddingModes.Reflect, groups: 2, bias: true);

@@ -76,6 +76,16 @@ public class DataLoaderTests
             using (var bmp = DataTestFiles.Pattern(6, 5 + i % 2))
                 DataTestFiles.WriteEncoded(dir.Sub(i % 2 == 0 ? "even" : "odd", $"{i:D2}.png"), bmp, SKEncodedImageFormat.Png);
         var folder = new ImageFolderDataset(dir.Path);
+        // The loader's byte path (pooled buffer → one native uint8→float conversion) equals the per-sample Get path,
+        // including the resized images (odd ones are 6×6 and get stretched to 6×5; bytes are rounded, so ±0.5/255).
+        foreach (var b in new DataLoader(folder, 12))
+            using (b)
+            {
+                var gets = Enumerable.Range(0, 12).Select(i => folder.Get(i).Image).ToArray();
+                using var stacked = stack(gets);
+                foreach (var g in gets) g.Dispose();
+                Assert.True(b.Inputs.allclose(stacked, atol: 0.51 / 255));
+            }
         foreach (var (s, m) in new DataLoader(folder, 4, shuffle: true, seed: 1).Zip(new DataLoader(folder, 4, shuffle: true, seed: 1, workers: 2)))
             using (s) using (m)
             {
@@ -129,5 +139,51 @@ public class DataLoaderTests
                     b.Dispose();
             Assert.Equal(before, Live());
         }
+    }
+}
+
+/// <summary>A dataset with only the IDataset interface (no fast paths), to exercise the Get + stack path.</summary>
+internal sealed class PlainDataset(int n, int badIndex = -1) : IDataset
+{
+    public int Count => n;
+    public IReadOnlyList<string> ClassNames => ["a", "b"];
+    public int Channels => 2;
+    public int Height => 3;
+    public int Width => 3;
+
+    public (Tensor Image, long Label) Get(int index) =>
+        (index == badIndex ? zeros(2, 4, 4) : full([2, 3, 3], index / 100f), index % 2);
+}
+
+public class DataLoaderGenericPathTests
+{
+    [Fact]
+    public void Plain_datasets_are_stacked_and_a_wrong_sample_shape_is_named()
+    {
+        var loader = new DataLoader(new PlainDataset(7), 3, shuffle: true, seed: 2, workers: 2);
+        var seen = new List<float>();
+        foreach (var b in loader)
+            using (b)
+            {
+                Assert.Equal(new long[] { b.Size, 2, 3, 3 }, b.Inputs.shape);
+                seen.AddRange(b.Inputs[.., 0, 0, 0].data<float>().ToArray());
+            }
+        Assert.Equal(7, seen.Distinct().Count());
+        var bad = new DataLoader(new PlainDataset(7, badIndex: 5), 3);
+        var e = Assert.Throws<InvalidDataException>(() => { foreach (var b in bad) b.Dispose(); });
+        Assert.Contains("Sample 5", e.Message);
+        Assert.Contains("[2, 4, 4]", e.Message);
+        Assert.Contains("[2, 3, 3]", e.Message);
+    }
+
+    [Fact]
+    public void TensorDataset_rejects_mismatched_labels_and_wrong_rank()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new TensorDataset(zeros(4, 1, 2, 2), zeros(3, dtype: ScalarType.Int64)));
+        Assert.Contains("[4, 1, 2, 2]", e.Message);
+        Assert.Contains("[3]", e.Message);
+        var r = Assert.Throws<ArgumentException>(() => new TensorDataset(zeros(4, 2, 2), zeros(4, dtype: ScalarType.Int64)));
+        Assert.Contains("N×C×H×W", r.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DataLoader(new PlainDataset(3), 0));
     }
 }

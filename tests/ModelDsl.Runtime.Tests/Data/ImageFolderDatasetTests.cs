@@ -84,13 +84,24 @@ public class ImageFolderDatasetTests
     {
         using var dir = new TempDir();
         WriteMixedFolder(dir.Path);
-        var skia = new ImageFolderDataset(dir.Path, new ImageFolderOptions { Decoder = ImageDecoders.Skia });
-        var stb = new ImageFolderDataset(dir.Path, new ImageFolderOptions { Decoder = ImageDecoders.Stb });
-        foreach (int i in new[] { 0, 1, 4 })
+        foreach (int channels in new[] { 1, 3, 4 })
         {
-            var (a, _) = skia.Get(i);
-            var (b, _) = stb.Get(i);
-            using (a) using (b) Assert.True(a.allclose(b, atol: 1e-6), skia.Sample(i).Path);
+            var skia = new ImageFolderDataset(dir.Path, new ImageFolderOptions { Decoder = ImageDecoders.Skia, Channels = channels });
+            var stb = new ImageFolderDataset(dir.Path, new ImageFolderOptions { Decoder = ImageDecoders.Stb, Channels = channels });
+            var auto = new ImageFolderDataset(dir.Path, new ImageFolderOptions { Decoder = ImageDecoders.Auto, Channels = channels });
+            // Lossless sources (PNG RGB/RGBA/gray, BMP); gray conversion of colour images may round differently by ±1/255.
+            foreach (int i in new[] { 0, 1, 2, 4 })
+            {
+                var (a, _) = skia.Get(i);
+                var (b, _) = stb.Get(i);
+                var (c, _) = auto.Get(i);
+                double tol = channels == 1 ? 1.5 / 255 : 1e-6;
+                using (a) using (b) using (c)
+                {
+                    Assert.True(a.allclose(b, atol: tol), $"{skia.Sample(i).Path} channels {channels}");
+                    Assert.True(c.allclose(a, atol: tol), $"{skia.Sample(i).Path} channels {channels} (auto)");
+                }
+            }
         }
     }
 
