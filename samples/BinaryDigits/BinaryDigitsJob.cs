@@ -146,6 +146,14 @@ public static class BinaryDigitsJob
     /// <summary>The samples whose digit is in <paramref name="digits"/>, relabelled 0…k-1 in that order, at most <paramref name="limit"/>.</summary>
     public static TensorDataset Subset(TensorDataset source, long[] digits, int? limit)
     {
+        // The dataset is made outside the scope: its constructor's own tensors must outlive it.
+        var (images, labels) = Select(source, digits, limit);
+        var names = digits.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return new TensorDataset(images, labels, names);
+    }
+
+    private static (Tensor Images, Tensor Labels) Select(TensorDataset source, long[] digits, int? limit)
+    {
         using var scope = NewDisposeScope();
         var labels = source.Labels;
         var keep = zeros_like(labels, ScalarType.Bool);
@@ -156,7 +164,6 @@ public static class BinaryDigitsJob
         var picked = labels.index_select(0, index);
         var relabelled = zeros_like(picked);
         for (int i = 0; i < digits.Length; i++) relabelled.masked_fill_(picked.eq(digits[i]), i);
-        var names = digits.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        return new TensorDataset(images.MoveToOuterDisposeScope(), relabelled.MoveToOuterDisposeScope(), names);
+        return (images.MoveToOuterDisposeScope(), relabelled.MoveToOuterDisposeScope());
     }
 }

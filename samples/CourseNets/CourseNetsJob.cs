@@ -88,11 +88,15 @@ public static class CourseNetsJob
     /// <summary>The first <paramref name="limit"/> digits, zero-padded 28×28 → 32×32, the one channel repeated to three.</summary>
     public static TensorDataset ToMonsterInput(TensorDataset mnist, int limit)
     {
-        using var scope = NewDisposeScope();
-        int n = Math.Min(limit, mnist.Count);
-        var images = nn.functional.pad(mnist.Images.slice(0, 0, n, 1), [2, 2, 2, 2]).expand(-1, 3, -1, -1).contiguous();
-        var labels = mnist.Labels.slice(0, 0, n, 1).clone();
-        return new TensorDataset(images.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope(), mnist.ClassNames);
+        Tensor images, labels;
+        using (var scope = NewDisposeScope())
+        {
+            int n = Math.Min(limit, mnist.Count);
+            images = nn.functional.pad(mnist.Images.slice(0, 0, n, 1), [2, 2, 2, 2]).expand(-1, 3, -1, -1).contiguous().MoveToOuterDisposeScope();
+            labels = mnist.Labels.slice(0, 0, n, 1).clone().MoveToOuterDisposeScope();
+        }
+        // Made outside the scope: the dataset's constructor creates tensors of its own that must outlive it.
+        return new TensorDataset(images, labels, mnist.ClassNames);
     }
 
     /// <summary>
