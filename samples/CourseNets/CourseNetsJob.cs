@@ -28,7 +28,8 @@ public static class CourseNetsJob
 {
     public const string FeaturesStage = "Features";
 
-    public static CourseNetsResult Run(CourseNetsSettings settings, TextWriter console)
+    /// <param name="extraCallbacks">More callbacks for Monster's learner (the tests watch its parameters with one).</param>
+    public static CourseNetsResult Run(CourseNetsSettings settings, TextWriter console, params ILearnerCallback[] extraCallbacks)
     {
         // 1. The summaries: computed by the generator at compile time, no model is instantiated for them.
         foreach (var summary in new[] { LeNet5.Summary, AlexNet.Summary, Monster.Summary })
@@ -62,6 +63,7 @@ public static class CourseNetsJob
             Seed = settings.Seed,
             Writer = console,
         });
+        foreach (var callback in extraCallbacks) learner.AddCallback(callback);
         console.WriteLine($"Monster's stages: {string.Join(", ", learner.StageNames)}; {FeaturesStage} frozen for the first {schedule.FrozenEpochs} of {settings.Epochs} epoch(s)");
         var history = learner.Fit(settings.Epochs, settings.LearningRate);
         double testAccuracy = history[^1].Metrics.First(m => m.Key == "accuracy").Value;
