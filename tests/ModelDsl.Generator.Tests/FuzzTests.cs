@@ -68,7 +68,7 @@ public class FuzzTests
             if (run.GeneratorException is { } e) { problems.Add($"[{family}] generator threw {e.GetType().Name}: {e.Message}\n{source}"); continue; }
             if (run.GeneratorDiagnostics.FirstOrDefault(d => d.Id == "MDSL9999") is { } internalError) { problems.Add($"[{family}] {internalError}\n{source}"); continue; }
             bool reported = run.GeneratorDiagnostics.Any(d => d.Severity >= DiagnosticSeverity.Warning)
-                || run.Output.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error);
+                || run.Output.GetDiagnostics(TestContext.Current.CancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error);
             if (!reported) problems.Add($"[{family}] no diagnostic for an invalid declaration:\n{source}");
         }
         Assert.True(problems.Count == 0, $"{problems.Count} of {cases.Count} cases failed:\n\n" + string.Join("\n\n", problems.Take(8)));

@@ -43,12 +43,12 @@ public class GeneratedSourceTests
         var compilation = GeneratorHarness.Compile(KitchenSink.Source);
         compilation = compilation.WithOptions(compilation.Options.WithWarningLevel(9999)
             .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>()));
-        GeneratorHarness.Driver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+        GeneratorHarness.Driver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics, TestContext.Current.CancellationToken);
         Assert.Empty(generatorDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
         // Documentation comments are checked too (CS1591 etc. are not suppressed here).
         var parse = (CSharpParseOptions)output.SyntaxTrees.First().Options;
         var withDocs = output.RemoveAllSyntaxTrees().AddSyntaxTrees(output.SyntaxTrees.Select(t => t.WithRootAndOptions(t.GetRoot(), parse.WithDocumentationMode(DocumentationMode.Diagnose))));
-        var problems = withDocs.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Location.SourceTree?.FilePath.EndsWith(".g.cs") == true).ToList();
+        var problems = withDocs.GetDiagnostics(TestContext.Current.CancellationToken).Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Location.SourceTree?.FilePath.EndsWith(".g.cs") == true).ToList();
         Assert.True(problems.Count == 0, string.Join("\n", problems));
         Assert.Equal(5, output.SyntaxTrees.Count(t => t.FilePath.EndsWith(".g.cs"))); // 3 blocks + 2 models
     }

@@ -55,9 +55,9 @@ public class IncrementalTests
         var (driver, compilation) = FirstRun();
         var unrelated = compilation.SyntaxTrees.Single(t => t.FilePath == "Model1.cs");
         var edited = compilation.ReplaceSyntaxTree(unrelated,
-            unrelated.WithChangedText(unrelated.GetText().Replace(unrelated.GetText().ToString().IndexOf("x * 2"), 5, "x + x")));
+            unrelated.WithChangedText(unrelated.GetText(TestContext.Current.CancellationToken).Replace(unrelated.GetText(TestContext.Current.CancellationToken).ToString().IndexOf("x * 2"), 5, "x + x")));
 
-        driver = driver.RunGenerators(edited);
+        driver = driver.RunGenerators(edited, TestContext.Current.CancellationToken);
 
         foreach (var step in new[] { Steps.ModelSpecs, Steps.AnalyzedModels, Steps.BlockSpecs })
         {
@@ -75,11 +75,11 @@ public class IncrementalTests
     {
         var (driver, compilation) = FirstRun();
         var models = compilation.SyntaxTrees.Single(t => t.FilePath == "Model0.cs");
-        string text = models.GetText().ToString();
+        string text = models.GetText(TestContext.Current.CancellationToken).ToString();
         var edited = compilation.ReplaceSyntaxTree(models,
-            models.WithChangedText(models.GetText().Replace(text.IndexOf("Linear(3)"), "Linear(3)".Length, "Linear(5)")));
+            models.WithChangedText(models.GetText(TestContext.Current.CancellationToken).Replace(text.IndexOf("Linear(3)"), "Linear(3)".Length, "Linear(5)")));
 
-        driver = driver.RunGenerators(edited);
+        driver = driver.RunGenerators(edited, TestContext.Current.CancellationToken);
 
         var analyzed = driver.GetRunResult().Results.Single().TrackedSteps[Steps.AnalyzedModels].SelectMany(s => s.Outputs).ToList();
         Assert.Equal(2, analyzed.Count);

@@ -77,9 +77,7 @@ namespace ModelDsl.Generator.Emit
                 if (block.Projection)
                 {
                     w.Open("if (projectShortcut)");
-                    var conv = new LayerGeometry { KernelH = 1, KernelW = 1, Bias = false };
-                    string convCall = LayerConstruction.Call(LayerKind.Conv2d, conv, "channels", current)
-                        .Replace("stride: (1, 1)", "stride: (shortcutStrideH, shortcutStrideW)");
+                    string convCall = LayerConstruction.ProjectionShortcutConv("channels", current);
                     string bnCall = LayerConstruction.Call(LayerKind.BatchNorm2d, new LayerGeometry(), current, current);
                     w.Line($"Shortcut = global::TorchSharp.torch.nn.Sequential((\"Conv\", ({TypeScaffold.ModuleBase}){convCall}), (\"BatchNorm\", ({TypeScaffold.ModuleBase}){bnCall}));");
                     w.Line("register_module(\"Shortcut\", Shortcut);");

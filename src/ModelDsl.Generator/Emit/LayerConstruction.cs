@@ -18,8 +18,18 @@ namespace ModelDsl.Generator.Emit
             _ => "global::TorchSharp.Modules." + kind,
         };
 
+        /// <summary>A residual block's 1×1 projection: its stride is the block constructor's parameters, known only where the block is used.</summary>
+        public static string ProjectionShortcutConv(string inExpr, string outExpr)
+            => $"{Nn}Conv2d({inExpr}, {outExpr}, (1, 1), stride: (shortcutStrideH, shortcutStrideW), padding: (0, 0), dilation: (1, 1), padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: false)";
+
         public static string Call(LayerKind kind, LayerGeometry g, string inExpr, string outExpr)
         {
+            // TorchSharp has a scalar overload next to each tuple one. Tuple literals make the compiler try
+            // tuple conversions against every overload, which made generated modules several times slower
+            // to compile than hand-written ones; a square layer therefore uses the scalar overload.
+            bool square = g.KernelH == g.KernelW && g.StrideH == g.StrideW && g.PaddingH == g.PaddingW
+                && g.DilationH == g.DilationW && g.OutputPaddingH == g.OutputPaddingW;
+            string Pair(long h, long w) => square ? L(h) : Tuple(h, w);
             switch (kind)
             {
                 case LayerKind.Conv2d:
@@ -30,10 +40,10 @@ namespace ModelDsl.Generator.Emit
                     long totalH = g.DilationH * (g.KernelH - 1), totalW = g.DilationW * (g.KernelW - 1);
                     bool symmetricSame = g.SamePadding && totalH % 2 == 0 && totalW % 2 == 0;
                     if (symmetricSame)
-                        return $"{Nn}Conv2d({inExpr}, {outExpr}, {Pair(g.KernelH, g.KernelW)}, stride: {Pair(1, 1)}, padding: {Pair(totalH / 2, totalW / 2)}, dilation: {Pair(g.DilationH, g.DilationW)}, padding_mode: global::TorchSharp.PaddingModes.{g.PaddingMode}, groups: {L(g.Groups)}, bias: {B(g.Bias)})";
+                        return $"{Nn}Conv2d({inExpr}, {outExpr}, {Pair(g.KernelH, g.KernelW)}, stride: {Pair(1, 1)}{ConvPadding(Pair(totalH / 2, totalW / 2))}, dilation: {Pair(g.DilationH, g.DilationW)}, padding_mode: global::TorchSharp.PaddingModes.{g.PaddingMode}, groups: {L(g.Groups)}, bias: {B(g.Bias)})";
                     return g.SamePadding
-                        ? $"{Nn}Conv2d({inExpr}, {outExpr}, {Pair(g.KernelH, g.KernelW)}, global::TorchSharp.Padding.Same, stride: {Pair(1, 1)}, dilation: {Pair(g.DilationH, g.DilationW)}, padding_mode: global::TorchSharp.PaddingModes.{g.PaddingMode}, groups: {L(g.Groups)}, bias: {B(g.Bias)})"
-                        : $"{Nn}Conv2d({inExpr}, {outExpr}, {Pair(g.KernelH, g.KernelW)}, stride: {Pair(g.StrideH, g.StrideW)}, padding: {Pair(g.PaddingH, g.PaddingW)}, dilation: {Pair(g.DilationH, g.DilationW)}, padding_mode: global::TorchSharp.PaddingModes.{g.PaddingMode}, groups: {L(g.Groups)}, bias: {B(g.Bias)})";
+                        ? $"{Nn}Conv2d({inExpr}, {outExpr}, {Tuple(g.KernelH, g.KernelW)}, global::TorchSharp.Padding.Same, stride: {Tuple(1, 1)}, dilation: {Tuple(g.DilationH, g.DilationW)}, padding_mode: global::TorchSharp.PaddingModes.{g.PaddingMode}, groups: {L(g.Groups)}, bias: {B(g.Bias)})"
+                        : $"{Nn}Conv2d({inExpr}, {outExpr}, {Pair(g.KernelH, g.KernelW)}, stride: {Pair(g.StrideH, g.StrideW)}{ConvPadding(Pair(g.PaddingH, g.PaddingW))}, dilation: {Pair(g.DilationH, g.DilationW)}, padding_mode: global::TorchSharp.PaddingModes.{g.PaddingMode}, groups: {L(g.Groups)}, bias: {B(g.Bias)})";
                 case LayerKind.ConvTranspose2d:
                     return $"{Nn}ConvTranspose2d({inExpr}, {outExpr}, {Pair(g.KernelH, g.KernelW)}, stride: {Pair(g.StrideH, g.StrideW)}, padding: {Pair(g.PaddingH, g.PaddingW)}, output_padding: {Pair(g.OutputPaddingH, g.OutputPaddingW)}, dilation: {Pair(g.DilationH, g.DilationW)}, groups: {L(g.Groups)}, bias: {B(g.Bias)})";
                 case LayerKind.MaxPool2d:
@@ -42,7 +52,7 @@ namespace ModelDsl.Generator.Emit
                     return $"{Nn}AvgPool2d({Pair(g.KernelH, g.KernelW)}, stride: {Pair(g.StrideH, g.StrideW)}, padding: {Pair(g.PaddingH, g.PaddingW)}, ceil_mode: {B(g.CeilMode)}, count_include_pad: {B(g.CountIncludePad)})";
                 case LayerKind.AdaptiveAvgPool2d:
                 case LayerKind.GlobalAvgPool:
-                    return $"{Nn}AdaptiveAvgPool2d({Pair(g.OutputHeight, g.OutputWidth)})";
+                    return $"{Nn}AdaptiveAvgPool2d({(g.OutputHeight == g.OutputWidth ? L(g.OutputHeight) : Tuple(g.OutputHeight, g.OutputWidth))})";
                 case LayerKind.BatchNorm2d:
                 case LayerKind.BatchNorm1d:
                     return $"{Nn}{kind}({inExpr}, eps: {D(g.Eps)}, momentum: {D(g.Momentum)}, affine: {B(g.Affine)}, track_running_stats: {B(g.TrackRunningStats)})";
@@ -92,7 +102,10 @@ namespace ModelDsl.Generator.Emit
             _ => $"{kind}()",
         };
 
-        private static string Pair(long h, long w) => $"({L(h)}, {L(w)})";
+        // A constant 0 converts to any enum, so "padding: 0" would also match the overload taking
+        // TorchSharp.Padding and make the call ambiguous; 0 is the default anyway.
+        private static string ConvPadding(string padding) => padding == "0" ? "" : ", padding: " + padding;
+        private static string Tuple(long h, long w) => $"({L(h)}, {L(w)})";
         private static string T(long h, long w) => $"({h}, {w})";
         private static string L(long v) => v.ToString(CultureInfo.InvariantCulture);
         private static string B(bool v) => v ? "true" : "false";

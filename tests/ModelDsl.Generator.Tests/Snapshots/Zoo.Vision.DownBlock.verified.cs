@@ -50,10 +50,10 @@ namespace Zoo.Vision
         /// </summary>
         public DownBlock(long channels, bool projectShortcut = false, long shortcutStrideH = 1, long shortcutStrideW = 1) : base("DownBlock")
         {
-            Conv1 = global::TorchSharp.torch.nn.Conv2d(channels, 64, (3, 3), stride: (2, 2), padding: (1, 1), dilation: (1, 1), padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: false);
+            Conv1 = global::TorchSharp.torch.nn.Conv2d(channels, 64, 3, stride: 2, padding: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: false);
             BatchNorm1 = global::TorchSharp.torch.nn.BatchNorm2d(64, eps: 1E-05, momentum: 0.1, affine: true, track_running_stats: true);
             Silu1 = global::TorchSharp.torch.nn.SiLU();
-            Conv2 = global::TorchSharp.torch.nn.Conv2d(64, 64, (3, 3), stride: (1, 1), padding: (1, 1), dilation: (1, 1), padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: false);
+            Conv2 = global::TorchSharp.torch.nn.Conv2d(64, 64, 3, stride: 1, padding: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: false);
             BatchNorm2 = global::TorchSharp.torch.nn.BatchNorm2d(64, eps: 1E-05, momentum: 0.1, affine: true, track_running_stats: true);
             register_module("Conv1", Conv1);
             register_module("BatchNorm1", BatchNorm1);

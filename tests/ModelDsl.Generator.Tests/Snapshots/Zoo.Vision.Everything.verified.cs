@@ -236,26 +236,26 @@ namespace Zoo.Vision
         /// </summary>
         public Everything() : base("Everything")
         {
-            StemConv = global::TorchSharp.torch.nn.Conv2d(3, 16, (3, 3), stride: (1, 1), padding: (1, 1), dilation: (1, 1), padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
+            StemConv = global::TorchSharp.torch.nn.Conv2d(3, 16, 3, stride: 1, padding: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
             BatchNorm1 = global::TorchSharp.torch.nn.BatchNorm2d(16, eps: 1E-05, momentum: 0.1, affine: true, track_running_stats: true);
             LeakyRelu1 = global::TorchSharp.torch.nn.LeakyReLU(0.2);
             Conv1 = global::TorchSharp.torch.nn.Conv2d(16, 32, (3, 5), stride: (1, 2), padding: (1, 2), dilation: (1, 1), padding_mode: global::TorchSharp.PaddingModes.Reflect, groups: 2, bias: true);
             Elu1 = global::TorchSharp.torch.nn.ELU(0.5);
-            MaxPool1 = global::TorchSharp.torch.nn.MaxPool2d((3, 3), stride: (2, 2), padding: (1, 1), dilation: (1, 1), ceil_mode: true);
+            MaxPool1 = global::TorchSharp.torch.nn.MaxPool2d(3, stride: 2, padding: 1, dilation: 1, ceil_mode: true);
             ResBlock1 = new global::Zoo.Vision.ResBlock(32);
             ResBlock2 = new global::Zoo.Vision.ResBlock(32);
             DownBlock1 = new global::Zoo.Vision.DownBlock(32, true, 2, 2);
             Mixer = new global::Zoo.Vision.PlainBlock(64);
-            AvgPool1 = global::TorchSharp.torch.nn.AvgPool2d((2, 2), stride: (2, 2), padding: (0, 0), ceil_mode: false, count_include_pad: false);
+            AvgPool1 = global::TorchSharp.torch.nn.AvgPool2d(2, stride: 2, padding: 0, ceil_mode: false, count_include_pad: false);
             Upsample1 = global::TorchSharp.torch.nn.Upsample(scale_factor: new double[] { 2.0, 2.0 }, mode: global::TorchSharp.torch.UpsampleMode.Nearest, align_corners: null);
             Upsample2 = global::TorchSharp.torch.nn.Upsample(size: new long[] { 9, 11 }, mode: global::TorchSharp.torch.UpsampleMode.Bilinear, align_corners: true);
-            ConvT1 = global::TorchSharp.torch.nn.ConvTranspose2d(64, 32, (3, 3), stride: (2, 2), padding: (1, 1), output_padding: (1, 1), dilation: (1, 1), groups: 1, bias: true);
+            ConvT1 = global::TorchSharp.torch.nn.ConvTranspose2d(64, 32, 3, stride: 2, padding: 1, output_padding: 1, dilation: 1, groups: 1, bias: true);
             Tanh1 = global::TorchSharp.torch.nn.Tanh();
             Sigmoid1 = global::TorchSharp.torch.nn.Sigmoid();
             Identity1 = global::TorchSharp.torch.nn.Identity();
             AdaptivePool1 = global::TorchSharp.torch.nn.AdaptiveAvgPool2d((3, 4));
-            Conv2 = global::TorchSharp.torch.nn.Conv2d(32, 32, (1, 1), stride: (1, 1), padding: (0, 0), dilation: (1, 1), padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
-            GlobalPool1 = global::TorchSharp.torch.nn.AdaptiveAvgPool2d((1, 1));
+            Conv2 = global::TorchSharp.torch.nn.Conv2d(32, 32, 1, stride: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
+            GlobalPool1 = global::TorchSharp.torch.nn.AdaptiveAvgPool2d(1);
             Flatten1 = global::TorchSharp.torch.nn.Flatten();
             BatchNorm2 = global::TorchSharp.torch.nn.BatchNorm1d(32, eps: 1E-05, momentum: 0.1, affine: true, track_running_stats: true);
             Dropout1 = global::TorchSharp.torch.nn.Dropout(0.25);

@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Xunit;
+
+namespace ModelDsl.Package.Tests;
+
+/// <summary>
+/// The package as a user meets it: pack src/ModelDsl.Runtime into a temporary local feed, create a console
+/// app with <c>dotnet new console</c>, add ModelDsl from that feed and TorchSharp-cpu, declare a model with
+/// a shape error (the build fails with MDSL0002 on the right file, line and column, with the numbers), fix
+/// it (the build succeeds), run it (forward on zeros prints the output shape).
+/// </summary>
+/// <remarks>
+/// Everything restores through the machine's default global packages folder, so TorchSharp-cpu's ~200 MB
+/// of libtorch is not downloaded again; the ModelDsl package gets a unique prerelease version per run
+/// (0.1.0-ci.&lt;timestamp&gt;) so that folder never serves a stale copy, and that version is removed from it
+/// afterwards.
+/// </remarks>
+public sealed class PackageConsumerTests
+{
+    private static readonly TimeSpan Short = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan Long = TimeSpan.FromMinutes(4);
+
+    // The model's layer stack gives 64×16×16 = 16384 features; InFeatures = 4096 is the shape error.
+    private const string BrokenLinear = "[Linear(7, InFeatures = 4096)]";
+    private const string FixedLinear = "[Linear(7, InFeatures = 16384)]";
+    private const int LinearLine = 10;
+    private const int InFeaturesColumn = 12; // 1-based column of "InFeatures" on that line
+
+    private static string ModelSource(string linear) => $$"""
+        using ModelDsl;
+
+        namespace Consumer;
+
+        /// <summary>A 7-class classifier for 3×64×64 images.</summary>
+        [Model(Channels = 3, Height = 64, Width = 64)]
+        [Conv2d(32, 3, Padding = 1), ELU, MaxPool2d(2)]
+        [Conv2d(64, 3, Padding = 1), ELU, MaxPool2d(2)]
+        [Flatten]
+        {{linear}}
+        public partial class SevenClassNet;
+
+        """;
+
+    private const string ProgramSource = """
+        using Consumer;
+        using static TorchSharp.torch;
+
+        using var net = new SevenClassNet();
+        net.eval();
+        using var x = zeros(2, 3, 64, 64);
+        using var y = net.forward(x);
+        Console.WriteLine($"parameters: {SevenClassNet.ParameterCount}");
+        Console.WriteLine($"output shape: [{string.Join(", ", y.shape)}]");
+
+        """;
+
+    [Fact]
+    public async Task Packed_ModelDsl_reports_shape_errors_in_a_fresh_console_app_then_builds_and_runs_forward()
+    {
+        var total = Stopwatch.StartNew();
+        var repo = FindRepoRoot();
+        var configuration = typeof(PackageConsumerTests).Assembly
+            .GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+        var version = $"0.1.0-ci.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
+        var work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"modeldsl-package-{Guid.NewGuid():N}")).FullName;
+        var feed = Path.Combine(work, "feed");
+        var app = Path.Combine(work, "Consumer");
+        var log = new List<ProcessResult>();
+
+        async Task<ProcessResult> Run(string file, string dir, TimeSpan timeout, params string[] args)
+        {
+            var r = await ChildProcess.RunAsync(file, args, dir, timeout);
+            log.Add(r);
+            return r;
+        }
+        string Log() => string.Join("\n", log.Select(r => r.ToString()));
+        void AssertOk(ProcessResult r) => Assert.True(r.ExitCode == 0, $"Command failed.\n{r}");
+
+        var succeeded = false;
+        try
+        {
+            // 1. Pack the runtime, built with this test project, into a temporary local feed.
+            AssertOk(await Run(ChildProcess.DotNet, repo, Short,
+                "pack", Path.Combine(repo, "src", "ModelDsl.Runtime", "ModelDsl.Runtime.csproj"),
+                "-c", configuration, "--no-build", "-o", feed, "-nodeReuse:false",
+                $"-p:ModelDslVersion={version}", "-p:IncludeSymbols=false",
+                $"-p:NuspecOutputPath={Path.Combine(work, "nuspec")}{Path.DirectorySeparatorChar}"));
+            var nupkg = Path.Combine(feed, $"ModelDsl.{version}.nupkg");
+            Assert.True(File.Exists(nupkg), $"{nupkg} was not produced.\n{Log()}");
+            AssertPackageLayout(nupkg, repo);
+
+            // 2. A fresh console app whose NuGet sources are the temporary feed plus the machine's own.
+            AssertOk(await Run(ChildProcess.DotNet, work, Short, "new", "console", "-n", "Consumer", "-o", app, "--no-restore"));
+            File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources>
+                    <add key="modeldsl-test-feed" value="{feed}" />
+                  </packageSources>
+                </configuration>
+                """);
+            AssertOk(await Run(ChildProcess.DotNet, app, Short, "add", "package", "ModelDsl", "--version", version, "--no-restore"));
+            AssertOk(await Run(ChildProcess.DotNet, app, Short, "add", "package", "TorchSharp-cpu", "--version", "0.107.0", "--no-restore"));
+            File.WriteAllText(Path.Combine(app, "Program.cs"), ProgramSource);
+            var modelFile = Path.Combine(app, "SevenClassNet.cs");
+            File.WriteAllText(modelFile, ModelSource(BrokenLinear));
+            Assert.Equal(BrokenLinear, File.ReadAllLines(modelFile)[LinearLine - 1]);
+            AssertOk(await Run(ChildProcess.DotNet, app, Long, "restore", "-nodeReuse:false"));
+
+            // 3. The shape error fails the build with MDSL0002 on the InFeatures argument, numbers in the message.
+            var broken = await Run(ChildProcess.DotNet, app, Long, "build", "--no-restore", "--disable-build-servers", "-nodeReuse:false");
+            Assert.True(broken.ExitCode != 0, $"The build should fail with MDSL0002.\n{broken}");
+            var error = Regex.Match(broken.Output, @"(?<file>[^\s:]*SevenClassNet\.cs)\((?<line>\d+),(?<col>\d+)\): error MDSL0002: (?<msg>[^\r\n\[]*)");
+            Assert.True(error.Success, $"No MDSL0002 error on SevenClassNet.cs in the build output.\n{broken}");
+            Assert.Equal(modelFile, Path.GetFullPath(error.Groups["file"].Value));
+            Assert.Equal(LinearLine, int.Parse(error.Groups["line"].Value));
+            Assert.Equal(InFeaturesColumn, int.Parse(error.Groups["col"].Value));
+            Assert.Contains("declares 4096 input features but receives 16384", error.Groups["msg"].Value);
+            Assert.Contains("64×16×16", error.Groups["msg"].Value);
+
+            // 4. Fixed: it builds. On a libstdc++ older than GCC 13 (Debian 12) TorchSharp's native shim needs
+            //    eng/relax-glibcxx.py before it loads (README "Install"); the script is idempotent.
+            File.WriteAllText(modelFile, ModelSource(FixedLinear));
+            var fixedBuild = await Run(ChildProcess.DotNet, app, Long, "build", "--no-restore", "--disable-build-servers", "-nodeReuse:false");
+            AssertOk(fixedBuild);
+            Assert.DoesNotContain("MDSL", fixedBuild.Output);
+            var output = Path.Combine(app, "bin", "Debug", "net10.0");
+            if (OperatingSystem.IsLinux())
+            {
+                var shims = new[] { Path.Combine(output, "runtimes", "linux-x64", "native", "libLibTorchSharp.so"), Path.Combine(output, "libLibTorchSharp.so") }
+                    .Where(File.Exists).ToArray();
+                Assert.True(shims.Length > 0, $"libLibTorchSharp.so is not in {output}.\n{Log()}");
+                AssertOk(await Run("python3", repo, Short, [Path.Combine(repo, "eng", "relax-glibcxx.py"), .. shims]));
+            }
+
+            // 5. It runs forward on zeros and prints the output shape (no rebuild: that would copy the shim again).
+            var run = await Run(ChildProcess.DotNet, app, Short, "run", "--no-build");
+            AssertOk(run);
+            Assert.Contains("parameters: 134087", run.Output);
+            Assert.Contains("output shape: [2, 7]", run.Output);
+            succeeded = true;
+        }
+        finally
+        {
+            RemoveFromGlobalPackages(version);
+            if (succeeded) TryDelete(work);
+            var summary = $"Package consumer test: {total.Elapsed.TotalSeconds:F1} s (" +
+                string.Join(", ", log.Select(r => $"{string.Join(' ', r.CommandLine.Split(' ').Skip(1).Take(1))} {r.Elapsed.TotalSeconds:F1} s")) + ")" +
+                (succeeded ? "" : $"; work folder kept: {work}");
+            TestContext.Current.SendDiagnosticMessage(summary);
+            TestContext.Current.TestOutputHelper?.WriteLine(summary + "\n" + Log());
+        }
+    }
+
+    /// <summary>Runtime in lib/, analyzers in analyzers/dotnet/cs/, managed TorchSharp only as a dependency.</summary>
+    private static void AssertPackageLayout(string nupkg, string repo)
+    {
+        using var zip = ZipFile.OpenRead(nupkg);
+        var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
+        var listing = string.Join("\n", entries.Order());
+        Assert.True(entries.Contains("lib/net8.0/ModelDsl.Runtime.dll"), listing);
+        Assert.True(entries.Contains("analyzers/dotnet/cs/ModelDsl.Generator.dll"), listing);
+        if (File.Exists(Path.Combine(repo, "src", "ModelDsl.CodeFixes", "ModelDsl.CodeFixes.csproj")))
+            Assert.True(entries.Contains("analyzers/dotnet/cs/ModelDsl.CodeFixes.dll"), listing);
+        Assert.True(entries.Contains("README.md"), listing);
+        Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generator", StringComparison.Ordinal));
+
+        using var nuspecStream = zip.GetEntry("ModelDsl.nuspec")!.Open();
+        var nuspec = XDocument.Load(nuspecStream);
+        XNamespace ns = nuspec.Root!.Name.Namespace;
+        var metadata = nuspec.Root.Element(ns + "metadata")!;
+        Assert.Equal("MIT", metadata.Element(ns + "license")?.Value);
+        Assert.Equal("README.md", metadata.Element(ns + "readme")?.Value);
+        Assert.Equal("https://github.com/modeldsl/ModelDsl", metadata.Element(ns + "repository")?.Attribute("url")?.Value);
+        var dependencies = nuspec.Descendants(ns + "dependency").Select(d => (string)d.Attribute("id")!).ToList();
+        Assert.Contains("TorchSharp", dependencies);
+        Assert.DoesNotContain(dependencies, d => d.StartsWith("TorchSharp-", StringComparison.OrdinalIgnoreCase) || d.StartsWith("libtorch", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(dependencies, d => d.StartsWith("ModelDsl", StringComparison.Ordinal) || d.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal));
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "ModelDsl.sln"))) return dir.FullName;
+        throw new InvalidOperationException($"ModelDsl.sln not found above {AppContext.BaseDirectory}");
+    }
+
+    /// <summary>Each run's prerelease version is unique; don't let them pile up in the global packages folder.</summary>
+    private static void RemoveFromGlobalPackages(string version)
+    {
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p
+            ? p : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        TryDelete(Path.Combine(packages, "modeldsl", version.ToLowerInvariant()));
+        try { Directory.Delete(Path.Combine(packages, "modeldsl")); } // only when no other version is there
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    private static void TryDelete(string dir)
+    {
+        try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}
