@@ -48,6 +48,7 @@ public static class BinaryDigitsJob
         console.WriteLine($"{train3.Count:N0} train, {test3.Count:N0} test");
         console.WriteLine(MnistNet.Summary);
         double threeClass;
+        torch.manual_seed(settings.Seed); // before each model: its initial weights come from this generator
         using (var model = new MnistNet())
         using (var accuracy = new Accuracy(3))
         {
@@ -72,6 +73,7 @@ public static class BinaryDigitsJob
         console.WriteLine($"== binary: 3 vs 8 ({train2.Count:N0} train, {test2.Count:N0} test; target 1 = \"8\") ==");
         console.WriteLine();
         console.WriteLine("(a) one logit: OneLogitNet (Linear(1)), Loss.BCEWithLogits(), Accuracy(task: ClassificationTask.Binary)");
+        torch.manual_seed(settings.Seed);
         using var oneLogit = new OneLogitNet();
         double oneAccuracy;
         using (var binary = new Accuracy(task: ClassificationTask.Binary))
@@ -80,6 +82,7 @@ public static class BinaryDigitsJob
         console.WriteLine();
         console.WriteLine("(b) two logits: TwoLogitNet (Linear(2)), Loss.CrossEntropy(), Accuracy(2)");
         double twoAccuracy;
+        torch.manual_seed(settings.Seed);
         using (var model = new TwoLogitNet())
         using (var accuracy = new Accuracy(2))
             twoAccuracy = Fit(model, train2, test2, Loss.CrossEntropy(), accuracy, settings, console);
