@@ -57,8 +57,9 @@ public sealed class FlatParameters : IDisposable
             var members = all.Where(x => (x.P.dtype, x.P.device.type, x.P.device.index) == keys[b]).ToList();
             long total = members.Sum(x => x.P.numel());
             var first = members[0].P;
-            var data = empty(total, first.dtype, first.device);
-            var grad = zeros(total, first.dtype, first.device);
+            // Long-lived: kept out of any dispose scope the caller may be in.
+            var data = empty(total, first.dtype, first.device).DetachFromDisposeScope();
+            var grad = zeros(total, first.dtype, first.device).DetachFromDisposeScope();
             long offset = 0;
             foreach (var (p, g) in members)
             {
@@ -66,7 +67,7 @@ public sealed class FlatParameters : IDisposable
                 using (var view = data.narrow(0, offset, n).view(p.shape))
                 {
                     view.copy_(p);
-                    p.set_(view).Dispose();
+                    p.set_(view); // in-place: returns p itself, so not disposed
                 }
                 _slots.Add(new Slot(p, b, g, offset, n));
                 offset += n;

@@ -39,7 +39,7 @@ public abstract class FusedOptimizer : OptimizerHelper
         State = new Tensor[Flat.BufferCount, stateBuffers];
         for (int b = 0; b < Flat.BufferCount; b++)
             for (int s = 0; s < stateBuffers; s++)
-                State[b, s] = zeros_like(Flat.Buffer(b).Data);
+                State[b, s] = zeros_like(Flat.Buffer(b).Data).DetachFromDisposeScope();
     }
 
     /// <summary>The flat parameter and gradient buffers.</summary>
@@ -121,8 +121,8 @@ public abstract class FusedOptimizer : OptimizerHelper
             long off = slots[i].Offset, n = slots[j].Offset + slots[j].Numel - off;
             var buf = Flat.Buffer(b);
             var state = new Tensor[State.GetLength(1)];
-            for (int s = 0; s < state.Length; s++) state[s] = State[b, s].narrow(0, off, n);
-            _runs.Add(new Run(i, j, slots[i].Group, buf.Data.narrow(0, off, n), buf.Grad.narrow(0, off, n), state));
+            for (int s = 0; s < state.Length; s++) state[s] = State[b, s].narrow(0, off, n).DetachFromDisposeScope();
+            _runs.Add(new Run(i, j, slots[i].Group, buf.Data.narrow(0, off, n).DetachFromDisposeScope(), buf.Grad.narrow(0, off, n).DetachFromDisposeScope(), state));
             i = j + 1;
         }
         _runsVersion = Flat.BindingVersion;
