@@ -20,30 +20,60 @@ public sealed class OptimizerStepBenchmark : IQuickBenchmark
     public void Run(string[] args, TextWriter output)
     {
         int threads = TrainingBench.Threads(args);
-        output.WriteLine($"torch threads: {get_num_threads()}, device CPU, median of 50 steps");
+        if (TrainingBench.Option(args, "--chunk") is { } chunk) FusedOptimizer.CpuChunkElements = long.Parse(chunk);
+        output.WriteLine($"fused chunk: {FusedOptimizer.CpuChunkElements:N0} elements");
+        output.WriteLine($"torch threads: {get_num_threads()}, device CPU, interleaved, median of 60 steps each");
         output.WriteLine($"{"model",-10} {"params",10} {"optimizer",-8} {"TorchSharp ms",14} {"fused ms",10} {"speed-up",9}");
         foreach (var (name, make) in new (string, Func<nn.Module<Tensor, Tensor>>)[] { ("CifarCnn", () => new ModelDsl.Samples.CifarCnn()), ("SmallNet", () => new SmallNet()) })
         {
             foreach (var opt in new[] { "SGD", "Adam", "AdamW" })
             {
-                double reference = Time(make, opt, fused: false, out long count);
-                double fused = Time(make, opt, fused: true, out _);
+                var (reference, fused, count) = TimeInterleaved(make, opt);
                 output.WriteLine($"{name,-10} {count,10:N0} {opt,-8} {reference,14:F3} {fused,10:F3} {reference / fused,8:F2}×");
             }
         }
         _ = threads;
     }
 
-    private static double Time(Func<nn.Module<Tensor, Tensor>> make, string kind, bool fused, out long count)
+    /// <summary>
+    /// Both optimizers on two copies of the model, stepped alternately (reference, fused, reference, …)
+    /// so that both see the same background load on a shared machine; medians of 60 steps each after 10 warm-ups.
+    /// </summary>
+    private static (double Reference, double Fused, long Count) TimeInterleaved(Func<nn.Module<Tensor, Tensor>> make, string kind)
     {
-        manual_seed(1);
-        using var model = make();
-        var groups = model.named_children().Select(c => (IReadOnlyList<Parameter>)c.module.parameters().ToList()).Where(g => g.Count > 0).ToList();
-        count = groups.Sum(g => g.Sum(p => p.numel()));
+        using var a = make();
+        using var b = make();
+        var ga = Groups(a);
+        var gb = Groups(b);
+        long count = ga.Sum(g => g.Sum(p => p.numel()));
+        using var ref_ = Build(kind, ga, fused: false);
+        using var fus = Build(kind, gb, fused: true);
+        var ta = new List<double>();
+        var tb = new List<double>();
+        for (int i = 0; i < 70; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            ref_.step();
+            double x = sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            fus.step();
+            double y = sw.Elapsed.TotalMilliseconds;
+            if (i >= 10) { ta.Add(x); tb.Add(y); }
+        }
+        return (TrainingBench.Median(ta), TrainingBench.Median(tb), count);
+    }
+
+    private static List<IReadOnlyList<Parameter>> Groups(nn.Module model)
+    {
         using (no_grad()) foreach (var p in model.parameters()) p.grad = randn_like(p).mul_(1e-2);
+        return model.named_children().Select(c => (IReadOnlyList<Parameter>)c.module.parameters().ToList()).Where(g => g.Count > 0).ToList();
+    }
+
+    private static OptimizerHelper Build(string kind, List<IReadOnlyList<Parameter>> groups, bool fused)
+    {
         // What OptimizerSpec.SGD/Adam/AdamW(fused: …) build for the Learner, one group per stage.
         const double lr = 1e-3;
-        using OptimizerHelper opt = (kind, fused) switch
+        return (kind, fused) switch
         {
             ("SGD", false) => optim.SGD(groups.Select(g => new SGD.ParamGroup(g, lr, 0.9, 0, 1e-4, false, false)), lr),
             ("SGD", true) => new FusedSGD(groups.Select(g => FusedSGD.Group(g, lr, 0.9, false, 1e-4))),
@@ -52,14 +82,6 @@ public sealed class OptimizerStepBenchmark : IQuickBenchmark
             (_, false) => optim.AdamW(groups.Select(g => new AdamW.ParamGroup(g, lr, 0.9, 0.99, 1e-5, 0.01, false, false)), lr),
             (_, true) => new FusedAdamW(groups.Select(g => FusedAdamW.Group(g, lr, 0.9, 0.99, 1e-5, 0.01))),
         };
-        var times = new List<double>();
-        for (int i = 0; i < 60; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            opt.step();
-            if (i >= 10) times.Add(sw.Elapsed.TotalMilliseconds);
-        }
-        return TrainingBench.Median(times);
     }
 }
 
