@@ -20,4 +20,4 @@ def small_net():
         nn.Sequential(nn.Linear(800, 10)))
 
 
-MODELS = {"cifar": (cifar_cnn, 5000, 128), "small": (small_net, 20000, 512)}
+MODELS = {"cifar": (cifar_cnn, 1280, 128), "small": (small_net, 20000, 512)}
