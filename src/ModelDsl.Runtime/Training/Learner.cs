@@ -60,7 +60,10 @@ public sealed partial class Learner : IDisposable
     public Loss Loss { get; }
     public Device Device { get; }
 
-    /// <summary>The TorchSharp optimizer, one parameter group per stage (see <see cref="StageNames"/>).</summary>
+    /// <summary>
+    /// The TorchSharp optimizer, one parameter group per stage (see <see cref="StageNames"/>); a
+    /// <see cref="FusedOptimizer"/> when the spec says <c>fused: true</c>.
+    /// </summary>
     public OptimizerHelper Optimizer { get; }
 
     public IReadOnlyList<IMetric> Metrics => _metrics;
@@ -163,6 +166,10 @@ public sealed partial class Learner : IDisposable
                 case SGD.ParamGroup sgd when Options.Optimizer is SgdSpec { Momentum: > 0 }: sgd.Momentum = momentum; break;
                 case Adam.ParamGroup adam: adam.Betas = (momentum, adam.Betas.Item2); break;
                 case AdamW.ParamGroup adamw: adamw.Betas = (momentum, adamw.Betas.Item2); break;
+                case FusedParamGroup f when Optimizer is FusedSGD:
+                    if (Options.Optimizer is SgdSpec { Momentum: > 0 }) f.Momentum = momentum;
+                    break;
+                case FusedParamGroup f: f.Betas = (momentum, f.Betas.Item2); break;
             }
         }
     }
@@ -174,6 +181,7 @@ public sealed partial class Learner : IDisposable
             SGD.ParamGroup sgd => sgd.Momentum,
             Adam.ParamGroup adam => adam.Betas.Item1,
             AdamW.ParamGroup adamw => adamw.Betas.Item1,
+            FusedParamGroup f => Optimizer is FusedSGD ? f.Momentum : f.Betas.Item1,
             _ => double.NaN,
         })).ToDictionary(x => x.Name, x => x.Item2);
 

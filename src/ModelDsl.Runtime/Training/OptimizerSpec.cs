@@ -14,16 +14,23 @@ public abstract record OptimizerSpec
 {
     public double WeightDecay { get; init; }
 
-    /// <summary>SGD with optional (Nesterov) momentum and L2 weight decay.</summary>
-    public static SgdSpec SGD(double momentum = 0.9, bool nesterov = false, double weightDecay = 0) =>
-        new() { Momentum = momentum, Nesterov = nesterov, WeightDecay = weightDecay };
+    /// <summary>
+    /// Use the flat-buffer optimizer (<see cref="FusedSGD"/>, <see cref="FusedAdam"/>, <see cref="FusedAdamW"/>):
+    /// the same maths, with the parameters and gradients in one contiguous buffer per dtype/device so a
+    /// step is a handful of kernels per parameter group instead of several per parameter tensor.
+    /// </summary>
+    public bool Fused { get; init; }
 
-    public static AdamSpec Adam(double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0) =>
-        new() { Beta1 = beta1, Beta2 = beta2, Eps = eps, WeightDecay = weightDecay };
+    /// <summary>SGD with optional (Nesterov) momentum and L2 weight decay.</summary>
+    public static SgdSpec SGD(double momentum = 0.9, bool nesterov = false, double weightDecay = 0, bool fused = false) =>
+        new() { Momentum = momentum, Nesterov = nesterov, WeightDecay = weightDecay, Fused = fused };
+
+    public static AdamSpec Adam(double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0, bool fused = false) =>
+        new() { Beta1 = beta1, Beta2 = beta2, Eps = eps, WeightDecay = weightDecay, Fused = fused };
 
     /// <summary>Adam with decoupled weight decay (the usual default for CNNs, fastai's default too).</summary>
-    public static AdamWSpec AdamW(double beta1 = 0.9, double beta2 = 0.99, double eps = 1e-5, double weightDecay = 0.01) =>
-        new() { Beta1 = beta1, Beta2 = beta2, Eps = eps, WeightDecay = weightDecay };
+    public static AdamWSpec AdamW(double beta1 = 0.9, double beta2 = 0.99, double eps = 1e-5, double weightDecay = 0.01, bool fused = false) =>
+        new() { Beta1 = beta1, Beta2 = beta2, Eps = eps, WeightDecay = weightDecay, Fused = fused };
 
     /// <summary>Builds the optimizer, one parameter group per entry of <paramref name="groups"/>, in order.</summary>
     internal abstract OptimizerHelper Build(IReadOnlyList<IReadOnlyList<Parameter>> groups, double lr);
@@ -34,8 +41,9 @@ public sealed record SgdSpec : OptimizerSpec
     public double Momentum { get; init; } = 0.9;
     public bool Nesterov { get; init; }
 
-    internal override OptimizerHelper Build(IReadOnlyList<IReadOnlyList<Parameter>> groups, double lr) =>
-        optim.SGD(groups.Select(g => new SGD.ParamGroup(g, lr, Momentum, 0, WeightDecay, Nesterov, false)), lr, Momentum, 0, WeightDecay, Nesterov);
+    internal override OptimizerHelper Build(IReadOnlyList<IReadOnlyList<Parameter>> groups, double lr) => Fused
+        ? new FusedSGD(groups.Select(g => FusedSGD.Group(g, lr, Momentum, Nesterov, WeightDecay)))
+        : optim.SGD(groups.Select(g => new SGD.ParamGroup(g, lr, Momentum, 0, WeightDecay, Nesterov, false)), lr, Momentum, 0, WeightDecay, Nesterov);
 }
 
 public sealed record AdamSpec : OptimizerSpec
@@ -44,8 +52,9 @@ public sealed record AdamSpec : OptimizerSpec
     public double Beta2 { get; init; } = 0.999;
     public double Eps { get; init; } = 1e-8;
 
-    internal override OptimizerHelper Build(IReadOnlyList<IReadOnlyList<Parameter>> groups, double lr) =>
-        optim.Adam(groups.Select(g => new Adam.ParamGroup(g, lr, Beta1, Beta2, Eps, WeightDecay, false, false)), lr, Beta1, Beta2, Eps, WeightDecay);
+    internal override OptimizerHelper Build(IReadOnlyList<IReadOnlyList<Parameter>> groups, double lr) => Fused
+        ? new FusedAdam(groups.Select(g => FusedAdam.Group(g, lr, Beta1, Beta2, Eps, WeightDecay)))
+        : optim.Adam(groups.Select(g => new Adam.ParamGroup(g, lr, Beta1, Beta2, Eps, WeightDecay, false, false)), lr, Beta1, Beta2, Eps, WeightDecay);
 }
 
 public sealed record AdamWSpec : OptimizerSpec
@@ -54,6 +63,7 @@ public sealed record AdamWSpec : OptimizerSpec
     public double Beta2 { get; init; } = 0.99;
     public double Eps { get; init; } = 1e-5;
 
-    internal override OptimizerHelper Build(IReadOnlyList<IReadOnlyList<Parameter>> groups, double lr) =>
-        optim.AdamW(groups.Select(g => new AdamW.ParamGroup(g, lr, Beta1, Beta2, Eps, WeightDecay, false, false)), lr, Beta1, Beta2, Eps, WeightDecay);
+    internal override OptimizerHelper Build(IReadOnlyList<IReadOnlyList<Parameter>> groups, double lr) => Fused
+        ? new FusedAdamW(groups.Select(g => FusedAdamW.Group(g, lr, Beta1, Beta2, Eps, WeightDecay)))
+        : optim.AdamW(groups.Select(g => new AdamW.ParamGroup(g, lr, Beta1, Beta2, Eps, WeightDecay, false, false)), lr, Beta1, Beta2, Eps, WeightDecay);
 }
