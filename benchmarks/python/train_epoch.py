@@ -5,7 +5,10 @@ random uint8 data of CIFAR-10's shape, Adam (lr 1e-3), random crop 32 pad 4 + ho
                      as torchvision's CIFAR10 does
   --variant tensor : all images in one uint8 tensor in memory, batched augmentation on tensors
 images/s per epoch, median over the epochs after the first (warm-up).
-    /usr/bin/python3 benchmarks/python/train_epoch.py --model cifar|small --variant loader|tensor [--threads 2] [--epochs 4] [--workers 0]"""
+  --device cuda    : model on the GPU; "loader" copies each batch to it (pin_memory), "tensor" keeps the data there
+Also prints the training FLOP/s (6 x multiply-adds per image, counted from the model's conv/linear layers)
+and, with --peak-tflops, the MFU.
+    /usr/bin/python3 benchmarks/python/train_epoch.py --model cifar|small --variant loader|tensor [--threads 2] [--epochs 4] [--workers 0] [--device cpu|cuda] [--peak-tflops P]"""
 import argparse, statistics, time
 import numpy as np
 import torch
@@ -21,6 +24,8 @@ ap.add_argument("--workers", type=int, default=0)
 ap.add_argument("--n", type=int)
 ap.add_argument("--batch", type=int)
 ap.add_argument("--channels-last", action="store_true")
+ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+ap.add_argument("--peak-tflops", type=float)
 args = ap.parse_args()
 torch.set_num_threads(args.threads)
 make, n, batch = MODELS[args.model]
@@ -31,7 +36,8 @@ torch.manual_seed(1)
 g = torch.Generator().manual_seed(7)
 images = torch.randint(0, 256, (n, 3, 32, 32), dtype=torch.uint8, generator=g)
 labels = torch.randint(0, 10, (n,), generator=g)
-model = make()
+dev = torch.device(args.device)
+model = make().to(dev)
 if args.channels_last:
     model = model.to(memory_format=torch.channels_last)
 opt = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -52,33 +58,56 @@ if args.variant == "loader":
         def __getitem__(self, i):
             return self.transform(Image.fromarray(self.data[i])), self.targets[i]
 
-    loader = torch.utils.data.DataLoader(RandomCifar(), batch_size=batch, shuffle=True, num_workers=args.workers)
+    loader = torch.utils.data.DataLoader(RandomCifar(), batch_size=batch, shuffle=True, num_workers=args.workers,
+                                         pin_memory=dev.type == "cuda")
 
     def batches():
-        yield from loader
+        for x, y in loader:
+            yield x.to(dev, non_blocking=True), y.to(dev, non_blocking=True)
 else:
-    mean = torch.tensor(MEAN).view(1, 3, 1, 1)
-    std = torch.tensor(STD).view(1, 3, 1, 1)
-    ar = torch.arange(32)
+    images, labels = images.to(dev), labels.to(dev)
+    mean = torch.tensor(MEAN, device=dev).view(1, 3, 1, 1)
+    std = torch.tensor(STD, device=dev).view(1, 3, 1, 1)
+    ar = torch.arange(32, device=dev)
 
     def augment(x):
         b = x.shape[0]
         x = F.pad(x.float().div_(255), (4, 4, 4, 4))
-        oy = torch.randint(0, 9, (b,))
-        ox = torch.randint(0, 9, (b,))
+        oy = torch.randint(0, 9, (b,), device=dev)
+        ox = torch.randint(0, 9, (b,), device=dev)
         iy = (oy[:, None] + ar)[:, None, :, None].expand(b, 3, 32, 32)
         ix = (ox[:, None] + ar)[:, None, None, :].expand(b, 3, 32, 32)
-        x = x[torch.arange(b)[:, None, None, None], torch.arange(3)[None, :, None, None], iy, ix]  # per-sample crop
-        flip = torch.rand(b) < 0.5
+        x = x[torch.arange(b, device=dev)[:, None, None, None], torch.arange(3, device=dev)[None, :, None, None], iy, ix]  # per-sample crop
+        flip = torch.rand(b, device=dev) < 0.5
         x = torch.where(flip[:, None, None, None], x.flip(3), x)
         return (x - mean) / std
 
     def batches():
-        perm = torch.randperm(n)
+        perm = torch.randperm(n, device=dev)
         for s in range(0, n, batch):
             idx = perm[s:s + batch]
             yield augment(images[idx]), labels[idx]
 
+def multiply_adds_per_image():
+    """Conv2d and Linear multiply-adds for one 3x32x32 image (what ModelDsl's generated Layers table counts)."""
+    total = 0
+
+    def hook(m, inp, out):
+        nonlocal total
+        if isinstance(m, torch.nn.Conv2d):
+            total += out[0].numel() * (m.in_channels // m.groups) * m.kernel_size[0] * m.kernel_size[1]
+        else:
+            total += m.in_features * m.out_features
+    hooks = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear))]
+    model.eval()
+    with torch.no_grad():
+        model(torch.zeros(1, 3, 32, 32, device=dev))
+    for h in hooks:
+        h.remove()
+    return total
+
+
+flops = 6.0 * multiply_adds_per_image()  # forward 2 FLOPs per multiply-add, backward twice that
 print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, model {args.model}, n {n}, batch {batch}, variant {args.variant}"
       f"{', workers ' + str(args.workers) if args.variant == 'loader' else ''}{', channels-last' if args.channels_last else ''}")
 model.train()
@@ -93,8 +122,12 @@ for epoch in range(args.epochs):
         opt.zero_grad()
         loss.backward()
         opt.step()
+    if dev.type == "cuda":
+        torch.cuda.synchronize()
     rate = n / (time.perf_counter() - t)
     print(f"epoch {epoch}: {rate:.0f} img/s")
     if epoch > 0:
         rates.append(rate)
-print(f"median {statistics.median(rates):.0f} img/s")
+median = statistics.median(rates)
+mfu = f", MFU {100 * median * flops / (args.peak_tflops * 1e12):.2f}%" if args.peak_tflops else ""
+print(f"median {median:.0f} img/s, {median * flops / 1e9:.1f} GFLOP/s{mfu}")

@@ -84,27 +84,3 @@ public sealed class OptimizerStepBenchmark : IQuickBenchmark
         };
     }
 }
-
-internal static class TrainingBench
-{
-    /// <summary>Sets torch's intra-op threads from --threads N (default 2, the container's cores) and returns it.</summary>
-    public static int Threads(string[] args)
-    {
-        int i = Array.IndexOf(args, "--threads");
-        int n = i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : 2;
-        set_num_threads(n);
-        return n;
-    }
-
-    public static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    public static double Median(List<double> v)
-    {
-        var s = v.OrderBy(x => x).ToList();
-        return s.Count == 0 ? double.NaN : s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
-    }
-}

@@ -16,9 +16,12 @@ namespace ModelDsl.Benchmarks.Training;
 /// (random crop 32 pad 4, horizontal flip, normalize), images/s per epoch, median over the epochs after
 /// a warm-up epoch. Both TorchSharp's optim.Adam and the fused flat-buffer Adam.
 /// Defaults: CifarCnn 1,280 images batch 128 (about 100 img/s on this CPU); SmallNet 20,000 images batch 512 (this 2-core CPU).
-/// Compare with benchmarks/python/train_epoch.py.
+/// Each line also gives the model's training FLOP/s (6 × the generated Layers table's multiply-adds per
+/// image) and, with --peak-tflops P (the device's peak, e.g. 67 for an H100 SXM's FP32 or 495 for its dense
+/// TF32), the MFU. Compare with benchmarks/python/train_epoch.py.
 /// <code>
-///   quick train-epoch [--model cifar|small] [--n N] [--batch B] [--epochs E] [--threads T]
+///   quick train-epoch [--model cifar|small] [--n N] [--batch B] [--epochs E] [--threads T] [--device cpu|cuda] [--peak-tflops P]
+///        [--optimizer both|torch|fused|fused-first]
 ///   quick train-epoch --profile [--channels-last]   time per phase: data+augment, forward+loss, backward, optimizer
 /// </code>
 /// </summary>
@@ -33,31 +36,45 @@ public sealed class TrainEpochBenchmark : IQuickBenchmark
         int threads = TrainingBench.Threads(args);
         var which = TrainingBench.Option(args, "--model");
         int epochs = int.Parse(TrainingBench.Option(args, "--epochs") ?? "3");
-        output.WriteLine($"torch threads: {threads}, device CPU, TorchSharp 0.107 / libtorch {__version__}, epochs {epochs} (first is warm-up)");
-        foreach (var (name, make, defN, defB) in Models())
+        var device = TrainingBench.Device(args);
+        double? peak = TrainingBench.Option(args, "--peak-tflops") is { } p ? double.Parse(p, System.Globalization.CultureInfo.InvariantCulture) * 1e12 : null;
+        output.WriteLine($"torch threads: {threads}, device {device.type}, TorchSharp 0.107 / libtorch {__version__}, epochs {epochs} (first is warm-up)");
+        foreach (var (name, make, defN, defB, flops) in Models())
         {
             if (which is not null && !name.StartsWith(which, StringComparison.OrdinalIgnoreCase)) continue;
             int n = int.Parse(TrainingBench.Option(args, "--n") ?? defN.ToString());
             int batch = int.Parse(TrainingBench.Option(args, "--batch") ?? defB.ToString());
             if (args.Contains("--profile"))
             {
+                if (device.type != DeviceType.CPU) throw new ArgumentException("--profile times phases with a stopwatch and is CPU-only (CUDA ops are asynchronous).");
                 Profile(name, make, n, batch, args.Contains("--channels-last"), output);
                 continue;
             }
-            foreach (bool fused in new[] { false, true })
+            var optimizers = (TrainingBench.Option(args, "--optimizer") ?? "both") switch
             {
-                var ips = Epochs(make, n, batch, epochs, fused);
-                output.WriteLine($"{name,-9} n={n} batch={batch} Adam{(fused ? " fused" : "      ")}: median {TrainingBench.Median(ips),8:F0} img/s  (epochs: {string.Join(", ", ips.Select(x => x.ToString("F0")))})");
+                "torch" => new[] { false },
+                "fused" => new[] { true },
+                "fused-first" => new[] { true, false },
+                _ => new[] { false, true },
+            };
+            foreach (bool fused in optimizers)
+            {
+                var ips = Epochs(make, n, batch, epochs, fused, device);
+                double median = TrainingBench.Median(ips), achieved = median * flops;
+                output.WriteLine($"{name,-9} n={n} batch={batch} Adam{(fused ? " fused" : "      ")}: median {median,8:F0} img/s, {achieved / 1e9,7:F1} GFLOP/s" +
+                    (peak is { } pk ? $", MFU {100 * achieved / pk:F2}%" : "") +
+                    $"  (epochs: {string.Join(", ", ips.Select(x => x.ToString("F0")))})");
             }
         }
     }
 
-    private static IEnumerable<(string, Func<nn.Module<Tensor, Tensor>>, int, int)> Models() =>
+    private static IEnumerable<(string, Func<nn.Module<Tensor, Tensor>>, int, int, double)> Models() =>
     [
-        ("CifarCnn", () => new ModelDsl.Samples.CifarCnn(), 1_280, 128),
-        ("SmallNet", () => new SmallNet(), 20_000, 512),
+        ("CifarCnn", () => new ModelDsl.Samples.CifarCnn(), 1_280, 128, TrainingBench.TrainingFlopsPerImage(ModelDsl.Samples.CifarCnn.Layers)),
+        ("SmallNet", () => new SmallNet(), 20_000, 512, TrainingBench.TrainingFlopsPerImage(SmallNet.Layers)),
     ];
 
+    /// <summary>Random pixels and labels on the CPU; the loader (deviceResident) moves them to the training device once.</summary>
     private static TensorDataset Data(int n)
     {
         var g = new Generator(7);
@@ -67,16 +84,16 @@ public sealed class TrainEpochBenchmark : IQuickBenchmark
     private static IAugmentation Augmentation() =>
         new Compose(new RandomCrop(32, padding: 4, seed: 1), new RandomHorizontalFlip(seed: 2), new Normalize(Mean, Std));
 
-    private static List<double> Epochs(Func<nn.Module<Tensor, Tensor>> make, int n, int batch, int epochs, bool fused)
+    private static List<double> Epochs(Func<nn.Module<Tensor, Tensor>> make, int n, int batch, int epochs, bool fused, Device device)
     {
         manual_seed(1);
         using var data = Data(n);
-        using var loader = new DataLoader(data, batch, shuffle: true, seed: 3, device: CPU, deviceResident: true, augmentation: Augmentation());
+        using var loader = new DataLoader(data, batch, shuffle: true, seed: 3, device: device, deviceResident: true, augmentation: Augmentation());
         using var model = make();
         using var learner = new Learner(model, loader, null, new LearnerOptions
         {
             Optimizer = OptimizerSpec.Adam(fused: fused),
-            Device = CPU,
+            Device = device,
             Output = OutputMode.Silent,
             GuardAgainstNaN = false,
         });
