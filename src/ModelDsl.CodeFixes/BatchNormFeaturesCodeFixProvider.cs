@@ -1,8 +1,5 @@
-using System.Collections.Immutable;
 using System.Composition;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -13,30 +10,22 @@ namespace ModelDsl.CodeFixes
     /// layer takes its input's channel (or feature) count — <c>BatchNorm2d(16)</c> → <c>BatchNorm2d</c>.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(BatchNormFeaturesCodeFixProvider)), Shared]
-    public sealed class BatchNormFeaturesCodeFixProvider : CodeFixProvider
+    public sealed class BatchNormFeaturesCodeFixProvider : NodeCodeFixProvider<AttributeArgumentSyntax>
     {
         public const string Key = "ModelDsl.RemoveNumFeatures";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.FeatureCountMismatch);
+        public BatchNormFeaturesCodeFixProvider() : base(DiagnosticIds.FeatureCountMismatch) { }
 
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        private protected override void RegisterFixes(CodeFixContext context, Diagnostic diagnostic, AttributeArgumentSyntax argument)
         {
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                var argument = await AttributeEdits.FindAsync<AttributeArgumentSyntax>(context.Document, diagnostic.Location.SourceSpan, context.CancellationToken).ConfigureAwait(false);
-                if (argument?.Parent is not AttributeArgumentListSyntax list || list.Parent is not AttributeSyntax attribute) continue;
-                if (AttributeEdits.SimpleName(attribute) is not ("BatchNorm2d" or "BatchNorm1d")) continue;
-                bool isCount = argument.NameEquals is null
-                    ? argument.NameColon is null && list.Arguments.IndexOf(argument) == 0
-                    : argument.NameEquals.Name.Identifier.ValueText == "NumFeatures";
-                if (!isCount) continue;
-
-                var document = context.Document;
-                context.RegisterCodeFix(CodeAction.Create($"Remove the feature count ({AttributeEdits.SimpleName(attribute)} takes its input's)",
-                    ct => AttributeEdits.ReplaceAsync(document, attribute, Without(attribute, list, argument), ct), Key), diagnostic);
-            }
+            if (argument.Parent is not AttributeArgumentListSyntax list || list.Parent is not AttributeSyntax attribute) return;
+            if (AttributeEdits.SimpleName(attribute) is not ("BatchNorm2d" or "BatchNorm1d")) return;
+            bool isCount = argument.NameEquals is null
+                ? argument.NameColon is null && list.Arguments.IndexOf(argument) == 0
+                : argument.NameEquals.Name.Identifier.ValueText == "NumFeatures";
+            if (!isCount) return;
+            Offer(context, diagnostic, $"Remove the feature count ({AttributeEdits.SimpleName(attribute)} takes its input's)", Key,
+                attribute, () => Without(attribute, list, argument));
         }
 
         private static AttributeSyntax Without(AttributeSyntax attribute, AttributeArgumentListSyntax list, AttributeArgumentSyntax argument)

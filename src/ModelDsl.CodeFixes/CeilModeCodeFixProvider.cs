@@ -1,8 +1,5 @@
-using System.Collections.Immutable;
 using System.Composition;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -15,24 +12,16 @@ namespace ModelDsl.CodeFixes
     /// which the generator then checks downstream like any other edit.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CeilModeCodeFixProvider)), Shared]
-    public sealed class CeilModeCodeFixProvider : CodeFixProvider
+    public sealed class CeilModeCodeFixProvider : NodeCodeFixProvider<AttributeSyntax>
     {
         public const string Key = "ModelDsl.CeilMode";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.PoolingDropsInput);
+        public CeilModeCodeFixProvider() : base(DiagnosticIds.PoolingDropsInput) { }
 
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        private protected override void RegisterFixes(CodeFixContext context, Diagnostic diagnostic, AttributeSyntax pool)
         {
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                var pool = await AttributeEdits.FindAsync<AttributeSyntax>(context.Document, diagnostic.Location.SourceSpan, context.CancellationToken).ConfigureAwait(false);
-                if (pool is null || AttributeEdits.SimpleName(pool) is not ("MaxPool2d" or "AvgPool2d")) continue;
-                var document = context.Document;
-                context.RegisterCodeFix(CodeAction.Create("Set CeilMode = true (keep the last rows and columns)",
-                    ct => AttributeEdits.ReplaceAsync(document, pool, WithCeilMode(pool), ct), Key), diagnostic);
-            }
+            if (AttributeEdits.SimpleName(pool) is not ("MaxPool2d" or "AvgPool2d")) return;
+            Offer(context, diagnostic, "Set CeilMode = true (keep the last rows and columns)", Key, pool, () => WithCeilMode(pool));
         }
 
         private static AttributeSyntax WithCeilMode(AttributeSyntax pool)

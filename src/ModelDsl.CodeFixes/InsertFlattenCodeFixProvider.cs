@@ -1,9 +1,6 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -16,24 +13,16 @@ namespace ModelDsl.CodeFixes
     /// as a <c>[Flatten]</c> list of its own on the line above.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(InsertFlattenCodeFixProvider)), Shared]
-    public sealed class InsertFlattenCodeFixProvider : CodeFixProvider
+    public sealed class InsertFlattenCodeFixProvider : NodeCodeFixProvider<AttributeSyntax>
     {
         public const string Key = "ModelDsl.InsertFlatten";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.LinearNeedsFlatInput);
+        public InsertFlattenCodeFixProvider() : base(DiagnosticIds.LinearNeedsFlatInput) { }
 
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        private protected override void RegisterFixes(CodeFixContext context, Diagnostic diagnostic, AttributeSyntax linear)
         {
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                var linear = await AttributeEdits.FindAsync<AttributeSyntax>(context.Document, diagnostic.Location.SourceSpan, context.CancellationToken).ConfigureAwait(false);
-                if (linear is null || AttributeEdits.SimpleName(linear) != "Linear" || linear.Parent is not AttributeListSyntax list) continue;
-                var document = context.Document;
-                context.RegisterCodeFix(CodeAction.Create("Insert [Flatten] before Linear",
-                    ct => AttributeEdits.ReplaceAsync(document, list.Parent!, InsertFlatten(list, linear), ct), Key), diagnostic);
-            }
+            if (AttributeEdits.SimpleName(linear) != "Linear" || linear.Parent is not AttributeListSyntax list || list.Parent is null) return;
+            Offer(context, diagnostic, "Insert [Flatten] before Linear", Key, list.Parent, () => InsertFlatten(list, linear));
         }
 
         private static SyntaxNode InsertFlatten(AttributeListSyntax list, AttributeSyntax linear)

@@ -1,9 +1,6 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -15,24 +12,16 @@ namespace ModelDsl.CodeFixes
     /// before the <c>class</c> keyword of the declaration the diagnostic points at.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakePartialCodeFixProvider)), Shared]
-    public sealed class MakePartialCodeFixProvider : CodeFixProvider
+    public sealed class MakePartialCodeFixProvider : NodeCodeFixProvider<TypeDeclarationSyntax>
     {
         public const string Key = "ModelDsl.MakePartial";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.ModelMustBePartial);
+        public MakePartialCodeFixProvider() : base(DiagnosticIds.ModelMustBePartial) { }
 
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        private protected override void RegisterFixes(CodeFixContext context, Diagnostic diagnostic, TypeDeclarationSyntax type)
         {
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                var type = await AttributeEdits.FindAsync<TypeDeclarationSyntax>(context.Document, diagnostic.Location.SourceSpan, context.CancellationToken).ConfigureAwait(false);
-                if (type is null || type.Identifier.Span != diagnostic.Location.SourceSpan || type.Modifiers.Any(SyntaxKind.PartialKeyword)) continue;
-                var document = context.Document;
-                context.RegisterCodeFix(CodeAction.Create($"Make '{type.Identifier.ValueText}' partial",
-                    ct => AttributeEdits.ReplaceAsync(document, type, MakePartial(type), ct), Key), diagnostic);
-            }
+            if (type.Identifier.Span != diagnostic.Location.SourceSpan || type.Modifiers.Any(SyntaxKind.PartialKeyword)) return;
+            Offer(context, diagnostic, $"Make '{type.Identifier.ValueText}' partial", Key, type, () => MakePartial(type));
         }
 
         private static TypeDeclarationSyntax MakePartial(TypeDeclarationSyntax type)

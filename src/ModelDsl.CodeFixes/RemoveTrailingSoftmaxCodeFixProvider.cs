@@ -1,9 +1,6 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -15,25 +12,17 @@ namespace ModelDsl.CodeFixes
     /// Softmax — from its attribute list, or the whole list when it held only the Softmax.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveTrailingSoftmaxCodeFixProvider)), Shared]
-    public sealed class RemoveTrailingSoftmaxCodeFixProvider : CodeFixProvider
+    public sealed class RemoveTrailingSoftmaxCodeFixProvider : NodeCodeFixProvider<AttributeSyntax>
     {
         public const string Key = "ModelDsl.RemoveTrailingSoftmax";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.TrailingSoftmax);
+        public RemoveTrailingSoftmaxCodeFixProvider() : base(DiagnosticIds.TrailingSoftmax) { }
 
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        private protected override void RegisterFixes(CodeFixContext context, Diagnostic diagnostic, AttributeSyntax softmax)
         {
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                var softmax = await AttributeEdits.FindAsync<AttributeSyntax>(context.Document, diagnostic.Location.SourceSpan, context.CancellationToken).ConfigureAwait(false);
-                if (softmax is null || AttributeEdits.SimpleName(softmax) != "Softmax" || softmax.Parent is not AttributeListSyntax list) continue;
-                if (list.Parent is not MemberDeclarationSyntax owner) continue;
-                var document = context.Document;
-                context.RegisterCodeFix(CodeAction.Create("Remove the trailing Softmax (CrossEntropyLoss applies it)",
-                    ct => AttributeEdits.ReplaceAsync(document, owner, RemoveSoftmax(owner, list, softmax), ct), Key), diagnostic);
-            }
+            if (AttributeEdits.SimpleName(softmax) != "Softmax" || softmax.Parent is not AttributeListSyntax list) return;
+            if (list.Parent is not MemberDeclarationSyntax owner) return;
+            Offer(context, diagnostic, "Remove the trailing Softmax (CrossEntropyLoss applies it)", Key, owner, () => RemoveSoftmax(owner, list, softmax));
         }
 
         private static SyntaxNode RemoveSoftmax(MemberDeclarationSyntax owner, AttributeListSyntax list, AttributeSyntax softmax)

@@ -1,9 +1,6 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Globalization;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -18,27 +15,18 @@ namespace ModelDsl.CodeFixes
     /// <c>Properties["PaddingH"]</c> and <c>["PaddingW"]</c>.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SamePaddingCodeFixProvider)), Shared]
-    public sealed class SamePaddingCodeFixProvider : CodeFixProvider
+    public sealed class SamePaddingCodeFixProvider : NodeCodeFixProvider<AttributeArgumentSyntax>
     {
         public const string Key = "ModelDsl.ExplicitPadding";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.SamePaddingNeedsStrideOne);
+        public SamePaddingCodeFixProvider() : base(DiagnosticIds.SamePaddingNeedsStrideOne) { }
 
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        private protected override void RegisterFixes(CodeFixContext context, Diagnostic diagnostic, AttributeArgumentSyntax argument)
         {
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (!TryGet(diagnostic, DiagnosticProperties.PaddingH, out int h) || !TryGet(diagnostic, DiagnosticProperties.PaddingW, out int w)) continue;
-                var argument = await AttributeEdits.FindAsync<AttributeArgumentSyntax>(context.Document, diagnostic.Location.SourceSpan, context.CancellationToken).ConfigureAwait(false);
-                if (argument?.NameEquals?.Name.Identifier.ValueText != "Padding" || argument.Parent is not AttributeArgumentListSyntax list) continue;
-
-                string title = h == w ? $"Use Padding = {h}" : $"Use Padding = {h}, PaddingW = {w}";
-                var document = context.Document;
-                context.RegisterCodeFix(CodeAction.Create(title,
-                    ct => AttributeEdits.ReplaceAsync(document, list, Explicit(list, argument, h, w), ct), Key), diagnostic);
-            }
+            if (!TryGet(diagnostic, DiagnosticProperties.PaddingH, out int h) || !TryGet(diagnostic, DiagnosticProperties.PaddingW, out int w)) return;
+            if (argument.NameEquals?.Name.Identifier.ValueText != "Padding" || argument.Parent is not AttributeArgumentListSyntax list) return;
+            string title = h == w ? $"Use Padding = {h}" : $"Use Padding = {h}, PaddingW = {w}";
+            Offer(context, diagnostic, title, Key, list, () => Explicit(list, argument, h, w));
         }
 
         private static AttributeArgumentListSyntax Explicit(AttributeArgumentListSyntax list, AttributeArgumentSyntax padding, int h, int w)

@@ -1,9 +1,6 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -16,24 +13,16 @@ namespace ModelDsl.CodeFixes
     /// Offered for Softmax only; a single-unit LogSoftmax has no one-attribute equivalent.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SingleUnitSoftmaxCodeFixProvider)), Shared]
-    public sealed class SingleUnitSoftmaxCodeFixProvider : CodeFixProvider
+    public sealed class SingleUnitSoftmaxCodeFixProvider : NodeCodeFixProvider<AttributeSyntax>
     {
         public const string Key = "ModelDsl.SoftmaxToSigmoid";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.SingleUnitSoftmax);
+        public SingleUnitSoftmaxCodeFixProvider() : base(DiagnosticIds.SingleUnitSoftmax) { }
 
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        private protected override void RegisterFixes(CodeFixContext context, Diagnostic diagnostic, AttributeSyntax softmax)
         {
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                var softmax = await AttributeEdits.FindAsync<AttributeSyntax>(context.Document, diagnostic.Location.SourceSpan, context.CancellationToken).ConfigureAwait(false);
-                if (softmax is null || AttributeEdits.SimpleName(softmax) != "Softmax") continue;
-                var document = context.Document;
-                context.RegisterCodeFix(CodeAction.Create("Use Sigmoid for a single output unit",
-                    ct => AttributeEdits.ReplaceAsync(document, softmax, ToSigmoid(softmax), ct), Key), diagnostic);
-            }
+            if (AttributeEdits.SimpleName(softmax) != "Softmax") return;
+            Offer(context, diagnostic, "Use Sigmoid for a single output unit", Key, softmax, () => ToSigmoid(softmax));
         }
 
         private static AttributeSyntax ToSigmoid(AttributeSyntax softmax)
