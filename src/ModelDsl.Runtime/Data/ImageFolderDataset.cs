@@ -151,13 +151,8 @@ public sealed class ImageFolderDataset : IDataset, ISampleWriter, IByteSampleWri
 
     public long WriteSample(int index, Span<float> destination)
     {
-        if ((uint)index >= (uint)_samples.Length)
-            throw new ArgumentOutOfRangeException(nameof(index), index, $"Dataset has {Count} samples.");
-        var (path, label) = _samples[index];
-        var img = DecodeFile(path);
+        var (img, label) = DecodeSample(index, destination.Length, "floats");
         int plane = Height * Width;
-        if (destination.Length < Channels * plane)
-            throw new ArgumentException($"Destination holds {destination.Length} floats; a sample needs {Channels * plane}.");
         if (img.Width == Width && img.Height == Height)
         {
             // Interleaved HWC bytes → planar CHW floats in [0,1], in one pass.
@@ -170,21 +165,14 @@ public sealed class ImageFolderDataset : IDataset, ISampleWriter, IByteSampleWri
             }
             return label;
         }
-        if (_options.Resize == ResizePolicy.Error)
-            throw new InvalidDataException($"Image '{path}' is {img.Width}×{img.Height}; the dataset's size is {Width}×{Height} (ResizePolicy.Error).");
         Resize(img, destination);
         return label;
     }
 
     public long WriteSampleBytes(int index, Span<byte> destination)
     {
-        if ((uint)index >= (uint)_samples.Length)
-            throw new ArgumentOutOfRangeException(nameof(index), index, $"Dataset has {Count} samples.");
-        var (path, label) = _samples[index];
-        var img = DecodeFile(path);
+        var (img, label) = DecodeSample(index, destination.Length, "bytes");
         int plane = Height * Width;
-        if (destination.Length < Channels * plane)
-            throw new ArgumentException($"Destination holds {destination.Length} bytes; a sample needs {Channels * plane}.");
         if (img.Width == Width && img.Height == Height)
         {
             var px = img.Pixels;
@@ -195,13 +183,29 @@ public sealed class ImageFolderDataset : IDataset, ISampleWriter, IByteSampleWri
             }
             return label;
         }
-        if (_options.Resize == ResizePolicy.Error)
-            throw new InvalidDataException($"Image '{path}' is {img.Width}×{img.Height}; the dataset's size is {Width}×{Height} (ResizePolicy.Error).");
         // Resized images go through the float path and are rounded back to bytes (as PIL's resize yields bytes).
         var tmp = new float[Channels * plane];
         Resize(img, tmp);
         for (int i = 0; i < tmp.Length; i++) destination[i] = (byte)Math.Clamp(MathF.Round(tmp[i] * 255f), 0, 255);
         return label;
+    }
+
+    /// <summary>
+    /// Decodes sample <paramref name="index"/> after checking the index and the destination's size; an image of
+    /// another size comes back only when the dataset may resize it.
+    /// </summary>
+    private (DecodedImage Image, long Label) DecodeSample(int index, int destinationLength, string unit)
+    {
+        if ((uint)index >= (uint)_samples.Length)
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"Dataset has {Count} samples.");
+        int size = Channels * Height * Width;
+        if (destinationLength < size)
+            throw new ArgumentException($"Destination holds {destinationLength} {unit}; a sample needs {size}.");
+        var (path, label) = _samples[index];
+        var img = DecodeFile(path);
+        if ((img.Width != Width || img.Height != Height) && _options.Resize == ResizePolicy.Error)
+            throw new InvalidDataException($"Image '{path}' is {img.Width}×{img.Height}; the dataset's size is {Width}×{Height} (ResizePolicy.Error).");
+        return (img, label);
     }
 
     private DecodedImage DecodeFile(string path)
