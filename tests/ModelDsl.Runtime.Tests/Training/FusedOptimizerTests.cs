@@ -262,6 +262,34 @@ public class FusedOptimizerTests
     }
 
     [Fact]
+    public void The_flat_buffer_of_a_generated_model_holds_its_compile_time_ParameterCount_and_no_buffers()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(5);
+        using var model = new BatchNormNet();
+        var groups = model.named_children().Select(c => c.module.parameters().ToList()).Where(g => g.Count > 0).ToList();
+        Assert.Equal(2, groups.Count);
+        var runningMean = model.buffers().First();
+        var meanBefore = runningMean.clone();
+        using var opt = new FusedAdam(groups.Select(g => FusedAdam.Group(g, 1e-2)));
+        Assert.Equal(BatchNormNet.ParameterCount, opt.Flat.NumberOfElements);
+        Assert.Equal(BatchNormNet.ParameterCount, model.parameters().Sum(p => p.numel()));
+
+        var before = opt.Flat.Data[0].clone();
+        var x = randn(6, 1, 8, 8);
+        var y = tensor(new long[] { 0, 1, 2, 0, 1, 2 });
+        var output = model.forward(x);
+        Assert.Equal(new long[] { 6, 3 }, output.shape);
+        nn.functional.cross_entropy(output, y).backward();
+        opt.step();
+        // Every parameter moved (Adam's first step moves each element by about lr), through the flat buffer.
+        Assert.True((opt.Flat.Data[0] - before).abs().min().item<float>() > 1e-3f);
+        // BatchNorm's running statistics are buffers: updated by the forward pass, not laid out or stepped.
+        Assert.False(runningMean.allclose(meanBefore));
+        Assert.True(runningMean.is_contiguous());
+    }
+
+    [Fact]
     public void A_parameter_listed_twice_is_rejected()
     {
         using var p = new Parameter(zeros(3));

@@ -20,6 +20,14 @@ public sealed class TrainingCollection;
 [Dropout(0.2), Linear(2)]
 public partial class TinyNet;
 
+/// <summary>Stages with a BatchNorm (buffers that are not parameters): for the fused optimizer's flat layout.</summary>
+[Model(Channels = 1, Height = 8, Width = 8)]
+[Stage("Features")]
+[Conv2d(4, 3, Padding = 1), BatchNorm2d, ReLU, MaxPool2d(2), Flatten]
+[Stage("Head")]
+[Linear(3)]
+public partial class BatchNormNet;
+
 /// <summary>Same stages, different head width: for the checkpoint-mismatch test.</summary>
 [Model(Channels = 1, Height = 4, Width = 4)]
 [Stage("Features")]
