@@ -29,5 +29,8 @@ if (args.Length > 0 && args[0] == "quick")
     return 0;
 }
 
+// In process: the separate project BenchmarkDotNet would generate and build does not get TorchSharp's native
+// libtorch assets (nor this repo's glibcxx patch for them), and fails with "Unable to load LibTorchSharp".
+if (!args.Any(a => a.Equals("--inProcess", StringComparison.OrdinalIgnoreCase))) args = [.. args, "--inProcess"];
 BenchmarkSwitcher.FromAssembly(typeof(IQuickBenchmark).Assembly).Run(args);
 return 0;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BenchmarkDotNet.Attributes;
 using ModelDsl.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -63,13 +64,13 @@ public sealed class OptimizerStepBenchmark : IQuickBenchmark
         return (TrainingBench.Median(ta), TrainingBench.Median(tb), count);
     }
 
-    private static List<IReadOnlyList<Parameter>> Groups(nn.Module model)
+    internal static List<IReadOnlyList<Parameter>> Groups(nn.Module model)
     {
         using (no_grad()) foreach (var p in model.parameters()) p.grad = randn_like(p).mul_(1e-2);
         return model.named_children().Select(c => (IReadOnlyList<Parameter>)c.module.parameters().ToList()).Where(g => g.Count > 0).ToList();
     }
 
-    private static OptimizerHelper Build(string kind, List<IReadOnlyList<Parameter>> groups, bool fused)
+    internal static OptimizerHelper Build(string kind, List<IReadOnlyList<Parameter>> groups, bool fused)
     {
         // What OptimizerSpec.SGD/Adam/AdamW(fused: …) build for the Learner, one group per stage.
         const double lr = 1e-3;
@@ -82,5 +83,44 @@ public sealed class OptimizerStepBenchmark : IQuickBenchmark
             (_, false) => optim.AdamW(groups.Select(g => new AdamW.ParamGroup(g, lr, 0.9, 0.99, 1e-5, 0.01, false, false)), lr),
             (_, true) => new FusedAdamW(groups.Select(g => FusedAdamW.Group(g, lr, 0.9, 0.99, 1e-5, 0.01))),
         };
+    }
+}
+
+/// <summary>
+/// The optimizer step under BenchmarkDotNet:
+/// <c>dotnet run -c Release --project benchmarks/ModelDsl.Benchmarks -- --filter '*OptimizerStepBenchmarks*'</c>.
+/// </summary>
+[MemoryDiagnoser(false)]
+public class OptimizerStepBenchmarks
+{
+    private nn.Module<Tensor, Tensor> _a = null!, _b = null!;
+    private OptimizerHelper _reference = null!, _fused = null!;
+
+    [Params("CifarCnn", "SmallNet")]
+    public string Model { get; set; } = "CifarCnn";
+
+    [Params("SGD", "Adam", "AdamW")]
+    public string Optimizer { get; set; } = "Adam";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Func<nn.Module<Tensor, Tensor>> make = Model == "CifarCnn" ? () => new ModelDsl.Samples.CifarCnn() : () => new SmallNet();
+        (_a, _b) = (make(), make());
+        _reference = OptimizerStepBenchmark.Build(Optimizer, OptimizerStepBenchmark.Groups(_a), fused: false);
+        _fused = OptimizerStepBenchmark.Build(Optimizer, OptimizerStepBenchmark.Groups(_b), fused: true);
+    }
+
+    [Benchmark(Baseline = true)]
+    public void TorchSharpStep() => _reference.step();
+
+    [Benchmark]
+    public void FusedStep() => _fused.step();
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _reference.Dispose(); _fused.Dispose();
+        _a.Dispose(); _b.Dispose();
     }
 }
