@@ -98,8 +98,8 @@ public sealed partial class Learner
                 CurrentLr = ApplyLearningRate(plan.LearningRate, factor);
                 if (plan.Schedule.Momentum(_step, plan.TotalSteps, plan.StepsPerEpoch) is { } momentum) ApplyMomentum(momentum);
                 using var scope = NewDisposeScope();
-                var x = batch.Inputs.device == Device ? batch.Inputs : batch.Inputs.to(Device);
-                var y = batch.Targets.device == Device ? batch.Targets : batch.Targets.to(Device);
+                var x = OnDevice(batch.Inputs);
+                var y = OnDevice(batch.Targets);
                 var output = Model.forward(x);
                 var loss = Loss.Compute(output, y);
                 double value = loss.ToDouble();
@@ -137,12 +137,10 @@ public sealed partial class Learner
     private (double, List<KeyValuePair<string, double>>) Evaluate(IEnumerable<Batch> loader, bool report)
     {
         if (report) _reporter?.ValidationStart(LoaderProbe.Count(loader));
-        bool wasTraining = Model.training;
-        Model.eval();
         foreach (var m in _metrics) m.Reset();
         double sum = 0;
         long count = 0;
-        try
+        using (new EvalMode(Model))
         {
             using var noGrad = no_grad();
             foreach (var batch in loader)
@@ -150,8 +148,8 @@ public sealed partial class Learner
                 using (batch)
                 {
                     using var scope = NewDisposeScope();
-                    var x = batch.Inputs.device == Device ? batch.Inputs : batch.Inputs.to(Device);
-                    var y = batch.Targets.device == Device ? batch.Targets : batch.Targets.to(Device);
+                    var x = OnDevice(batch.Inputs);
+                    var y = OnDevice(batch.Targets);
                     var output = Model.forward(x);
                     long n = batch.Size;
                     sum += Loss.Compute(output, y).ToDouble() * n;
@@ -159,10 +157,6 @@ public sealed partial class Learner
                     foreach (var m in _metrics) m.Update(output, y);
                 }
             }
-        }
-        finally
-        {
-            Model.train(wasTraining);
         }
         var results = _metrics.Select(m => new KeyValuePair<string, double>(m.Name, m.Compute())).ToList();
         return (count == 0 ? double.NaN : sum / count, results);
@@ -176,8 +170,7 @@ public sealed partial class Learner
     {
         var preds = new List<Tensor>();
         var targets = new List<Tensor>();
-        bool wasTraining = Model.training;
-        Model.eval();
+        using var evalMode = new EvalMode(Model);
         try
         {
             using var noGrad = no_grad();
@@ -186,7 +179,7 @@ public sealed partial class Learner
                 using (batch)
                 {
                     using var scope = NewDisposeScope();
-                    var x = batch.Inputs.device == Device ? batch.Inputs : batch.Inputs.to(Device);
+                    var x = OnDevice(batch.Inputs);
                     preds.Add(Model.forward(x).cpu().MoveToOuterDisposeScope());
                     targets.Add(batch.Targets.cpu().clone().MoveToOuterDisposeScope());
                 }
@@ -198,7 +191,6 @@ public sealed partial class Learner
         {
             foreach (var t in preds) t.Dispose();
             foreach (var t in targets) t.Dispose();
-            Model.train(wasTraining);
         }
     }
 
@@ -208,16 +200,10 @@ public sealed partial class Learner
     /// </summary>
     public Tensor Predict(Tensor inputs)
     {
-        bool wasTraining = Model.training;
-        Model.eval();
-        try
-        {
-            using var noGrad = no_grad();
-            using var scope = NewDisposeScope();
-            var x = inputs.device == Device ? inputs : inputs.to(Device);
-            return Model.forward(x).MoveToOuterDisposeScope();
-        }
-        finally { Model.train(wasTraining); }
+        using var evalMode = new EvalMode(Model);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        return Model.forward(OnDevice(inputs)).MoveToOuterDisposeScope();
     }
 
     private long StepsPerEpoch()

@@ -48,8 +48,8 @@ public sealed partial class Learner
                         double lr = startLr * Math.Pow(endLr / startLr, (double)i / (iterations - 1));
                         for (int g = 0; g < _stages.Count; g++) _groups[g].LearningRate = _frozen.Contains(_stages[g].Name) ? 0 : lr;
                         using var scope = NewDisposeScope();
-                        var x = batch.Inputs.device == Device ? batch.Inputs : batch.Inputs.to(Device);
-                        var y = batch.Targets.device == Device ? batch.Targets : batch.Targets.to(Device);
+                        var x = OnDevice(batch.Inputs);
+                        var y = OnDevice(batch.Targets);
                         var loss = Loss.Compute(Model.forward(x), y);
                         double value = loss.ToDouble();
                         if (!double.IsFinite(value)) { done = true; break; }

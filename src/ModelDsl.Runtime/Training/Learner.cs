@@ -60,6 +60,28 @@ public sealed partial class Learner : IDisposable
     public Loss Loss { get; }
     public Device Device { get; }
 
+    /// <summary><paramref name="t"/> on the learner's device: itself when it is there already, else a copy.</summary>
+    private Tensor OnDevice(Tensor t) => t.device == Device ? t : t.to(Device);
+
+    /// <summary>
+    /// Eval mode until disposed, then whatever mode the model had: evaluating inside a fit (or from a
+    /// callback) must not leave a training model in eval mode, nor an eval-mode model in training.
+    /// </summary>
+    private readonly struct EvalMode : IDisposable
+    {
+        private readonly nn.Module _model;
+        private readonly bool _wasTraining;
+
+        public EvalMode(nn.Module model)
+        {
+            _model = model;
+            _wasTraining = model.training;
+            model.eval();
+        }
+
+        public void Dispose() => _model.train(_wasTraining);
+    }
+
     /// <summary>
     /// The TorchSharp optimizer, one parameter group per stage (see <see cref="StageNames"/>); a
     /// <see cref="FusedOptimizer"/> when the spec says <c>fused: true</c>.
