@@ -20,7 +20,7 @@ public sealed class OptimizerStepBenchmark : IQuickBenchmark
 
     public void Run(string[] args, TextWriter output)
     {
-        int threads = TrainingBench.Threads(args);
+        TrainingBench.Threads(args);
         if (TrainingBench.Option(args, "--chunk") is { } chunk) FusedOptimizer.CpuChunkElements = long.Parse(chunk);
         output.WriteLine($"fused chunk: {FusedOptimizer.CpuChunkElements:N0} elements");
         output.WriteLine($"torch threads: {get_num_threads()}, device CPU, interleaved, median of 60 steps each");
@@ -33,7 +33,6 @@ public sealed class OptimizerStepBenchmark : IQuickBenchmark
                 output.WriteLine($"{name,-10} {count,10:N0} {opt,-8} {reference,14:F3} {fused,10:F3} {reference / fused,8:F2}×");
             }
         }
-        _ = threads;
     }
 
     /// <summary>

@@ -111,10 +111,8 @@ public sealed class TrainEpochBenchmark : IQuickBenchmark
         {
             using var model = make();
             if (channelsLast) ToChannelsLast(model);
-            var groups = model.named_children().Select(c => c.module.parameters().ToList()).Where(g => g.Count > 0).ToList();
-            using OptimizerHelper opt = fused
-                ? new FusedAdam(groups.Select(g => FusedAdam.Group(g, 1e-3)))
-                : optim.Adam(groups.Select(g => new Adam.ParamGroup(g, 1e-3, 0.9, 0.999, 1e-8, 0, false, false)), 1e-3);
+            var groups = model.named_children().Select(c => (IReadOnlyList<Parameter>)c.module.parameters().ToList()).Where(g => g.Count > 0).ToList();
+            using var opt = OptimizerStepBenchmark.Build("Adam", groups, fused);
             model.train();
             var t = new double[4];
             long images = 0;

@@ -31,7 +31,13 @@ public abstract class FusedOptimizer : OptimizerHelper
     {
         _groups = groups.ToList();
         if (_groups.Count == 0) throw new ArgumentException("Give at least one parameter group.", nameof(groups));
-        foreach (var g in _groups) Validate(g.Options);
+        foreach (var g in _groups)
+        {
+            // What every fused optimizer requires (TorchSharp's messages); the rest is the subclass's.
+            if (g.Options.LearningRate < 0) throw new ArgumentException($"Invalid learning rate: {g.Options.LearningRate}");
+            if (g.Options.WeightDecay < 0) throw new ArgumentException($"Invalid weight_decay value: {g.Options.WeightDecay}");
+            Validate(g.Options);
+        }
         _parameter_groups = _groups.Cast<ParamGroup>().ToList();
         _defaults = _groups[0].Options;
         Flat = new FlatParameters(_groups.Select(g => (IReadOnlyList<Parameter>)g.Parameters.ToList()).ToList());
@@ -53,6 +59,7 @@ public abstract class FusedOptimizer : OptimizerHelper
     /// <summary>Steps taken by the parameter at layout position <paramref name="slot"/> (tests, diagnostics).</summary>
     internal long StepsOf(int slot) => _steps[slot];
 
+    /// <summary>Checks the optimizer's own hyper-parameters (learning rate and weight decay are checked already).</summary>
     private protected abstract void Validate(FusedOptions o);
 
     /// <summary>

@@ -21,9 +21,7 @@ public sealed class FusedSGD : FusedOptimizer
 
     private protected override void Validate(FusedOptions o)
     {
-        if (o.LearningRate < 0) throw new ArgumentException($"Invalid learning rate: {o.LearningRate}");
         if (o.Momentum < 0) throw new ArgumentException($"Invalid momentum value: {o.Momentum}");
-        if (o.WeightDecay < 0) throw new ArgumentException($"Invalid weight_decay value: {o.WeightDecay}");
         if (o.Nesterov && o.Momentum <= 0) throw new ArgumentException("Nesterov momentum requires a momentum.");
     }
 
@@ -63,11 +61,9 @@ public class FusedAdam : FusedOptimizer
 
     private protected override void Validate(FusedOptions o)
     {
-        if (o.LearningRate < 0) throw new ArgumentException($"Invalid learning rate: {o.LearningRate}");
         if (o.Eps < 0) throw new ArgumentException($"Invalid ε: {o.Eps}");
         if (o.Beta1 < 0 || o.Beta1 >= 1) throw new ArgumentException($"Invalid beta1: {o.Beta1}");
         if (o.Beta2 < 0 || o.Beta2 >= 1) throw new ArgumentException($"Invalid beta2: {o.Beta2}");
-        if (o.WeightDecay < 0) throw new ArgumentException($"Invalid weight_decay value: {o.WeightDecay}");
     }
 
     private protected override void Update(Run r, FusedOptions o, long t)
