@@ -132,25 +132,102 @@ public class AugmentationTests
         Assert.True(a.allclose(x, atol: 1e-5));
         using var r = new RandomResizedCrop(12, 10, p: 0, seed: 1).Apply(x);
         Assert.True(r.allclose(x, atol: 1e-5));
-        // A 90° rotation of a square image equals rot90 (up to the rotation direction).
-        using var sq = Batch(n: 2, h: 9, w: 9);
-        using var rotated = new RandomAffineFixed(90).Apply(sq);
-        Assert.True(rotated.allclose(sq.rot90(1, (2, 3)), atol: 1e-4) || rotated.allclose(sq.rot90(-1, (2, 3)), atol: 1e-4));
     }
 
-    /// <summary>Rotation by exactly ±degrees: a RandomAffine whose range is a single value (via scale of the uniform draw).</summary>
-    private sealed class RandomAffineFixed(double degrees) : IAugmentation
+    // Two Gaussian blobs (σ = 1.5 px), one per channel, on a non-square image: after an affine map
+    // p' = s·R(θ)·p + t (pixel coordinates about the centre) the vector between their centroids is s·R(θ)
+    // times the original one and their midpoint moves by t. Reading s, θ and t back from RandomAffine's own
+    // output checks its maths, its per-sample ranges and that it does not distort non-square images.
+    private const int BlobH = 40, BlobW = 56;
+    private static readonly (double X, double Y) BlobA = (-5, -4), BlobB = (5, 4);
+
+    private static Tensor Blobs(long n)
     {
-        public Tensor Apply(Tensor batch)
+        var ys = arange(BlobH, dtype: ScalarType.Float64).add(0.5 - BlobH / 2.0).view(BlobH, 1);
+        var xs = arange(BlobW, dtype: ScalarType.Float64).add(0.5 - BlobW / 2.0).view(1, BlobW);
+        Tensor Blob((double X, double Y) c) => (-((xs - c.X).square() + (ys - c.Y).square()) / (2 * 1.5 * 1.5)).exp();
+        return stack([Blob(BlobA), Blob(BlobB)]).to(ScalarType.Float32).unsqueeze(0).expand(n, 2, BlobH, BlobW).contiguous();
+    }
+
+    /// <summary>Per sample and channel, the intensity centroid (x, y) in pixels about the image centre.</summary>
+    private static double[,,] Centroids(Tensor images)
+    {
+        var x = images.to(ScalarType.Float64);
+        var ys = arange(BlobH, dtype: ScalarType.Float64).add(0.5 - BlobH / 2.0).view(1, 1, BlobH, 1);
+        var xs = arange(BlobW, dtype: ScalarType.Float64).add(0.5 - BlobW / 2.0).view(1, 1, 1, BlobW);
+        var mass = x.sum([2, 3]);
+        var cx = (x * xs).sum([2, 3]) / mass;
+        var cy = (x * ys).sum([2, 3]) / mass;
+        long n = images.shape[0];
+        var result = new double[n, 2, 2];
+        var cxs = cx.data<double>().ToArray();
+        var cys = cy.data<double>().ToArray();
+        for (var i = 0; i < n; i++)
+            for (var c = 0; c < 2; c++) { result[i, c, 0] = cxs[i * 2 + c]; result[i, c, 1] = cys[i * 2 + c]; }
+        return result;
+    }
+
+    /// <summary>Scale, rotation (degrees) and translation recovered from the two centroids of each sample.</summary>
+    private static List<(double Scale, double Degrees, double Tx, double Ty)> RecoverAffine(Tensor input, Tensor output)
+    {
+        var before = Centroids(input);
+        var after = Centroids(output);
+        var result = new List<(double, double, double, double)>();
+        for (var i = 0; i < after.GetLength(0); i++)
         {
-            using var scope = NewDisposeScope();
-            double h = batch.shape[2], w = batch.shape[3];
-            var a = degrees * Math.PI / 180;
-            double c = Math.Cos(a), s = Math.Sin(a);
-            var theta = tensor(new float[] { (float)c, (float)(s * h / w), 0, (float)(-s * w / h), (float)c, 0 }).view(1, 2, 3).expand(batch.shape[0], 2, 3);
-            var grid = nn.functional.affine_grid(theta, batch.shape, align_corners: false);
-            return nn.functional.grid_sample(batch, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false).MoveToOuterDisposeScope();
+            double dx = before[i, 1, 0] - before[i, 0, 0], dy = before[i, 1, 1] - before[i, 0, 1];
+            double ex = after[i, 1, 0] - after[i, 0, 0], ey = after[i, 1, 1] - after[i, 0, 1];
+            var scale = Math.Sqrt(ex * ex + ey * ey) / Math.Sqrt(dx * dx + dy * dy);
+            var angle = Math.Atan2(dx * ey - dy * ex, dx * ex + dy * ey);
+            // t = m' − s·R(θ)·m for the midpoints m, m'.
+            double mx = (before[i, 0, 0] + before[i, 1, 0]) / 2, my = (before[i, 0, 1] + before[i, 1, 1]) / 2;
+            double mx2 = (after[i, 0, 0] + after[i, 1, 0]) / 2, my2 = (after[i, 0, 1] + after[i, 1, 1]) / 2;
+            double c = Math.Cos(angle) * scale, sn = Math.Sin(angle) * scale;
+            result.Add((scale, angle * 180 / Math.PI, mx2 - (c * mx - sn * my), my2 - (sn * mx + c * my)));
         }
+        return result;
+    }
+
+    [Fact]
+    public void RandomAffine_rotates_scales_and_translates_each_sample_within_its_ranges_without_distortion()
+    {
+        using var scope = NewDisposeScope();
+        var x = Blobs(200);
+        var y = new RandomAffine(60, translate: (0.1, 0.1), scale: (0.8, 1.2), seed: 5).Apply(x);
+
+        var drawn = RecoverAffine(x, y);
+
+        foreach (var (scale, degrees, tx, ty) in drawn)
+        {
+            Assert.InRange(scale, 0.8 - 0.01, 1.2 + 0.01);
+            Assert.InRange(degrees, -60 - 0.5, 60 + 0.5);
+            Assert.InRange(tx, -0.1 * BlobW - 0.1, 0.1 * BlobW + 0.1);
+            Assert.InRange(ty, -0.1 * BlobH - 0.1, 0.1 * BlobH + 0.1);
+        }
+        // Drawn per sample over the whole range, not one draw for the batch.
+        Assert.True(drawn.Min(d => d.Degrees) < -50 && drawn.Max(d => d.Degrees) > 50, "rotations do not span ±60°");
+        Assert.True(drawn.Min(d => d.Scale) < 0.85 && drawn.Max(d => d.Scale) > 1.15, "scales do not span 0.8–1.2");
+        Assert.True(drawn.Min(d => d.Tx) < -0.07 * BlobW && drawn.Max(d => d.Tx) > 0.07 * BlobW, "x shifts do not span ±10 %");
+        Assert.True(drawn.Min(d => d.Ty) < -0.07 * BlobH && drawn.Max(d => d.Ty) > 0.07 * BlobH, "y shifts do not span ±10 %");
+    }
+
+    [Fact]
+    public void RandomRotation_only_rotates_about_the_centre()
+    {
+        using var scope = NewDisposeScope();
+        var x = Blobs(100);
+        var y = new RandomRotation(45, seed: 6).Apply(x);
+
+        var drawn = RecoverAffine(x, y);
+
+        foreach (var (scale, degrees, tx, ty) in drawn)
+        {
+            Assert.InRange(scale, 0.99, 1.01);
+            Assert.InRange(degrees, -45.5, 45.5);
+            Assert.InRange(tx, -0.1, 0.1);
+            Assert.InRange(ty, -0.1, 0.1);
+        }
+        Assert.True(drawn.Min(d => d.Degrees) < -35 && drawn.Max(d => d.Degrees) > 35, "rotations do not span ±45°");
     }
 
     [Fact]
@@ -211,7 +288,7 @@ public class AugmentationTests
     [Fact]
     public void Runs_on_cuda_when_available()
     {
-        if (!cuda.is_available()) return;
+        if (!cuda.is_available()) Assert.Skip("No CUDA device on this machine: the augmentations' CUDA path is not exercised here.");
         using var x = Batch().cuda();
         foreach (var aug in All(1))
             using (var y = aug.Apply(x))

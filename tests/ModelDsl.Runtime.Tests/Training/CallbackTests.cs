@@ -1,3 +1,4 @@
+using ModelDsl.Metrics;
 using ModelDsl.Training;
 using TorchSharp;
 using Xunit;
@@ -65,22 +66,50 @@ public class CallbackTests
         Assert.StartsWith("Early stopping at epoch 2: valid_loss has not improved for 2 epoch(s)", learner.StopReason);
     }
 
-    [Fact]
-    public void Early_stopping_on_a_metric_maximises_it()
+    /// <summary>A metric whose value per epoch is scripted: the monitored curve is known exactly.</summary>
+    private sealed class ScriptedMetric(string name, params double[] perEpoch) : IMetric
+    {
+        private int _epoch = -1;
+        public string Name => name;
+        public void Update(Tensor predictions, Tensor targets) { }
+        public double Compute() => perEpoch[Math.Min(_epoch, perEpoch.Length - 1)];
+        public void Reset() => _epoch++; // the Learner resets each metric once before every validation pass
+    }
+
+    // Rises to its best at epoch 2, then falls: maximised, patience 2 stops after epochs 3 and 4 fail to beat
+    // 0.7 (5 epochs run); minimised (the wrong direction), epochs 1 and 2 would already fail to beat 0.5.
+    [Theory]
+    [InlineData(MonitorMode.Auto, 5, "Early stopping at epoch 4: f1 has not improved for 2 epoch(s) (best 0.7).")]
+    [InlineData(MonitorMode.Max, 5, "Early stopping at epoch 4: f1 has not improved for 2 epoch(s) (best 0.7).")]
+    [InlineData(MonitorMode.Min, 3, "Early stopping at epoch 2: f1 has not improved for 2 epoch(s) (best 0.5).")]
+    public void Early_stopping_on_a_metric_maximises_it_unless_told_otherwise(MonitorMode mode, int epochsRun, string reason)
     {
         Seeding.Everything(23);
-        using var data = new SyntheticData(128);
+        using var data = new SyntheticData(64);
         using var model = new TinyNet();
-        var es = new EarlyStopping("accuracy", patience: 50);
-        using var learner = new Learner(model, data.Train(), data.Valid(), Options(OptimizerSpec.Adam(), es));
-        learner.Fit(3, 1e-2);
-        Assert.Null(learner.StopReason);
+        var es = new EarlyStopping("f1", patience: 2, mode: mode);
+        var options = Options(null, es);
+        options.Metrics.Add(new ScriptedMetric("f1", 0.5, 0.6, 0.7, 0.65, 0.64, 0.63, 0.62, 0.61));
+        using var learner = new Learner(model, data.Train(), data.Valid(), options);
+
+        var history = learner.Fit(8, 1e-3);
+
+        Assert.Equal(epochsRun, history.Count);
+        Assert.Equal(new[] { 0.5, 0.6, 0.7, 0.65, 0.64 }.Take(epochsRun), history.Select(r => r.Get("f1")));
+        Assert.Equal(reason, learner.StopReason);
+    }
+
+    [Fact]
+    public void Early_stopping_on_an_unknown_column_fails_before_training_naming_the_columns()
+    {
+        using var data = new SyntheticData(64);
+        using var model = new TinyNet();
         var bad = new EarlyStopping("no_such_metric");
-        using var learner2 = new Learner(model, data.Train(), data.Valid(), Options(null, bad));
-        var e = Assert.Throws<ArgumentException>(() => learner2.Fit(1, 1e-3));
+        using var learner = new Learner(model, data.Train(), data.Valid(), Options(null, bad));
+        var e = Assert.Throws<ArgumentException>(() => learner.Fit(1, 1e-3));
         Assert.Contains("'no_such_metric'", e.Message);
         Assert.Contains("available: train_loss, valid_loss, accuracy", e.Message);
-        Assert.Empty(learner2.History); // failed before training anything
+        Assert.Empty(learner.History); // failed before training anything
     }
 
     [Fact]

@@ -193,9 +193,8 @@ public class LearnerFitTests
     }
 
     [Fact]
-    public void Default_device_is_cpu_without_cuda()
+    public void Default_device_is_cuda_when_visible_else_cpu()
     {
-        if (cuda.is_available()) return;
-        Assert.Equal(DeviceType.CPU, Learner.DefaultDevice.type);
+        Assert.Equal(cuda.is_available() ? DeviceType.CUDA : DeviceType.CPU, Learner.DefaultDevice.type);
     }
 }
