@@ -7,7 +7,7 @@ namespace ModelDsl.Training;
 /// A named loss: the name travels with the function so that error messages and logs can say which
 /// loss was used. Build one with the static factories (<see cref="CrossEntropy"/>, ...).
 /// </summary>
-public sealed class Loss
+public sealed partial class Loss
 {
     private readonly Func<Tensor, Tensor, Tensor> _fn;
 

@@ -58,6 +58,23 @@ public class IoUTests
     }
 
     [Fact]
+    public void Dice_per_class_is_2tp_over_2tp_plus_fp_plus_fn()
+    {
+        // tp [1,2,1], fp [1,1,0], fn [1,0,1] → Dice [2/4, 4/5, 2/3]; a fourth class never seen is NaN and left out.
+        var (logits, t) = Seg();
+        using var dice = new DiceScore(4);
+        dice.Update(cat([logits, zeros(1, 1, 2, 3)], 1), t);
+        var perClass = dice.ComputePerClass();
+        ClassificationMetricTests.AssertArray(new[] { 0.5, 0.8, 2.0 / 3 }, perClass[..3]);
+        Assert.True(double.IsNaN(perClass[3]));
+        Assert.Equal((0.5 + 0.8 + 2.0 / 3) / 3, dice.Compute(), 12);
+        // Ignored pixels: ignoring class 2's target pixels removes its false negatives (and the 2→0 confusion).
+        using var ignoring = new DiceScore(3, ignoreIndex: 2);
+        ignoring.Update(logits, t);
+        ClassificationMetricTests.AssertArray(new[] { 2.0 / 3, 0.8 }, ignoring.ComputePerClass()[..2]);
+    }
+
+    [Fact]
     public void Segmentation_ignore_index_and_absent_class()
     {
         // Pixel (row 1, col 2) ignored (255): it was a correct class-1 pixel → confusion [[1,1,0],[0,1,0],[1,0,1]]:
