@@ -98,24 +98,12 @@ public sealed partial class Learner
                 CurrentLr = ApplyLearningRate(plan.LearningRate, factor);
                 if (plan.Schedule.Momentum(_step, plan.TotalSteps, plan.StepsPerEpoch) is { } momentum) ApplyMomentum(momentum);
                 using var scope = NewDisposeScope();
-                var x = OnDevice(batch.Inputs);
-                var y = OnDevice(batch.Targets);
-                var output = Model.forward(x);
-                var loss = Loss.Compute(output, y);
-                double value = loss.ToDouble();
-                var info = new BatchInfo(epoch, b, _step, value, CurrentLr);
-                foreach (var cb in _callbacks) cb.OnBatchLoss(this, info);
-                if (_stopImmediately) break;
-                Optimizer.zero_grad();
-                loss.backward();
-                if (Options.GradientClipNorm is { } clip) nn.utils.clip_grad_norm_(TrainableParameters(), clip);
-                Optimizer.step();
-                _step++;
+                var result = OneBatch(batch.Inputs, batch.Targets, StepPhase.Fit, (epoch, b));
+                if (!result.Stepped) break;
                 long n = batch.Size;
-                sum += value * n;
+                sum += result.Loss * n;
                 count += n;
-                foreach (var cb in _callbacks) cb.OnBatchEnd(this, info);
-                _reporter.BatchEnd(b, value);
+                _reporter.BatchEnd(b, result.Loss);
                 b++;
                 if (_stopImmediately) break;
             }
@@ -148,13 +136,10 @@ public sealed partial class Learner
                 using (batch)
                 {
                     using var scope = NewDisposeScope();
-                    var x = OnDevice(batch.Inputs);
-                    var y = OnDevice(batch.Targets);
-                    var output = Model.forward(x);
+                    var result = OneBatch(batch.Inputs, batch.Targets, StepPhase.Validate);
                     long n = batch.Size;
-                    sum += Loss.Compute(output, y).ToDouble() * n;
+                    sum += result.Loss * n;
                     count += n;
-                    foreach (var m in _metrics) m.Update(output, y);
                 }
             }
         }
@@ -179,8 +164,7 @@ public sealed partial class Learner
                 using (batch)
                 {
                     using var scope = NewDisposeScope();
-                    var x = OnDevice(batch.Inputs);
-                    preds.Add(Model.forward(x).cpu().MoveToOuterDisposeScope());
+                    preds.Add(OneBatch(batch.Inputs, null, StepPhase.Predict).Output.cpu().MoveToOuterDisposeScope());
                     targets.Add(batch.Targets.cpu().clone().MoveToOuterDisposeScope());
                 }
             }
@@ -203,7 +187,7 @@ public sealed partial class Learner
         using var evalMode = new EvalMode(Model);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        return Model.forward(OnDevice(inputs)).MoveToOuterDisposeScope();
+        return OneBatch(inputs, null, StepPhase.Predict).Output.MoveToOuterDisposeScope();
     }
 
     private long StepsPerEpoch()

@@ -48,15 +48,9 @@ public sealed partial class Learner
                         double lr = startLr * Math.Pow(endLr / startLr, (double)i / (iterations - 1));
                         for (int g = 0; g < _stages.Count; g++) _groups[g].LearningRate = _frozen.Contains(_stages[g].Name) ? 0 : lr;
                         using var scope = NewDisposeScope();
-                        var x = OnDevice(batch.Inputs);
-                        var y = OnDevice(batch.Targets);
-                        var loss = Loss.Compute(Model.forward(x), y);
-                        double value = loss.ToDouble();
-                        if (!double.IsFinite(value)) { done = true; break; }
-                        Optimizer.zero_grad();
-                        loss.backward();
-                        if (Options.GradientClipNorm is { } clip) nn.utils.clip_grad_norm_(TrainableParameters(), clip);
-                        Optimizer.step();
+                        var result = OneBatch(batch.Inputs, batch.Targets, StepPhase.Probe);
+                        if (!result.Stepped) { done = true; break; }
+                        double value = result.Loss;
                         avg = beta * avg + (1 - beta) * value;
                         double smoothed = avg / (1 - Math.Pow(beta, i + 1));
                         lrs.Add(lr);
