@@ -38,6 +38,8 @@ public sealed partial class Learner
     /// </summary>
     private StepResult OneBatch(Tensor inputs, Tensor? targets, StepPhase phase, (int Epoch, int Batch) position = default)
     {
+        if (phase == StepPhase.Fit && Options.Seed is { } seed && Device.type == DeviceType.CUDA)
+            cuda.manual_seed_all(CudaStepSeed(seed, _step));
         var x = OnDevice(inputs);
         // Mixed precision lives here when TorchSharp gets autocast: the forward pass and the loss run
         // under the autocast scope, and the backward/step below go through a gradient scaler.
@@ -68,8 +70,23 @@ public sealed partial class Learner
         if (phase == StepPhase.Fit)
         {
             _step++;
+            // Before OnBatchEnd: a checkpoint written there records this batch as done.
+            _position = _position! with
+            {
+                Batch = _position.Batch + 1,
+                LossSum = _position.LossSum + value * inputs.shape[0],
+                Samples = _position.Samples + inputs.shape[0],
+            };
             foreach (var cb in _callbacks) cb.OnBatchEnd(this, info);
         }
         return new StepResult(output, value, true);
     }
+
+    /// <summary>
+    /// The CUDA generator's seed for fit step <paramref name="step"/>. TorchSharp 0.107 cannot read the
+    /// CUDA generator's state, so with a seed it is re-seeded before every step from (seed, step): its
+    /// dropout masks are then a function of the step counter, which checkpoints hold, and a run resumed
+    /// at any step — mid-epoch too — draws the same masks as the uninterrupted one.
+    /// </summary>
+    internal static long CudaStepSeed(long seed, long step) => unchecked(seed * 1_000_003 + step);
 }
