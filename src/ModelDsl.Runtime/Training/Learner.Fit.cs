@@ -41,6 +41,9 @@ public sealed partial class Learner
     {
         _plan = plan;
         _step = startStep;
+        // The rate of the last step taken, as an uninterrupted run would report it for an epoch whose
+        // batches were all trained before the checkpoint (it is set again by every step).
+        if (startStep > 0) CurrentLr = ApplyLearningRate(plan.LearningRate, plan.Schedule.Factor(startStep - 1, plan.TotalSteps, plan.StepsPerEpoch));
         _stopRequested = _stopImmediately = false;
         StopReason = null;
         _reporter = ProgressReporter.Create(Options.Output, Options.Writer);

@@ -117,6 +117,7 @@ public sealed class MidEpochResumeTests : IDisposable
         Assert.Equal(3, history.Count);
         AssertBitIdentical(straight.History.Select(r => r.TrainLoss).ToList(), history.Select(r => r.TrainLoss).ToList(), "epoch train loss");
         AssertBitIdentical(straight.History.Select(r => r.ValidLoss).ToList(), history.Select(r => r.ValidLoss).ToList(), "epoch valid loss");
+        AssertBitIdentical(straight.History.Select(r => r.LearningRate).ToList(), history.Select(r => r.LearningRate).ToList(), "epoch learning rate");
         foreach (var (name, w) in straight.Weights) Assert.True(Same(w, model.state_dict()[name].cpu()), name);
         foreach (var t in straight.Weights.Values.Concat(first.Weights.Values)) t.Dispose();
     }
