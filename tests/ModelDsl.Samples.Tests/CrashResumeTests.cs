@@ -187,6 +187,24 @@ public sealed class CrashResumeTests(ITestOutputHelper testOutput) : IDisposable
             Assert.True(w.shape.SequenceEqual(weightsB[name].shape) && w.eq(weightsB[name]).all().item<bool>(), $"{name} differs; {string.Join("; ", log)}");
     }
 
+    [Fact]
+    public void Resuming_from_a_damaged_checkpoint_is_one_error_line_naming_the_file()
+    {
+        string outDir = Path.Combine(_dir, "damaged");
+        Directory.CreateDirectory(outDir);
+        var settings = new JobSettings(WriteMnistSubset(), 1, BatchSize, 3e-3, "cpu", 5, outDir, 0) { ResumeFrom = Path.Combine(outDir, "checkpoint.bin") };
+        Assert.Equal(settings.CheckpointPath, settings.ResumeFrom);
+        File.WriteAllText(settings.ResumeFrom, "no checkpoint here");
+        var errors = new StringWriter();
+
+        int code = TrainingJob.Run(settings, new StringWriter(), errors);
+
+        Assert.Equal(1, code);
+        var line = Assert.Single(errors.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(settings.ResumeFrom, line);
+        Assert.Contains("not a ModelDsl checkpoint", line);
+    }
+
     /// <summary>Every epoch's losses and metrics as exact JSON text (the seconds differ, of course).</summary>
     private static List<string> Losses(string historyJson)
     {
