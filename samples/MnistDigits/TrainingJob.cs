@@ -104,7 +104,7 @@ public static class TrainingJob
     {
         if (settings.ResumeFrom is not { } path) return learner.FitOneCycle(settings.Epochs, settings.LearningRate);
         var state = Checkpoint.Load(path).State;
-        console.WriteLine(state.Fit is { } fit
+        console.WriteLine(state.Fit is { } fit && state.Epoch < fit.FirstEpoch + fit.Epochs
             ? $"resuming {path}: step {state.Step:N0} of {fit.TotalSteps:N0} (epoch {state.Epoch + 1} of {fit.FirstEpoch + fit.Epochs}" + (state.Position is { } p ? $", batch {p.Batch} of {fit.StepsPerEpoch})" : ")")
             : $"resuming {path}: its training had finished; reporting on its weights.");
         return learner.Resume(path);
