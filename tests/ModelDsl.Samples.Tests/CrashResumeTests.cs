@@ -198,7 +198,7 @@ public sealed class CrashResumeTests(ITestOutputHelper testOutput) : IDisposable
         File.WriteAllText(settings.ResumeFrom, "no checkpoint here");
         var errors = new StringWriter();
 
-        int code = TrainingJob.Run(settings, new StringWriter(), errors);
+        int code = TrainingJob.Run(settings, new StringWriter(), errors, TestContext.Current.CancellationToken);
 
         Assert.Equal(1, code);
         var line = Assert.Single(errors.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
