@@ -3,6 +3,15 @@ namespace MnistDigits;
 /// <summary>The command line, parsed.</summary>
 public sealed record JobSettings(string? Data, int Epochs, int BatchSize, double LearningRate, string Device, int Seed, string OutputDirectory, int Workers)
 {
+    /// <summary>A checkpoint to resume (<c>--resume [path]</c>); null trains from scratch.</summary>
+    public string? ResumeFrom { get; init; }
+
+    /// <summary>Write the checkpoint every this many optimizer steps (<c>--checkpoint-every</c>); 0: after every epoch.</summary>
+    public int CheckpointEvery { get; init; }
+
+    /// <summary>Where the job keeps its checkpoint, during training and after, and where <c>--resume</c> looks by default.</summary>
+    public string CheckpointPath => Path.Combine(Path.GetFullPath(OutputDirectory), "checkpoint.bin");
+
     /// <summary>The first problem with the values, or null when they are usable.</summary>
     public string? Validate() =>
         Epochs < 1 ? $"--epochs must be at least 1 (got {Epochs})."
@@ -10,5 +19,6 @@ public sealed record JobSettings(string? Data, int Epochs, int BatchSize, double
         : !(LearningRate > 0) ? $"--lr must be positive (got {LearningRate})."
         : Device is not ("auto" or "cpu" or "cuda") ? $"--device must be auto, cpu or cuda (got {Device})."
         : Workers < 0 ? $"--workers must be 0 or more (got {Workers})."
+        : CheckpointEvery < 0 ? $"--checkpoint-every must be 0 (every epoch) or more steps (got {CheckpointEvery})."
         : null;
 }

@@ -10,23 +10,27 @@ namespace MnistDigits;
 /// <summary>Data → model → one-cycle training → test report → files. Returns the process exit code.</summary>
 public static class TrainingJob
 {
-    public static int Run(JobSettings settings, TextWriter console, TextWriter errors)
+    /// <summary>Exit code after an interrupt (Ctrl+C, SIGTERM): the checkpoint is written, <c>--resume</c> continues. 128 + SIGINT, as shells report it.</summary>
+    public const int InterruptedExitCode = 130;
+
+    /// <param name="interrupt">Cancelled on Ctrl+C: the job checkpoints at the next batch end and returns <see cref="InterruptedExitCode"/>.</param>
+    public static int Run(JobSettings settings, TextWriter console, TextWriter errors, CancellationToken interrupt = default)
     {
         try
         {
-            RunOrThrow(settings, console);
-            return 0;
+            return RunOrThrow(settings, console, interrupt) ? 0 : InterruptedExitCode;
         }
         // Bad input (a missing or malformed dataset, no CUDA when asked for it) is the user's to fix:
         // one clear line, no stack trace. Anything else is a bug and keeps its stack trace.
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException or CheckpointMismatchException)
         {
             errors.WriteLine($"error: {e.Message}");
             return 1;
         }
     }
 
-    private static void RunOrThrow(JobSettings settings, TextWriter console)
+    /// <summary>False when an interrupt stopped training (after writing the checkpoint).</summary>
+    private static bool RunOrThrow(JobSettings settings, TextWriter console, CancellationToken interrupt)
     {
         var device = ChooseDevice(settings.Device);
         torch.manual_seed(settings.Seed);
@@ -49,6 +53,7 @@ public static class TrainingJob
         using var model = choice.CreateModel();
         console.WriteLine(SummaryOf(model));
         using var accuracy = new Accuracy(classNames.Count);
+        var onInterrupt = new CheckpointOnInterrupt(settings.CheckpointPath, interrupt);
         using var learner = new Learner(model, train, test, new LearnerOptions
         {
             Loss = Loss.CrossEntropy(),
@@ -57,8 +62,18 @@ public static class TrainingJob
             Device = device,
             Seed = settings.Seed,
             Writer = console,
+            Callbacks =
+            {
+                settings.CheckpointEvery > 0 ? new CheckpointEverySteps(settings.CheckpointPath, settings.CheckpointEvery) : new CheckpointEveryEpoch(settings.CheckpointPath),
+                onInterrupt,
+            },
         });
-        var history = learner.FitOneCycle(settings.Epochs, settings.LearningRate);
+        var history = Train(learner, settings, console);
+        if (onInterrupt.Interrupted)
+        {
+            console.WriteLine($"interrupted: checkpoint written to {settings.CheckpointPath}; run again with --resume to continue.");
+            return false;
+        }
 
         var (logits, targets) = learner.GetPredictions(test);
         using (logits)
@@ -77,10 +92,22 @@ public static class TrainingJob
             outputs.WritePredictions(logits, targets, classNames);
             history.SaveCsv(outputs.PathOf("history.csv"));
             history.SaveJson(outputs.PathOf("history.json"));
-            learner.SaveCheckpoint(outputs.PathOf("checkpoint.bin"));
+            learner.SaveCheckpoint(settings.CheckpointPath);
             outputs.WritePlots(learner, history, result, choice.Test, test, logits, targets, classNames, stats);
             console.WriteLine($"wrote metrics.json, predictions.csv, history, plots and checkpoint.bin to {outputs.Directory}");
         }
+        return true;
+    }
+
+    /// <summary>A fresh one-cycle fit, or the rest of the one in <see cref="JobSettings.ResumeFrom"/>.</summary>
+    private static History Train(Learner learner, JobSettings settings, TextWriter console)
+    {
+        if (settings.ResumeFrom is not { } path) return learner.FitOneCycle(settings.Epochs, settings.LearningRate);
+        var state = Checkpoint.Load(path).State;
+        console.WriteLine(state.Fit is { } fit && state.Epoch < fit.FirstEpoch + fit.Epochs
+            ? $"resuming {path}: step {state.Step:N0} of {fit.TotalSteps:N0} (epoch {state.Epoch + 1} of {fit.FirstEpoch + fit.Epochs}" + (state.Position is { } p ? $", batch {p.Batch} of {fit.StepsPerEpoch})" : ")")
+            : $"resuming {path}: its training had finished; reporting on its weights.");
+        return learner.Resume(path);
     }
 
     private static Device ChooseDevice(string name) => name switch

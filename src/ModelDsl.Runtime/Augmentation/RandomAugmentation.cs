@@ -10,7 +10,7 @@ namespace ModelDsl.Augmentation;
 /// device, created on first use). Two instances with the same seed given the same batches produce the
 /// same outputs; one instance produces a fresh draw on every call.
 /// </summary>
-public abstract class RandomAugmentation : IAugmentation, IDisposable
+public abstract class RandomAugmentation : IAugmentation, IRandomState, IDisposable
 {
     private readonly Dictionary<string, Generator> _generators = new();
     private readonly object _lock = new();
@@ -49,6 +49,66 @@ public abstract class RandomAugmentation : IAugmentation, IDisposable
         if (!_generators.TryGetValue(key, out var g))
             _generators[key] = g = new Generator(unchecked((ulong)Seed), device);
         return g;
+    }
+
+    /// <summary>Every device generator used so far, by device name, with its torch state (seed and position).</summary>
+    public byte[] SaveRandomState()
+    {
+        lock (_lock)
+        {
+            using var ms = new MemoryStream();
+            using (var w = new BinaryWriter(ms))
+            {
+                w.Write(_generators.Count);
+                foreach (var (device, g) in _generators.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                {
+                    using var state = g.get_state();
+                    var bytes = state.bytes;
+                    w.Write(device);
+                    w.Write(bytes.Length);
+                    w.Write(bytes);
+                }
+            }
+            return ms.ToArray();
+        }
+    }
+
+    /// <summary>Recreates the saved device generators (seeded as usual) and moves each to its saved state.</summary>
+    public void LoadRandomState(byte[] state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        lock (_lock)
+        {
+            try
+            {
+                using var r = new BinaryReader(new MemoryStream(state));
+                int count = r.ReadInt32();
+                if (count < 0) throw new InvalidDataException($"{GetType().Name}: a random state with {count} generators.");
+                var saved = new List<(string Device, byte[] Bytes)>();
+                for (int i = 0; i < count; i++)
+                {
+                    string device = r.ReadString();
+                    int length = r.ReadInt32();
+                    var bytes = r.ReadBytes(length);
+                    if (bytes.Length != length) throw new EndOfStreamException();
+                    saved.Add((device, bytes));
+                }
+                if (r.BaseStream.Position != state.Length) throw new InvalidDataException($"{GetType().Name}: {state.Length - r.BaseStream.Position} unexpected bytes after the random state.");
+                foreach (var g in _generators.Values) g.Dispose();
+                _generators.Clear();
+                foreach (var (device, bytes) in saved)
+                {
+                    var g = GeneratorFor(new Device(device));
+                    using var t = torch.empty(bytes.Length, ScalarType.Byte);
+                    t.bytes = bytes;
+                    g.set_state(t);
+                }
+            }
+            catch (EndOfStreamException)
+            {
+                throw new InvalidDataException($"{GetType().Name}: the random state ({state.Length} bytes) ends early; it was saved from another augmentation.");
+            }
+        }
     }
 
     /// <summary>U(lo, hi) per sample, shape N, float32 on <paramref name="device"/>.</summary>

@@ -24,10 +24,13 @@ namespace ModelDsl.Data;
 /// is non-blocking, so it overlaps with compute. With <c>deviceResident</c> the whole dataset is moved to
 /// the device once (in its storage type: uint8 stays uint8) and batches are cut there with
 /// <c>index_select</c>: no per-batch host work or transfer at all.</para>
+/// <para><b>Resuming.</b> <see cref="StartBatch"/> makes the next enumeration begin part-way through its
+/// epoch without building the batches before it; <see cref="SaveRandomState"/> holds the epoch and the
+/// augmentation's generators, so a checkpoint taken mid-epoch continues with the very same batches.</para>
 /// <para><b>Augmentation.</b> An optional <see cref="IAugmentation"/> is applied to each batch's inputs
 /// after it is on the device, so random augmentation runs batched on the GPU when there is one.</para>
 /// </remarks>
-public sealed class DataLoader : IEnumerable<Batch>, IDisposable
+public sealed class DataLoader : IEnumerable<Batch>, IRandomState, IDisposable
 {
     private readonly object _residentLock = new();
     private Tensor? _residentImages, _residentLabels;
@@ -69,6 +72,22 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
     /// <summary>The epoch the next enumeration uses (its shuffle order derives from Seed and this).</summary>
     public int Epoch { get; set; }
 
+    /// <summary>
+    /// The batch the next enumeration starts at (0 = the whole epoch); it applies to one enumeration
+    /// and then goes back to 0. The Learner sets it to resume a checkpoint taken mid-epoch.
+    /// </summary>
+    public int StartBatch
+    {
+        get => _startBatch;
+        set
+        {
+            if (value < 0 || value > Count) throw new ArgumentOutOfRangeException(nameof(value), value, $"The start batch must be in [0, {Count}].");
+            _startBatch = value;
+        }
+    }
+
+    private int _startBatch;
+
     /// <summary>Batches per epoch.</summary>
     public int Count => DropLast ? Dataset.Count / BatchSize : (Dataset.Count + BatchSize - 1) / BatchSize;
 
@@ -101,9 +120,49 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
     public IEnumerator<Batch> GetEnumerator()
     {
         int epoch = Epoch++;
+        int start = _startBatch;
+        _startBatch = 0;
         var order = Order(epoch);
-        if (DeviceResident) return IterateResident(order);
-        return Workers == 0 ? IterateSync(order) : IterateWorkers(order);
+        if (DeviceResident) return IterateResident(order, start);
+        return Workers == 0 ? IterateSync(order, start) : IterateWorkers(order, start);
+    }
+
+    /// <summary><see cref="Epoch"/> and the augmentation's random state (when it has one).</summary>
+    public byte[] SaveRandomState()
+    {
+        using var ms = new MemoryStream();
+        using (var w = new BinaryWriter(ms))
+        {
+            w.Write(Epoch);
+            var augmentation = (Augmentation as IRandomState)?.SaveRandomState();
+            w.Write(augmentation?.Length ?? -1);
+            if (augmentation is not null) w.Write(augmentation);
+        }
+        return ms.ToArray();
+    }
+
+    public void LoadRandomState(byte[] state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        try
+        {
+            using var r = new BinaryReader(new MemoryStream(state));
+            int epoch = r.ReadInt32();
+            int length = r.ReadInt32();
+            if ((length >= 0) != Augmentation is IRandomState)
+                throw new InvalidDataException("DataLoader: the random state " + (length >= 0 ? "has an augmentation state, but this loader's augmentation has none." : "has no augmentation state, but this loader's augmentation is random."));
+            if (length >= 0)
+            {
+                var bytes = r.ReadBytes(length);
+                if (bytes.Length != length) throw new EndOfStreamException();
+                ((IRandomState)Augmentation!).LoadRandomState(bytes);
+            }
+            Epoch = epoch;
+        }
+        catch (EndOfStreamException)
+        {
+            throw new InvalidDataException($"DataLoader: the random state ({state.Length} bytes) ends early; it was saved from another loader.");
+        }
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
@@ -111,14 +170,14 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
     private ReadOnlySpan<int> Slice(int[] order, int b) =>
         order.AsSpan(b * BatchSize, Math.Min(BatchSize, order.Length - b * BatchSize));
 
-    private IEnumerator<Batch> IterateSync(int[] order)
+    private IEnumerator<Batch> IterateSync(int[] order, int start)
     {
         int n = Count;
-        for (int b = 0; b < n; b++)
+        for (int b = start; b < n; b++)
             yield return Finish(BuildHostBatch(Dataset, Slice(order, b), pin: false), pinned: false);
     }
 
-    private IEnumerator<Batch> IterateResident(int[] order)
+    private IEnumerator<Batch> IterateResident(int[] order, int start)
     {
         EnsureResident();
         int n = Count;
@@ -127,13 +186,13 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
             perm = torch.tensor(order.Select(i => (long)i).ToArray(), ScalarType.Int64).to(Device).DetachFromDisposeScope();
         try
         {
-            for (int b = 0; b < n; b++)
+            for (int b = start; b < n; b++)
             {
                 Batch batch;
                 using (var scope = NewDisposeScope())
                 {
-                    long start = (long)b * BatchSize, len = Math.Min(BatchSize, order.Length - start);
-                    var idx = perm.narrow(0, start, len);
+                    long offset = (long)b * BatchSize, len = Math.Min(BatchSize, order.Length - offset);
+                    var idx = perm.narrow(0, offset, len);
                     var raw = TensorBatching.Select(_residentImages!, _residentLabels!, idx);
                     batch = new Batch(raw.Inputs.DetachFromDisposeScope(), raw.Targets.DetachFromDisposeScope());
                 }
@@ -148,9 +207,9 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
 
     private readonly record struct Slot(Batch Batch, ExceptionDispatchInfo? Error);
 
-    private IEnumerator<Batch> IterateWorkers(int[] order)
+    private IEnumerator<Batch> IterateWorkers(int[] order, int start)
     {
-        int n = Count, w = Math.Min(Workers, Math.Max(1, n));
+        int n = Count, w = Math.Min(Workers, Math.Max(1, n - start));
         bool pin = Device.type == DeviceType.CUDA;
         int capacity = Math.Max(1, (Prefetch + w - 1) / w);
         var channels = new Channel<Slot>[w];
@@ -161,14 +220,14 @@ public sealed class DataLoader : IEnumerable<Batch>, IDisposable
         {
             var ch = channels[k] = Channel.CreateBounded<Slot>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
             int first = k;
-            threads[k] = new Thread(() => Work(first, w, n, order, pin, ch.Writer, token)) { IsBackground = true, Name = $"DataLoader worker {k}" };
+            threads[k] = new Thread(() => Work(start + first, w, n, order, pin, ch.Writer, token)) { IsBackground = true, Name = $"DataLoader worker {k}" };
             threads[k].Start();
         }
         try
         {
-            for (int b = 0; b < n; b++)
+            for (int b = start; b < n; b++)
             {
-                var slot = channels[b % w].Reader.ReadAsync().AsTask().GetAwaiter().GetResult();
+                var slot = channels[(b - start) % w].Reader.ReadAsync().AsTask().GetAwaiter().GetResult();
                 slot.Error?.Throw();
                 yield return Finish(slot.Batch, pin);
             }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using TorchSharp;
@@ -9,25 +10,41 @@ namespace ModelDsl.Training;
 /// <summary>
 /// A training checkpoint: every tensor of the model's state_dict (parameters and buffers such as
 /// BatchNorm running statistics), the optimizer's state (momentum / Adam moments and step counts),
-/// the CPU RNG state and a JSON block with the epoch, step, seed, fit plan and history.
+/// and a JSON block with the epoch, the position in the epoch, step, seed, fit plan, history and every
+/// random state (the torch CPU generator, the loaders' shuffle epoch and augmentation generators).
 /// <para>
 /// The model tensors are written by name with dtype and shape (not with TorchSharp's positional
 /// <c>Module.save</c>) so that loading into a different architecture can say exactly which names
 /// and shapes differ. Files are written atomically: a temporary file in the same directory is
 /// flushed to disk and then moved over the target, so a crash never leaves a half-written checkpoint.
 /// </para>
+/// <para>
+/// Format version 2: the 8 ASCII bytes <c>MDSLCKPT</c>, the version (int32), the content's length
+/// (int64) and its SHA-256 (32 bytes), then the content. Every read is length-checked, so a
+/// truncated, corrupted or foreign file throws one <see cref="CheckpointFormatException"/> naming
+/// the file and what is wrong. Version 1 files (the same content after the version, no length or
+/// checksum) still load.
+/// </para>
 /// </summary>
 public sealed class Checkpoint
 {
     private const string Magic = "MDSLCKPT";
-    private const int Version = 1;
+    private const int Version = 2;
+    private const int HeaderLength = 8 + 4 + 8 + 32;
+
+    /// <summary>
+    /// Milliseconds <see cref="Save"/> waits with its temporary file half written: lets a crash test
+    /// kill the process inside a save for certain. Unset (the default) means no wait.
+    /// </summary>
+    internal const string WriteDelayVariable = "MODELDSL_CHECKPOINT_WRITE_DELAY_MS";
 
     private readonly List<StoredTensor> _tensors;
     private readonly byte[]? _optimizer;
 
-    private Checkpoint(string source, CheckpointState state, List<StoredTensor> tensors, byte[]? optimizer)
+    private Checkpoint(string source, int formatVersion, CheckpointState state, List<StoredTensor> tensors, byte[]? optimizer)
     {
         Source = source;
+        FormatVersion = formatVersion;
         State = state;
         _tensors = tensors;
         _optimizer = optimizer;
@@ -35,6 +52,9 @@ public sealed class Checkpoint
 
     /// <summary>Path the checkpoint was read from (for messages).</summary>
     public string Source { get; }
+
+    /// <summary>The file's format version: 2 (checksummed) for files written now, 1 for older ones.</summary>
+    public int FormatVersion { get; }
 
     /// <summary>Epoch, step, seed, RNG state, fit plan and history stored with the weights.</summary>
     public CheckpointState State { get; }
@@ -55,15 +75,16 @@ public sealed class Checkpoint
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(dir);
+        DeleteStaleTemporaries(dir, Path.GetFileName(full));
         var tmp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
         try
         {
-            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
             {
+                // The header's length and checksum are filled in once the content is written.
+                fs.Write(new byte[HeaderLength]);
                 using (var w = new BinaryWriter(fs, Encoding.UTF8, leaveOpen: true))
                 {
-                    w.Write(Encoding.ASCII.GetBytes(Magic));
-                    w.Write(Version);
                     w.Write(state.ToJson());
                     var dict = model.state_dict();
                     w.Write(dict.Count);
@@ -79,6 +100,7 @@ public sealed class Checkpoint
                         w.Write((long)bytes.Length);
                         w.Write(bytes);
                     }
+                    WaitIfAsked(fs);
                     if (optimizer is null) w.Write(0L);
                     else
                     {
@@ -87,6 +109,17 @@ public sealed class Checkpoint
                         w.Write(ms.Length);
                         w.Write(ms.GetBuffer(), 0, (int)ms.Length);
                     }
+                }
+                long contentLength = fs.Length - HeaderLength;
+                fs.Position = HeaderLength;
+                var hash = SHA256.HashData(fs);
+                fs.Position = 0;
+                using (var w = new BinaryWriter(fs, Encoding.UTF8, leaveOpen: true))
+                {
+                    w.Write(Encoding.ASCII.GetBytes(Magic));
+                    w.Write(Version);
+                    w.Write(contentLength);
+                    w.Write(hash);
                 }
                 fs.Flush(flushToDisk: true);
             }
@@ -99,32 +132,117 @@ public sealed class Checkpoint
         }
     }
 
-    /// <summary>Reads a checkpoint into memory (nothing is applied yet).</summary>
+    /// <summary>Temporary files of earlier saves to this path that a crash left behind: they never held a complete checkpoint.</summary>
+    private static void DeleteStaleTemporaries(string dir, string name)
+    {
+        foreach (var stale in Directory.EnumerateFiles(dir, "." + name + ".*.tmp"))
+            try { File.Delete(stale); } catch (IOException) { /* another process's save in progress, or gone already */ }
+    }
+
+    private static void WaitIfAsked(FileStream fs)
+    {
+        if (!int.TryParse(Environment.GetEnvironmentVariable(WriteDelayVariable), out int ms) || ms <= 0) return;
+        fs.Flush();
+        Thread.Sleep(ms);
+    }
+
+    /// <summary>
+    /// Reads a checkpoint into memory (nothing is applied yet). A file that is truncated, corrupted,
+    /// of an unknown version or not a checkpoint throws <see cref="CheckpointFormatException"/>.
+    /// </summary>
     public static Checkpoint Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint '{path}' does not exist.", path);
-        using var fs = File.OpenRead(path);
-        using var r = new BinaryReader(fs, Encoding.UTF8);
-        var magic = Encoding.ASCII.GetString(r.ReadBytes(Magic.Length));
-        if (magic != Magic) throw new InvalidDataException($"'{path}' is not a ModelDsl checkpoint (no {Magic} header).");
-        int version = r.ReadInt32();
-        if (version != Version) throw new InvalidDataException($"Checkpoint '{path}' has format version {version}; this library reads version {Version}.");
-        var state = CheckpointState.FromJson(r.ReadString());
-        int count = r.ReadInt32();
-        var tensors = new List<StoredTensor>(count);
-        for (int i = 0; i < count; i++)
+        var file = File.ReadAllBytes(path);
+        if (file.Length < Magic.Length + 4)
+            throw new CheckpointFormatException(path, $"it is {file.Length} bytes long, shorter than the {Magic.Length + 4}-byte header of a ModelDsl checkpoint.");
+        var magic = file.AsSpan(0, Magic.Length);
+        if (!magic.SequenceEqual(Encoding.ASCII.GetBytes(Magic)))
+            throw new CheckpointFormatException(path, $"it is not a ModelDsl checkpoint: it starts with bytes {Convert.ToHexString(magic)}, expected {Convert.ToHexString(Encoding.ASCII.GetBytes(Magic))} (\"{Magic}\").");
+        int version = BitConverter.ToInt32(file, Magic.Length);
+        int content;
+        if (version == 1) content = Magic.Length + 4;
+        else if (version == 2)
         {
-            var name = r.ReadString();
-            var dtype = (ScalarType)r.ReadInt32();
-            var shape = new long[r.ReadInt32()];
-            for (int d = 0; d < shape.Length; d++) shape[d] = r.ReadInt64();
-            var bytes = r.ReadBytes(checked((int)r.ReadInt64()));
-            tensors.Add(new StoredTensor(name, dtype, shape, bytes));
+            if (file.Length < HeaderLength)
+                throw new CheckpointFormatException(path, $"truncated inside its header: {file.Length} bytes, the version 2 header alone is {HeaderLength}.");
+            long expected = BitConverter.ToInt64(file, Magic.Length + 4);
+            long actual = file.Length - HeaderLength;
+            if (actual < expected)
+                throw new CheckpointFormatException(path, $"truncated: the header says {expected:N0} bytes of content, the file has {actual:N0} ({file.Length:N0} bytes in all, expected {expected + HeaderLength:N0}).");
+            if (actual > expected)
+                throw new CheckpointFormatException(path, $"{actual - expected:N0} unexpected bytes after the content: the header says {expected:N0} bytes of content, the file has {actual:N0}.");
+            var stored = file.AsSpan(Magic.Length + 12, 32);
+            var computed = SHA256.HashData(file.AsSpan(HeaderLength));
+            if (!stored.SequenceEqual(computed))
+                throw new CheckpointFormatException(path, $"corrupted: the content's SHA-256 is {Convert.ToHexString(computed)}, the header expects {Convert.ToHexString(stored)}.");
+            content = HeaderLength;
         }
-        long optLen = r.ReadInt64();
-        var opt = optLen > 0 ? r.ReadBytes(checked((int)optLen)) : null;
-        return new Checkpoint(path, state, tensors, opt);
+        else throw new CheckpointFormatException(path, $"format version {version} is unknown; this library reads versions 1 and 2.");
+        return ReadContent(path, version, file, content);
     }
+
+    /// <summary>The content after the header, the same in both versions; every length is checked against what is left.</summary>
+    private static Checkpoint ReadContent(string path, int version, byte[] file, int offset)
+    {
+        using var ms = new MemoryStream(file, offset, file.Length - offset, writable: false);
+        using var r = new BinaryReader(ms, Encoding.UTF8);
+        string reading = "the JSON state";
+        long Left() => ms.Length - ms.Position;
+        byte[] Bytes(long n, string what)
+        {
+            if (n < 0 || n > Left())
+                throw new CheckpointFormatException(path, $"truncated or corrupted: {what} is declared as {n:N0} bytes, only {Left():N0} are left (at byte {ms.Position:N0} of the content).");
+            return r.ReadBytes((int)n);
+        }
+        try
+        {
+            CheckpointState state;
+            try { state = CheckpointState.FromJson(r.ReadString()); }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                throw new CheckpointFormatException(path, $"its JSON state is malformed ({e.Message}).", e);
+            }
+            reading = "the tensor count";
+            int count = r.ReadInt32();
+            if (count < 0) throw new CheckpointFormatException(path, $"corrupted: it declares {count} tensors.");
+            var tensors = new List<StoredTensor>(Math.Min(count, 4096));
+            for (int i = 0; i < count; i++)
+            {
+                reading = $"tensor {i + 1} of {count}";
+                var name = r.ReadString();
+                reading = $"tensor '{name}' ({i + 1} of {count})";
+                var dtype = (ScalarType)r.ReadInt32();
+                int rank = r.ReadInt32();
+                if (rank is < 0 or > 64) throw new CheckpointFormatException(path, $"corrupted: {reading} has rank {rank}.");
+                var shape = new long[rank];
+                for (int d = 0; d < shape.Length; d++) shape[d] = r.ReadInt64();
+                var bytes = Bytes(r.ReadInt64(), reading);
+                if (ElementSize(dtype) is { } size && shape.All(d => d >= 0) && shape.Aggregate(1L, (a, d) => a * d) * size != bytes.Length)
+                    throw new CheckpointFormatException(path, $"corrupted: {reading} is {dtype} [{string.Join(", ", shape)}] but holds {bytes.Length:N0} bytes.");
+                tensors.Add(new StoredTensor(name, dtype, shape, bytes));
+            }
+            reading = "the optimizer state";
+            long optLen = r.ReadInt64();
+            var opt = optLen > 0 ? Bytes(optLen, reading) : null;
+            if (Left() != 0) throw new CheckpointFormatException(path, $"{Left():N0} unexpected bytes after the optimizer state.");
+            return new Checkpoint(path, version, state, tensors, opt);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new CheckpointFormatException(path, $"truncated: the file ends inside {reading} (content is {ms.Length:N0} bytes).", e);
+        }
+    }
+
+    private static int? ElementSize(ScalarType t) => t switch
+    {
+        ScalarType.Byte or ScalarType.Int8 or ScalarType.Bool => 1,
+        ScalarType.Int16 or ScalarType.Float16 or ScalarType.BFloat16 => 2,
+        ScalarType.Int32 or ScalarType.Float32 => 4,
+        ScalarType.Int64 or ScalarType.Float64 or ScalarType.ComplexFloat32 => 8,
+        ScalarType.ComplexFloat64 => 16,
+        _ => null,
+    };
 
     /// <summary>
     /// Copies the stored tensors into <paramref name="model"/> (on whatever device it lives). All
@@ -179,7 +297,11 @@ public sealed class Checkpoint
     /// <summary>Puts the torch CPU generator back where it was at save time, so shuffles and dropout masks continue identically.</summary>
     public void RestoreRng()
     {
-        if (State.RngState is not { Length: > 0 } bytes) return;
+        if (State.RngState is { Length: > 0 } bytes) RestoreRng(bytes);
+    }
+
+    internal static void RestoreRng(byte[] bytes)
+    {
         using var t = empty(bytes.Length, ScalarType.Byte);
         t.bytes = bytes;
         set_rng_state(t);
@@ -197,8 +319,8 @@ public sealed class Checkpoint
 }
 
 /// <summary>Everything but the tensors: where training was and how to continue it.</summary>
-/// <param name="Epoch">Epochs completed over the learner's whole history (the next epoch's number).</param>
-/// <param name="Step">Optimizer steps taken in the fit in progress (the schedule's clock).</param>
+/// <param name="Epoch">Epochs completed over the learner's whole history (the next epoch's number, or the one in progress).</param>
+/// <param name="Step">Optimizer steps taken in the fit in progress (the schedule's clock; on CUDA it also re-seeds the generator).</param>
 /// <param name="Seed">The learner's seed (for data shuffles and CUDA re-seeding), if any.</param>
 /// <param name="RngState">torch CPU generator state; captured at save time when null.</param>
 /// <param name="Fit">The fit in progress (epochs, lr, schedule), so Resume can finish it.</param>
@@ -206,6 +328,9 @@ public sealed class Checkpoint
 /// <param name="FrozenStages">Stages frozen at save time.</param>
 /// <param name="StageLearningRates">Per-stage learning rates at save time.</param>
 /// <param name="ModelType">CLR type of the model, for mismatch messages.</param>
+/// <param name="Position">Where in epoch <paramref name="Epoch"/> a checkpoint taken mid-epoch was; null at an epoch boundary.</param>
+/// <param name="TrainLoaderState">The training loader's random state (shuffle epoch, augmentation generators) when it has one.</param>
+/// <param name="ValidLoaderState">The validation loader's, likewise.</param>
 public sealed record CheckpointState(
     int Epoch,
     long Step = 0,
@@ -215,7 +340,10 @@ public sealed record CheckpointState(
     string? HistoryJson = null,
     IReadOnlyList<string>? FrozenStages = null,
     IReadOnlyDictionary<string, double>? StageLearningRates = null,
-    string? ModelType = null)
+    string? ModelType = null,
+    EpochPosition? Position = null,
+    byte[]? TrainLoaderState = null,
+    byte[]? ValidLoaderState = null)
 {
     internal string ToJson()
     {
@@ -234,6 +362,16 @@ public sealed record CheckpointState(
             ["frozen"] = FrozenStages,
             ["stage_lrs"] = StageLearningRates,
             ["model_type"] = ModelType,
+            ["position"] = Position is null ? null : new Dictionary<string, object?>
+            {
+                ["batch"] = Position.Batch,
+                // As raw bits: the resumed epoch's mean train loss must be the uninterrupted run's to the last bit.
+                ["loss_sum_bits"] = BitConverter.DoubleToInt64Bits(Position.LossSum),
+                ["samples"] = Position.Samples,
+                ["epoch_start_rng"] = Convert.ToBase64String(Position.EpochStartRng),
+            },
+            ["train_loader_state"] = TrainLoaderState is null ? null : Convert.ToBase64String(TrainLoaderState),
+            ["valid_loader_state"] = ValidLoaderState is null ? null : Convert.ToBase64String(ValidLoaderState),
         };
         return JsonSerializer.Serialize(o);
     }
@@ -248,6 +386,11 @@ public sealed record CheckpointState(
             fit = new FitPlan(f.GetProperty("first_epoch").GetInt32(), f.GetProperty("epochs").GetInt32(), f.GetProperty("lr").GetDouble(),
                 LrSchedule.Deserialize(f.GetProperty("schedule").GetString()!), f.GetProperty("steps_per_epoch").GetInt64());
         var rng = Str(r, "rng_state");
+        EpochPosition? position = null;
+        if (r.TryGetProperty("position", out var p) && p.ValueKind == JsonValueKind.Object)
+            position = new EpochPosition(p.GetProperty("batch").GetInt32(), BitConverter.Int64BitsToDouble(p.GetProperty("loss_sum_bits").GetInt64()),
+                p.GetProperty("samples").GetInt64(), Convert.FromBase64String(p.GetProperty("epoch_start_rng").GetString()!));
+        byte[]? Base64(string n) => Str(r, n) is { } v ? Convert.FromBase64String(v) : null;
         return new CheckpointState(
             r.GetProperty("epoch").GetInt32(),
             r.GetProperty("step").GetInt64(),
@@ -257,9 +400,19 @@ public sealed record CheckpointState(
             Str(r, "history"),
             r.TryGetProperty("frozen", out var fr) && fr.ValueKind == JsonValueKind.Array ? fr.EnumerateArray().Select(x => x.GetString()!).ToList() : null,
             r.TryGetProperty("stage_lrs", out var sl) && sl.ValueKind == JsonValueKind.Object ? sl.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble()) : null,
-            Str(r, "model_type"));
+            Str(r, "model_type"),
+            position,
+            Base64("train_loader_state"),
+            Base64("valid_loader_state"));
     }
 }
+
+/// <summary>A position inside an epoch: what a step-level checkpoint needs to finish the epoch exactly.</summary>
+/// <param name="Batch">Batches of the epoch already trained (the next batch's index).</param>
+/// <param name="LossSum">Sum of batch loss × batch size over those batches (for the epoch's mean train loss).</param>
+/// <param name="Samples">Samples in those batches.</param>
+/// <param name="EpochStartRng">The torch CPU generator at the start of the epoch, for loaders that must replay the epoch's start to skip to <paramref name="Batch"/>.</param>
+public sealed record EpochPosition(int Batch, double LossSum, long Samples, byte[] EpochStartRng);
 
 /// <summary>A fit in progress: epochs <c>FirstEpoch … FirstEpoch+Epochs-1</c> at base rate <c>LearningRate</c> under <c>Schedule</c>.</summary>
 public sealed record FitPlan(int FirstEpoch, int Epochs, double LearningRate, LrSchedule Schedule, long StepsPerEpoch)

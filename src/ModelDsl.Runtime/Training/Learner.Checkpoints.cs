@@ -1,12 +1,17 @@
+using ModelDsl.Augmentation;
+using ModelDsl.Data;
+
 namespace ModelDsl.Training;
 
 /// <summary>Saving, loading and resuming.</summary>
 public sealed partial class Learner
 {
     /// <summary>
-    /// Writes a full, resumable checkpoint: weights and buffers, optimizer state, CPU RNG state,
+    /// Writes a full, resumable checkpoint: weights and buffers, optimizer state, CPU RNG state, the
+    /// loaders' random state (<see cref="IRandomState"/>: shuffle epoch, augmentation generators),
     /// history, frozen stages, stage rates and — when called during a fit (from a callback) — the fit
-    /// plan and step, so <see cref="Resume"/> can finish that fit exactly.
+    /// plan, step and, from <see cref="ILearnerCallback.OnBatchEnd"/>, the position in the epoch, so
+    /// <see cref="Resume"/> can finish that fit exactly.
     /// </summary>
     public void SaveCheckpoint(string path) =>
         Checkpoint.Save(path, Model, Optimizer, new CheckpointState(
@@ -16,7 +21,10 @@ public sealed partial class Learner
             Fit: _plan,
             HistoryJson: History.ToJson(indented: false),
             FrozenStages: _frozen.ToList(),
-            StageLearningRates: new Dictionary<string, double>(_stageLr)));
+            StageLearningRates: new Dictionary<string, double>(_stageLr),
+            Position: _plan is null ? null : _position,
+            TrainLoaderState: (Train as IRandomState)?.SaveRandomState(),
+            ValidLoaderState: (Valid as IRandomState)?.SaveRandomState()));
 
     /// <summary>
     /// Loads a checkpoint's weights (and, with <paramref name="withOptimizer"/>, its optimizer state)
@@ -45,6 +53,8 @@ public sealed partial class Learner
         if (ck.HasOptimizerState) ck.LoadInto(Optimizer);
         ck.RestoreRng();
         var s = ck.State;
+        RestoreLoaderState(Train, s.TrainLoaderState, "training");
+        if (Valid is not null) RestoreLoaderState(Valid, s.ValidLoaderState, "validation");
         History = s.HistoryJson is null ? new History() : History.FromJson(s.HistoryJson);
         Unfreeze();
         if (s.FrozenStages is { Count: > 0 } frozen) Freeze(frozen.ToArray());
@@ -52,7 +62,23 @@ public sealed partial class Learner
         if (s.StageLearningRates is not null)
             foreach (var (k, v) in s.StageLearningRates) SetStageLearningRate(k, v);
         if (s.Fit is { } plan && History.Count < plan.FirstEpoch + plan.Epochs)
-            Run(plan, s.Step);
+            Run(plan, s.Step, s);
         return History;
+    }
+
+    /// <summary>
+    /// Puts a loader's saved random state back. A checkpoint without one (an older file, or a loader
+    /// without random state) leaves the loader as built; one that does not fit says which loader.
+    /// </summary>
+    private static void RestoreLoaderState(IEnumerable<Batch> loader, byte[]? state, string which)
+    {
+        if (state is null) return;
+        if (loader is not IRandomState random)
+            throw new InvalidOperationException($"The checkpoint holds the {which} loader's random state, but this {which} loader ({loader.GetType().Name}) has none: build the Learner with the same loaders as the original run.");
+        try { random.LoadRandomState(state); }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidOperationException($"The {which} loader's random state in the checkpoint does not fit this loader: {e.Message} Build the Learner with the same loaders and augmentations as the original run.", e);
+        }
     }
 }

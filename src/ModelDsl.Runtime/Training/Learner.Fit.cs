@@ -14,6 +14,10 @@ public sealed partial class Learner
     private long _step;
     private bool _ampNoticeShown;
 
+    // The epoch in progress, for step-level checkpoints: batches done, their loss sum and sample
+    // count, and the CPU generator's state when the epoch began. Null outside an epoch.
+    private EpochPosition? _position;
+
     /// <summary>
     /// Trains <paramref name="epochs"/> epochs at base rate <paramref name="lr"/> under
     /// <paramref name="schedule"/> (constant when null), stepping the schedule every batch.
@@ -24,7 +28,7 @@ public sealed partial class Learner
         if (epochs < 1) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "Train at least one epoch.");
         if (!(lr > 0) || !double.IsFinite(lr)) throw new ArgumentOutOfRangeException(nameof(lr), lr, "The learning rate must be finite and > 0.");
         var plan = new FitPlan(History.Count, epochs, lr, schedule ?? LrSchedule.Constant, StepsPerEpoch());
-        Run(plan, startStep: 0);
+        Run(plan, startStep: 0, resumeAt: null);
         return History;
     }
 
@@ -32,10 +36,14 @@ public sealed partial class Learner
     public History FitOneCycle(int epochs, double maxLr, double pctStart = 0.25, double div = 25, double finalDiv = 1e5) =>
         Fit(epochs, maxLr, LrSchedule.OneCycle(pctStart, div, finalDiv));
 
-    private void Run(FitPlan plan, long startStep)
+    /// <summary>Runs <paramref name="plan"/> from step <paramref name="startStep"/>; <paramref name="resumeAt"/>, a mid-epoch checkpoint's state, resumes its epoch at its position.</summary>
+    private void Run(FitPlan plan, long startStep, CheckpointState? resumeAt)
     {
         _plan = plan;
         _step = startStep;
+        // The rate of the last step taken, as an uninterrupted run would report it for an epoch whose
+        // batches were all trained before the checkpoint (it is set again by every step).
+        if (startStep > 0) CurrentLr = ApplyLearningRate(plan.LearningRate, plan.Schedule.Factor(startStep - 1, plan.TotalSteps, plan.StepsPerEpoch));
         _stopRequested = _stopImmediately = false;
         StopReason = null;
         _reporter = ProgressReporter.Create(Options.Output, Options.Writer);
@@ -57,7 +65,7 @@ public sealed partial class Learner
                 {
                     var sw = Stopwatch.StartNew();
                     foreach (var cb in _callbacks) cb.OnEpochStart(this, epoch);
-                    double trainLoss = TrainEpoch(epoch, last, plan);
+                    double trainLoss = TrainEpoch(epoch, last, plan, resumeAt?.Position is not null && resumeAt.Epoch == epoch ? resumeAt : null);
                     if (_stopImmediately) break;
                     var (validLoss, metrics) = Valid is null ? (double.NaN, new List<KeyValuePair<string, double>>()) : Evaluate(Valid, report: true);
                     sw.Stop();
@@ -73,54 +81,67 @@ public sealed partial class Learner
         {
             _reporter = null;
             _plan = null;
+            _position = null;
             Model.train();
         }
     }
 
     private double CurrentLr { get; set; }
 
-    private double TrainEpoch(int epoch, int lastEpoch, FitPlan plan)
+    private double TrainEpoch(int epoch, int lastEpoch, FitPlan plan, CheckpointState? resumeAt)
     {
         Model.train();
         LoaderProbe.SetEpoch(Train, epoch);
-        // The CUDA generator's state cannot be saved in TorchSharp 0.107; re-seeding it from
-        // (seed, epoch) at every epoch gives resumed GPU runs the same dropout masks as uninterrupted ones.
-        if (Options.Seed is { } seed && Device.type == DeviceType.CUDA) cuda.manual_seed_all(seed * 1_000_003 + epoch);
         _reporter!.EpochStart(epoch, plan.FirstEpoch, lastEpoch, plan.StepsPerEpoch);
-        double sum = 0;
-        long count = 0;
-        int b = 0;
-        foreach (var batch in Train)
+        using var batches = StartEpoch(resumeAt);
+        while (batches.MoveNext())
         {
-            using (batch)
-            {
-                double factor = plan.Schedule.Factor(_step, plan.TotalSteps, plan.StepsPerEpoch);
-                CurrentLr = ApplyLearningRate(plan.LearningRate, factor);
-                if (plan.Schedule.Momentum(_step, plan.TotalSteps, plan.StepsPerEpoch) is { } momentum) ApplyMomentum(momentum);
-                using var scope = NewDisposeScope();
-                var x = OnDevice(batch.Inputs);
-                var y = OnDevice(batch.Targets);
-                var output = Model.forward(x);
-                var loss = Loss.Compute(output, y);
-                double value = loss.ToDouble();
-                var info = new BatchInfo(epoch, b, _step, value, CurrentLr);
-                foreach (var cb in _callbacks) cb.OnBatchLoss(this, info);
-                if (_stopImmediately) break;
-                Optimizer.zero_grad();
-                loss.backward();
-                if (Options.GradientClipNorm is { } clip) nn.utils.clip_grad_norm_(TrainableParameters(), clip);
-                Optimizer.step();
-                _step++;
-                long n = batch.Size;
-                sum += value * n;
-                count += n;
-                foreach (var cb in _callbacks) cb.OnBatchEnd(this, info);
-                _reporter.BatchEnd(b, value);
-                b++;
-                if (_stopImmediately) break;
-            }
+            using var batch = batches.Current;
+            double factor = plan.Schedule.Factor(_step, plan.TotalSteps, plan.StepsPerEpoch);
+            CurrentLr = ApplyLearningRate(plan.LearningRate, factor);
+            if (plan.Schedule.Momentum(_step, plan.TotalSteps, plan.StepsPerEpoch) is { } momentum) ApplyMomentum(momentum);
+            using var scope = NewDisposeScope();
+            var result = OneBatch(batch.Inputs, batch.Targets, StepPhase.Fit, (epoch, _position!.Batch));
+            if (!result.Stepped) break;
+            _reporter.BatchEnd(_position.Batch - 1, result.Loss);
+            if (_stopImmediately) break;
         }
-        return count == 0 ? double.NaN : sum / count;
+        var done = _position!;
+        _position = null;
+        return done.Samples == 0 ? double.NaN : done.LossSum / done.Samples;
+    }
+
+    /// <summary>
+    /// The epoch's batches, from its start or — resuming a mid-epoch checkpoint — from the batch after
+    /// the last one trained, with every random state as it was at that moment. A loader with a
+    /// <c>StartBatch</c> property (ModelDsl's DataLoader) starts there directly; any other loader is
+    /// replayed from the epoch's start (the CPU generator put back to its state then) and the batches
+    /// before the position are dropped.
+    /// </summary>
+    private IEnumerator<Batch> StartEpoch(CheckpointState? resumeAt)
+    {
+        if (resumeAt?.Position is not { } at)
+        {
+            _position = new EpochPosition(0, 0, 0, Checkpoint.CaptureRng());
+            return Train.GetEnumerator();
+        }
+        _position = at;
+        if (LoaderProbe.TrySetStartBatch(Train, at.Batch)) return Train.GetEnumerator();
+        Checkpoint.RestoreRng(at.EpochStartRng);
+        var batches = Train.GetEnumerator();
+        for (int b = 0; b < at.Batch; b++)
+        {
+            if (!batches.MoveNext())
+            {
+                batches.Dispose();
+                throw new InvalidOperationException($"The checkpoint is at batch {at.Batch} of epoch {resumeAt.Epoch}, but the training loader now yields only {b} batches.");
+            }
+            batches.Current.Dispose();
+        }
+        // Replaying drew from the generators; put them back where the checkpoint had them.
+        if (resumeAt.RngState is { Length: > 0 } rng) Checkpoint.RestoreRng(rng);
+        RestoreLoaderState(Train, resumeAt.TrainLoaderState, "training");
+        return batches;
     }
 
     /// <summary>
@@ -148,13 +169,10 @@ public sealed partial class Learner
                 using (batch)
                 {
                     using var scope = NewDisposeScope();
-                    var x = OnDevice(batch.Inputs);
-                    var y = OnDevice(batch.Targets);
-                    var output = Model.forward(x);
+                    var result = OneBatch(batch.Inputs, batch.Targets, StepPhase.Validate);
                     long n = batch.Size;
-                    sum += Loss.Compute(output, y).ToDouble() * n;
+                    sum += result.Loss * n;
                     count += n;
-                    foreach (var m in _metrics) m.Update(output, y);
                 }
             }
         }
@@ -179,8 +197,7 @@ public sealed partial class Learner
                 using (batch)
                 {
                     using var scope = NewDisposeScope();
-                    var x = OnDevice(batch.Inputs);
-                    preds.Add(Model.forward(x).cpu().MoveToOuterDisposeScope());
+                    preds.Add(OneBatch(batch.Inputs, null, StepPhase.Predict).Output.cpu().MoveToOuterDisposeScope());
                     targets.Add(batch.Targets.cpu().clone().MoveToOuterDisposeScope());
                 }
             }
@@ -203,7 +220,7 @@ public sealed partial class Learner
         using var evalMode = new EvalMode(Model);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        return Model.forward(OnDevice(inputs)).MoveToOuterDisposeScope();
+        return OneBatch(inputs, null, StepPhase.Predict).Output.MoveToOuterDisposeScope();
     }
 
     private long StepsPerEpoch()

@@ -1,4 +1,5 @@
 using System.Text;
+using ModelDsl.Augmentation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,7 +12,8 @@ public sealed partial class Learner
     /// Trains for up to <paramref name="iterations"/> batches while the rate grows exponentially from
     /// <paramref name="startLr"/> to <paramref name="endLr"/>, recording the smoothed loss, and stops
     /// early once the loss exceeds 4× its best (it has diverged; the rest of the curve says nothing).
-    /// Afterwards the model's weights and buffers, the optimizer state and the RNG are put back exactly,
+    /// Afterwards the model's weights and buffers, the optimizer state, the RNG and the training
+    /// loader's random state (its augmentation generators) are put back exactly,
     /// so the finder can be run before <see cref="Fit"/> without changing what Fit does.
     /// Every unfrozen stage gets the same rate (per-stage rates are ignored); frozen stages stay frozen.
     /// Plot it with <c>ModelDsl.Reports.Plots.LrFinder(r.LearningRates, r.Losses, path, r.Suggestion)</c>.
@@ -26,6 +28,7 @@ public sealed partial class Learner
         using var optState = new MemoryStream();
         using (var w = new BinaryWriter(optState, Encoding.UTF8, leaveOpen: true)) Optimizer.save_state_dict(w);
         var rng = Checkpoint.CaptureRng();
+        var loaderState = (Train as IRandomState)?.SaveRandomState();
         bool wasTraining = Model.training;
 
         var lrs = new List<double>();
@@ -48,15 +51,9 @@ public sealed partial class Learner
                         double lr = startLr * Math.Pow(endLr / startLr, (double)i / (iterations - 1));
                         for (int g = 0; g < _stages.Count; g++) _groups[g].LearningRate = _frozen.Contains(_stages[g].Name) ? 0 : lr;
                         using var scope = NewDisposeScope();
-                        var x = OnDevice(batch.Inputs);
-                        var y = OnDevice(batch.Targets);
-                        var loss = Loss.Compute(Model.forward(x), y);
-                        double value = loss.ToDouble();
-                        if (!double.IsFinite(value)) { done = true; break; }
-                        Optimizer.zero_grad();
-                        loss.backward();
-                        if (Options.GradientClipNorm is { } clip) nn.utils.clip_grad_norm_(TrainableParameters(), clip);
-                        Optimizer.step();
+                        var result = OneBatch(batch.Inputs, batch.Targets, StepPhase.Probe);
+                        if (!result.Stepped) { done = true; break; }
+                        double value = result.Loss;
                         avg = beta * avg + (1 - beta) * value;
                         double smoothed = avg / (1 - Math.Pow(beta, i + 1));
                         lrs.Add(lr);
@@ -76,7 +73,8 @@ public sealed partial class Learner
             optState.Position = 0;
             using (var r = new BinaryReader(optState, Encoding.UTF8, leaveOpen: true)) Optimizer.load_state_dict(r);
             Optimizer.zero_grad();
-            using (var t = empty(rng.Length, ScalarType.Byte)) { t.bytes = rng; set_rng_state(t); }
+            Checkpoint.RestoreRng(rng);
+            if (loaderState is not null) ((IRandomState)Train).LoadRandomState(loaderState);
             Model.train(wasTraining);
         }
         if (lrs.Count < 3) throw new InvalidOperationException($"The LR finder diverged after {lrs.Count} step(s); lower startLr.");

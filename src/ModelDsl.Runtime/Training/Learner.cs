@@ -11,8 +11,9 @@ namespace ModelDsl.Training;
 /// <see cref="Batch"/> loaders: loss, optimizer, per-batch learning-rate schedules, metrics,
 /// callbacks, a progress display, checkpoints with exact resume, freezing and per-stage learning
 /// rates by the model's stages (its named child modules).
-/// <para>This file: construction, device and the stage/parameter-group bookkeeping. The loop is in
-/// Learner.Fit.cs, the LR finder in Learner.LrFind.cs, checkpoints in Learner.Checkpoints.cs.</para>
+/// <para>This file: construction, device and the stage/parameter-group bookkeeping. The one batch
+/// step every loop shares is in Learner.Step.cs, the loops in Learner.Fit.cs, the LR finder in
+/// Learner.LrFind.cs, checkpoints in Learner.Checkpoints.cs.</para>
 /// </summary>
 public sealed partial class Learner : IDisposable
 {

@@ -21,9 +21,10 @@ public sealed class LearnerOptions
     public Device? Device { get; init; }
 
     /// <summary>
-    /// Seeds torch's generators when the learner is built, and CUDA's again at every epoch (TorchSharp
-    /// 0.107 cannot read the CUDA generator's state, so re-seeding per epoch is what makes resumed GPU
-    /// runs repeat). Seed before building the model too (<see cref="Seeding.Everything"/>) for identical initial weights.
+    /// Seeds torch's generators when the learner is built, and CUDA's again before every training step
+    /// from (seed, step) (TorchSharp 0.107 cannot read the CUDA generator's state, so re-seeding by the
+    /// step counter is what makes resumed GPU runs repeat, mid-epoch too). Seed before building the
+    /// model too (<see cref="Seeding.Everything"/>) for identical initial weights.
     /// </summary>
     public long? Seed { get; init; }
 

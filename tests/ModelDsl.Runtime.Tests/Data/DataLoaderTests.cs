@@ -94,6 +94,46 @@ public class DataLoaderTests
             }
     }
 
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(3, false)]
+    [InlineData(0, true)]
+    public void StartBatch_begins_one_enumeration_part_way_through_its_epoch(int workers, bool resident)
+    {
+        using var ds = Indexed(37);
+        using var full = new DataLoader(ds, 5, shuffle: true, seed: 7, workers: workers, deviceResident: resident);
+        full.Epoch = 2;
+        var epoch2 = Ids(full);
+        using var resumed = new DataLoader(ds, 5, shuffle: true, seed: 7, workers: workers, deviceResident: resident) { Epoch = 2, StartBatch = 3 };
+        Assert.Equal(epoch2.Skip(15), Ids(resumed));
+        Assert.Equal(0, resumed.StartBatch);
+        Assert.Equal(37, Ids(resumed).Count); // the next epoch is whole again
+        resumed.StartBatch = resumed.Count;
+        Assert.Empty(Ids(resumed));
+        Assert.Throws<ArgumentOutOfRangeException>(() => resumed.StartBatch = resumed.Count + 1);
+    }
+
+    [Fact]
+    public void Random_state_holds_the_epoch_and_the_augmentation_generators()
+    {
+        using var ds = Indexed(20, hw: 8);
+        DataLoader Make() => new(ds, 5, shuffle: true, seed: 4, augmentation: new Compose(new RandomAffine(30, seed: 1), new GaussianNoise(0.1, seed: 2)));
+        using var a = Make();
+        foreach (var b in a) b.Dispose();
+        var state = a.SaveRandomState();
+        var expected = a.Select(b => { using (b) return b.Inputs.clone(); }).ToList();
+
+        using var fresh = Make();
+        fresh.LoadRandomState(state);
+        Assert.Equal(1, fresh.Epoch);
+        var actual = fresh.Select(b => { using (b) return b.Inputs.clone(); }).ToList();
+        foreach (var (x, y) in expected.Zip(actual)) Assert.True(x.SameAs(y).item<bool>());
+        foreach (var t in expected.Concat(actual)) t.Dispose();
+
+        using var plain = new DataLoader(ds, 5);
+        Assert.Contains("this loader's augmentation has none", Assert.Throws<InvalidDataException>(() => plain.LoadRandomState(state)).Message);
+    }
+
     [Fact]
     public void Breaking_out_early_stops_workers_cleanly()
     {

@@ -113,7 +113,7 @@ public class CheckpointTests
                 foreach (var (k, v) in model.state_dict()) Assert.True(Same(v, copy.state_dict()[k]), k);
 
             File.WriteAllText(Path.Combine(dir, "junk.ckpt"), "hello");
-            Assert.Throws<InvalidDataException>(() => Checkpoint.Load(Path.Combine(dir, "junk.ckpt")));
+            Assert.Throws<CheckpointFormatException>(() => Checkpoint.Load(Path.Combine(dir, "junk.ckpt")));
         }
         finally { Directory.Delete(dir, true); }
     }

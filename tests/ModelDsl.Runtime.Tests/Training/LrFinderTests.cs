@@ -1,3 +1,5 @@
+using ModelDsl.Augmentation;
+using ModelDsl.Data;
 using ModelDsl.Training;
 using TorchSharp;
 using Xunit;
@@ -51,6 +53,20 @@ public class LrFinderTests
             return rec.Losses;
         }
         Assert.Equal(Train(false), Train(true));
+    }
+
+    [Fact]
+    public void LrFind_puts_the_loaders_augmentation_generators_back()
+    {
+        Seeding.Everything(33);
+        using var data = new SyntheticData(64);
+        using var dataset = new TensorDataset(data.X.clone(), data.Y.clone());
+        using var loader = new DataLoader(dataset, 16, shuffle: true, seed: 2, augmentation: new Compose(new RandomAffine(10, seed: 1), new GaussianNoise(0.1, seed: 2)));
+        using var model = new TinyNet();
+        using var learner = new Learner(model, loader, null, Options(OptimizerSpec.Adam()));
+        var before = loader.SaveRandomState();
+        learner.LrFind(iterations: 10);
+        Assert.Equal(before, loader.SaveRandomState());
     }
 
     [Fact]

@@ -1,0 +1,92 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ModelDsl.Training;
+
+/// <summary>
+/// The one batch step every loop goes through (fastai's <c>_do_one_batch</c>): training, validation,
+/// prediction and the LR finder differ only in <see cref="StepPhase"/>, so device moves, the forward
+/// pass, the loss, the optimizer step and the batch callbacks exist once.
+/// </summary>
+public sealed partial class Learner
+{
+    /// <summary>What a step does after the forward pass.</summary>
+    private enum StepPhase
+    {
+        /// <summary>Loss, batch callbacks, backward, clipping, optimizer step: one step of a fit.</summary>
+        Fit,
+        /// <summary>Loss, backward, clipping, optimizer step, no callbacks (the LR finder's probe must not fire checkpoints or early stopping); a non-finite loss is not stepped.</summary>
+        Probe,
+        /// <summary>Loss and metric updates (the caller holds eval mode and no_grad).</summary>
+        Validate,
+        /// <summary>Forward only (the caller holds eval mode and no_grad).</summary>
+        Predict,
+    }
+
+    /// <summary>The outcome of one step; its tensors live in the caller's dispose scope.</summary>
+    /// <param name="Output">The model's output on the learner's device.</param>
+    /// <param name="Loss">The batch's mean loss, NaN for <see cref="StepPhase.Predict"/>.</param>
+    /// <param name="Stepped">Whether the optimizer stepped (false when a callback stopped the fit, or the probe's loss was not finite).</param>
+    private readonly record struct StepResult(Tensor Output, double Loss, bool Stepped);
+
+    /// <summary>
+    /// One batch: inputs and targets to the device, forward, loss, and — as <paramref name="phase"/>
+    /// says — metric updates, or callbacks, backward and the optimizer step. Runs inside the caller's
+    /// dispose scope (every tensor it makes is freed with that scope) and under the caller's grad and
+    /// train/eval mode, which are per loop, not per batch. For <see cref="StepPhase.Fit"/>,
+    /// <paramref name="position"/> is the (epoch, batch) the callbacks see and the step counter advances.
+    /// </summary>
+    private StepResult OneBatch(Tensor inputs, Tensor? targets, StepPhase phase, (int Epoch, int Batch) position = default)
+    {
+        if (phase == StepPhase.Fit && Options.Seed is { } seed && Device.type == DeviceType.CUDA)
+            cuda.manual_seed_all(CudaStepSeed(seed, _step));
+        var x = OnDevice(inputs);
+        // Mixed precision lives here when TorchSharp gets autocast: the forward pass and the loss run
+        // under the autocast scope, and the backward/step below go through a gradient scaler.
+        var output = Model.forward(x);
+        if (phase == StepPhase.Predict) return new StepResult(output, double.NaN, false);
+
+        var y = OnDevice(targets ?? throw new ArgumentNullException(nameof(targets), "Training and validation steps need targets."));
+        var loss = Loss.Compute(output, y);
+        double value = loss.ToDouble();
+        if (phase == StepPhase.Validate)
+        {
+            foreach (var m in _metrics) m.Update(output, y);
+            return new StepResult(output, value, false);
+        }
+
+        var info = new BatchInfo(position.Epoch, position.Batch, _step, value, CurrentLr);
+        if (phase == StepPhase.Fit)
+        {
+            foreach (var cb in _callbacks) cb.OnBatchLoss(this, info);
+            if (_stopImmediately) return new StepResult(output, value, false);
+        }
+        else if (!double.IsFinite(value)) return new StepResult(output, value, false);
+
+        Optimizer.zero_grad();
+        loss.backward();
+        if (Options.GradientClipNorm is { } clip) nn.utils.clip_grad_norm_(TrainableParameters(), clip);
+        Optimizer.step();
+        if (phase == StepPhase.Fit)
+        {
+            _step++;
+            // Before OnBatchEnd: a checkpoint written there records this batch as done.
+            _position = _position! with
+            {
+                Batch = _position.Batch + 1,
+                LossSum = _position.LossSum + value * inputs.shape[0],
+                Samples = _position.Samples + inputs.shape[0],
+            };
+            foreach (var cb in _callbacks) cb.OnBatchEnd(this, info);
+        }
+        return new StepResult(output, value, true);
+    }
+
+    /// <summary>
+    /// The CUDA generator's seed for fit step <paramref name="step"/>. TorchSharp 0.107 cannot read the
+    /// CUDA generator's state, so with a seed it is re-seeded before every step from (seed, step): its
+    /// dropout masks are then a function of the step counter, which checkpoints hold, and a run resumed
+    /// at any step — mid-epoch too — draws the same masks as the uninterrupted one.
+    /// </summary>
+    internal static long CudaStepSeed(long seed, long step) => unchecked(seed * 1_000_003 + step);
+}

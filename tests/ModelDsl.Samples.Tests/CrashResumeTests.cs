@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text.Json;
+using MnistDigits;
+using ModelDsl.Data;
+using ModelDsl.Training;
+using TorchSharp;
+using Xunit;
+
+namespace ModelDsl.Samples.Tests;
+
+/// <summary>
+/// Crash safety for real: the main job runs as a child process (its MNIST augmentation on, a
+/// checkpoint every 2 steps, mostly mid-epoch) and is killed with SIGKILL several times — inside a
+/// save, at random moments — and interrupted once with SIGINT; after each, the last complete
+/// checkpoint loads and the next run resumes from it. The final weights, metrics, predictions and
+/// losses equal an uninterrupted run's bit for bit on the CPU.
+/// </summary>
+public sealed class CrashResumeTests(ITestOutputHelper testOutput) : IDisposable
+{
+    private const int TrainImages = 384, TestImages = 128, BatchSize = 64, Epochs = 3, CheckpointEvery = 2;
+    private const int SaveDelayMs = 400;
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("crash-resume-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>The first images of the bundled MNIST subset, written as real (uncompressed) IDX files.</summary>
+    private string WriteMnistSubset()
+    {
+        string dir = Path.Combine(_dir, "mnist");
+        Directory.CreateDirectory(dir);
+        void Copy(string gz, string raw, int count, int recordBytes, int headerBytes)
+        {
+            using var input = new GZipStream(File.OpenRead(Path.Combine(BundledData.MnistDirectory, gz)), CompressionMode.Decompress);
+            var bytes = new byte[headerBytes + count * recordBytes];
+            input.ReadExactly(bytes);
+            bytes[4] = (byte)(count >> 24); bytes[5] = (byte)(count >> 16); bytes[6] = (byte)(count >> 8); bytes[7] = (byte)count;
+            File.WriteAllBytes(Path.Combine(dir, raw), bytes);
+        }
+        Copy("train-images-idx3-ubyte.gz", "train-images-idx3-ubyte", TrainImages, 28 * 28, 16);
+        Copy("train-labels-idx1-ubyte.gz", "train-labels-idx1-ubyte", TrainImages, 1, 8);
+        Copy("t10k-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte", TestImages, 28 * 28, 16);
+        Copy("t10k-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte", TestImages, 1, 8);
+        return dir;
+    }
+
+    private sealed class Child(Process process, List<string> output) : IDisposable
+    {
+        public Process Process => process;
+        public string Output { get { lock (output) return string.Join("\n", output); } }
+
+        public void Dispose() => process.Dispose();
+    }
+
+    private static Child Start(string data, string outDir, bool resume, bool slowSaves)
+    {
+        var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "MnistDigits.dll"), "--data", data, "--out", outDir, "--epochs", $"{Epochs}",
+                     "--batch-size", $"{BatchSize}", "--device", "cpu", "--seed", "5", "--workers", "0", "--checkpoint-every", $"{CheckpointEvery}" })
+            psi.ArgumentList.Add(a);
+        if (resume) psi.ArgumentList.Add("--resume");
+        if (slowSaves) psi.Environment["MODELDSL_CHECKPOINT_WRITE_DELAY_MS"] = $"{SaveDelayMs}";
+        // Plain output; the same intra-op thread count in every run keeps CPU reductions in the same order.
+        psi.Environment["OMP_NUM_THREADS"] = "1";
+        var lines = new List<string>();
+        var p = new Process { StartInfo = psi };
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (lines) lines.Add(e.Data); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (lines) lines.Add("stderr: " + e.Data); };
+        Assert.True(p.Start());
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return new Child(p, lines);
+    }
+
+    private static string[] Temporaries(string outDir) =>
+        Directory.Exists(outDir) ? Directory.GetFiles(outDir, ".checkpoint.bin.*.tmp") : [];
+
+    /// <summary>
+    /// Waits until the child has begun its <paramref name="nth"/> save in this run (a new temporary file
+    /// appears; <paramref name="leftovers"/>, those of earlier killed runs, do not count), or exits.
+    /// </summary>
+    private static bool WaitInsideSave(Child child, string outDir, int nth, string[] leftovers)
+    {
+        var seen = new HashSet<string>();
+        var clock = Stopwatch.StartNew();
+        while (!child.Process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            foreach (var t in Temporaries(outDir).Except(leftovers)) seen.Add(t);
+            if (seen.Count >= nth) return true;
+            Thread.Sleep(5);
+        }
+        return false;
+    }
+
+    private static void WaitForExit(Child child)
+    {
+        if (!child.Process.WaitForExit(TimeSpan.FromMinutes(3)))
+        {
+            child.Process.Kill();
+            Assert.Fail("the child did not finish in 3 minutes:\n" + child.Output);
+        }
+        child.Process.WaitForExit(); // drains the output
+    }
+
+    [Fact]
+    public void Killed_and_interrupted_training_resumes_to_the_uninterrupted_result_bit_for_bit()
+    {
+        string data = WriteMnistSubset();
+        string reference = Path.Combine(_dir, "reference"), crashed = Path.Combine(_dir, "crashed");
+        using (var straight = Start(data, reference, resume: false, slowSaves: false))
+        {
+            WaitForExit(straight);
+            Assert.True(straight.Process.ExitCode == 0, straight.Output);
+        }
+
+        int seed = Environment.TickCount;
+        var random = new Random(seed);
+        string checkpoint = Path.Combine(crashed, "checkpoint.bin");
+        var log = new List<string> { $"random seed {seed}" };
+        // What each run suffers: a SIGKILL inside its second save, at a random moment, or a Ctrl+C; then a clean finish.
+        string[] plan = ["kill-in-save", "kill-random", "sigint", "kill-in-save", "kill-random", "finish"];
+        int killedInSave = 0;
+        foreach (var what in plan)
+        {
+            bool resume = File.Exists(checkpoint);
+            var leftovers = Temporaries(crashed);
+            using var child = Start(data, crashed, resume, slowSaves: what != "finish");
+            switch (what)
+            {
+                case "kill-in-save":
+                    if (WaitInsideSave(child, crashed, nth: 2, leftovers))
+                    {
+                        child.Process.Kill();
+                        child.Process.WaitForExit();
+                        Assert.NotEmpty(Temporaries(crashed).Except(leftovers)); // it died with its temporary file half written
+                        killedInSave++;
+                    }
+                    break;
+                case "kill-random":
+                    // Random, but after training began and well before it can end: 8+ saves of 400 ms remain.
+                    Assert.True(WaitInsideSave(child, crashed, nth: 1, leftovers), "no save began:\n" + child.Output);
+                    int ms = random.Next(0, 2500);
+                    log.Add($"random kill {ms} ms after the run's first save began");
+                    if (!child.Process.WaitForExit(ms)) { child.Process.Kill(); child.Process.WaitForExit(); }
+                    break;
+                case "sigint":
+                    Assert.True(WaitInsideSave(child, crashed, nth: 1, leftovers), "no save began:\n" + child.Output);
+                    using (var kill = Process.Start("kill", ["-INT", $"{child.Process.Id}"])) kill.WaitForExit();
+                    WaitForExit(child);
+                    Assert.True(child.Process.ExitCode == TrainingJob.InterruptedExitCode, $"exit code {child.Process.ExitCode}:\n{child.Output}");
+                    Assert.Contains("interrupted: checkpoint written to " + checkpoint, child.Output);
+                    break;
+                default:
+                    WaitForExit(child);
+                    Assert.True(child.Process.ExitCode == 0, string.Join("\n", log) + "\n" + child.Output);
+                    break;
+            }
+            if (resume) Assert.True(child.Output.Contains("resuming " + checkpoint), child.Output);
+            // Whatever the moment of death, what is on disk is a complete checkpoint, or none yet.
+            if (File.Exists(checkpoint))
+            {
+                var state = Checkpoint.Load(checkpoint).State;
+                log.Add($"{what}: checkpoint at step {state.Step}, epoch {state.Epoch}, batch {state.Position?.Batch.ToString() ?? "-"}");
+            }
+            else log.Add($"{what}: no checkpoint yet");
+        }
+        foreach (var line in log) testOutput.WriteLine(line);
+        Assert.True(killedInSave >= 1, "no kill landed inside a save: " + string.Join("; ", log));
+        Assert.Empty(Temporaries(crashed)); // the finishing run cleared the crashed saves' leftovers
+
+        string Of(string dir, string file) => File.ReadAllText(Path.Combine(dir, file));
+        Assert.Equal(Of(reference, "metrics.json"), Of(crashed, "metrics.json"));
+        Assert.Equal(Of(reference, "predictions.csv"), Of(crashed, "predictions.csv"));
+        Assert.Equal(Losses(Of(reference, "history.json")), Losses(Of(crashed, "history.json")));
+
+        using var a = new DigitNet();
+        using var b = new DigitNet();
+        Checkpoint.Load(Path.Combine(reference, "checkpoint.bin")).LoadInto(a);
+        Checkpoint.Load(checkpoint).LoadInto(b);
+        var weightsB = b.state_dict();
+        foreach (var (name, w) in a.state_dict())
+            Assert.True(w.shape.SequenceEqual(weightsB[name].shape) && w.eq(weightsB[name]).all().item<bool>(), $"{name} differs; {string.Join("; ", log)}");
+    }
+
+    [Fact]
+    public void Resuming_from_a_damaged_checkpoint_is_one_error_line_naming_the_file()
+    {
+        string outDir = Path.Combine(_dir, "damaged");
+        Directory.CreateDirectory(outDir);
+        var settings = new JobSettings(WriteMnistSubset(), 1, BatchSize, 3e-3, "cpu", 5, outDir, 0) { ResumeFrom = Path.Combine(outDir, "checkpoint.bin") };
+        Assert.Equal(settings.CheckpointPath, settings.ResumeFrom);
+        File.WriteAllText(settings.ResumeFrom, "no checkpoint here");
+        var errors = new StringWriter();
+
+        int code = TrainingJob.Run(settings, new StringWriter(), errors, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, code);
+        var line = Assert.Single(errors.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(settings.ResumeFrom, line);
+        Assert.Contains("not a ModelDsl checkpoint", line);
+    }
+
+    /// <summary>Every epoch's losses and metrics as exact JSON text (the seconds differ, of course).</summary>
+    private static List<string> Losses(string historyJson)
+    {
+        using var doc = JsonDocument.Parse(historyJson);
+        return doc.RootElement.GetProperty("epochs").EnumerateArray()
+            .Select(e => $"{e.GetProperty("epoch")} {e.GetProperty("train_loss").GetRawText()} {e.GetProperty("valid_loss").GetRawText()} {e.GetProperty("metrics").GetRawText()} {e.GetProperty("lr").GetRawText()}")
+            .ToList();
+    }
+}
