@@ -6,9 +6,10 @@ random uint8 data of CIFAR-10's shape, Adam (lr 1e-3), random crop 32 pad 4 + ho
   --variant tensor : all images in one uint8 tensor in memory, batched augmentation on tensors
 images/s per epoch, median over the epochs after the first (warm-up).
   --device cuda    : model on the GPU; "loader" copies each batch to it (pin_memory), "tensor" keeps the data there
+  --precision bf16|fp16 : torch.autocast to that type (fp16 with torch.cuda.amp.GradScaler), the PyTorch way
 Also prints the training FLOP/s (6 x multiply-adds per image, counted from the model's conv/linear layers)
 and, with --peak-tflops, the MFU.
-    /usr/bin/python3 benchmarks/python/train_epoch.py --model cifar|small --variant loader|tensor [--threads 2] [--epochs 4] [--workers 0] [--device cpu|cuda] [--peak-tflops P]"""
+    /usr/bin/python3 benchmarks/python/train_epoch.py --model cifar|small --variant loader|tensor [--threads 2] [--epochs 4] [--workers 0] [--device cpu|cuda] [--precision fp32|bf16|fp16] [--peak-tflops P]"""
 import argparse, statistics, time
 import numpy as np
 import torch
@@ -26,6 +27,7 @@ ap.add_argument("--batch", type=int)
 ap.add_argument("--channels-last", action="store_true")
 ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
 ap.add_argument("--peak-tflops", type=float)
+ap.add_argument("--precision", default="fp32", choices=["fp32", "bf16", "fp16"])
 args = ap.parse_args()
 torch.set_num_threads(args.threads)
 make, n, batch = MODELS[args.model]
@@ -41,6 +43,8 @@ model = make().to(dev)
 if args.channels_last:
     model = model.to(memory_format=torch.channels_last)
 opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+amp_dtype = {"fp32": None, "bf16": torch.bfloat16, "fp16": torch.float16}[args.precision]
+scaler = torch.cuda.amp.GradScaler(enabled=args.precision == "fp16" and dev.type == "cuda")
 
 if args.variant == "loader":
     import torchvision.transforms as T
@@ -109,7 +113,7 @@ def multiply_adds_per_image():
 
 flops = 6.0 * multiply_adds_per_image()  # forward 2 FLOPs per multiply-add, backward twice that
 print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, model {args.model}, n {n}, batch {batch}, variant {args.variant}"
-      f"{', workers ' + str(args.workers) if args.variant == 'loader' else ''}{', channels-last' if args.channels_last else ''}")
+      f"{', workers ' + str(args.workers) if args.variant == 'loader' else ''}{', channels-last' if args.channels_last else ''}, precision {args.precision}")
 model.train()
 rates = []
 for epoch in range(args.epochs):
@@ -117,11 +121,13 @@ for epoch in range(args.epochs):
     for x, y in batches():
         if args.channels_last:
             x = x.contiguous(memory_format=torch.channels_last)
-        loss = F.cross_entropy(model(x), y)
+        with torch.autocast(dev.type, dtype=amp_dtype, enabled=amp_dtype is not None):
+            loss = F.cross_entropy(model(x), y)
         loss.item()
         opt.zero_grad()
-        loss.backward()
-        opt.step()
+        scaler.scale(loss).backward()
+        scaler.step(opt)
+        scaler.update()
     if dev.type == "cuda":
         torch.cuda.synchronize()
     rate = n / (time.perf_counter() - t)

@@ -18,10 +18,11 @@ namespace ModelDsl.Benchmarks.Training;
 /// Defaults: CifarCnn 1,280 images batch 128 (about 100 img/s on this CPU); SmallNet 20,000 images batch 512 (this 2-core CPU).
 /// Each line also gives the model's training FLOP/s (6 × the generated Layers table's multiply-adds per
 /// image) and, with --peak-tflops P (the device's peak, e.g. 67 for an H100 SXM's FP32 or 495 for its dense
-/// TF32), the MFU. Compare with benchmarks/python/train_epoch.py.
+/// TF32), the MFU. --precision bf16/fp16 trains with <see cref="MixedPrecision"/> (always the fused optimizer, which holds
+/// the float32 master weights); all runs fp32 (both optimizers), then bf16 and fp16. Compare with benchmarks/python/train_epoch.py.
 /// <code>
 ///   quick train-epoch [--model cifar|small] [--n N] [--batch B] [--epochs E] [--threads T] [--device cpu|cuda] [--peak-tflops P]
-///        [--optimizer both|torch|fused|fused-first]
+///        [--optimizer both|torch|fused|fused-first] [--precision fp32|bf16|fp16|all]
 ///   quick train-epoch --profile [--channels-last]   time per phase: data+augment, forward+loss, backward, optimizer
 /// </code>
 /// </summary>
@@ -57,14 +58,25 @@ public sealed class TrainEpochBenchmark : IQuickBenchmark
                 "fused-first" => new[] { true, false },
                 _ => new[] { false, true },
             };
-            foreach (bool fused in optimizers)
+            var precisions = (TrainingBench.Option(args, "--precision") ?? "fp32") switch
             {
-                var ips = Epochs(make, n, batch, epochs, fused, device);
-                double median = TrainingBench.Median(ips), achieved = median * flops;
-                output.WriteLine($"{name,-9} n={n} batch={batch} Adam{(fused ? " fused" : "      ")}: median {median,8:F0} img/s, {achieved / 1e9,7:F1} GFLOP/s" +
-                    (peak is { } pk ? $", MFU {100 * achieved / pk:F2}%" : "") +
-                    $"  (epochs: {string.Join(", ", ips.Select(x => x.ToString("F0")))})");
-            }
+                "fp32" => new[] { MixedPrecision.None },
+                "bf16" => new[] { MixedPrecision.BFloat16 },
+                "fp16" => new[] { MixedPrecision.Float16 },
+                "all" => new[] { MixedPrecision.None, MixedPrecision.BFloat16, MixedPrecision.Float16 },
+                var other => throw new ArgumentException($"--precision must be fp32, bf16, fp16 or all (got {other})."),
+            };
+            foreach (var precision in precisions)
+                // Mixed precision always steps with the fused optimizer (it holds the float32 masters).
+                foreach (bool fused in precision == MixedPrecision.None ? optimizers : new[] { true })
+                {
+                    var ips = Epochs(make, n, batch, epochs, fused, device, precision);
+                    double median = TrainingBench.Median(ips), achieved = median * flops;
+                    var label = precision switch { MixedPrecision.BFloat16 => "bf16", MixedPrecision.Float16 => "fp16", _ => "fp32" };
+                    output.WriteLine($"{name,-9} n={n} batch={batch} {label} Adam{(fused ? " fused" : "      ")}: median {median,8:F0} img/s, {achieved / 1e9,7:F1} GFLOP/s" +
+                        (peak is { } pk ? $", MFU {100 * achieved / pk:F2}%" : "") +
+                        $"  (epochs: {string.Join(", ", ips.Select(x => x.ToString("F0")))})");
+                }
         }
     }
 
@@ -84,7 +96,7 @@ public sealed class TrainEpochBenchmark : IQuickBenchmark
     private static IAugmentation Augmentation() =>
         new Compose(new RandomCrop(32, padding: 4, seed: 1), new RandomHorizontalFlip(seed: 2), new Normalize(Mean, Std));
 
-    private static List<double> Epochs(Func<nn.Module<Tensor, Tensor>> make, int n, int batch, int epochs, bool fused, Device device)
+    private static List<double> Epochs(Func<nn.Module<Tensor, Tensor>> make, int n, int batch, int epochs, bool fused, Device device, MixedPrecision precision)
     {
         manual_seed(1);
         using var data = Data(n);
@@ -96,6 +108,7 @@ public sealed class TrainEpochBenchmark : IQuickBenchmark
             Device = device,
             Output = OutputMode.Silent,
             GuardAgainstNaN = false,
+            MixedPrecision = precision,
         });
         learner.Fit(epochs, 1e-3);
         return learner.History.Skip(1).Select(r => n / r.Seconds).ToList();

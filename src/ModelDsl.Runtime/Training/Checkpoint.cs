@@ -331,6 +331,7 @@ public sealed class Checkpoint
 /// <param name="Position">Where in epoch <paramref name="Epoch"/> a checkpoint taken mid-epoch was; null at an epoch boundary.</param>
 /// <param name="TrainLoaderState">The training loader's random state (shuffle epoch, augmentation generators) when it has one.</param>
 /// <param name="ValidLoaderState">The validation loader's, likewise.</param>
+/// <param name="LossScale">A float16 run's loss scaler: scale, clean steps since the last change, skipped steps; null otherwise.</param>
 public sealed record CheckpointState(
     int Epoch,
     long Step = 0,
@@ -343,7 +344,8 @@ public sealed record CheckpointState(
     string? ModelType = null,
     EpochPosition? Position = null,
     byte[]? TrainLoaderState = null,
-    byte[]? ValidLoaderState = null)
+    byte[]? ValidLoaderState = null,
+    LossScaleState? LossScale = null)
 {
     internal string ToJson()
     {
@@ -372,6 +374,12 @@ public sealed record CheckpointState(
             },
             ["train_loader_state"] = TrainLoaderState is null ? null : Convert.ToBase64String(TrainLoaderState),
             ["valid_loader_state"] = ValidLoaderState is null ? null : Convert.ToBase64String(ValidLoaderState),
+            ["loss_scale"] = LossScale is null ? null : new Dictionary<string, object?>
+            {
+                ["scale"] = LossScale.Scale,
+                ["growth_tracker"] = LossScale.GrowthTracker,
+                ["skipped_steps"] = LossScale.SkippedSteps,
+            },
         };
         return JsonSerializer.Serialize(o);
     }
@@ -391,6 +399,9 @@ public sealed record CheckpointState(
             position = new EpochPosition(p.GetProperty("batch").GetInt32(), BitConverter.Int64BitsToDouble(p.GetProperty("loss_sum_bits").GetInt64()),
                 p.GetProperty("samples").GetInt64(), Convert.FromBase64String(p.GetProperty("epoch_start_rng").GetString()!));
         byte[]? Base64(string n) => Str(r, n) is { } v ? Convert.FromBase64String(v) : null;
+        LossScaleState? lossScale = null;
+        if (r.TryGetProperty("loss_scale", out var ls) && ls.ValueKind == JsonValueKind.Object)
+            lossScale = new LossScaleState(ls.GetProperty("scale").GetDouble(), ls.GetProperty("growth_tracker").GetInt32(), ls.GetProperty("skipped_steps").GetInt64());
         return new CheckpointState(
             r.GetProperty("epoch").GetInt32(),
             r.GetProperty("step").GetInt64(),
@@ -403,9 +414,13 @@ public sealed record CheckpointState(
             Str(r, "model_type"),
             position,
             Base64("train_loader_state"),
-            Base64("valid_loader_state"));
+            Base64("valid_loader_state"),
+            lossScale);
     }
 }
+
+/// <summary>A <see cref="DynamicLossScaler"/>'s state in a checkpoint.</summary>
+public sealed record LossScaleState(double Scale, int GrowthTracker, long SkippedSteps);
 
 /// <summary>A position inside an epoch: what a step-level checkpoint needs to finish the epoch exactly.</summary>
 /// <param name="Batch">Batches of the epoch already trained (the next batch's index).</param>

@@ -24,7 +24,8 @@ public sealed partial class Learner
             StageLearningRates: new Dictionary<string, double>(_stageLr),
             Position: _plan is null ? null : _position,
             TrainLoaderState: (Train as IRandomState)?.SaveRandomState(),
-            ValidLoaderState: (Valid as IRandomState)?.SaveRandomState()));
+            ValidLoaderState: (Valid as IRandomState)?.SaveRandomState(),
+            LossScale: LossScaler is { } s ? new LossScaleState(s.Scale, s.GrowthTracker, s.SkippedSteps) : null));
 
     /// <summary>
     /// Loads a checkpoint's weights (and, with <paramref name="withOptimizer"/>, its optimizer state)
@@ -34,9 +35,16 @@ public sealed partial class Learner
     public Checkpoint Load(string path, bool withOptimizer = false)
     {
         var ck = Checkpoint.Load(path);
-        ck.LoadInto(Model);
+        LoadWeights(ck);
         if (withOptimizer && ck.HasOptimizerState) ck.LoadInto(Optimizer);
         return ck;
+    }
+
+    /// <summary>The checkpoint's weights into the model, and from there into a mixed-precision run's float32 masters.</summary>
+    private void LoadWeights(Checkpoint ck)
+    {
+        ck.LoadInto(Model);
+        (Optimizer as FusedOptimizer)?.SyncMastersFromParameters();
     }
 
     /// <summary>
@@ -49,10 +57,11 @@ public sealed partial class Learner
     public History Resume(string path)
     {
         var ck = Checkpoint.Load(path);
-        ck.LoadInto(Model);
+        LoadWeights(ck);
         if (ck.HasOptimizerState) ck.LoadInto(Optimizer);
         ck.RestoreRng();
         var s = ck.State;
+        if (LossScaler is { } scaler && s.LossScale is { } saved) scaler.Restore(saved.Scale, saved.GrowthTracker, saved.SkippedSteps);
         RestoreLoaderState(Train, s.TrainLoaderState, "training");
         if (Valid is not null) RestoreLoaderState(Valid, s.ValidLoaderState, "validation");
         History = s.HistoryJson is null ? new History() : History.FromJson(s.HistoryJson);

@@ -12,7 +12,6 @@ public sealed partial class Learner
     private bool _stopRequested, _stopImmediately;
     private FitPlan? _plan;
     private long _step;
-    private bool _ampNoticeShown;
 
     // The epoch in progress, for step-level checkpoints: batches done, their loss sum and sample
     // count, and the CPU generator's state when the epoch began. Null outside an epoch.
@@ -53,13 +52,6 @@ public sealed partial class Learner
             {
                 foreach (var cb in _callbacks) cb.OnFitStart(this);
                 _reporter.FitStart(_metrics.Select(m => m.Name).ToList(), printHeader: true);
-                if (Options.MixedPrecision && !_ampNoticeShown)
-                {
-                    _ampNoticeShown = true;
-                    _reporter.Message(Device.type == DeviceType.CUDA
-                        ? "note: mixed precision requested, but TorchSharp 0.107 has no autocast; training in float32."
-                        : "note: mixed precision applies to CUDA only; training in float32 on the CPU.");
-                }
                 int last = plan.FirstEpoch + plan.Epochs - 1;
                 for (int epoch = History.Count; epoch <= last && !_stopRequested; epoch++)
                 {

@@ -29,6 +29,7 @@ public sealed partial class Learner
         using (var w = new BinaryWriter(optState, Encoding.UTF8, leaveOpen: true)) Optimizer.save_state_dict(w);
         var rng = Checkpoint.CaptureRng();
         var loaderState = (Train as IRandomState)?.SaveRandomState();
+        var scale = LossScaler is { } sc ? (sc.Scale, sc.GrowthTracker, sc.SkippedSteps) : default;
         bool wasTraining = Model.training;
 
         var lrs = new List<double>();
@@ -75,6 +76,7 @@ public sealed partial class Learner
             Optimizer.zero_grad();
             Checkpoint.RestoreRng(rng);
             if (loaderState is not null) ((IRandomState)Train).LoadRandomState(loaderState);
+            LossScaler?.Restore(scale.Scale, scale.GrowthTracker, scale.SkippedSteps);
             Model.train(wasTraining);
         }
         if (lrs.Count < 3) throw new InvalidOperationException($"The LR finder diverged after {lrs.Count} step(s); lower startLr.");

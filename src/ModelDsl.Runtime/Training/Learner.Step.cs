@@ -41,9 +41,11 @@ public sealed partial class Learner
         if (phase == StepPhase.Fit && Options.Seed is { } seed && Device.type == DeviceType.CUDA)
             cuda.manual_seed_all(CudaStepSeed(seed, _step));
         var x = OnDevice(inputs);
-        // Mixed precision lives here when TorchSharp gets autocast: the forward pass and the loss run
-        // under the autocast scope, and the backward/step below go through a gradient scaler.
+        // Mixed precision without autocast: the model (but its normalisation layers) is in the low-precision
+        // type, so the input is cast to it and the output back to float32 for the loss, softmax and metrics.
+        if (_lowPrecision is { } low && x.is_floating_point()) x = x.to(low);
         var output = Model.forward(x);
+        if (_lowPrecision is not null && output.is_floating_point() && output.dtype != ScalarType.Float32) output = output.to(ScalarType.Float32);
         if (phase == StepPhase.Predict) return new StepResult(output, double.NaN, false);
 
         var y = OnDevice(targets ?? throw new ArgumentNullException(nameof(targets), "Training and validation steps need targets."));
@@ -64,9 +66,22 @@ public sealed partial class Learner
         else if (!double.IsFinite(value)) return new StepResult(output, value, false);
 
         Optimizer.zero_grad();
-        loss.backward();
-        if (Options.GradientClipNorm is { } clip) nn.utils.clip_grad_norm_(TrainableParameters(), clip);
+        if (LossScaler is { } scaler)
+        {
+            // float16: scale the loss so small gradients survive; the fused optimizer unscales, clips and skips non-finite steps.
+            (loss * scaler.Scale).backward();
+            ((FusedOptimizer)Optimizer).GradientScale = scaler.Scale;
+        }
+        else loss.backward();
+        // Mixed precision clips inside the fused optimizer, in float32 after unscaling (MaxGradientNorm).
+        if (Options.GradientClipNorm is { } clip && _lowPrecision is null) nn.utils.clip_grad_norm_(TrainableParameters(), clip);
         Optimizer.step();
+        if (LossScaler is { } s)
+        {
+            // A few skipped steps while the scale finds its level are normal (GradScaler prints nothing either);
+            // LossScaler.SkippedSteps counts them.
+            s.Update(((FusedOptimizer)Optimizer).LastStepSkipped);
+        }
         if (phase == StepPhase.Fit)
         {
             _step++;

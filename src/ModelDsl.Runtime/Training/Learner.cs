@@ -41,15 +41,35 @@ public sealed partial class Learner : IDisposable
         Device = Options.Device ?? DefaultDevice;
         if (Options.Seed is { } seed) Seeding.Everything(seed);
         Model.to(Device);
+        _lowPrecision = Options.MixedPrecision.LowPrecisionType();
+        if (_lowPrecision is { } low) Model.ToMixedPrecision(low);
 
         _metrics = Options.Metrics.ToList();
         _callbacks = Options.Callbacks.ToList();
         if (Options.GuardAgainstNaN && !_callbacks.OfType<NanGuard>().Any()) _callbacks.Insert(0, new NanGuard());
 
         _stages = GroupByStage(Model);
-        Optimizer = Options.Optimizer.Build(_stages.Select(s => (IReadOnlyList<Parameter>)s.Parameters).ToList(), 1e-3);
+        // Mixed precision keeps its float32 master weights in the fused optimizer's flat buffers.
+        var spec = _lowPrecision is null ? Options.Optimizer : Options.Optimizer with { Fused = true };
+        Optimizer = spec.Build(_stages.Select(s => (IReadOnlyList<Parameter>)s.Parameters).ToList(), 1e-3);
         _groups = Optimizer.ParamGroups.ToList();
+        if (_lowPrecision is not null)
+        {
+            var fused = (FusedOptimizer)Optimizer;
+            fused.MaxGradientNorm = Options.GradientClipNorm;
+            if (Options.MixedPrecision == MixedPrecision.Float16)
+            {
+                LossScaler = Options.LossScaler ?? new DynamicLossScaler();
+                fused.SkipNonFiniteSteps = true;
+            }
+        }
     }
+
+    /// <summary>The low-precision type of a mixed-precision run (<see cref="LearnerOptions.MixedPrecision"/>), else null.</summary>
+    private readonly ScalarType? _lowPrecision;
+
+    /// <summary>The loss scaler of a <see cref="MixedPrecision.Float16"/> run, else null.</summary>
+    public DynamicLossScaler? LossScaler { get; }
 
     /// <summary>CUDA when TorchSharp finds a GPU, else CPU.</summary>
     public static Device DefaultDevice => cuda.is_available() ? CUDA : CPU;

@@ -46,9 +46,13 @@ public sealed class LearnerOptions
     public long? StepsPerEpoch { get; init; }
 
     /// <summary>
-    /// Mixed precision (autocast + grad scaling) on CUDA. TorchSharp 0.107 has no autocast API
-    /// (dotnet/TorchSharp PR #1235 is unmerged), so this is accepted and ignored with a one-line
-    /// notice; training runs in float32.
+    /// Train in bfloat16 or float16 with float32 master weights (see <see cref="Training.MixedPrecision"/>): the
+    /// model is converted when the Learner is built (normalisation layers stay float32), inputs are cast at each
+    /// step, the loss sees float32 outputs, and the optimizer is the fused variant of <see cref="Optimizer"/>
+    /// (it holds the masters). On the CPU too: libtorch runs bfloat16 convolutions there (AVX-512 BF16 makes them fast).
     /// </summary>
-    public bool MixedPrecision { get; init; }
+    public MixedPrecision MixedPrecision { get; init; }
+
+    /// <summary>The loss scaler of a <see cref="MixedPrecision.Float16"/> run; GradScaler's defaults when null.</summary>
+    public DynamicLossScaler? LossScaler { get; init; }
 }

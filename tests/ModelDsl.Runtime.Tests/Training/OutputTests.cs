@@ -48,24 +48,6 @@ public class OutputTests
     }
 
     [Fact]
-    public void Mixed_precision_on_cpu_prints_one_notice_and_trains_in_float32()
-    {
-        using var data = new SyntheticData(32);
-        using var model = new TinyNet();
-        var writer = new StringWriter();
-        using var learner = new Learner(model, data.Train(), null, new LearnerOptions
-        {
-            Device = CPU, Output = OutputMode.Plain, Writer = writer, MixedPrecision = true,
-        });
-        learner.Fit(1, 1e-3);
-        learner.Fit(1, 1e-3);
-        var text = writer.ToString();
-        Assert.Contains("note: mixed precision applies to CUDA only; training in float32 on the CPU.", text);
-        Assert.Equal(text.IndexOf("note:"), text.LastIndexOf("note:")); // once per learner
-        Assert.Equal(2, learner.History.Count);
-    }
-
-    [Fact]
     public void Live_mode_runs_a_fit_without_a_terminal()
     {
         // Smoke test: under the test runner Spectre sees no interactive console; the live path must still train.

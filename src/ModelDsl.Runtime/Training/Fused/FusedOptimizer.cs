@@ -18,6 +18,15 @@ namespace ModelDsl.Training;
 /// TorchSharp optimizers; the saved state is specific to the fused optimizer and its parameter layout.
 /// Building one re-points the parameters at the flat buffer, so build it after moving the model to its device.
 /// </para>
+/// <para>
+/// Mixed precision: a flat buffer of bfloat16 or float16 parameters gets float32 <em>master weights</em> of the
+/// same layout. A step copies the low-precision gradients into a float32 buffer (dividing by
+/// <see cref="GradientScale"/> when a loss scaler multiplied the loss), updates the masters and the float32
+/// optimizer state there, and writes the masters back into the low-precision parameters: two extra kernels
+/// per buffer, and updates too small for bfloat16 accumulate in the masters instead of being lost. With
+/// <see cref="SkipNonFiniteSteps"/>, a step whose gradients hold an infinity or NaN changes nothing
+/// (<see cref="LastStepSkipped"/>), as GradScaler's <c>step</c> does.
+/// </para>
 /// </summary>
 public abstract class FusedOptimizer : OptimizerHelper
 {
@@ -26,6 +35,9 @@ public abstract class FusedOptimizer : OptimizerHelper
     private readonly List<Segment> _runs = new();
     private int _runsVersion = -1;
     private bool _disposed;
+    // Per flat buffer: float32 master weights and gradients for a low-precision buffer, null for a float32 one.
+    private readonly Tensor?[] _master;
+    private readonly Tensor?[] _masterGrad;
 
     private protected FusedOptimizer(IEnumerable<FusedParamGroup> groups, int stateBuffers)
     {
@@ -42,10 +54,55 @@ public abstract class FusedOptimizer : OptimizerHelper
         _defaults = _groups[0].Options;
         Flat = new FlatParameters(_groups.Select(g => (IReadOnlyList<Parameter>)g.Parameters.ToList()).ToList());
         _steps = new long[Flat.Slots.Count];
+        _master = new Tensor?[Flat.BufferCount];
+        _masterGrad = new Tensor?[Flat.BufferCount];
         State = new Tensor[Flat.BufferCount, stateBuffers];
         for (int b = 0; b < Flat.BufferCount; b++)
+        {
+            var data = Flat.Buffer(b).Data;
+            if (data.dtype is ScalarType.BFloat16 or ScalarType.Float16)
+            {
+                _master[b] = data.to(ScalarType.Float32).DetachFromDisposeScope();
+                _masterGrad[b] = zeros_like(_master[b]!).DetachFromDisposeScope();
+            }
             for (int s = 0; s < stateBuffers; s++)
-                State[b, s] = zeros_like(Flat.Buffer(b).Data).DetachFromDisposeScope();
+                State[b, s] = zeros_like(_master[b] ?? data).DetachFromDisposeScope();
+        }
+    }
+
+    /// <summary>Whether some parameters are low precision (bfloat16/float16) and so have float32 master weights.</summary>
+    public bool HasMasterWeights => _master.Any(m => m is not null);
+
+    /// <summary>The float32 master weights of flat buffer <paramref name="buffer"/>, or null for a float32 buffer (tests, diagnostics).</summary>
+    internal Tensor? MasterOf(int buffer) => _master[buffer];
+
+    /// <summary>
+    /// The factor the loss was multiplied by before backward (a <see cref="DynamicLossScaler"/>'s scale); the
+    /// step divides the gradients by it before using them. 1 (the default) leaves them as they are.
+    /// </summary>
+    public double GradientScale { get; set; } = 1;
+
+    /// <summary>Skip a step (change nothing) when any gradient is infinite or NaN, as a loss-scaled float16 run needs.</summary>
+    public bool SkipNonFiniteSteps { get; set; }
+
+    /// <summary>
+    /// Clip the gradients' total L2 norm to this value after unscaling them, in float32, as
+    /// <c>clip_grad_norm_</c> does (factor max / (norm + 10⁻⁶) when the norm is larger). Mixed precision clips here:
+    /// the norm of loss-scaled float16 gradients could overflow float16 even when every gradient is finite.
+    /// </summary>
+    public double? MaxGradientNorm { get; set; }
+
+    /// <summary>Whether the last <see cref="step"/> was skipped for non-finite gradients.</summary>
+    public bool LastStepSkipped { get; private set; }
+
+    /// <summary>
+    /// Copies the (low-precision) parameters into the float32 master weights: call after loading weights into
+    /// the model by any other way than this optimizer's own state, or the next step would write the old masters back.
+    /// </summary>
+    public void SyncMastersFromParameters()
+    {
+        using var noGrad = no_grad();
+        for (int b = 0; b < _master.Length; b++) _master[b]?.copy_(Flat.Buffer(b).Data);
     }
 
     /// <summary>The flat parameter and gradient buffers.</summary>
@@ -83,6 +140,8 @@ public abstract class FusedOptimizer : OptimizerHelper
         using (no_grad())
         using (NewDisposeScope())
         {
+            LastStepSkipped = !PrepareGradients();
+            if (LastStepSkipped) return loss!;
             foreach (var r in _runs)
             {
                 long t = _steps[r.First] + 1;
@@ -90,8 +149,39 @@ public abstract class FusedOptimizer : OptimizerHelper
                 foreach (var chunk in r.Chunks) Update(chunk, o, t);
                 for (int i = r.First; i <= r.Last; i++) _steps[i] = t;
             }
+            for (int b = 0; b < _master.Length; b++)
+                if (_master[b] is { } master) Flat.Buffer(b).Data.copy_(master);
         }
         return loss!;
+    }
+
+    /// <summary>
+    /// Gradients into the buffers the update reads: copied to float32 for low-precision buffers, divided by
+    /// <see cref="GradientScale"/>; false when <see cref="SkipNonFiniteSteps"/> finds an infinity or NaN (one host sync).
+    /// </summary>
+    private bool PrepareGradients()
+    {
+        double inverse = 1 / GradientScale;
+        Tensor? nonFinite = null;
+        var grads = new List<Tensor>(_master.Length);
+        for (int b = 0; b < _master.Length; b++)
+        {
+            var grad = Flat.Buffer(b).Grad;
+            if (_masterGrad[b] is { } g) grad = g.copy_(grad);
+            if (inverse != 1) grad.mul_(inverse);
+            grads.Add(grad);
+            if (!SkipNonFiniteSteps) continue;
+            var bad = grad.isfinite().logical_not().any();
+            nonFinite = nonFinite is null ? bad : nonFinite.logical_or(bad);
+        }
+        if (nonFinite is not null && nonFinite.item<bool>()) return false;
+        if (MaxGradientNorm is { } max)
+        {
+            var total = stack(grads.Select(g => g.to(ScalarType.Float32).square().sum()).ToList()).sum().sqrt();
+            var factor = (max / (total + 1e-6)).clamp_max(1.0);
+            foreach (var g in grads) g.mul_(factor.to(g.dtype));
+        }
+        return true;
     }
 
     /// <summary>Zeroes all gradients with one fill per flat gradient buffer.</summary>
@@ -143,7 +233,10 @@ public abstract class FusedOptimizer : OptimizerHelper
                 long len = Math.Min(chunk, off + n - c);
                 var state = new Tensor[State.GetLength(1)];
                 for (int s = 0; s < state.Length; s++) state[s] = State[b, s].narrow(0, c, len).DetachFromDisposeScope();
-                chunks.Add(new Run(buf.Data.narrow(0, c, len).DetachFromDisposeScope(), buf.Grad.narrow(0, c, len).DetachFromDisposeScope(), state));
+                // Low-precision buffers are updated through their float32 masters.
+                var p = _master[b] ?? buf.Data;
+                var g = _masterGrad[b] ?? buf.Grad;
+                chunks.Add(new Run(p.narrow(0, c, len).DetachFromDisposeScope(), g.narrow(0, c, len).DetachFromDisposeScope(), state));
             }
             _runs.Add(new Segment(i, j, slots[i].Group, chunks));
             i = j + 1;
@@ -158,6 +251,7 @@ public abstract class FusedOptimizer : OptimizerHelper
             _disposed = true;
             foreach (var r in _runs) r.Dispose();
             foreach (var t in State) t.Dispose();
+            foreach (var t in _master.Concat(_masterGrad)) t?.Dispose();
             Flat.Dispose();
         }
         base.Dispose(disposing);
@@ -208,6 +302,14 @@ public abstract class FusedOptimizer : OptimizerHelper
                 writer.Write(t.numel());
                 t.Save(writer);
             }
+            // Master weights last, so that the state of an all-float32 optimizer reads as before.
+            var masters = owner._master.Where(m => m is not null).ToList();
+            writer.Write(masters.Count);
+            foreach (var m in masters)
+            {
+                writer.Write(m!.numel());
+                m.Save(writer);
+            }
         }
 
         public override void LoadStateDict(BinaryReader reader)
@@ -226,6 +328,21 @@ public abstract class FusedOptimizer : OptimizerHelper
                 if (numel != t.numel()) throw new InvalidDataException($"Fused optimizer state buffer of {numel} elements; this optimizer's has {t.numel()}.");
                 t.Load(reader);
             }
+            // A state saved before master weights existed (or by a float32 run) has none: the masters then
+            // start from the parameters just loaded into the model.
+            int masters = reader.BaseStream.Position < reader.BaseStream.Length ? reader.ReadInt32() : 0;
+            var own = owner._master.Where(m => m is not null).ToList();
+            if (masters == 0) owner.SyncMastersFromParameters();
+            else
+            {
+                if (masters != own.Count) throw new InvalidDataException($"Fused optimizer state has {masters} master-weight buffers; this optimizer has {own.Count} (a different precision?).");
+                foreach (var m in own)
+                {
+                    long numel = reader.ReadInt64();
+                    if (numel != m!.numel()) throw new InvalidDataException($"Fused optimizer master weights of {numel} elements; this optimizer's have {m.numel()}.");
+                    m.Load(reader);
+                }
+            }
             Array.Copy(steps, owner._steps, n);
             owner._runsVersion = -1;
         }
@@ -238,6 +355,8 @@ public abstract class FusedOptimizer : OptimizerHelper
             for (int b = 0; b < owner.State.GetLength(0); b++)
                 for (int s = 0; s < owner.State.GetLength(1); s++)
                     owner.State[b, s].copy_(other.Owner.State[b, s]);
+            for (int b = 0; b < owner._master.Length; b++)
+                if (owner._master[b] is { } m) m.copy_(other.Owner._master[b] ?? other.Owner.Flat.Buffer(b).Data);
             Array.Copy(other.Owner._steps, owner._steps, owner._steps.Length);
             owner._runsVersion = -1;
         }
