@@ -52,9 +52,6 @@ namespace ModelDsl
             return dropped > 0 ? dropped : 0;
         }
 
-        /// <summary>'Same' padding for a stride-1 conv: total = dil·(k−1), left = total/2 (PyTorch puts the extra one on the right).</summary>
-        public static long SamePaddingTotal(long kernel, long dilation) => dilation * (kernel - 1);
-
         /// <summary>Upsample with a scale factor: ⌊in · scale⌋, as PyTorch computes it.</summary>
         public static long UpsampleOut(long input, double scale) => (long)System.Math.Floor(input * scale);
 
