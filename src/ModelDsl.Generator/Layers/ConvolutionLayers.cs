@@ -128,6 +128,12 @@ namespace ModelDsl.Generator.Layers
 
             public override bool MapsChannels => true;
 
+            /// <summary>'same' padding that is asymmetric (an odd total on an axis) with a padding mode other than zeros.</summary>
+            private bool NeedsExplicitSamePadding => !Transposed && SamePadding && PaddingMode != nameof(ModelDsl.PaddingMode.Zeros)
+                && ((DilationH * (KernelH - 1)) % 2 == 1 || (DilationW * (KernelW - 1)) % 2 == 1);
+
+            public override string? ModuleType => NeedsExplicitSamePadding ? "global::ModelDsl.SamePaddedConv2d" : null;
+
             public override long? DeclaredOutChannels => OutChannels > 0 ? OutChannels : null;
 
             public override LayerShape? Resolve(LayerInput input)
@@ -186,11 +192,13 @@ namespace ModelDsl.Generator.Layers
                     return $"{Nn}ConvTranspose2d({inChannels}, {outChannels}, {Pair(KernelH, KernelW)}, stride: {Pair(StrideH, StrideW)}, padding: {Pair(PaddingH, PaddingW)}, output_padding: {Pair(OutputPaddingH, OutputPaddingW)}, dilation: {Pair(DilationH, DilationW)}, groups: {Long(Groups)}, bias: {Bool(Bias)})";
 
                 // 'same' whose total padding is even on both axes is plain symmetric padding; emitting the
-                // number keeps TorchSharp on its explicit-padding path, which (unlike its Same path in 0.107)
-                // applies a non-zero padding mode to the right axes. Only odd totals (even effective kernels)
-                // need the asymmetric Same path.
+                // number keeps TorchSharp on its explicit-padding path. Odd totals (even effective kernels)
+                // are padded asymmetrically: with zeros TorchSharp's Same path does that right; with another
+                // padding mode it pads the wrong axes (0.107), so SamePaddedConv2d pads as PyTorch does.
                 long totalH = DilationH * (KernelH - 1), totalW = DilationW * (KernelW - 1);
                 bool symmetricSame = SamePadding && totalH % 2 == 0 && totalW % 2 == 0;
+                if (NeedsExplicitSamePadding)
+                    return $"new global::ModelDsl.SamePaddedConv2d({inChannels}, {outChannels}, {Tuple(KernelH, KernelW)}, {Tuple(DilationH, DilationW)}, global::TorchSharp.PaddingModes.{PaddingMode}, groups: {Long(Groups)}, bias: {Bool(Bias)})";
                 if (symmetricSame)
                     return $"{Nn}Conv2d({inChannels}, {outChannels}, {Pair(KernelH, KernelW)}, stride: {Pair(1, 1)}{PaddingArgument(Pair(totalH / 2, totalW / 2))}, dilation: {Pair(DilationH, DilationW)}, padding_mode: global::TorchSharp.PaddingModes.{PaddingMode}, groups: {Long(Groups)}, bias: {Bool(Bias)})";
                 return SamePadding

@@ -54,6 +54,9 @@ namespace ModelDsl.Generator.Layers
         /// <summary>What PyTorch's <c>repr</c> prints for the layer, for docs and summaries.</summary>
         public abstract string Describe(string inChannels, string outChannels);
 
+        /// <summary>The module type of the generated property when this configuration needs another than its family's <see cref="LayerFamily.TypeName"/>; else null.</summary>
+        public virtual string? ModuleType => null;
+
         /// <summary>True for layers whose output channels are an argument (convolutions): a block's docs then call their channels "in, out".</summary>
         public virtual bool MapsChannels => false;
 

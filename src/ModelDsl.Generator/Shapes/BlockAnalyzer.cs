@@ -54,7 +54,7 @@ namespace ModelDsl.Generator.Shapes
                 if (configs[i].DeclaredOutChannels is { } declared) current = declared.ToString(CultureInfo.InvariantCulture);
                 string description = configs[i].MapsChannels ? configs[i].Describe("in", "out") : configs[i].Describe("channels", "channels");
                 var family = LayerCatalog.Get(layers[i].Kind);
-                members.Add(new BlockMember(names[i], new LayerCode(family.TypeName(layers[i].Kind), configs[i].Construct(inExpr, current), description)));
+                members.Add(new BlockMember(names[i], new LayerCode(configs[i].ModuleType ?? family.TypeName(layers[i].Kind), configs[i].Construct(inExpr, current), description)));
             }
             var shortcut = block.Projection
                 ? new ProjectionShortcut(ConvolutionLayers.ProjectionShortcutCall("channels", current), BatchNormLayers.ProjectionShortcut().Construct(current, current))

@@ -71,7 +71,7 @@ namespace ModelDsl.Generator.Shapes
             var shape = config.Resolve(new LayerInput(layer, name, input, beforeFlatten, sink));
             if (shape is null) return null;
             string inChannels = shape.InChannels.ToString(CultureInfo.InvariantCulture), outChannels = shape.OutChannels.ToString(CultureInfo.InvariantCulture);
-            var code = new LayerCode(family.TypeName(layer.Kind), config.Construct(inChannels, outChannels), config.Describe(inChannels, outChannels));
+            var code = new LayerCode(config.ModuleType ?? family.TypeName(layer.Kind), config.Construct(inChannels, outChannels), config.Describe(inChannels, outChannels));
             return new ResolvedLayer(name, layer.Kind, stage, input, shape.Output, shape.Parameters, shape.MultiplyAdds, code, EquatableArray<ResolvedLayer>.Empty);
         }
 
