@@ -76,6 +76,9 @@ public class PropertyTests
             + "\n\nFirst failing declaration:\n" + FirstDeclaration(failures));
         // The generator must have been exercised on both kinds of output, not just one.
         Assert.True(featureMapOutputs > 30 && flatOutputs > 30, $"{featureMapOutputs} feature-map and {flatOutputs} flat outputs");
+        // Even-kernel 'same' convolutions with a padding mode (the explicitly padded family) must be among them.
+        int explicitSamePadding = run.Result.Results.SelectMany(r => r.GeneratedSources).Count(s => s.SourceText.ToString().Contains("new global::ModelDsl.SamePaddedConv2d("));
+        Assert.True(explicitSamePadding >= 1, $"only {explicitSamePadding} nets with an explicitly padded 'same' conv");
     }
 
     private static string FirstDeclaration(List<string> failures)

@@ -28,7 +28,7 @@ namespace ModelDsl.Generator.Emit
             string heavy = new string('=', total), light = new string('-', total);
 
             sb.Append(heavy).Append('\n');
-            sb.Append($"{model.Spec.ClassName}: {model.Input} -> {model.Output}").Append('\n');
+            sb.Append($"{model.Type.ClassName}: {model.Input} -> {model.Output}").Append('\n');
             sb.Append(heavy).Append('\n');
             Row(sb, columns.Select(c => header[c]).ToArray(), widths);
             sb.Append(light).Append('\n');

@@ -63,8 +63,8 @@ namespace ModelDsl.Generator.Parsing
             }
 
             var all = symbol.GetAttributes();
-            bool hasModel = all.Any(a => IsModelDsl(a, "ModelAttribute"));
-            bool hasBlock = all.Any(a => IsModelDsl(a, "BlockAttribute"));
+            bool hasModel = all.Any(a => IsModelDsl(a, nameof(ModelAttribute)));
+            bool hasBlock = all.Any(a => IsModelDsl(a, nameof(BlockAttribute)));
             if (hasModel && hasBlock)
             {
                 if (isBlock) return Skipped(symbol, isBlock); // reported once, from the [Model] side
@@ -83,10 +83,10 @@ namespace ModelDsl.Generator.Parsing
                     if (named.Value.Kind == TypedConstantKind.Error || named.Value.Value is not int v) continue;
                     switch (named.Key)
                     {
-                        case "Channels": channels = v; break;
-                        case "Height": height = v; break;
-                        case "Width": width = v; break;
-                        case "Features": features = v; break;
+                        case nameof(ModelAttribute.Channels): channels = v; break;
+                        case nameof(ModelAttribute.Height): height = v; break;
+                        case nameof(ModelAttribute.Width): width = v; break;
+                        case nameof(ModelAttribute.Features): features = v; break;
                     }
                 }
                 string? problem = DescribeInputProblem(channels, height, width, features);
@@ -121,14 +121,13 @@ namespace ModelDsl.Generator.Parsing
 
             var ns = symbol.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
             var hint = string.Join(".", new[] { ns }.Concat(OuterNames(symbol)).Append(symbol.Name).Where(s => !string.IsNullOrEmpty(s)));
-            return new ModelSpec(ns, symbol.Name, hint + ".g.cs", containing.ToEquatableArray(), isBlock,
+            return new ModelSpec(new GeneratedType(ns, symbol.Name, hint + ".g.cs", containing.ToEquatableArray()), isBlock,
                 channels, height, width, features, classLocation, layers.ToEquatableArray(), ownBlock,
                 diagnostics.ToEquatableArray(), canEmit, ReservedNames(symbol, context.SemanticModel.Compilation));
         }
 
         private static ModelSpec Skipped(INamedTypeSymbol symbol, bool isBlock)
-            => new(null, symbol.Name, symbol.Name + ".g.cs", EquatableArray<string>.Empty, isBlock, 0, 0, 0, 0, null,
-                EquatableArray<LayerSpec>.Empty, null, EquatableArray<DiagnosticInfo>.Empty, false, EquatableArray<string>.Empty);
+            => ModelSpec.Failed(symbol.Name, isBlock, null, EquatableArray<DiagnosticInfo>.Empty);
 
         private static IEnumerable<string> OuterNames(INamedTypeSymbol symbol)
         {
@@ -172,7 +171,7 @@ namespace ModelDsl.Generator.Parsing
         internal static ImmutableArray<AttributeData> OrderedLayerAttributes(INamedTypeSymbol symbol, CancellationToken ct)
             => symbol.GetAttributes()
                 .Where(a => a.AttributeClass?.ContainingNamespace is { Name: Ns, ContainingNamespace.IsGlobalNamespace: true }
-                            && a.AttributeClass.Name is not ("ModelAttribute" or "BlockAttribute"))
+                            && a.AttributeClass.Name is not (nameof(ModelAttribute) or nameof(BlockAttribute)))
                 .Select((a, i) => (a, i))
                 .OrderBy(x => x.a.ApplicationSyntaxReference?.SyntaxTree.FilePath ?? "", StringComparer.Ordinal)
                 .ThenBy(x => x.a.ApplicationSyntaxReference?.Span.Start ?? x.i)

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using ModelDsl.Generator.Diagnostics;
+using ModelDsl.Generator.Layers;
 using ModelDsl.Generator.Parsing;
 
 namespace ModelDsl.Generator.Shapes
@@ -14,12 +16,12 @@ namespace ModelDsl.Generator.Shapes
     /// </summary>
     internal static class ShapeEngine
     {
-        public static AnalyzedModel Analyze(ModelSpec spec)
+        public static Result<AnalyzedModel> Analyze(ModelSpec spec)
         {
             var diagnostics = spec.Diagnostics.ToList();
             var sink = new DiagnosticSink(diagnostics);
             var input = spec.Features > 0 ? new Shape(spec.Features) : new Shape(spec.Channels, spec.Height, spec.Width);
-            var layers = spec.Layers.Where(l => l.Kind != LayerReader.StageMarker).ToList();
+            var layers = spec.Layers.Where(l => !l.IsStage).ToList();
             var reserved = new HashSet<string>(spec.ReservedNames, StringComparer.Ordinal);
             var stages = CheckStages(spec, reserved, sink);
             foreach (var stage in stages) reserved.Add(stage);
@@ -32,13 +34,22 @@ namespace ModelDsl.Generator.Shapes
             bool shapeKnown = inputKnown;
             foreach (var (layer, name) in layers.Zip(names, (l, n) => (l, n)))
             {
-                var geometry = GeometryReader.Read(layer, name, sink);
-                if (geometry is null || !shapeKnown) { shapeKnown = false; continue; }
-                var r = layer.Kind == LayerKind.Block
-                    ? ResolveBlockUse(layer, name, current, sink)
-                    : LayerResolver.Resolve(layer, geometry, name, current, sink, beforeFlatten);
+                ResolvedLayer? r;
+                if (layer.IsBlock)
+                {
+                    if (!BlockUses.CheckRepeat(layer, name, sink) || !shapeKnown) { shapeKnown = false; continue; }
+                    r = BlockUses.Resolve(layer, name, current, sink);
+                }
+                else
+                {
+                    var family = LayerCatalog.Get(layer.Kind);
+                    var config = family.Read(layer, name, sink);
+                    if (config is null || !shapeKnown) { shapeKnown = false; continue; }
+                    r = Resolve(family, config, layer, name, layer.Stage, current, beforeFlatten, sink);
+                }
                 if (r is null) { shapeKnown = false; continue; }
-                if (layer.Kind == LayerKind.Flatten && current.IsFeatureMap) beforeFlatten = current;
+                // Linear names the map a Flatten flattened when its declared input size is wrong.
+                if (r.Output.IsFlat && current.IsFeatureMap) beforeFlatten = current;
                 else if (!r.Output.IsFlat) beforeFlatten = null;
                 resolved.Add(r);
                 current = r.Output;
@@ -47,98 +58,27 @@ namespace ModelDsl.Generator.Shapes
             if (shapeKnown && layers.Count > 0) ClassifierPitfalls(spec, layers, current, sink);
 
             bool canEmit = spec.CanEmit && shapeKnown && !diagnostics.Any(d => d.IsError);
-            return new AnalyzedModel(spec, input, current, resolved.Sum(r => r.Parameters), resolved.Sum(r => r.MultiplyAdds),
-                resolved.ToEquatableArray(), stages.ToEquatableArray(), diagnostics.ToEquatableArray(), canEmit);
+            var model = canEmit
+                ? new AnalyzedModel(spec.Type, input, current, resolved.Sum(r => r.Parameters), resolved.Sum(r => r.MultiplyAdds),
+                    resolved.ToEquatableArray(), stages.ToEquatableArray())
+                : null;
+            return new Result<AnalyzedModel>(model, diagnostics.ToEquatableArray());
         }
 
-        /// <summary>
-        /// Checks a [Block] declaration on its own: arguments, names, and the layers a block may hold.
-        /// Shapes are checked where the block is used.
-        /// </summary>
-        public static EquatableArray<DiagnosticInfo> CheckBlockDeclaration(ModelSpec spec, out bool canEmit)
+        /// <summary>One layer at <paramref name="input"/>: its shape rule, then its code with the channel counts filled in.</summary>
+        public static ResolvedLayer? Resolve(LayerFamily family, LayerConfig config, LayerSpec layer, string name, string? stage, Shape input, Shape? beforeFlatten, DiagnosticSink sink)
         {
-            var diagnostics = spec.Diagnostics.ToList();
-            var sink = new DiagnosticSink(diagnostics);
-            var layers = spec.Layers.Where(l => l.Kind != LayerReader.StageMarker).ToList();
-            var names = LayerNaming.Assign(layers, new HashSet<string>(spec.ReservedNames.Concat(new[] { "Shortcut", "Activation" }), StringComparer.Ordinal), sink);
-            for (int i = 0; i < layers.Count; i++)
-            {
-                var layer = layers[i];
-                if (layer.Kind is LayerKind.Flatten or LayerKind.Linear or LayerKind.BatchNorm1d)
-                {
-                    sink.Report(DiagnosticDescriptors.InvalidBlock, layer.Location, spec.ClassName,
-                        $"contains [{layer.Kind}]; a block works on feature maps and is built from its input channels alone, so put flat layers in the model");
-                    continue;
-                }
-                GeometryReader.Read(layer, names[i], sink);
-            }
-            canEmit = spec.CanEmit && !diagnostics.Any(d => d.IsError);
-            return diagnostics.ToEquatableArray();
+            var shape = config.Resolve(new LayerInput(layer, name, input, beforeFlatten, sink));
+            if (shape is null) return null;
+            string inChannels = shape.InChannels.ToString(CultureInfo.InvariantCulture), outChannels = shape.OutChannels.ToString(CultureInfo.InvariantCulture);
+            var code = new LayerCode(config.ModuleType ?? family.TypeName(layer.Kind), config.Construct(inChannels, outChannels), config.Describe(inChannels, outChannels));
+            return new ResolvedLayer(name, layer.Kind, stage, input, shape.Output, shape.Parameters, shape.MultiplyAdds, code, EquatableArray<ResolvedLayer>.Empty);
         }
-
-        private static ResolvedLayer? ResolveBlockUse(LayerSpec use, string name, Shape input, DiagnosticSink sink)
-        {
-            var block = use.Block!;
-            var inner = sink.ForBlockUse(use.Location);
-            if (!input.IsFeatureMap)
-            {
-                inner.Report(DiagnosticDescriptors.LayerNeedsFeatureMap, use.Location, "Block", name, input.Features);
-                return null;
-            }
-            var layers = block.Layers.ToList();
-            var names = LayerNaming.Assign(layers, new HashSet<string>(StringComparer.Ordinal), null);
-            var children = new List<ResolvedLayer>();
-            var current = input;
-            for (int i = 0; i < layers.Count; i++)
-            {
-                if (layers[i].Kind is LayerKind.Flatten or LayerKind.Linear or LayerKind.BatchNorm1d or LayerKind.Block) return null; // reported on the block
-                string childName = name + "." + names[i];
-                var geometry = GeometryReader.Read(layers[i], childName, inner);
-                if (geometry is null) return null;
-                var r = LayerResolver.Resolve(layers[i], geometry, childName, current, inner);
-                if (r is null) return null;
-                children.Add(r with { Stage = use.Stage });
-                current = r.Output;
-            }
-
-            bool project = false;
-            long strideH = 1, strideW = 1;
-            if (block.IsResidual && current != input)
-            {
-                string? problem = null;
-                if (block.Projection)
-                {
-                    strideH = CeilDiv(input.Height, current.Height);
-                    strideW = CeilDiv(input.Width, current.Width);
-                    if (ShapeMath.ConvOut(input.Height, 1, strideH, 0, 1) != current.Height || ShapeMath.ConvOut(input.Width, 1, strideW, 0, 1) != current.Width)
-                        problem = $"A 1×1 projection shortcut cannot map {input.Height}×{input.Width} onto {current.Height}×{current.Width} with an integer stride.";
-                }
-                else problem = "Keep the channel count and size inside the block, or set [Residual(Projection = true)] for a 1×1 projection shortcut.";
-                if (problem is not null)
-                {
-                    inner.Report(DiagnosticDescriptors.ResidualShapeMismatch, use.Location, name, input.ToString(), current.ToString(), problem);
-                    return null;
-                }
-                project = true;
-                long cin = input.Channels, cout = current.Channels;
-                var conv = new LayerGeometry { OutChannels = cout, KernelH = 1, KernelW = 1, StrideH = strideH, StrideW = strideW, Bias = false };
-                children.Add(new ResolvedLayer(name + ".Shortcut.Conv", LayerKind.Conv2d, use.Stage, conv, input, current, cin, cout,
-                    cin * cout, current.Height * current.Width * cin * cout, null, EquatableArray<ResolvedLayer>.Empty));
-                children.Add(new ResolvedLayer(name + ".Shortcut.BatchNorm", LayerKind.BatchNorm2d, use.Stage, new LayerGeometry(), current, current, cout, cout,
-                    2 * cout, 0, null, EquatableArray<ResolvedLayer>.Empty));
-            }
-
-            var info = new BlockUse(block.TypeName, block.FullyQualifiedTypeName, block.Projection, project, strideH, strideW);
-            return new ResolvedLayer(name, LayerKind.Block, use.Stage, new LayerGeometry(), input, current, input.Channels, current[0],
-                children.Sum(c => c.Parameters), children.Sum(c => c.MultiplyAdds), info, children.ToEquatableArray());
-        }
-
-        private static long CeilDiv(long a, long b) => b <= 0 ? 1 : (a + b - 1) / b;
 
         private static List<string> CheckStages(ModelSpec spec, HashSet<string> reserved, DiagnosticSink sink)
         {
             var stages = new List<string>();
-            foreach (var marker in spec.Layers.Where(l => l.Kind == LayerReader.StageMarker))
+            foreach (var marker in spec.Layers.Where(l => l.IsStage))
             {
                 string name = marker.Name ?? "";
                 string? problem = !Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(name) ? "a stage name must be a valid C# identifier"
@@ -154,9 +94,10 @@ namespace ModelDsl.Generator.Shapes
         private static void ClassifierPitfalls(ModelSpec spec, List<LayerSpec> layers, Shape output, DiagnosticSink sink)
         {
             var last = layers[layers.Count - 1];
-            if (last.Kind is LayerKind.Softmax or LayerKind.LogSoftmax && output.IsFlat && output.Features == 1)
-                sink.Report(DiagnosticDescriptors.SingleUnitSoftmax, last.Location, spec.ClassName, last.Kind.ToString(), last.Kind == LayerKind.Softmax ? "1.0" : "0.0");
-            else if (last.Kind == LayerKind.Softmax)
+            bool softmax = last.Kind == SoftmaxLayers.Softmax;
+            if ((softmax || last.Kind == SoftmaxLayers.LogSoftmax) && output.IsFlat && output.Features == 1)
+                sink.Report(DiagnosticDescriptors.SingleUnitSoftmax, last.Location, spec.ClassName, last.Kind, softmax ? "1.0" : "0.0");
+            else if (softmax)
                 sink.Report(DiagnosticDescriptors.TrailingSoftmax, last.Location, spec.ClassName);
         }
     }

@@ -123,7 +123,7 @@ public sealed class RandomArchitecture
     {
         long outC = _rng.Next(1, 17);
         bool rect = _rng.Next(4) == 0;
-        long kh = Pick(1, 2, 3, 5), kw = rect ? Pick(1, 2, 3, 5) : kh;
+        long kh = Pick(1, 2, 3, 4, 5), kw = rect ? Pick(1, 2, 3, 4, 5) : kh;
         long stride = _rng.Next(3) == 0 ? 2 : 1;
         long dilation = _rng.Next(5) == 0 ? 2 : 1;
         long groups = 1;
@@ -149,11 +149,7 @@ public sealed class RandomArchitecture
             string mode = PaddingModes[_rng.Next(PaddingModes.Length)];
             // Reflect needs the padding smaller than the input; keep it simple and only use modes on inputs larger than any padding.
             long maxPad = same ? dilation * (Math.Max(kh, kw) - 1) : Math.Max(ph, pw);
-            // TorchSharp 0.107 pads the axes the wrong way round on its asymmetric 'same' path with a
-            // padding mode (see LayerConstruction); the generator avoids that path whenever it can, and the
-            // case it cannot avoid (an even effective kernel on a rectangular kernel) is left out here.
-            bool unavoidableTorchSharpSwap = same && kh != kw && (dilation * (kh - 1) % 2 == 1 || dilation * (kw - 1) % 2 == 1);
-            if (h > maxPad && w > maxPad && !unavoidableTorchSharpSwap) args.Add($"PaddingMode = PaddingMode.{mode}");
+            if (h > maxPad && w > maxPad) args.Add($"PaddingMode = PaddingMode.{mode}");
         }
         long oh = same ? h : (h + 2 * ph - dilation * (kh - 1) - 1) / stride + 1;
         long ow = same ? w : (w + 2 * pw - dilation * (kw - 1) - 1) / stride + 1;

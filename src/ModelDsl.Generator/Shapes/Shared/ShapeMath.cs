@@ -52,8 +52,15 @@ namespace ModelDsl
             return dropped > 0 ? dropped : 0;
         }
 
-        /// <summary>'Same' padding for a stride-1 conv: total = dil·(k−1), left = total/2 (PyTorch puts the extra one on the right).</summary>
-        public static long SamePaddingTotal(long kernel, long dilation) => dilation * (kernel - 1);
+        /// <summary>
+        /// PyTorch's padding='same' on one axis of a stride-1 conv: total = dil·(k−1), of which total/2 go
+        /// before and the rest after (an odd total puts the extra row or column after).
+        /// </summary>
+        public static (long Before, long After) SamePadding(long kernel, long dilation)
+        {
+            long total = checked(dilation * (kernel - 1));
+            return (total / 2, total - total / 2);
+        }
 
         /// <summary>Upsample with a scale factor: ⌊in · scale⌋, as PyTorch computes it.</summary>
         public static long UpsampleOut(long input, double scale) => (long)System.Math.Floor(input * scale);
