@@ -47,7 +47,7 @@ namespace ModelDsl.Generator.Emit
             {
                 if (layer.IsBlock)
                     foreach (var child in layer.Children) w.Line(Info(child) + ",");
-                else w.Line(Info(layer) + ",");
+                else if (layer.HasModule) w.Line(Info(layer) + ",");
             }
             w.Close(";");
             w.Line();
@@ -61,7 +61,7 @@ namespace ModelDsl.Generator.Emit
 
         private static void WriteProperties(SourceWriter w, AnalyzedModel m)
         {
-            foreach (var layer in m.Layers)
+            foreach (var layer in m.Layers.Where(l => l.HasModule))
             {
                 w.Doc($"{layer.Code.Description} → {layer.Output}, {SummaryTable.N(layer.Parameters)} parameters{(layer.Stage is null ? "" : $" (stage {layer.Stage})")}.");
                 w.Line($"public {layer.Code.TypeName} {layer.Name} {{ get; }}");
@@ -69,7 +69,7 @@ namespace ModelDsl.Generator.Emit
             }
             foreach (var stage in m.Stages)
             {
-                var members = m.Layers.Where(l => l.Stage == stage).ToList();
+                var members = m.Layers.Where(l => l.Stage == stage && l.HasModule).ToList();
                 if (members.Count == 0) continue;
                 w.Doc($"Stage {stage}: {members[0].Name} … {members[members.Count - 1].Name}, {members[0].Input} → {members[members.Count - 1].Output}, {SummaryTable.N(members.Sum(l => l.Parameters))} parameters. Freeze it, inspect it or give it its own learning rate.");
                 w.Line($"public global::TorchSharp.Modules.Sequential {stage} {{ get; }}");
@@ -82,16 +82,17 @@ namespace ModelDsl.Generator.Emit
             var spec = m.Type;
             w.Doc($"Creates the {spec.ClassName} layers with freshly initialised weights (PyTorch's default initialisation).");
             w.Open($"public {spec.ClassName}() : base(\"{spec.ClassName}\")");
-            foreach (var layer in m.Layers) w.Line($"{layer.Name} = {layer.Code.Construction};");
+            var modules = m.Layers.Where(l => l.HasModule).ToList();
+            foreach (var layer in modules) w.Line($"{layer.Name} = {layer.Code.Construction};");
             // Layers in a stage are registered through the stage's Sequential only, so that parameters()
             // lists each of them once; the others are registered directly, in declaration order.
             var registered = new HashSet<string>();
-            foreach (var layer in m.Layers)
+            foreach (var layer in modules)
             {
                 if (layer.Stage is { } stage && m.Stages.Contains(stage))
                 {
                     if (!registered.Add(stage)) continue;
-                    var members = m.Layers.Where(l => l.Stage == stage).Select(l => $"({SourceWriter.Literal(l.Name)}, ({TypeScaffold.ModuleBase}){l.Name})");
+                    var members = modules.Where(l => l.Stage == stage).Select(l => $"({SourceWriter.Literal(l.Name)}, ({TypeScaffold.ModuleBase}){l.Name})");
                     w.Line($"{stage} = global::TorchSharp.torch.nn.Sequential({string.Join(", ", members)});");
                     w.Line($"register_module({SourceWriter.Literal(stage)}, {stage});");
                 }
@@ -110,6 +111,12 @@ namespace ModelDsl.Generator.Emit
             w.Doc($"Runs the network on a batch N×{m.Input} and returns N×{m.Output}. A wrong input shape throws an ArgumentException naming {m.Type.ClassName} and both shapes.");
             w.Open($"public override {TypeScaffold.Tensor} forward({TypeScaffold.Tensor} input)");
             w.Line($"global::ModelDsl.ShapeGuard.CheckInput(input, InputShape, \"{m.Type.ClassName}\");");
+            if (m.Layers.Any(l => l.Graph is not null))
+            {
+                GraphForward.Write(w, m.Layers);
+                w.Close();
+                return;
+            }
             // Intermediate handles are disposed as soon as the next layer has consumed them; autograd
             // keeps what it needs alive inside libtorch, so this only returns memory earlier.
             for (int i = 0; i < m.Layers.Count; i++)

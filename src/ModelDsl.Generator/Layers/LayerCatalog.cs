@@ -21,6 +21,7 @@ namespace ModelDsl.Generator.Layers
             new UpsampleLayer(),
             new ActivationLayers(),
             new SoftmaxLayers(),
+            new MergeLayers(),
         };
 
         private static readonly Dictionary<string, LayerFamily> s_byKind = Index();

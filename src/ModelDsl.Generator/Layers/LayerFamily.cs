@@ -62,13 +62,20 @@ namespace ModelDsl.Generator.Layers
 
         /// <summary>The output channel count the layer states, if any; null when it keeps its input's (for a block's channel expressions).</summary>
         public virtual long? DeclaredOutChannels => null;
+
+        /// <summary>For a merge: how it is wired into the graph (resolved by <see cref="Resolve"/>); null for ordinary layers.</summary>
+        public virtual GraphEdge? Graph => null;
+
+        /// <summary>For an Add with a projection at this place: the projection's layers (1×1 conv, batch norm) on the tapped tensor.</summary>
+        public virtual IReadOnlyList<ResolvedLayer> Children => System.Array.Empty<ResolvedLayer>();
     }
 
     /// <summary>What a layer's shape rule sees: the layer as written, its name, its input and where to report.</summary>
     internal sealed class LayerInput
     {
-        public LayerInput(LayerSpec layer, string name, Shape shape, Shape? mapBeforeFlatten, DiagnosticSink sink)
+        public LayerInput(LayerSpec layer, string name, Shape shape, Shape? mapBeforeFlatten, DiagnosticSink sink, TapScope? taps = null)
         {
+            Taps = taps;
             Layer = layer;
             Name = name;
             Shape = shape;
@@ -83,6 +90,10 @@ namespace ModelDsl.Generator.Layers
         /// <summary>The feature map a preceding Flatten flattened, for Linear's message.</summary>
         public Shape? MapBeforeFlatten { get; }
         public DiagnosticSink Sink { get; }
+        /// <summary>The taps of a graph model (null inside a block): what a merge can refer to.</summary>
+        public TapScope? Taps { get; }
+        /// <summary>The layer whose output is the input here ("input" for the model's input), for merge messages.</summary>
+        public string Source => Taps?.CurrentSource ?? "the previous layer";
 
         /// <summary>Reports MDSL0015 unless the input is a C×H×W map.</summary>
         public bool NeedsFeatureMap()

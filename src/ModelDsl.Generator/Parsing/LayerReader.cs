@@ -62,6 +62,15 @@ namespace ModelDsl.Generator.Parsing
                         stage = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string ?? "" : "";
                         layers.Add(new LayerSpec(LayerSpec.StageKind, stage, stage, location, EquatableArray<LayerArg>.Empty, null));
                         continue;
+                    case nameof(TapAttribute):
+                        if (isBlock)
+                        {
+                            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBlock, location, owner, "declares a [Tap]; taps and merges belong to a model's graph, a block is a chain"));
+                            continue;
+                        }
+                        string tap = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string ?? "" : "";
+                        layers.Add(new LayerSpec(LayerSpec.TapKind, tap, stage, location, EquatableArray<LayerArg>.Empty, null));
+                        continue;
                     case nameof(UseAttribute<object>) when cls.IsGenericType:
                         if (isBlock || depth > 0)
                         {

@@ -19,7 +19,11 @@ namespace ModelDsl.Generator.Parsing
         /// <summary>A [Use&lt;TBlock&gt;] insertion: one instance of a block.</summary>
         public const string BlockKind = "[Use]";
 
+        /// <summary>A [Tap("name")]: names the tensor at this point; <see cref="Name"/> holds the tap's name.</summary>
+        public const string TapKind = "[Tap]";
+
         public bool IsStage => Kind == StageKind;
+        public bool IsTap => Kind == TapKind;
         public bool IsBlock => Kind == BlockKind;
 
         public LayerArg? Arg(string name)

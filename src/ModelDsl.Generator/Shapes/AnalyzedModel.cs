@@ -18,7 +18,8 @@ namespace ModelDsl.Generator.Shapes
     /// <summary>
     /// One layer (or block use) at its place in a model: output shape, parameters, multiply-adds per
     /// sample, and its generated code. A block use lists its layers (and projection shortcut) as
-    /// <see cref="Children"/>, named "Block1.Conv1".
+    /// <see cref="Children"/>, named "Block1.Conv1". <see cref="Graph"/> marks a tap or a merge (no module
+    /// of its own, except an Add's projection, whose conv and batch norm are its children).
     /// </summary>
     internal sealed record ResolvedLayer(
         string Name,
@@ -29,11 +30,31 @@ namespace ModelDsl.Generator.Shapes
         long Parameters,
         long MultiplyAdds,
         LayerCode Code,
-        EquatableArray<ResolvedLayer> Children)
+        EquatableArray<ResolvedLayer> Children,
+        GraphEdge? Graph = null)
     {
         public bool IsBlock => Children.Count > 0;
+
+        /// <summary>False for a tap and for a merge without projection: nothing to construct or register.</summary>
+        public bool HasModule => Graph is null || Graph.Projected;
+    }
+
+    /// <summary>
+    /// A tap or a merge in a graph model. <see cref="Op"/> is "Tap", "Add" or "Concat"; <see cref="Tap"/> the
+    /// tap's name; <see cref="Source"/> the layer whose output the tap names ("input" for the model's input);
+    /// <see cref="Projected"/> an Add whose tapped operand goes through its 1×1 projection first.
+    /// </summary>
+    internal sealed record GraphEdge(string Op, string Tap, string Source, bool Projected = false)
+    {
+        public const string TapOp = "Tap";
+        public const string AddOp = "Add";
+        public const string ConcatOp = "Concat";
     }
 
     /// <summary>A layer's generated code: the property's module type, the constructor call, and the PyTorch-style description for its docs.</summary>
-    internal sealed record LayerCode(string TypeName, string Construction, string Description);
+    internal sealed record LayerCode(string TypeName, string Construction, string Description)
+    {
+        /// <summary>The code of a node without a module (a tap, a plain merge).</summary>
+        public static LayerCode None(string description) => new("", "", description);
+    }
 }

@@ -26,15 +26,32 @@ namespace ModelDsl.Generator.Shapes
             var stages = CheckStages(spec, reserved, sink);
             foreach (var stage in stages) reserved.Add(stage);
 
-            var names = LayerNaming.Assign(layers, reserved, sink);
+            // Taps are no layers: they take no property name, and they are checked for duplicates here.
+            var modules = layers.Where(l => !l.IsTap).ToList();
+            var moduleNames = LayerNaming.Assign(modules, reserved, sink);
+            var names = new string[layers.Count];
+            for (int i = 0, m = 0; i < layers.Count; i++) if (!layers[i].IsTap) names[i] = moduleNames[m++];
+            var taps = DeclareTaps(layers, sink);
+
             bool inputKnown = spec.CanEmit || (spec.Features > 0 || (spec.Channels > 0 && spec.Height > 0 && spec.Width > 0));
             var resolved = new List<ResolvedLayer>();
             var current = input;
             Shape? beforeFlatten = null;
             bool shapeKnown = inputKnown;
-            foreach (var (layer, name) in layers.Zip(names, (l, n) => (l, n)))
+            for (int index = 0; index < layers.Count; index++)
             {
+                var layer = layers[index];
                 ResolvedLayer? r;
+                if (layer.IsTap)
+                {
+                    if (!shapeKnown) continue;
+                    string tap = layer.Name ?? "";
+                    if (!taps.TryGet(tap, out _)) taps.Define(tap, current);
+                    resolved.Add(new ResolvedLayer(tap, GraphEdge.TapOp, layer.Stage, current, current, 0, 0, LayerCode.None($"Tap(\"{tap}\")"),
+                        EquatableArray<ResolvedLayer>.Empty, new GraphEdge(GraphEdge.TapOp, tap, taps.CurrentSource)));
+                    continue;
+                }
+                string name = names[index];
                 if (layer.IsBlock)
                 {
                     if (!BlockUses.CheckRepeat(layer, name, sink) || !shapeKnown) { shapeKnown = false; continue; }
@@ -45,7 +62,7 @@ namespace ModelDsl.Generator.Shapes
                     var family = LayerCatalog.Get(layer.Kind);
                     var config = family.Read(layer, name, sink);
                     if (config is null || !shapeKnown) { shapeKnown = false; continue; }
-                    r = Resolve(family, config, layer, name, layer.Stage, current, beforeFlatten, sink);
+                    r = Resolve(family, config, layer, name, layer.Stage, current, beforeFlatten, sink, taps);
                 }
                 if (r is null) { shapeKnown = false; continue; }
                 // Linear names the map a Flatten flattened when its declared input size is wrong.
@@ -53,9 +70,10 @@ namespace ModelDsl.Generator.Shapes
                 else if (!r.Output.IsFlat) beforeFlatten = null;
                 resolved.Add(r);
                 current = r.Output;
+                taps.CurrentSource = name;
             }
 
-            if (shapeKnown && layers.Count > 0) ClassifierPitfalls(spec, layers, current, sink);
+            if (shapeKnown && modules.Count > 0) ClassifierPitfalls(spec, modules, current, sink);
 
             bool canEmit = spec.CanEmit && shapeKnown && !diagnostics.Any(d => d.IsError);
             var model = canEmit
@@ -66,13 +84,29 @@ namespace ModelDsl.Generator.Shapes
         }
 
         /// <summary>One layer at <paramref name="input"/>: its shape rule, then its code with the channel counts filled in.</summary>
-        public static ResolvedLayer? Resolve(LayerFamily family, LayerConfig config, LayerSpec layer, string name, string? stage, Shape input, Shape? beforeFlatten, DiagnosticSink sink)
+        public static ResolvedLayer? Resolve(LayerFamily family, LayerConfig config, LayerSpec layer, string name, string? stage, Shape input, Shape? beforeFlatten, DiagnosticSink sink, TapScope? taps = null)
         {
-            var shape = config.Resolve(new LayerInput(layer, name, input, beforeFlatten, sink));
+            var shape = config.Resolve(new LayerInput(layer, name, input, beforeFlatten, sink, taps));
             if (shape is null) return null;
             string inChannels = shape.InChannels.ToString(CultureInfo.InvariantCulture), outChannels = shape.OutChannels.ToString(CultureInfo.InvariantCulture);
-            var code = new LayerCode(config.ModuleType ?? family.TypeName(layer.Kind), config.Construct(inChannels, outChannels), config.Describe(inChannels, outChannels));
-            return new ResolvedLayer(name, layer.Kind, stage, input, shape.Output, shape.Parameters, shape.MultiplyAdds, code, EquatableArray<ResolvedLayer>.Empty);
+            var graph = config.Graph;
+            var code = graph is { Projected: false }
+                ? LayerCode.None(config.Describe(inChannels, outChannels))
+                : new LayerCode(config.ModuleType ?? family.TypeName(layer.Kind), config.Construct(inChannels, outChannels), config.Describe(inChannels, outChannels));
+            return new ResolvedLayer(name, layer.Kind, stage, input, shape.Output, shape.Parameters, shape.MultiplyAdds, code, config.Children.ToEquatableArray(), graph);
+        }
+
+        /// <summary>Every [Tap] name of the model; a name used twice is MDSL0032 (the first one counts).</summary>
+        private static TapScope DeclareTaps(List<LayerSpec> layers, DiagnosticSink sink)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var tap in layers.Where(l => l.IsTap))
+            {
+                string name = tap.Name ?? "";
+                if (name.Length == 0) sink.Report(DiagnosticDescriptors.NameNotUsable, tap.Location, name, "a tap needs a name, e.g. [Tap(\"skip1\")]");
+                else if (!seen.Add(name)) sink.Report(DiagnosticDescriptors.DuplicateTap, tap.Location, name);
+            }
+            return new TapScope(seen);
         }
 
         private static List<string> CheckStages(ModelSpec spec, HashSet<string> reserved, DiagnosticSink sink)
