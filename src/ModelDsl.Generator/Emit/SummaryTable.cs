@@ -35,6 +35,8 @@ namespace ModelDsl.Generator.Emit
 
             sb.Append(heavy).Append('\n');
             sb.Append($"{model.Type.ClassName}: {model.Input} -> {model.Output}").Append('\n');
+            // A net of any input size is shown at its reference input; the sizes it accepts come first.
+            if (model.AnySize is { } any) sb.Append($"Accepts {model.Input.Channels}×H×W, {any.Accepts}; shapes below at {model.Input}").Append('\n');
             sb.Append(heavy).Append('\n');
             Row(sb, columns.Select(c => header[c]).ToArray(), columns, widths);
             sb.Append(light).Append('\n');

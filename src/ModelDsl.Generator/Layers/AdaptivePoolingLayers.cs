@@ -49,6 +49,13 @@ namespace ModelDsl.Generator.Layers
                 _width = width;
             }
 
+            public override bool TryAxisSteps(out AxisStep height, out AxisStep width)
+            {
+                height = AxisStep.Resize(_height);
+                width = AxisStep.Resize(_width);
+                return true;
+            }
+
             public override LayerShape? Resolve(LayerInput input)
             {
                 if (!input.NeedsFeatureMap()) return null;

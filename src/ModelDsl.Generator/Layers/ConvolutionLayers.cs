@@ -136,6 +136,30 @@ namespace ModelDsl.Generator.Layers
 
             public override long? DeclaredOutChannels => OutChannels > 0 ? OutChannels : null;
 
+            public override bool TryAxisSteps(out AxisStep height, out AxisStep width)
+            {
+                // PyTorch pads with F.pad before a conv with a padding mode: reflect needs padding < input, circular ≤ input.
+                var rule = PaddingMode == nameof(ModelDsl.PaddingMode.Reflect) ? AxisStep.PaddingRule.LessThanInput
+                    : PaddingMode == nameof(ModelDsl.PaddingMode.Circular) ? AxisStep.PaddingRule.AtMostInput
+                    : AxisStep.PaddingRule.Any;
+                if (Transposed)
+                {
+                    height = AxisStep.Transposed(KernelH, StrideH, PaddingH, OutputPaddingH, DilationH);
+                    width = AxisStep.Transposed(KernelW, StrideW, PaddingW, OutputPaddingW, DilationW);
+                }
+                else if (SamePadding)
+                {
+                    height = AxisStep.Same(KernelH, DilationH, rule);
+                    width = AxisStep.Same(KernelW, DilationW, rule);
+                }
+                else
+                {
+                    height = AxisStep.Window(KernelH, StrideH, PaddingH, DilationH, rule: rule);
+                    width = AxisStep.Window(KernelW, StrideW, PaddingW, DilationW, rule: rule);
+                }
+                return true;
+            }
+
             public override LayerShape? Resolve(LayerInput input)
             {
                 if (!input.NeedsFeatureMap()) return null;

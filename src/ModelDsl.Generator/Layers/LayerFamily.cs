@@ -63,6 +63,16 @@ namespace ModelDsl.Generator.Layers
         /// <summary>The output channel count the layer states, if any; null when it keeps its input's (for a block's channel expressions).</summary>
         public virtual long? DeclaredOutChannels => null;
 
+        /// <summary>
+        /// What the layer does to each spatial axis, for nets of any input size (<see cref="AxisProgram"/>);
+        /// false for layers that keep the height and width (activations, batch norm, dropout, …).
+        /// </summary>
+        public virtual bool TryAxisSteps(out AxisStep height, out AxisStep width)
+        {
+            height = width = default;
+            return false;
+        }
+
         /// <summary>For a merge: how it is wired into the graph (resolved by <see cref="Resolve"/>); null for ordinary layers.</summary>
         public virtual GraphEdge? Graph => null;
 

@@ -70,6 +70,13 @@ namespace ModelDsl.Generator.Layers
             public bool CeilMode { get; init; }
             public bool CountIncludePad { get; init; } = true;
 
+            public override bool TryAxisSteps(out AxisStep height, out AxisStep width)
+            {
+                height = AxisStep.Window(KernelH, StrideH, PaddingH, DilationH, CeilMode);
+                width = AxisStep.Window(KernelW, StrideW, PaddingW, DilationW, CeilMode);
+                return true;
+            }
+
             public override LayerShape? Resolve(LayerInput input)
             {
                 if (!input.NeedsFeatureMap()) return null;

@@ -56,6 +56,13 @@ namespace ModelDsl.Generator.Layers
                 _alignCorners = alignCorners;
             }
 
+            public override bool TryAxisSteps(out AxisStep height, out AxisStep width)
+            {
+                height = _scale > 0 ? AxisStep.Scale(_scale) : AxisStep.Resize(_height);
+                width = _scale > 0 ? AxisStep.Scale(_scale) : AxisStep.Resize(_width);
+                return true;
+            }
+
             public override LayerShape? Resolve(LayerInput input)
             {
                 if (!input.NeedsFeatureMap()) return null;

@@ -141,7 +141,9 @@ namespace ModelDsl.Generator.Parsing
             bool anyMap = c != 0 || h != 0 || w != 0;
             if (f != 0 && anyMap) return $"give either Channels/Height/Width or Features, not both (got Channels = {c}, Height = {h}, Width = {w}, Features = {f})";
             if (f != 0) return f > 0 ? null : $"Features = {f} must be positive";
-            if (!anyMap) return "set Channels, Height and Width, e.g. [Model(Channels = 3, Height = 32, Width = 32)]";
+            if (!anyMap) return "set Channels, Height and Width, e.g. [Model(Channels = 3, Height = 32, Width = 32)], or Channels alone for a net of any input size";
+            // Channels alone: a fully convolutional net; the shape engine decides which sizes it accepts.
+            if (c > 0 && h == 0 && w == 0) return null;
             if (c <= 0 || h <= 0 || w <= 0) return $"Channels = {c}, Height = {h}, Width = {w} must all be positive";
             return null;
         }
@@ -152,6 +154,7 @@ namespace ModelDsl.Generator.Parsing
             var names = new SortedSet<string>(StringComparer.Ordinal)
             {
                 symbol.Name, "InputShape", "OutputShape", "ParameterCount", "Layers", "Summary", "forward", "OnCreated",
+                "InputChannels", "AcceptedInput", "Accepts", "OutputShapeFor",
             };
             foreach (var member in symbol.GetMembers())
                 if (!member.IsImplicitlyDeclared && member is not IMethodSymbol { MethodKind: MethodKind.Constructor })

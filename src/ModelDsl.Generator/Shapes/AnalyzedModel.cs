@@ -13,7 +13,15 @@ namespace ModelDsl.Generator.Shapes
         long ParameterCount,
         long MultiplyAdds,
         EquatableArray<ResolvedLayer> Layers,
-        EquatableArray<string> Stages);
+        EquatableArray<string> Stages,
+        AnySizeModel? AnySize = null);
+
+    /// <summary>
+    /// A net declared with Channels alone: the per-axis programs the generated code rebuilds, the accepted
+    /// sizes in words, and how the output follows the input. <see cref="AnalyzedModel.Input"/> and the layers'
+    /// shapes are then those at the reference size <see cref="AnalyzedModel.Input"/> (an accepted one).
+    /// </summary>
+    internal sealed record AnySizeModel(AxisProgram Height, AxisProgram Width, string Accepts);
 
     /// <summary>
     /// One layer (or block use) at its place in a model: output shape, parameters, multiply-adds per

@@ -34,7 +34,16 @@ namespace ModelDsl.Generator.Shapes
             var taps = DeclareTaps(layers, sink);
 
             bool inputKnown = spec.CanEmit || (spec.Features > 0 || (spec.Channels > 0 && spec.Height > 0 && spec.Width > 0));
+            // Channels alone: any input size. Decide which sizes work first, then walk the net at one of them.
+            bool anySize = spec.Features == 0 && spec.Channels > 0 && spec.Height == 0 && spec.Width == 0;
+            if (anySize)
+            {
+                var reference = AnySizeAnalysis.ReferenceInput(spec, layers, names, sink);
+                inputKnown &= reference is not null;
+                input = reference ?? input;
+            }
             var resolved = new List<ResolvedLayer>();
+            var resolvedIndex = new List<int>();
             var current = input;
             Shape? beforeFlatten = null;
             bool shapeKnown = inputKnown;
@@ -49,6 +58,7 @@ namespace ModelDsl.Generator.Shapes
                     if (!taps.TryGet(tap, out _)) taps.Define(tap, current);
                     resolved.Add(new ResolvedLayer(tap, GraphEdge.TapOp, layer.Stage, current, current, 0, 0, LayerCode.None($"Tap(\"{tap}\")"),
                         EquatableArray<ResolvedLayer>.Empty, new GraphEdge(GraphEdge.TapOp, tap, taps.CurrentSource)));
+                    resolvedIndex.Add(index);
                     continue;
                 }
                 string name = names[index];
@@ -69,16 +79,21 @@ namespace ModelDsl.Generator.Shapes
                 if (r.Output.IsFlat && current.IsFeatureMap) beforeFlatten = current;
                 else if (!r.Output.IsFlat) beforeFlatten = null;
                 resolved.Add(r);
+                resolvedIndex.Add(index);
                 current = r.Output;
                 taps.CurrentSource = name;
             }
 
             if (shapeKnown && modules.Count > 0) ClassifierPitfalls(spec, modules, current, sink);
 
-            bool canEmit = spec.CanEmit && shapeKnown && !diagnostics.Any(d => d.IsError);
+            AnySizeModel? any = null;
+            if (anySize && shapeKnown && !diagnostics.Any(d => d.IsError))
+                any = AnySizeAnalysis.Finish(spec, layers, names, resolved, resolvedIndex, input, current, sink);
+
+            bool canEmit = spec.CanEmit && shapeKnown && !diagnostics.Any(d => d.IsError) && (!anySize || any is not null);
             var model = canEmit
                 ? new AnalyzedModel(spec.Type, input, current, resolved.Sum(r => r.Parameters), resolved.Sum(r => r.MultiplyAdds),
-                    resolved.ToEquatableArray(), stages.ToEquatableArray())
+                    resolved.ToEquatableArray(), stages.ToEquatableArray(), any)
                 : null;
             return new Result<AnalyzedModel>(model, diagnostics.ToEquatableArray());
         }
