@@ -99,6 +99,10 @@ namespace ModelDsl.Generator.Diagnostics
             "Model declares no layers",
             "'{0}' declares no layers; add layer attributes such as [Conv2d(32, 3)] after [{1}]");
 
+        public static readonly DiagnosticDescriptor SizeOutOfRange = Make("MDSL0022", Shapes, DiagnosticSeverity.Error,
+            "Layer size out of range",
+            "{0} '{1}' on {2}: {3} exceeds 2^63 − 1, so no such tensor can exist; make the input or the layer smaller");
+
         public static readonly DiagnosticDescriptor InternalError = Make("MDSL9999", Design, DiagnosticSeverity.Error,
             "ModelDsl generator failed",
             "ModelDsl could not generate '{0}': {1}. Please report this with the declaration.");
@@ -109,7 +113,7 @@ namespace ModelDsl.Generator.Diagnostics
             GroupsMustDivideChannels, ResidualShapeMismatch, InvalidLayerArgument, SamePaddingNeedsStrideOne,
             PoolPaddingTooLarge, ModelMustBePartial, LayersSplitAcrossDeclarations, NameNotUsable,
             GenericModelNotSupported, InvalidInputShape, LayerNeedsFeatureMap, TrailingSoftmax, SingleUnitSoftmax,
-            PoolingDropsInput, NotABlock, InvalidBlock, NoLayers, InternalError,
+            PoolingDropsInput, NotABlock, InvalidBlock, NoLayers, SizeOutOfRange, InternalError,
         };
 
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = All.ToDictionary(d => d.Id);

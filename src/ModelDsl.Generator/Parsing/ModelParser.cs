@@ -143,6 +143,7 @@ namespace ModelDsl.Generator.Parsing
             if (f != 0) return f > 0 ? null : $"Features = {f} must be positive";
             if (!anyMap) return "set Channels, Height and Width, e.g. [Model(Channels = 3, Height = 32, Width = 32)]";
             if (c <= 0 || h <= 0 || w <= 0) return $"Channels = {c}, Height = {h}, Width = {w} must all be positive";
+            if (long.MaxValue / c / h < w) return $"{c}×{h}×{w} is more than 2^63 − 1 elements per sample, so no such tensor can exist";
             return null;
         }
 
