@@ -99,6 +99,10 @@ namespace ModelDsl.Generator.Diagnostics
             "Model declares no layers",
             "'{0}' declares no layers; add layer attributes such as [Conv2d(32, 3)] after [{1}]");
 
+        public static readonly DiagnosticDescriptor SizeOutOfRange = Make("MDSL0022", Shapes, DiagnosticSeverity.Error,
+            "Layer size out of range",
+            "{0} '{1}' on {2}: {3} exceeds 2^63 − 1, so no such tensor can exist; make the input or the layer smaller");
+
         // Graphs (taps, merges) and inputs of any size. IDs from MDSL0030 on.
 
         public static readonly DiagnosticDescriptor UnknownTap = Make("MDSL0030", Shapes, DiagnosticSeverity.Error,
@@ -135,7 +139,7 @@ namespace ModelDsl.Generator.Diagnostics
             GroupsMustDivideChannels, ResidualShapeMismatch, InvalidLayerArgument, SamePaddingNeedsStrideOne,
             PoolPaddingTooLarge, ModelMustBePartial, LayersSplitAcrossDeclarations, NameNotUsable,
             GenericModelNotSupported, InvalidInputShape, LayerNeedsFeatureMap, TrailingSoftmax, SingleUnitSoftmax,
-            PoolingDropsInput, NotABlock, InvalidBlock, NoLayers,
+            PoolingDropsInput, NotABlock, InvalidBlock, NoLayers, SizeOutOfRange,
             UnknownTap, TapUsedBeforeDefined, DuplicateTap, ConcatSizeMismatch, AddShapeMismatch, NoAcceptedInputSize,
             InternalError,
         };

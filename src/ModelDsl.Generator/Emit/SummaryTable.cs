@@ -45,8 +45,8 @@ namespace ModelDsl.Generator.Emit
             sb.Append($"Total params: {N(model.ParameterCount)}").Append('\n');
             sb.Append($"Trainable params: {N(model.ParameterCount)}").Append('\n');
             sb.Append($"Total mult-adds (M): {(model.MultiplyAdds / 1e6).ToString("F2", CultureInfo.InvariantCulture)}").Append('\n');
-            sb.Append($"Input size per sample (MB): {(model.Input.Elements * 4 / 1e6).ToString("F2", CultureInfo.InvariantCulture)}").Append('\n');
-            sb.Append($"Params size (MB): {(model.ParameterCount * 4 / 1e6).ToString("F2", CultureInfo.InvariantCulture)}").Append('\n');
+            sb.Append($"Input size per sample (MB): {(model.Input.Elements * 4.0 / 1e6).ToString("F2", CultureInfo.InvariantCulture)}").Append('\n');
+            sb.Append($"Params size (MB): {(model.ParameterCount * 4.0 / 1e6).ToString("F2", CultureInfo.InvariantCulture)}").Append('\n');
             sb.Append(heavy).Append('\n');
             return sb.ToString();
         }

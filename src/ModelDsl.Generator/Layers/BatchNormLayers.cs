@@ -83,7 +83,7 @@ namespace ModelDsl.Generator.Layers
                         _declaredFeatures, features, shape.IsFlat ? $"{features} features" : $"input {shape}");
                     return null;
                 }
-                return new LayerShape(shape, features, features, _affine ? 2 * features : 0);
+                return new LayerShape(shape, features, features, _affine ? Counts.Product("its parameter count", 2, features) : 0);
             }
 
             public override string Construct(string inChannels, string outChannels)

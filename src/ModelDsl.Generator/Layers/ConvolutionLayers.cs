@@ -197,11 +197,13 @@ namespace ModelDsl.Generator.Layers
                     fw = ShapeMath.ConvTransposeFormula(shape.Width, KernelW, StrideW, PaddingW, OutputPaddingW, DilationW);
                 }
                 if (!input.SpatialOk(oh, ow, fh, fw)) return null;
-                long weights = (Transposed ? cin * (cout / Groups) : cout * (cin / Groups)) * KernelH * KernelW;
-                long parameters = weights + (Bias ? cout : 0);
+                var output = new Shape(cout, oh, ow);
+                _ = output.Elements; // an output that cannot exist is the first thing to report, before the counts it implies
+                long weights = Transposed ? Counts.Product("its weight count", cin, cout / Groups, KernelH, KernelW) : Counts.Product("its weight count", cout, cin / Groups, KernelH, KernelW);
+                long parameters = Counts.Sum("its parameter count", weights, Bias ? cout : 0);
                 // A conv does one multiply-add per weight at each output position; a transposed conv at each input position.
-                long macs = Transposed ? shape.Height * shape.Width * weights : oh * ow * weights;
-                return new LayerShape(new Shape(cout, oh, ow), cin, cout, parameters, macs);
+                long macs = Transposed ? Counts.Product("its multiply-add count", shape.Height, shape.Width, weights) : Counts.Product("its multiply-add count", oh, ow, weights);
+                return new LayerShape(output, cin, cout, parameters, macs);
             }
 
             public override string Construct(string inChannels, string outChannels)

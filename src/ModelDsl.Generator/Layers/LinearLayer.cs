@@ -63,8 +63,9 @@ namespace ModelDsl.Generator.Layers
                         input.MapBeforeFlatten is { } map ? $" ({map} after Flatten)." : ".");
                     return null;
                 }
-                long parameters = fin * _outFeatures + (_bias ? _outFeatures : 0);
-                return new LayerShape(new Shape(_outFeatures), fin, _outFeatures, parameters, fin * _outFeatures);
+                long weights = Counts.Product("its weight count", fin, _outFeatures);
+                long parameters = Counts.Sum("its parameter count", weights, _bias ? _outFeatures : 0);
+                return new LayerShape(new Shape(_outFeatures), fin, _outFeatures, parameters, weights);
             }
 
             public override string Construct(string inChannels, string outChannels) => $"{Nn}Linear({inChannels}, {outChannels}, hasBias: {Bool(_bias)})";

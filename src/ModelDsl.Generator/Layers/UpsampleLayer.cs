@@ -28,7 +28,9 @@ namespace ModelDsl.Generator.Layers
                 return null;
             }
             bool ok = true;
-            if (byScale && !(layer.Real(scale, 0) > 0)) { ArgumentChecks.Invalid(layer, name, scale, layer.Real(scale, 0), "it must be positive", sink); ok = false; }
+            double factor = layer.Real(scale, 0);
+            if (byScale && !(factor > 0)) { ArgumentChecks.Invalid(layer, name, scale, factor, "it must be positive", sink); ok = false; }
+            else if (byScale && double.IsInfinity(factor)) { ArgumentChecks.Invalid(layer, name, scale, factor, "it must be a finite number", sink); ok = false; }
             if (bySize) ok &= ArgumentChecks.Positive(layer, name, height, sink) & ArgumentChecks.Positive(layer, name, width, sink);
             bool align = layer.Bool(nameof(UpsampleAttribute.AlignCorners), Defaults.AlignCorners);
             if (align && mode == nameof(UpsampleMode.Nearest))

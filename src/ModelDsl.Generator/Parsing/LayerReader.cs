@@ -177,8 +177,8 @@ namespace ModelDsl.Generator.Parsing
             {
                 case bool b: args.Add(new LayerArg(name, b ? 1 : 0, b ? 1 : 0, null, location)); break;
                 case string s: args.Add(new LayerArg(name, 0, 0, s, location)); break;
-                case double d: args.Add(new LayerArg(name, (long)d, d, null, location)); break;
-                case float f: args.Add(new LayerArg(name, (long)f, f, null, location)); break;
+                case double d: args.Add(new LayerArg(name, Truncate(d), d, null, location)); break;
+                case float f: args.Add(new LayerArg(name, Truncate(f), f, null, location)); break;
                 case int i when value.Kind == TypedConstantKind.Enum:
                     args.Add(new LayerArg(name, i, i, EnumMemberName(value), location)); break;
                 case int i: args.Add(new LayerArg(name, i, i, null, location)); break;
@@ -192,6 +192,10 @@ namespace ModelDsl.Generator.Parsing
                     break;
             }
         }
+
+        /// <summary>A real argument's integer part, 0 when it has none in range (NaN, ±∞, 1e300): the real value is what counts.</summary>
+        private static long Truncate(double value)
+            => value > -9223372036854775808.0 && value < 9223372036854775808.0 ? (long)value : 0;
 
         private static string? EnumMemberName(TypedConstant value)
         {

@@ -144,7 +144,9 @@ namespace ModelDsl.Generator.Parsing
             if (!anyMap) return "set Channels, Height and Width, e.g. [Model(Channels = 3, Height = 32, Width = 32)], or Channels alone for a net of any input size";
             // Channels alone: a fully convolutional net; the shape engine decides which sizes it accepts.
             if (c > 0 && h == 0 && w == 0) return null;
+            if (c > 0 && (h == 0) != (w == 0)) return $"give both Height and Width, or neither for a net of any input size (got Height = {h}, Width = {w})";
             if (c <= 0 || h <= 0 || w <= 0) return $"Channels = {c}, Height = {h}, Width = {w} must all be positive";
+            if (long.MaxValue / c / h < w) return $"{c}×{h}×{w} is more than 2^63 − 1 elements per sample, so no such tensor can exist";
             return null;
         }
 

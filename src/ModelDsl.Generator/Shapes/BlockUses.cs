@@ -37,6 +37,7 @@ namespace ModelDsl.Generator.Shapes
             var layers = block.Layers.ToList();
             var names = LayerNaming.Assign(layers, new HashSet<string>(System.StringComparer.Ordinal), null);
             var children = new List<ResolvedLayer>();
+            long parameters = 0, multiplyAdds = 0;
             var current = input;
             for (int i = 0; i < layers.Count; i++)
             {
@@ -48,6 +49,7 @@ namespace ModelDsl.Generator.Shapes
                 var r = ShapeEngine.Resolve(family, config, layers[i], childName, use.Stage, current, null, inner);
                 if (r is null) return null;
                 children.Add(r);
+                if (!ShapeEngine.AddTotals(r, use, ref parameters, ref multiplyAdds, inner)) return null;
                 current = r.Output;
             }
 
@@ -70,8 +72,15 @@ namespace ModelDsl.Generator.Shapes
                     return null;
                 }
                 project = true;
-                children.Add(Shortcut(ConvolutionLayers.Conv2d, ConvolutionLayers.ProjectionShortcut(current.Channels, strideH, strideW), use, name + ".Shortcut.Conv", input, inner));
-                children.Add(Shortcut(BatchNormLayers.BatchNorm2d, BatchNormLayers.ProjectionShortcut(), use, name + ".Shortcut.BatchNorm", current, inner));
+                foreach (var shortcut in new[]
+                {
+                    Shortcut(ConvolutionLayers.Conv2d, ConvolutionLayers.ProjectionShortcut(current.Channels, strideH, strideW), use, name + ".Shortcut.Conv", input, inner),
+                    Shortcut(BatchNormLayers.BatchNorm2d, BatchNormLayers.ProjectionShortcut(), use, name + ".Shortcut.BatchNorm", current, inner),
+                })
+                {
+                    if (shortcut is null || !ShapeEngine.AddTotals(shortcut, use, ref parameters, ref multiplyAdds, inner)) return null;
+                    children.Add(shortcut);
+                }
             }
 
             string channels = N(input.Channels);
@@ -79,18 +88,18 @@ namespace ModelDsl.Generator.Shapes
                 ? $"new {block.FullyQualifiedTypeName}({channels}, {(project ? "true" : "false")}, {N(strideH)}, {N(strideW)})"
                 : $"new {block.FullyQualifiedTypeName}({channels})";
             string description = $"{block.TypeName} block ({children.Count} layers{(project ? ", projection shortcut" : "")}), {input}";
-            return new ResolvedLayer(name, block.TypeName, use.Stage, input, current, children.Sum(c => c.Parameters), children.Sum(c => c.MultiplyAdds),
+            return new ResolvedLayer(name, block.TypeName, use.Stage, input, current, parameters, multiplyAdds,
                 new LayerCode(block.FullyQualifiedTypeName, construction, description), children.ToEquatableArray());
         }
 
         /// <summary>A layer of the projection shortcut, resolved by its own family like any other layer.</summary>
-        private static ResolvedLayer Shortcut(string kind, LayerConfig config, LayerSpec use, string name, Shape input, DiagnosticSink sink)
+        private static ResolvedLayer? Shortcut(string kind, LayerConfig config, LayerSpec use, string name, Shape input, DiagnosticSink sink)
         {
             var layer = new LayerSpec(kind, name, use.Stage, use.Location, EquatableArray<LayerArg>.Empty, null);
-            return ShapeEngine.Resolve(LayerCatalog.Get(kind), config, layer, name, use.Stage, input, null, sink)!;
+            return ShapeEngine.Resolve(LayerCatalog.Get(kind), config, layer, name, use.Stage, input, null, sink);
         }
 
-        private static long CeilDiv(long a, long b) => b <= 0 ? 1 : (a + b - 1) / b;
+        private static long CeilDiv(long a, long b) => b <= 0 ? 1 : a / b + (a % b != 0 ? 1 : 0);
 
         private static string N(long v) => v.ToString(CultureInfo.InvariantCulture);
     }

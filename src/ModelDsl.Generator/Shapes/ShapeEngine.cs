@@ -44,6 +44,7 @@ namespace ModelDsl.Generator.Shapes
             }
             var resolved = new List<ResolvedLayer>();
             var resolvedIndex = new List<int>();
+            long parameters = 0, multiplyAdds = 0;
             var current = input;
             Shape? beforeFlatten = null;
             bool shapeKnown = inputKnown;
@@ -74,7 +75,7 @@ namespace ModelDsl.Generator.Shapes
                     if (config is null || !shapeKnown) { shapeKnown = false; continue; }
                     r = Resolve(family, config, layer, name, layer.Stage, current, beforeFlatten, sink, taps);
                 }
-                if (r is null) { shapeKnown = false; continue; }
+                if (r is null || !AddTotals(r, layer, ref parameters, ref multiplyAdds, sink)) { shapeKnown = false; continue; }
                 // Linear names the map a Flatten flattened when its declared input size is wrong.
                 if (r.Output.IsFlat && current.IsFeatureMap) beforeFlatten = current;
                 else if (!r.Output.IsFlat) beforeFlatten = null;
@@ -92,8 +93,7 @@ namespace ModelDsl.Generator.Shapes
 
             bool canEmit = spec.CanEmit && shapeKnown && !diagnostics.Any(d => d.IsError) && (!anySize || any is not null);
             var model = canEmit
-                ? new AnalyzedModel(spec.Type, input, current, resolved.Sum(r => r.Parameters), resolved.Sum(r => r.MultiplyAdds),
-                    resolved.ToEquatableArray(), stages.ToEquatableArray(), any)
+                ? new AnalyzedModel(spec.Type, input, current, parameters, multiplyAdds, resolved.ToEquatableArray(), stages.ToEquatableArray(), any)
                 : null;
             return new Result<AnalyzedModel>(model, diagnostics.ToEquatableArray());
         }
@@ -101,7 +101,22 @@ namespace ModelDsl.Generator.Shapes
         /// <summary>One layer at <paramref name="input"/>: its shape rule, then its code with the channel counts filled in.</summary>
         public static ResolvedLayer? Resolve(LayerFamily family, LayerConfig config, LayerSpec layer, string name, string? stage, Shape input, Shape? beforeFlatten, DiagnosticSink sink, TapScope? taps = null)
         {
-            var shape = config.Resolve(new LayerInput(layer, name, input, beforeFlatten, sink, taps));
+            LayerShape? shape;
+            try
+            {
+                shape = config.Resolve(new LayerInput(layer, name, input, beforeFlatten, sink, taps));
+                if (shape is not null && shape.Output.IsFeatureMap) _ = shape.Output.Elements; // a C×H×W past 2^63 − 1 cannot exist
+            }
+            catch (CountOverflowException e)
+            {
+                sink.Report(DiagnosticDescriptors.SizeOutOfRange, layer.Location, layer.Kind, name, input.ToString(), e.What);
+                return null;
+            }
+            catch (OverflowException)
+            {
+                sink.Report(DiagnosticDescriptors.SizeOutOfRange, layer.Location, layer.Kind, name, input.ToString(), "its output's size or element count");
+                return null;
+            }
             if (shape is null) return null;
             string inChannels = shape.InChannels.ToString(CultureInfo.InvariantCulture), outChannels = shape.OutChannels.ToString(CultureInfo.InvariantCulture);
             var graph = config.Graph;
@@ -122,6 +137,22 @@ namespace ModelDsl.Generator.Shapes
                 else if (!seen.Add(name)) sink.Report(DiagnosticDescriptors.DuplicateTap, tap.Location, name);
             }
             return new TapScope(seen);
+        }
+
+        /// <summary>Adds a layer's counts to the model's; MDSL0022 on the layer whose count does not fit.</summary>
+        public static bool AddTotals(ResolvedLayer layer, LayerSpec at, ref long parameters, ref long multiplyAdds, DiagnosticSink sink)
+        {
+            try
+            {
+                parameters = Counts.Sum("the total parameter count up to it", parameters, layer.Parameters);
+                multiplyAdds = Counts.Sum("the total multiply-add count up to it", multiplyAdds, layer.MultiplyAdds);
+                return true;
+            }
+            catch (CountOverflowException e)
+            {
+                sink.Report(DiagnosticDescriptors.SizeOutOfRange, at.Location, at.IsBlock ? "Block" : at.Kind, layer.Name, layer.Input.ToString(), e.What);
+                return false;
+            }
         }
 
         private static List<string> CheckStages(ModelSpec spec, HashSet<string> reserved, DiagnosticSink sink)
