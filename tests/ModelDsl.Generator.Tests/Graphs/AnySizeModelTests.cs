@@ -88,6 +88,16 @@ public class AnySizeModelTests
         Assert.Throws<ArgumentException>(() => { using var x = zeros(1, 3, sizes[0] - 1, sizes[0]); net.forward(x).Dispose(); });
     }
 
+    [Theory]
+    [InlineData("UNet", "Zoo.AnyUNet.g.cs")]
+    [InlineData("Fcn", "Zoo.Fcn.g.cs")]
+    public void Snapshots_of_an_any_size_UNet_and_an_FCN(string source, string hintName)
+    {
+        var run = GeneratorHarness.Run(source == "UNet" ? UNet : Fcn);
+        Assert.Empty(run.Mdsl);
+        Snapshot.Match(hintName.Replace(".g.cs", ""), run.Source(hintName));
+    }
+
     [Fact]
     public void An_FCN_turns_a_larger_image_into_a_map_of_class_scores()
     {

@@ -87,6 +87,14 @@ public class GraphModelTests
     }
 
     [Fact]
+    public void Snapshot_of_a_UNet_with_stages_and_skips()
+    {
+        var run = GeneratorHarness.Run(UNet);
+        Assert.Empty(run.Mdsl);
+        Snapshot.Match("Zoo.DigitUNet", run.Source("Zoo.DigitUNet.g.cs"));
+    }
+
+    [Fact]
     public void Forward_keeps_the_tapped_tensors_alive_until_their_merge()
     {
         // Values, not only shapes: the generated forward equals the same net written by hand.
