@@ -399,6 +399,22 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void MDSL0007_a_Repeat_past_the_limit_is_an_error_not_a_silently_shorter_net()
+    {
+        var d = Single("""
+            [Block]
+            [Conv2d(Kernel = 3, Padding = 1), ReLU]
+            public partial class Res;
+
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Use<Res>(Repeat = 20000)]
+            public partial class Deep;
+            """, "MDSL0007");
+        Assert.Equal("Repeat = 20000", SpanText(d));
+        Assert.Equal("Use<Res> 'Res1': Repeat = 20000 is invalid; it must be at most 10000", d.GetMessage());
+    }
+
+    [Fact]
     public void Every_descriptor_has_a_documentation_page()
     {
         var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));

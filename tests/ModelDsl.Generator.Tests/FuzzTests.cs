@@ -82,28 +82,22 @@ public class FuzzTests
     [Fact]
     public void The_largest_int_in_any_slot_is_diagnosed_or_compiles_clean()
     {
-        int cases = 0;
-        var problems = new List<string>();
+        // One compilation for all cases (each in its own namespace): binding generated code is the costly part.
+        var sources = new List<string>();
         foreach (var b in Bases)
-        {
             foreach (var m in Regex.Matches(b, @"(?<![\w.])\d+(?![\w.])").Cast<Match>())
-            {
-                foreach (var extreme in new[] { "2147483647", "2147483646" })
-                {
-                    string source = b[..m.Index] + extreme + b[(m.Index + m.Length)..];
-                    cases++;
-                    var run = GeneratorHarness.Run(source);
-                    if (run.GeneratorException is { } e) { problems.Add($"generator threw {e.GetType().Name}: {e.Message}\n{source}"); continue; }
-                    if (run.GeneratorDiagnostics.FirstOrDefault(d => d.Id == "MDSL9999") is { } internalError) { problems.Add($"{internalError}\n{source}"); continue; }
-                    if (run.Mdsl.Any(d => d.Severity == DiagnosticSeverity.Error)) continue;
-                    var generatedErrors = run.Output.GetDiagnostics(TestContext.Current.CancellationToken)
-                        .Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true).ToList();
-                    if (generatedErrors.Count > 0) problems.Add($"generated code does not compile: {generatedErrors[0]}\n{source}");
-                }
-            }
-        }
-        Assert.True(cases >= 60, $"only {cases} cases");
-        Assert.True(problems.Count == 0, $"{problems.Count} of {cases} cases failed:\n\n" + string.Join("\n\n", problems.Take(8)));
+                sources.Add((b[..m.Index] + int.MaxValue + b[(m.Index + m.Length)..]).Replace("namespace Fuzz", $"namespace Fuzz{sources.Count}"));
+        Assert.True(sources.Count >= 40, $"only {sources.Count} cases");
+
+        var run = GeneratorHarness.Run(sources.ToArray());
+        Assert.Null(run.GeneratorException);
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "MDSL9999");
+        var generatedErrors = run.Output.GetDiagnostics(TestContext.Current.CancellationToken)
+            .Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true).ToList();
+        Assert.True(generatedErrors.Count == 0, "generated code that does not compile:\n" + string.Join("\n", generatedErrors.Take(8)));
+        // Both outcomes occur: some of these nets are diagnosed (e.g. a kernel larger than its input), others are valid and emitted.
+        Assert.Contains(run.Mdsl, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.NotEmpty(run.Result.Results.SelectMany(r => r.GeneratedSources));
     }
 
     private static IEnumerable<(string Family, string Source)> MalformedCases()
@@ -186,6 +180,7 @@ public class FuzzTests
             yield return ("huge transposed", Model($"[ConvTranspose2d(8, {rng.Next(1 << 30, int.MaxValue)}, Stride = {rng.Next(1 << 30, int.MaxValue)}), ConvTranspose2d(8, 3, Stride = {rng.Next(1 << 30, int.MaxValue)})]"));
             yield return ("huge total", Model($"[Linear({rng.Next(1 << 30, int.MaxValue)}), Linear(2147483647), Linear(2147483647), Linear(2147483647), Linear(2147483647)]", "[Model(Features = 2147483647)]"));
         }
+        yield return ("repeat past the limit", "using ModelDsl;\nnamespace Fuzz\n{\n    [Block]\n    [ReLU]\n    public partial class B;\n    [Model(Channels = 3, Height = 32, Width = 32)]\n    [Use<B>(Repeat = " + rng.Next(10_001, int.MaxValue) + ")]\n    public partial class M;\n}\n");
         yield return ("infinite scale", Model("[Upsample(double.PositiveInfinity)]"));
         yield return ("NaN scale", Model("[Upsample(double.NaN)]"));
 

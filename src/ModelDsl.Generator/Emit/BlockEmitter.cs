@@ -74,13 +74,13 @@ namespace ModelDsl.Generator.Emit
                 w.Doc(block.IsResidual ? $"Computes {(act is not null ? act + "(" : "")}x + f(x){(act is not null ? ")" : "")}, f being the block's layers." : "Runs the block's layers in order.");
                 w.Open($"public override {TypeScaffold.Tensor} forward({TypeScaffold.Tensor} input)");
                 for (int i = 0; i < layers.Count; i++)
-                    w.Line(i == 0 ? $"var x = {layers[i].Name}.forward(input);" : $"x = global::ModelDsl.ForwardSteps.Advance(x, {layers[i].Name}.forward(x), input);");
+                    w.Line(i == 0 ? $"var x = {layers[i].Name}.call(input);" : $"x = global::ModelDsl.ForwardSteps.Advance(x, {layers[i].Name}.call(x), input);");
                 if (block.IsResidual)
                 {
                     w.Line(block.Shortcut is not null
-                        ? "var sum = global::ModelDsl.ForwardSteps.AddResidual(x, Shortcut is null ? input : Shortcut.forward(input), input);"
+                        ? "var sum = global::ModelDsl.ForwardSteps.AddResidual(x, Shortcut is null ? input : Shortcut.call(input), input);"
                         : "var sum = global::ModelDsl.ForwardSteps.AddResidual(x, input, input);");
-                    w.Line(act is not null ? "return global::ModelDsl.ForwardSteps.Advance(sum, Activation.forward(sum), input);" : "return sum;");
+                    w.Line(act is not null ? "return global::ModelDsl.ForwardSteps.Advance(sum, Activation.call(sum), input);" : "return sum;");
                 }
                 else w.Line("return x;");
                 w.Close();

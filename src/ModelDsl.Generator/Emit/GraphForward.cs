@@ -6,7 +6,7 @@ namespace ModelDsl.Generator.Emit
     /// <summary>
     /// The <c>forward</c> body of a model with taps and merges. A tap is a second handle on the current
     /// tensor, kept alive until its last merge; every other intermediate is disposed as soon as nothing
-    /// later needs it, as in a plain chain (the input is never disposed).
+    /// later needs it, as in a plain chain (the input is never disposed). Layers run through call() so hooks fire.
     /// </summary>
     internal static class GraphForward
     {
@@ -52,7 +52,7 @@ namespace ModelDsl.Generator.Emit
                 }
                 if (graph is null)
                 {
-                    string call = $"{node.Name}.forward({Current()})";
+                    string call = $"{node.Name}.call({Current()})";
                     bool disposable = declared && current != -1 && !NeededAfter(current, i);
                     w.Line(disposable ? $"x = {Steps}Advance(x, {call}, input);" : Assign(call));
                     current = i;
@@ -64,7 +64,7 @@ namespace ModelDsl.Generator.Emit
                 string tap = variables[graph.Tap];
                 bool tapDone = t != -1 && !NeededAfter(t, i);
                 bool disposeCurrent = current != -1 && !NeededAfter(current, i);
-                string operand = graph.Projected ? $"{node.Name}.forward({tap})" : tap;
+                string operand = graph.Projected ? $"{node.Name}.call({tap})" : tap;
                 // A projected operand is a fresh tensor, always disposed; the tap itself then separately.
                 bool disposeOperand = graph.Projected || (tapDone && t != current);
                 string helper = graph.Op == GraphEdge.AddOp ? "Add" : "Concat";

@@ -155,13 +155,14 @@ namespace ModelDsl.Generator.Emit
                 w.Close();
                 return;
             }
-            // Intermediate handles are disposed as soon as the next layer has consumed them; autograd
-            // keeps what it needs alive inside libtorch, so this only returns memory earlier.
+            // Layers run through call(), not forward(), so that hooks registered on them fire, as a PyTorch
+            // module's __call__ does. Intermediate handles are disposed as soon as the next layer has
+            // consumed them; autograd keeps what it needs alive inside libtorch, so this only returns memory earlier.
             for (int i = 0; i < m.Layers.Count; i++)
             {
                 var layer = m.Layers[i];
-                if (i == 0) w.Line($"var x = {layer.Name}.forward(input);");
-                else w.Line($"x = global::ModelDsl.ForwardSteps.Advance(x, {layer.Name}.forward(x), input);");
+                if (i == 0) w.Line($"var x = {layer.Name}.call(input);");
+                else w.Line($"x = global::ModelDsl.ForwardSteps.Advance(x, {layer.Name}.call(x), input);");
             }
             w.Line("return x;");
             w.Close();

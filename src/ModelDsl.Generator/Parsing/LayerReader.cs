@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ModelDsl.Generator.Diagnostics;
 using ModelDsl.Generator.Layers;
+using ModelDsl.Generator.Shapes;
 
 namespace ModelDsl.Generator.Parsing
 {
@@ -127,7 +128,8 @@ namespace ModelDsl.Generator.Parsing
             var block = inner.ReadBlock(blockType, blockLayers);
             long repeat = args.FirstOrDefault(a => a.Name == nameof(UseAttribute<object>.Repeat))?.Integer ?? new UseAttribute<object>().Repeat;
             // An invalid Repeat is reported by the shape engine; keep one copy so the rest is still checked.
-            for (long i = 0; i < Math.Max(1, Math.Min(repeat, 10_000)); i++)
+            long copies = repeat >= 1 && repeat <= BlockUses.MaxRepeat ? repeat : 1;
+            for (long i = 0; i < copies; i++)
                 layers.Add(new LayerSpec(LayerSpec.BlockKind, name, stage, location, args, block));
         }
 

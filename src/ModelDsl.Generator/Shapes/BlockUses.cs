@@ -16,12 +16,16 @@ namespace ModelDsl.Generator.Shapes
     {
         private static readonly UseAttribute<object> Defaults = new();
 
-        /// <summary>Repeat must be at least 1 (the parser keeps one copy of a bad Repeat, so the rest is still checked).</summary>
+        /// <summary>The most copies one [Use] may chain: beyond it the generated class would be too large to compile in reasonable time.</summary>
+        public const int MaxRepeat = 10_000;
+
+        /// <summary>Repeat must be in [1, <see cref="MaxRepeat"/>] (the parser keeps one copy of a bad Repeat, so the rest is still checked).</summary>
         public static bool CheckRepeat(LayerSpec use, string name, DiagnosticSink sink)
         {
             long repeat = use.Int(nameof(UseAttribute<object>.Repeat), Defaults.Repeat);
-            if (repeat >= 1) return true;
-            ArgumentChecks.Invalid(use, "Use<" + use.Block?.TypeName + ">", name, nameof(UseAttribute<object>.Repeat), repeat, "it must be at least 1", sink);
+            if (repeat >= 1 && repeat <= MaxRepeat) return true;
+            ArgumentChecks.Invalid(use, "Use<" + use.Block?.TypeName + ">", name, nameof(UseAttribute<object>.Repeat), repeat,
+                repeat < 1 ? "it must be at least 1" : $"it must be at most {MaxRepeat}", sink);
             return false;
         }
 

@@ -35,6 +35,6 @@ public sealed class SamePaddedConv2d : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var padded = nn.functional.pad(input, _padding, _paddingMode);
-        return Conv.forward(padded);
+        return Conv.call(padded); // call: hooks on the inner conv fire
     }
 }

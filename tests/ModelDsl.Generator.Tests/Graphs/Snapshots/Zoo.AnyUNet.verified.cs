@@ -207,25 +207,25 @@ namespace Zoo
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             AcceptedInput.Check(input, "AnyUNet");
-            var x = Conv1.forward(input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Relu1.forward(x), input);
+            var x = Conv1.call(input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Relu1.call(x), input);
             var tap1 = x; // Tap("skip1"): 8×64×64, kept for a later merge
-            x = MaxPool1.forward(x);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Conv2.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Relu2.forward(x), input);
+            x = MaxPool1.call(x);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Conv2.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Relu2.call(x), input);
             var tap2 = x; // Tap("skip2"): 16×32×32, kept for a later merge
-            x = MaxPool2.forward(x);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Conv3.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Relu3.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, ConvT1.forward(x), input);
+            x = MaxPool2.call(x);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Conv3.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Relu3.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, ConvT1.call(x), input);
             x = global::ModelDsl.ForwardSteps.Concat(x, tap2, disposeCurrent: true, disposeTap: true); // Concat1: 32×32×32
-            x = global::ModelDsl.ForwardSteps.Advance(x, Conv4.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Relu4.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, ConvT2.forward(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Conv4.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Relu4.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, ConvT2.call(x), input);
             x = global::ModelDsl.ForwardSteps.Concat(x, tap1, disposeCurrent: true, disposeTap: true); // Concat2: 16×64×64
-            x = global::ModelDsl.ForwardSteps.Advance(x, Conv5.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Relu5.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Conv6.forward(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Conv5.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Relu5.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Conv6.call(x), input);
             return x;
         }
     }

@@ -211,27 +211,27 @@ namespace Zoo
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             global::ModelDsl.ShapeGuard.CheckInput(input, InputShape, "DigitUNet");
-            var x = Conv1.forward(input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Relu1.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Conv2.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Relu2.forward(x), input);
+            var x = Conv1.call(input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Relu1.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Conv2.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Relu2.call(x), input);
             var tap1 = x; // Tap("skip1"): 8×16×16, kept for a later merge
-            x = MaxPool1.forward(x);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Conv3.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Relu3.forward(x), input);
+            x = MaxPool1.call(x);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Conv3.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Relu3.call(x), input);
             var tap2 = x; // Tap("skip2"): 16×8×8, kept for a later merge
-            x = MaxPool2.forward(x);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Conv4.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Relu4.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, ConvT1.forward(x), input);
+            x = MaxPool2.call(x);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Conv4.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Relu4.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, ConvT1.call(x), input);
             x = global::ModelDsl.ForwardSteps.Concat(x, tap2, disposeCurrent: true, disposeTap: true); // Concat1: 32×8×8
-            x = global::ModelDsl.ForwardSteps.Advance(x, Conv5.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Relu5.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, ConvT2.forward(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Conv5.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Relu5.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, ConvT2.call(x), input);
             x = global::ModelDsl.ForwardSteps.Concat(x, tap1, disposeCurrent: true, disposeTap: true); // Concat2: 16×16×16
-            x = global::ModelDsl.ForwardSteps.Advance(x, Conv6.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Relu6.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Conv7.forward(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Conv6.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Relu6.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Conv7.call(x), input);
             return x;
         }
     }

@@ -139,15 +139,15 @@ namespace Zoo
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             AcceptedInput.Check(input, "Fcn");
-            var x = Conv1.forward(input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Relu1.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, MaxPool1.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Conv2.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Relu2.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, MaxPool2.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Conv3.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Relu3.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Conv4.forward(x), input);
+            var x = Conv1.call(input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Relu1.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, MaxPool1.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Conv2.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Relu2.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, MaxPool2.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Conv3.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Relu3.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Conv4.call(x), input);
             return x;
         }
     }
