@@ -106,8 +106,13 @@ namespace ModelDsl.Generator.Parsing
                     if (named.Key == nameof(ResidualAttribute.Projection) && named.Value.Value is bool p) projection = p;
                 }
             }
+            // The block's own member names: its layer properties are numbered around them, the same way in the
+            // block class and in every model's Layers and Summary.
+            var members = new SortedSet<string>(StringComparer.Ordinal) { block.Name };
+            foreach (var member in block.GetMembers())
+                if (!member.IsImplicitlyDeclared && member is not IMethodSymbol { MethodKind: MethodKind.Constructor }) members.Add(member.Name);
             return new BlockSpec(block.Name, block.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-                layers.Where(l => !l.IsStage).ToEquatableArray(), residual is not null, then, projection);
+                layers.Where(l => !l.IsStage).ToEquatableArray(), residual is not null, then, projection, members.ToEquatableArray());
         }
 
         private void AddBlockUses(AttributeData attribute, AttributeSyntax? syntax, LocationInfo? location, string? stage, List<LayerSpec> layers)

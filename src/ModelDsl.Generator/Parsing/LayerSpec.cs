@@ -45,12 +45,13 @@ namespace ModelDsl.Generator.Parsing
         public LocationInfo? LocationOf(string name) => Arg(name)?.Location ?? Location;
     }
 
-    /// <summary>A [Block] class as used by a model: its type, layers and residual wiring.</summary>
+    /// <summary>A [Block] class as used by a model: its type, layers, residual wiring and the names its own members take.</summary>
     internal sealed record BlockSpec(
         string TypeName,
         string FullyQualifiedTypeName,
         EquatableArray<LayerSpec> Layers,
         bool IsResidual,
         string ResidualThen,
-        bool Projection);
+        bool Projection,
+        EquatableArray<string> MemberNames);
 }

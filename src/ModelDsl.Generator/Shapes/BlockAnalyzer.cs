@@ -38,14 +38,12 @@ namespace ModelDsl.Generator.Shapes
                 configs[i] = family.Read(layer, names[i], sink);
             }
             bool canEmit = spec.CanEmit && spec.OwnBlock is not null && configs.All(c => c is not null) && !diagnostics.Any(d => d.IsError);
-            return new Result<AnalyzedBlock>(canEmit ? Describe(spec, layers, configs!) : null, diagnostics.ToEquatableArray());
+            return new Result<AnalyzedBlock>(canEmit ? Describe(spec, layers, names, configs!) : null, diagnostics.ToEquatableArray());
         }
 
-        private static AnalyzedBlock Describe(ModelSpec spec, List<LayerSpec> layers, LayerConfig[] configs)
+        private static AnalyzedBlock Describe(ModelSpec spec, List<LayerSpec> layers, string[] names, LayerConfig[] configs)
         {
             var block = spec.OwnBlock!;
-            // The names every model's summary uses for this block's layers (LayerNaming without the class's own members).
-            var names = LayerNaming.Assign(layers, new HashSet<string>(OwnMembers), null);
             var members = new List<BlockMember>();
             string current = "channels"; // channel counts are C# expressions over the constructor's argument
             for (int i = 0; i < layers.Count; i++)

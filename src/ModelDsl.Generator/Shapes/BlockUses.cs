@@ -39,7 +39,8 @@ namespace ModelDsl.Generator.Shapes
                 return null;
             }
             var layers = block.Layers.ToList();
-            var names = LayerNaming.Assign(layers, new HashSet<string>(System.StringComparer.Ordinal), null);
+            // The names the block class gives its layer properties (BlockAnalyzer): numbered around its own members.
+            var names = LayerNaming.Assign(layers, new HashSet<string>(block.MemberNames.Concat(BlockAnalyzer.OwnMembers), System.StringComparer.Ordinal), null);
             var children = new List<ResolvedLayer>();
             long parameters = 0, multiplyAdds = 0;
             var current = input;
