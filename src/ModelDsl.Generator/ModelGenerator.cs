@@ -10,42 +10,42 @@ using ModelDsl.Generator.Shapes;
 namespace ModelDsl.Generator
 {
     /// <summary>
-    /// [Model] and [Block] classes → TorchSharp modules. Pipeline: attribute data → equatable
-    /// <see cref="ModelSpec"/> (Parsing) → <see cref="AnalyzedModel"/> (Shapes) → source text (Emit).
-    /// No symbol or syntax node outlives the first step, so an unrelated edit re-runs nothing.
+    /// [Model] and [Block] classes → TorchSharp modules. Both paths run one way: attribute data →
+    /// equatable <see cref="ModelSpec"/> (Parsing) → analysed value + diagnostics (Shapes, with the layer
+    /// families of Layers) → source text (Emit). No symbol or syntax node outlives the first step, so an
+    /// unrelated edit re-runs nothing; the emitters see no locations, so a moved declaration re-emits nothing.
+    /// Step names: <see cref="PipelineStepNames"/>; docs/ARCHITECTURE.md describes the whole pipeline.
     /// </summary>
     [Generator(LanguageNames.CSharp)]
     public sealed class ModelGenerator : IIncrementalGenerator
     {
-        public const string ModelAttribute = "ModelDsl.ModelAttribute";
-        public const string BlockAttribute = "ModelDsl.BlockAttribute";
-
-        /// <summary>Step names for incremental-generator tests.</summary>
-        public static class Steps
-        {
-            public const string ModelSpecs = nameof(ModelSpecs);
-            public const string AnalyzedModels = nameof(AnalyzedModels);
-            public const string BlockSpecs = nameof(BlockSpecs);
-        }
+        public const string ModelAttribute = "ModelDsl." + nameof(ModelDsl.ModelAttribute);
+        public const string BlockAttribute = "ModelDsl." + nameof(ModelDsl.BlockAttribute);
 
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
             var models = context.SyntaxProvider
                 .ForAttributeWithMetadataName(ModelAttribute, static (node, _) => node is ClassDeclarationSyntax,
                     static (ctx, ct) => SafeParse(ctx, isBlock: false, ct))
-                .WithTrackingName(Steps.ModelSpecs);
-
-            var analyzed = models
-                .Select(static (spec, _) => SafeAnalyze(spec))
-                .WithTrackingName(Steps.AnalyzedModels);
+                .WithTrackingName(PipelineStepNames.ModelSpecs)
+                .Select(static (spec, _) => Safely(spec, ShapeEngine.Analyze))
+                .WithTrackingName(PipelineStepNames.AnalyzedModels);
 
             var blocks = context.SyntaxProvider
                 .ForAttributeWithMetadataName(BlockAttribute, static (node, _) => node is ClassDeclarationSyntax,
                     static (ctx, ct) => SafeParse(ctx, isBlock: true, ct))
-                .WithTrackingName(Steps.BlockSpecs);
+                .WithTrackingName(PipelineStepNames.BlockSpecs)
+                .Select(static (spec, _) => Safely(spec, BlockAnalyzer.Analyze))
+                .WithTrackingName(PipelineStepNames.AnalyzedBlocks);
 
-            context.RegisterSourceOutput(analyzed, static (spc, model) => EmitModel(spc, model));
-            context.RegisterSourceOutput(blocks, static (spc, block) => EmitBlock(spc, block));
+            // Diagnostics and emitted values leave each path separately: a change of location alone
+            // (a line inserted above a class) reaches the diagnostics, never the emitters.
+            context.RegisterSourceOutput(models.Select(static (r, _) => r.Diagnostics), static (spc, diagnostics) => Report(spc, diagnostics));
+            context.RegisterSourceOutput(models.Select(static (r, _) => r.Value).WithTrackingName(PipelineStepNames.ModelsToEmit),
+                static (spc, model) => Emit(spc, model, m => m.Type, ModelEmitter.Emit));
+            context.RegisterSourceOutput(blocks.Select(static (r, _) => r.Diagnostics), static (spc, diagnostics) => Report(spc, diagnostics));
+            context.RegisterSourceOutput(blocks.Select(static (r, _) => r.Value).WithTrackingName(PipelineStepNames.BlocksToEmit),
+                static (spc, block) => Emit(spc, block, b => b.Type, BlockEmitter.Emit));
         }
 
         // A generator that throws loses all its output for the whole compilation (CS8785), so every
@@ -61,54 +61,41 @@ namespace ModelDsl.Generator
             {
                 var name = ctx.TargetSymbol.Name;
                 var location = LocationInfo.From(((ClassDeclarationSyntax)ctx.TargetNode).Identifier.GetLocation());
-                return new ModelSpec(null, name, name + ".g.cs", EquatableArray<string>.Empty, isBlock, 0, 0, 0, 0, location,
-                    EquatableArray<LayerSpec>.Empty, null,
-                    new[] { DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, location, name, e.GetType().Name + ": " + e.Message) }.ToEquatableArray(),
-                    false, EquatableArray<string>.Empty);
+                return ModelSpec.Failed(name, isBlock, location,
+                    new[] { DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, location, name, e.GetType().Name + ": " + e.Message) }.ToEquatableArray());
             }
         }
 
-        private static AnalyzedModel SafeAnalyze(ModelSpec spec)
+        private static Result<T> Safely<T>(ModelSpec spec, Func<ModelSpec, Result<T>> analyze) where T : class
         {
             try
             {
-                return ShapeEngine.Analyze(spec);
+                return analyze(spec);
             }
             catch (Exception e)
             {
                 var diagnostics = spec.Diagnostics.ToBuilderList();
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, spec.Location, spec.ClassName, e.GetType().Name + ": " + e.Message));
-                return new AnalyzedModel(spec, default, default, 0, 0, EquatableArray<ResolvedLayer>.Empty, EquatableArray<string>.Empty,
-                    diagnostics.ToEquatableArray(), false);
+                return new Result<T>(null, diagnostics.ToEquatableArray());
             }
         }
 
-        private static void EmitModel(SourceProductionContext spc, AnalyzedModel model)
+        private static void Report(SourceProductionContext spc, EquatableArray<DiagnosticInfo> diagnostics)
         {
-            foreach (var d in model.Diagnostics) spc.ReportDiagnostic(d.ToDiagnostic());
-            if (!model.CanEmit) return;
-            Guarded(spc, model.Spec, () => spc.AddSource(model.Spec.HintName, ModelEmitter.Emit(model)));
+            foreach (var d in diagnostics) spc.ReportDiagnostic(d.ToDiagnostic());
         }
 
-        private static void EmitBlock(SourceProductionContext spc, ModelSpec block)
+        private static void Emit<T>(SourceProductionContext spc, T? value, Func<T, GeneratedType> type, Func<T, string> emit) where T : class
         {
-            Guarded(spc, block, () =>
-            {
-                var diagnostics = ShapeEngine.CheckBlockDeclaration(block, out bool canEmit);
-                foreach (var d in diagnostics) spc.ReportDiagnostic(d.ToDiagnostic());
-                if (canEmit && block.OwnBlock is not null) spc.AddSource(block.HintName, BlockEmitter.Emit(block));
-            });
-        }
-
-        private static void Guarded(SourceProductionContext spc, ModelSpec spec, Action action)
-        {
+            if (value is null) return;
             try
             {
-                action();
+                spc.AddSource(type(value).HintName, emit(value));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                spc.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, spec.Location, spec.ClassName, e.GetType().Name + ": " + e.Message).ToDiagnostic());
+                // The emitter sees no locations (so that moving a class re-emits nothing); the message names the class.
+                spc.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null, type(value).ClassName, e.GetType().Name + ": " + e.Message).ToDiagnostic());
             }
         }
     }

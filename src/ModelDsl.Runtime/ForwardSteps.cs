@@ -24,4 +24,22 @@ public static class ForwardSteps
         if (!ReferenceEquals(shortcut, input)) shortcut.Dispose();
         return sum;
     }
+
+    /// <summary><c>current + tap</c> for an Add merge; the generated code says which operands nothing later needs.</summary>
+    public static torch.Tensor Add(torch.Tensor current, torch.Tensor tap, bool disposeCurrent, bool disposeTap)
+    {
+        var sum = current.add(tap);
+        if (disposeCurrent) current.Dispose();
+        if (disposeTap) tap.Dispose();
+        return sum;
+    }
+
+    /// <summary><c>torch.cat([current, tap], dim=1)</c> for a Concat merge (channels of a feature map, features of a vector).</summary>
+    public static torch.Tensor Concat(torch.Tensor current, torch.Tensor tap, bool disposeCurrent, bool disposeTap)
+    {
+        var joined = torch.cat(new[] { current, tap }, 1);
+        if (disposeCurrent) current.Dispose();
+        if (disposeTap) tap.Dispose();
+        return joined;
+    }
 }

@@ -6,3 +6,11 @@ namespace ModelDsl;
 public readonly partial struct Shape;
 
 public static partial class ShapeMath;
+
+public readonly partial struct AxisStep;
+
+public sealed partial class AxisProgram;
+
+public sealed partial class AxisFailure;
+
+public sealed partial class AcceptedSizes;

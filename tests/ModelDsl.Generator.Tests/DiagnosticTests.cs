@@ -237,12 +237,12 @@ public class DiagnosticTests
     public void MDSL0014_input_shape_must_be_given()
     {
         var d = Single("""
-            [Model(Channels = 3)]
+            [Model(Channels = 3, Height = 32)]
             [Conv2d(8, 3)]
             public partial class Net;
             """, "MDSL0014");
-        Assert.Equal("Model(Channels = 3)", SpanText(d));
-        Assert.Contains("Channels = 3, Height = 0, Width = 0 must all be positive", d.GetMessage());
+        Assert.Equal("Model(Channels = 3, Height = 32)", SpanText(d));
+        Assert.Equal("[Model] on 'Net' needs a positive input shape: give both Height and Width, or neither for a net of any input size (got Height = 32, Width = 0)", d.GetMessage());
     }
 
     [Fact]
@@ -331,10 +331,94 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void MDSL0022_a_weight_count_past_2_to_the_63_is_an_error_on_the_layer_not_a_wrapped_ParameterCount()
+    {
+        var d = Single("""
+            [Model(Channels = 3, Height = 100000, Width = 100000)]
+            [Conv2d(65535, 7), Flatten, Linear(100000)]
+            public partial class Huge;
+            """, "MDSL0022");
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Equal("Linear(100000)", SpanText(d));
+        Assert.Equal("Linear 'Linear1' on 655271360359260: its weight count exceeds 2^63 − 1, so no such tensor can exist; make the input or the layer smaller", d.GetMessage());
+        Assert.Empty(s_lastRun!.Result.Results.SelectMany(r => r.GeneratedSources)); // nothing emitted for the net
+    }
+
+    [Fact]
+    public void MDSL0022_an_upsampling_scale_past_every_size_is_an_error_not_a_small_wrong_shape()
+    {
+        var d = Single("""
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Conv2d(4, 3), Upsample(1e300), ReLU]
+            public partial class Blowup;
+            """, "MDSL0022");
+        Assert.Equal("Upsample(1e300)", SpanText(d));
+        Assert.Equal("Upsample 'Upsample1' on 4×6×6: its output's size or element count exceeds 2^63 − 1, so no such tensor can exist; make the input or the layer smaller", d.GetMessage());
+    }
+
+    [Fact]
+    public void MDSL0022_an_output_map_with_more_than_2_to_the_63_elements()
+    {
+        var d = Single("""
+            [Model(Channels = 1, Height = 2000000000, Width = 2000000000)]
+            [ReLU, Conv2d(8, 1, Name = "Widen")]
+            public partial class Wide;
+            """, "MDSL0022");
+        Assert.Equal("Conv2d(8, 1, Name = \"Widen\")", SpanText(d));
+        Assert.Equal("Conv2d 'Widen' on 1×2000000000×2000000000: its output's size or element count exceeds 2^63 − 1, so no such tensor can exist; make the input or the layer smaller", d.GetMessage());
+    }
+
+    [Fact]
+    public void MDSL0022_the_layer_whose_parameters_overflow_the_models_total_is_the_one_at_fault()
+    {
+        var d = Single("""
+            [Model(Features = 2147483647)]
+            [Linear(2147483647), Linear(2147483647), Linear(2147483647)]
+            public partial class Deep;
+            """, "MDSL0022");
+        Assert.Equal(3, d.Location.GetLineSpan().StartLinePosition.Line + 1); // the layer line, after the using
+        Assert.Equal("Linear 'Linear3' on 2147483647: the total parameter count up to it exceeds 2^63 − 1, so no such tensor can exist; make the input or the layer smaller", d.GetMessage());
+        Assert.Equal(41, d.Location.GetLineSpan().StartLinePosition.Character); // the third Linear
+    }
+
+    [Fact]
+    public void A_non_finite_scale_is_an_invalid_argument_and_an_impossible_input_an_invalid_input_shape()
+    {
+        var scale = Single("""
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Upsample(double.PositiveInfinity)]
+            public partial class Infinite;
+            """, "MDSL0007");
+        Assert.Equal("Upsample 'Upsample1': ScaleFactor = Infinity is invalid; it must be a finite number", scale.GetMessage());
+        var input = Single("""
+            [Model(Channels = 2147483647, Height = 2147483647, Width = 2147483647)]
+            [ReLU]
+            public partial class Impossible;
+            """, "MDSL0014");
+        Assert.Equal("[Model] on 'Impossible' needs a positive input shape: 2147483647×2147483647×2147483647 is more than 2^63 − 1 elements per sample, so no such tensor can exist", input.GetMessage());
+    }
+
+    [Fact]
+    public void MDSL0007_a_Repeat_past_the_limit_is_an_error_not_a_silently_shorter_net()
+    {
+        var d = Single("""
+            [Block]
+            [Conv2d(Kernel = 3, Padding = 1), ReLU]
+            public partial class Res;
+
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Use<Res>(Repeat = 20000)]
+            public partial class Deep;
+            """, "MDSL0007");
+        Assert.Equal("Repeat = 20000", SpanText(d));
+        Assert.Equal("Use<Res> 'Res1': Repeat = 20000 is invalid; it must be at most 10000", d.GetMessage());
+    }
+
+    [Fact]
     public void Every_descriptor_has_a_documentation_page()
     {
         var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
-        foreach (var id in new[] { "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012", "0013", "0014", "0015", "0016", "0017", "0018", "0019", "0020", "0021", "9999" })
+        foreach (var id in new[] { "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012", "0013", "0014", "0015", "0016", "0017", "0018", "0019", "0020", "0021", "0022", "0030", "0031", "0032", "0033", "0034", "0037", "9999" })
             Assert.True(File.Exists(Path.Combine(root, "docs", "diagnostics", $"MDSL{id}.md")), $"docs/diagnostics/MDSL{id}.md is missing");
     }
 }

@@ -74,6 +74,32 @@ public class FuzzTests
         Assert.True(problems.Count == 0, $"{problems.Count} of {cases.Count} cases failed:\n\n" + string.Join("\n\n", problems.Take(8)));
     }
 
+    /// <summary>
+    /// The largest int in every integer slot of the bases. Such a net may be valid (a huge Linear) or not
+    /// (a kernel larger than the input), so either outcome is right — but never a crash, never MDSL9999,
+    /// and never generated code that does not compile: a problem must be an MDSL error on the declaration.
+    /// </summary>
+    [Fact]
+    public void The_largest_int_in_any_slot_is_diagnosed_or_compiles_clean()
+    {
+        // One compilation for all cases (each in its own namespace): binding generated code is the costly part.
+        var sources = new List<string>();
+        foreach (var b in Bases)
+            foreach (var m in Regex.Matches(b, @"(?<![\w.])\d+(?![\w.])").Cast<Match>())
+                sources.Add((b[..m.Index] + int.MaxValue + b[(m.Index + m.Length)..]).Replace("namespace Fuzz", $"namespace Fuzz{sources.Count}"));
+        Assert.True(sources.Count >= 40, $"only {sources.Count} cases");
+
+        var run = GeneratorHarness.Run(sources.ToArray());
+        Assert.Null(run.GeneratorException);
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "MDSL9999");
+        var generatedErrors = run.Output.GetDiagnostics(TestContext.Current.CancellationToken)
+            .Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true).ToList();
+        Assert.True(generatedErrors.Count == 0, "generated code that does not compile:\n" + string.Join("\n", generatedErrors.Take(8)));
+        // Both outcomes occur: some of these nets are diagnosed (e.g. a kernel larger than its input), others are valid and emitted.
+        Assert.Contains(run.Mdsl, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.NotEmpty(run.Result.Results.SelectMany(r => r.GeneratedSources));
+    }
+
     private static IEnumerable<(string Family, string Source)> MalformedCases()
     {
         var rng = new Random(20261123);
@@ -143,6 +169,20 @@ public class FuzzTests
             yield return ("bad input shape", Model("[ReLU]", $"[Model(Channels = {rng.Next(-5, 1)}, Height = 32, Width = 32)]"));
             yield return ("stride overshoot", Model($"[Conv2d(8, 3, Stride = {rng.Next(40, 90)}), MaxPool2d(2)]"));
         }
+
+        // Sizes and counts past 2^63 − 1: an ordinary error on the layer, never a wrapped count or MDSL9999.
+        for (int i = 0; i < 20; i++)
+        {
+            yield return ("huge scale", Model($"[Conv2d(4, 3), Upsample({rng.Next(1, 10)}e{rng.Next(19, 300)}), ReLU]"));
+            yield return ("huge linear", Model($"[Conv2d({rng.Next(30000, 65536)}, {rng.Next(1, 8)}), Flatten, Linear({rng.Next(100000, int.MaxValue)})]", "[Model(Channels = 3, Height = 100000, Width = 100000)]"));
+            yield return ("huge map", Model($"[Conv2d({rng.Next(3, 1000)}, 1)]", $"[Model(Channels = 1, Height = {rng.Next(2_000_000_000, int.MaxValue)}, Width = {rng.Next(2_000_000_000, int.MaxValue)})]"));
+            yield return ("huge input", Model("[ReLU]", $"[Model(Channels = {rng.Next(8, int.MaxValue)}, Height = {rng.Next(1 << 30, int.MaxValue)}, Width = {rng.Next(1 << 30, int.MaxValue)})]"));
+            yield return ("huge transposed", Model($"[ConvTranspose2d(8, {rng.Next(1 << 30, int.MaxValue)}, Stride = {rng.Next(1 << 30, int.MaxValue)}), ConvTranspose2d(8, 3, Stride = {rng.Next(1 << 30, int.MaxValue)})]"));
+            yield return ("huge total", Model($"[Linear({rng.Next(1 << 30, int.MaxValue)}), Linear(2147483647), Linear(2147483647), Linear(2147483647), Linear(2147483647)]", "[Model(Features = 2147483647)]"));
+        }
+        yield return ("repeat past the limit", "using ModelDsl;\nnamespace Fuzz\n{\n    [Block]\n    [ReLU]\n    public partial class B;\n    [Model(Channels = 3, Height = 32, Width = 32)]\n    [Use<B>(Repeat = " + rng.Next(10_001, int.MaxValue) + ")]\n    public partial class M;\n}\n");
+        yield return ("infinite scale", Model("[Upsample(double.PositiveInfinity)]"));
+        yield return ("NaN scale", Model("[Upsample(double.NaN)]"));
 
         string[] reserved = { "forward", "parameters", "Layers", "Summary", "M", "register_module", "training" };
         foreach (var name in reserved) yield return ("reserved name", Model($"[Conv2d(8, 3, Name = \"{name}\")]"));

@@ -54,6 +54,29 @@ public class GeneratedSourceTests
     }
 
     [Fact]
+    public void A_block_member_named_like_a_layer_moves_the_layer_name_in_the_block_and_in_the_models_Layers_alike()
+    {
+        var run = GeneratorHarness.Run("""
+            using ModelDsl;
+            namespace Names
+            {
+                [Block]
+                [Conv2d(Kernel = 3, Padding = 1), ReLU]
+                public partial class Res { public int Conv1 => 1; }
+
+                [Model(Channels = 2, Height = 8, Width = 8)]
+                [Use<Res>]
+                public partial class Net;
+            }
+            """);
+        Assert.Empty(run.Mdsl.Where(d => d.Severity == DiagnosticSeverity.Error));
+        var assembly = run.Load(); // throws if the block's Conv property clashed with its own Conv1
+        Assert.NotNull(assembly.GetType("Names.Res", throwOnError: true)!.GetProperty("Conv2"));
+        var layers = (IReadOnlyList<LayerInfo>)assembly.GetType("Names.Net", throwOnError: true)!.GetProperty("Layers")!.GetValue(null)!;
+        Assert.Equal(new[] { "Res1.Conv2", "Res1.Relu1" }, layers.Select(l => l.Name));
+    }
+
+    [Fact]
     public void Kitchen_sink_runs_and_its_compile_time_shapes_hold_at_run_time()
     {
         var run = GeneratorHarness.Run(KitchenSink.Source);

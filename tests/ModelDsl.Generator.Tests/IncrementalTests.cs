@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using ModelDsl.Generator.Tests.Infrastructure;
 using Xunit;
-using Steps = gen::ModelDsl.Generator.ModelGenerator.Steps;
+using Steps = gen::ModelDsl.Generator.PipelineStepNames;
 
 namespace ModelDsl.Generator.Tests;
 
@@ -59,7 +59,7 @@ public class IncrementalTests
 
         driver = driver.RunGenerators(edited, TestContext.Current.CancellationToken);
 
-        foreach (var step in new[] { Steps.ModelSpecs, Steps.AnalyzedModels, Steps.BlockSpecs })
+        foreach (var step in new[] { Steps.ModelSpecs, Steps.AnalyzedModels, Steps.ModelsToEmit, Steps.BlockSpecs, Steps.AnalyzedBlocks, Steps.BlocksToEmit })
         {
             var reasons = Reasons(driver, step).ToList();
             Assert.NotEmpty(reasons);
@@ -87,5 +87,31 @@ public class IncrementalTests
         Assert.Equal(1, analyzed.Count(o => o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
         var net = driver.GetRunResult().GeneratedTrees.Single(t => t.FilePath.EndsWith("Inc.Net.g.cs"));
         Assert.Contains("Linear(2304, 5", net.ToString().Replace("global::TorchSharp.torch.nn.", ""));
+    }
+
+    [Fact]
+    public void A_line_inserted_above_the_models_re_emits_nothing()
+    {
+        var (driver, compilation) = FirstRun();
+        var models = compilation.SyntaxTrees.Single(t => t.FilePath == "Model0.cs");
+        string text = models.GetText(TestContext.Current.CancellationToken).ToString();
+        var edited = compilation.ReplaceSyntaxTree(models,
+            models.WithChangedText(models.GetText(TestContext.Current.CancellationToken).Replace(text.IndexOf("namespace Inc"), 0, "// a comment that moves every declaration down a line\n")));
+
+        driver = driver.RunGenerators(edited, TestContext.Current.CancellationToken);
+
+        // The specs hold the locations, so they did change: the edit reached the pipeline.
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(driver, Steps.ModelSpecs));
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(driver, Steps.BlockSpecs));
+        // What the emitters read holds no locations, so it compares equal and nothing is written anew.
+        foreach (var step in new[] { Steps.ModelsToEmit, Steps.BlocksToEmit })
+        {
+            var reasons = Reasons(driver, step).ToList();
+            Assert.Equal(step == Steps.ModelsToEmit ? 2 : 1, reasons.Count);
+            Assert.All(reasons, r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step}: {r}"));
+        }
+        var outputs = driver.GetRunResult().Results.Single().TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs);
+        Assert.All(outputs, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
+        Assert.Equal(3, driver.GetRunResult().GeneratedTrees.Length);
     }
 }

@@ -8,14 +8,15 @@ namespace ModelDsl.Generator.Tests;
 
 /// <summary>
 /// Random valid architectures, all compiled in one compilation: what the generator computes at compile
-/// time (OutputShape, ParameterCount, the per-layer shapes) must be what TorchSharp produces when the
-/// generated module runs <c>forward</c> on zeros. The random nets come from <see cref="RandomArchitecture"/>,
+/// time (OutputShape, ParameterCount, every <c>Layers</c> entry's shape) must be what TorchSharp produces
+/// when the generated module runs <c>forward</c> on zeros — the per-layer shapes as forward hooks on the
+/// layers (and the layers inside blocks) record them. The random nets come from <see cref="RandomArchitecture"/>,
 /// which only keeps a layer when its (conservatively tracked) output is non-empty, so every net is one
 /// PyTorch accepts; the generator must accept it too.
 /// </summary>
 public class PropertyTests
 {
-    private const int ModelCount = 320;
+    private const int ModelCount = 1000;
 
     [Fact]
     public void Compile_time_shapes_and_parameter_counts_equal_what_TorchSharp_computes()
@@ -50,6 +51,13 @@ public class PropertyTests
             using var scope = torch.NewDisposeScope();
             using var module = (torch.nn.Module<torch.Tensor, torch.Tensor>)Activator.CreateInstance(type)!;
             module.eval();
+            var recorded = new Dictionary<string, long[]>();
+            foreach (var info in layers)
+            {
+                if (FindLayer(module, info.Name) is not { } layer) { failures.Add($"{name}: no module for the Layers entry {info.Name}"); continue; }
+                string key = info.Name;
+                layer.register_forward_hook((_, _, output) => { recorded[key] = output.shape; return null!; });
+            }
             using var noGrad = torch.no_grad();
             long actualCount = module.parameters().Sum(p => p.numel());
             long[] actualShape;
@@ -61,6 +69,12 @@ public class PropertyTests
             {
                 failures.Add($"{name}: forward threw {e.GetType().Name}: {e.Message.Split('\n')[0]}");
                 continue;
+            }
+            foreach (var info in layers)
+            {
+                if (!recorded.TryGetValue(info.Name, out var seen)) failures.Add($"{name}: no forward hook fired for the Layers entry {info.Name}");
+                else if (!seen.SequenceEqual(info.OutputShape.WithBatch(2)))
+                    failures.Add($"{name}: Layers says {info.Name} outputs {info.OutputShape}, its forward hook saw {Shape.Format(seen[1..])}");
             }
             if (!actualShape.SequenceEqual(expected.WithBatch(2)))
                 failures.Add($"{name}: OutputShape {expected} but TorchSharp gives {Shape.Format(actualShape[1..])}");
@@ -76,6 +90,21 @@ public class PropertyTests
             + "\n\nFirst failing declaration:\n" + FirstDeclaration(failures));
         // The generator must have been exercised on both kinds of output, not just one.
         Assert.True(featureMapOutputs > 30 && flatOutputs > 30, $"{featureMapOutputs} feature-map and {flatOutputs} flat outputs");
+        // Even-kernel 'same' convolutions with a padding mode (the explicitly padded family) must be among them.
+        int explicitSamePadding = run.Result.Results.SelectMany(r => r.GeneratedSources).Count(s => s.SourceText.ToString().Contains("new global::ModelDsl.SamePaddedConv2d("));
+        Assert.True(explicitSamePadding >= 3, $"only {explicitSamePadding} nets with an explicitly padded 'same' conv");
+    }
+
+    /// <summary>The module behind a Layers name: "Conv1" is a property of the model, "Res1.Conv2" of a block, "Res1.Shortcut.Conv" a child of the shortcut's Sequential.</summary>
+    private static torch.nn.Module<torch.Tensor, torch.Tensor>? FindLayer(torch.nn.Module model, string path)
+    {
+        object? current = model;
+        foreach (var part in path.Split('.'))
+        {
+            current = current?.GetType().GetProperty(part)?.GetValue(current)
+                ?? (current as torch.nn.Module)?.named_children().FirstOrDefault(c => c.name == part).module;
+        }
+        return current as torch.nn.Module<torch.Tensor, torch.Tensor>;
     }
 
     private static string FirstDeclaration(List<string> failures)

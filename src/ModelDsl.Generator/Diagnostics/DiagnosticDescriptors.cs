@@ -99,6 +99,36 @@ namespace ModelDsl.Generator.Diagnostics
             "Model declares no layers",
             "'{0}' declares no layers; add layer attributes such as [Conv2d(32, 3)] after [{1}]");
 
+        public static readonly DiagnosticDescriptor SizeOutOfRange = Make("MDSL0022", Shapes, DiagnosticSeverity.Error,
+            "Layer size out of range",
+            "{0} '{1}' on {2}: {3} exceeds 2^63 − 1, so no such tensor can exist; make the input or the layer smaller");
+
+        // Graphs (taps, merges) and inputs of any size. IDs from MDSL0030 on.
+
+        public static readonly DiagnosticDescriptor UnknownTap = Make("MDSL0030", Shapes, DiagnosticSeverity.Error,
+            "Merge refers to an unknown tap",
+            "{0} '{1}' refers to tap '{2}', which no [Tap] defines{3}");
+
+        public static readonly DiagnosticDescriptor TapUsedBeforeDefined = Make("MDSL0031", Shapes, DiagnosticSeverity.Error,
+            "Tap used before it is defined",
+            "{0} '{1}' uses tap '{2}' before [Tap(\"{2}\")] defines it; a merge can only use a tensor computed earlier in the chain");
+
+        public static readonly DiagnosticDescriptor DuplicateTap = Make("MDSL0032", Design, DiagnosticSeverity.Error,
+            "Tap defined twice",
+            "Tap '{0}' is defined more than once; give each tap its own name");
+
+        public static readonly DiagnosticDescriptor ConcatSizeMismatch = Make("MDSL0033", Shapes, DiagnosticSeverity.Error,
+            "Concat of feature maps of different sizes",
+            "Concat '{0}' joins {1} (from {2}) with {3} (tap '{4}', from {5}) on channels; their heights and widths must be equal");
+
+        public static readonly DiagnosticDescriptor AddShapeMismatch = Make("MDSL0034", Shapes, DiagnosticSeverity.Error,
+            "Add of tensors of different shapes",
+            "Add '{0}' adds {1} (tap '{2}', from {3}) to {4} (from {5}); the shapes must be equal. {6}");
+
+        public static readonly DiagnosticDescriptor NoAcceptedInputSize = Make("MDSL0037", Shapes, DiagnosticSeverity.Error,
+            "No input size works",
+            "'{0}' accepts no input size: {1}");
+
         public static readonly DiagnosticDescriptor InternalError = Make("MDSL9999", Design, DiagnosticSeverity.Error,
             "ModelDsl generator failed",
             "ModelDsl could not generate '{0}': {1}. Please report this with the declaration.");
@@ -109,7 +139,9 @@ namespace ModelDsl.Generator.Diagnostics
             GroupsMustDivideChannels, ResidualShapeMismatch, InvalidLayerArgument, SamePaddingNeedsStrideOne,
             PoolPaddingTooLarge, ModelMustBePartial, LayersSplitAcrossDeclarations, NameNotUsable,
             GenericModelNotSupported, InvalidInputShape, LayerNeedsFeatureMap, TrailingSoftmax, SingleUnitSoftmax,
-            PoolingDropsInput, NotABlock, InvalidBlock, NoLayers, InternalError,
+            PoolingDropsInput, NotABlock, InvalidBlock, NoLayers, SizeOutOfRange,
+            UnknownTap, TapUsedBeforeDefined, DuplicateTap, ConcatSizeMismatch, AddShapeMismatch, NoAcceptedInputSize,
+            InternalError,
         };
 
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = All.ToDictionary(d => d.Id);

@@ -12,44 +12,52 @@ namespace ModelDsl.Generator.Emit
     {
         public static string Build(AnalyzedModel model)
         {
+            // Graph models get Keras's "Connected to" column: each row's inputs (a merge has two).
+            bool graph = model.Layers.Any(l => l.Graph is not null);
             var rows = new List<string[]>();
+            string previous = "input";
             foreach (var layer in model.Layers)
             {
-                rows.Add(new[] { $"{layer.Name} ({layer.KindName})", layer.Stage ?? "", layer.Output.ToString(), N(layer.Parameters), N(layer.MultiplyAdds) });
+                if (layer.Graph?.Op == GraphEdge.TapOp) continue;
+                string connected = layer.Graph is { } edge ? $"{previous}, {edge.Source}" : previous;
+                rows.Add(new[] { $"{layer.Name} ({layer.KindName})", layer.Stage ?? "", layer.Output.ToString(), N(layer.Parameters), N(layer.MultiplyAdds), connected });
                 foreach (var child in layer.Children)
-                    rows.Add(new[] { $"  {child.Name.Substring(layer.Name.Length + 1)} ({child.KindName})", "", child.Output.ToString(), N(child.Parameters), N(child.MultiplyAdds) });
+                    rows.Add(new[] { $"  {child.Name.Substring(layer.Name.Length + 1)} ({child.KindName})", "", child.Output.ToString(), N(child.Parameters), N(child.MultiplyAdds), "" });
+                previous = layer.Name;
             }
-            var header = new[] { "Layer (type)", "Stage", "Output shape", "Param #", "Mult-adds" };
+            var header = new[] { "Layer (type)", "Stage", "Output shape", "Param #", "Mult-adds", "Connected to" };
             bool anyStage = model.Stages.Count > 0;
-            var columns = Enumerable.Range(0, header.Length).Where(c => c != 1 || anyStage).ToArray();
+            var columns = Enumerable.Range(0, header.Length).Where(c => (c != 1 || anyStage) && (c != 5 || graph)).ToArray();
             var widths = columns.Select(c => Math.Max(header[c].Length, rows.Count == 0 ? 0 : rows.Max(r => r[c].Length)) + 3).ToArray();
             int total = widths.Sum();
             var sb = new StringBuilder();
             string heavy = new string('=', total), light = new string('-', total);
 
             sb.Append(heavy).Append('\n');
-            sb.Append($"{model.Spec.ClassName}: {model.Input} -> {model.Output}").Append('\n');
+            sb.Append($"{model.Type.ClassName}: {model.Input} -> {model.Output}").Append('\n');
+            // A net of any input size is shown at its reference input; the sizes it accepts come first.
+            if (model.AnySize is { } any) sb.Append($"Accepts {model.Input.Channels}×H×W, {any.Accepts}; shapes below at {model.Input}").Append('\n');
             sb.Append(heavy).Append('\n');
-            Row(sb, columns.Select(c => header[c]).ToArray(), widths);
+            Row(sb, columns.Select(c => header[c]).ToArray(), columns, widths);
             sb.Append(light).Append('\n');
-            foreach (var row in rows) Row(sb, columns.Select(c => row[c]).ToArray(), widths);
+            foreach (var row in rows) Row(sb, columns.Select(c => row[c]).ToArray(), columns, widths);
             sb.Append(heavy).Append('\n');
             sb.Append($"Total params: {N(model.ParameterCount)}").Append('\n');
             sb.Append($"Trainable params: {N(model.ParameterCount)}").Append('\n');
             sb.Append($"Total mult-adds (M): {(model.MultiplyAdds / 1e6).ToString("F2", CultureInfo.InvariantCulture)}").Append('\n');
-            sb.Append($"Input size per sample (MB): {(model.Input.Elements * 4 / 1e6).ToString("F2", CultureInfo.InvariantCulture)}").Append('\n');
-            sb.Append($"Params size (MB): {(model.ParameterCount * 4 / 1e6).ToString("F2", CultureInfo.InvariantCulture)}").Append('\n');
+            sb.Append($"Input size per sample (MB): {(model.Input.Elements * 4.0 / 1e6).ToString("F2", CultureInfo.InvariantCulture)}").Append('\n');
+            sb.Append($"Params size (MB): {(model.ParameterCount * 4.0 / 1e6).ToString("F2", CultureInfo.InvariantCulture)}").Append('\n');
             sb.Append(heavy).Append('\n');
             return sb.ToString();
         }
 
-        private static void Row(StringBuilder sb, string[] cells, int[] widths)
+        private static void Row(StringBuilder sb, string[] cells, int[] columns, int[] widths)
         {
             var line = new StringBuilder();
             for (int i = 0; i < cells.Length; i++)
             {
-                // Numbers right-aligned, text left-aligned, like torchinfo.
-                bool numeric = i >= cells.Length - 2;
+                // Numbers (Param #, Mult-adds) right-aligned, text left-aligned, like torchinfo.
+                bool numeric = columns[i] is 3 or 4;
                 line.Append(numeric ? cells[i].PadLeft(widths[i] - 3).PadRight(widths[i]) : cells[i].PadRight(widths[i]));
             }
             sb.Append(line.ToString().TrimEnd()).Append('\n');

@@ -7,6 +7,8 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ModelDsl.Generator.Diagnostics;
+using ModelDsl.Generator.Layers;
+using ModelDsl.Generator.Shapes;
 
 namespace ModelDsl.Generator.Parsing
 {
@@ -48,20 +50,29 @@ namespace ModelDsl.Generator.Parsing
 
                 switch (cls.Name)
                 {
-                    case "ResidualAttribute":
+                    case nameof(ResidualAttribute):
                         if (!isBlock)
                             _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBlock, location, owner, "uses [Residual], which applies only to a [Block] class"));
                         continue;
-                    case "StageAttribute":
+                    case nameof(StageAttribute):
                         if (isBlock)
                         {
                             _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBlock, location, owner, "declares a [Stage]; stages group a model's layers, blocks cannot have them"));
                             continue;
                         }
                         stage = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string ?? "" : "";
-                        layers.Add(new LayerSpec(StageMarker, stage, stage, location, EquatableArray<LayerArg>.Empty, null));
+                        layers.Add(new LayerSpec(LayerSpec.StageKind, stage, stage, location, EquatableArray<LayerArg>.Empty, null));
                         continue;
-                    case "UseAttribute" when cls.IsGenericType:
+                    case nameof(TapAttribute):
+                        if (isBlock)
+                        {
+                            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBlock, location, owner, "declares a [Tap]; taps and merges belong to a model's graph, a block is a chain"));
+                            continue;
+                        }
+                        string tap = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string ?? "" : "";
+                        layers.Add(new LayerSpec(LayerSpec.TapKind, tap, stage, location, EquatableArray<LayerArg>.Empty, null));
+                        continue;
+                    case nameof(UseAttribute<object>) when cls.IsGenericType:
                         if (isBlock || depth > 0)
                         {
                             _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBlock, location, owner, "inserts another block with [Use<...>]; blocks are built from layers only"));
@@ -71,66 +82,72 @@ namespace ModelDsl.Generator.Parsing
                         continue;
                 }
 
-                if (!IsLayerAttribute(cls) || !Enum.TryParse<LayerKind>(cls.Name.Substring(0, cls.Name.Length - "Attribute".Length), out var kind) || kind == LayerKind.Block)
+                // A LayerAttribute the catalog does not know (a newer runtime's, say) is left alone.
+                string kind = cls.Name.EndsWith("Attribute", StringComparison.Ordinal) ? cls.Name.Substring(0, cls.Name.Length - "Attribute".Length) : cls.Name;
+                if (!IsLayerAttribute(cls) || !LayerCatalog.TryGet(kind, out var family))
                     continue;
 
-                var (args, name) = ReadArguments(attribute, syntax);
+                var (args, name) = ReadArguments(attribute, syntax, (kind, family));
                 layers.Add(new LayerSpec(kind, name, stage, location, args, null));
             }
             return layers;
         }
 
-        /// <summary>Marks where a [Stage] starts; stripped before shape analysis.</summary>
-        public const LayerKind StageMarker = (LayerKind)(-1);
-
         public BlockSpec ReadBlock(INamedTypeSymbol block, List<LayerSpec> layers)
         {
-            var residual = block.GetAttributes().FirstOrDefault(a => ModelParser.IsModelDsl(a, "ResidualAttribute"));
-            string then = "None";
+            var residual = block.GetAttributes().FirstOrDefault(a => ModelParser.IsModelDsl(a, nameof(ResidualAttribute)));
+            string then = nameof(Act.None);
             bool projection = false;
             if (residual is not null)
             {
                 foreach (var named in residual.NamedArguments)
                 {
-                    if (named.Key == "Then") then = EnumMemberName(named.Value) ?? "None";
-                    if (named.Key == "Projection" && named.Value.Value is bool p) projection = p;
+                    if (named.Key == nameof(ResidualAttribute.Then)) then = EnumMemberName(named.Value) ?? nameof(Act.None);
+                    if (named.Key == nameof(ResidualAttribute.Projection) && named.Value.Value is bool p) projection = p;
                 }
             }
+            // The block's own member names: its layer properties are numbered around them, the same way in the
+            // block class and in every model's Layers and Summary.
+            var members = new SortedSet<string>(StringComparer.Ordinal) { block.Name };
+            foreach (var member in block.GetMembers())
+                if (!member.IsImplicitlyDeclared && member is not IMethodSymbol { MethodKind: MethodKind.Constructor }) members.Add(member.Name);
             return new BlockSpec(block.Name, block.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-                layers.Where(l => l.Kind != StageMarker).ToEquatableArray(), residual is not null, then, projection);
+                layers.Where(l => !l.IsStage).ToEquatableArray(), residual is not null, then, projection, members.ToEquatableArray());
         }
 
         private void AddBlockUses(AttributeData attribute, AttributeSyntax? syntax, LocationInfo? location, string? stage, List<LayerSpec> layers)
         {
             var blockType = attribute.AttributeClass!.TypeArguments.FirstOrDefault() as INamedTypeSymbol;
             if (blockType is null || blockType.TypeKind == TypeKind.Error) { AllBound = false; return; }
-            if (!blockType.GetAttributes().Any(a => ModelParser.IsModelDsl(a, "BlockAttribute")))
+            if (!blockType.GetAttributes().Any(a => ModelParser.IsModelDsl(a, nameof(BlockAttribute))))
             {
                 _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotABlock, location, blockType.Name));
                 return;
             }
 
-            var (args, name) = ReadArguments(attribute, syntax);
+            var (args, name) = ReadArguments(attribute, syntax, null);
             // The block's own layers; their argument errors are reported on the block's declaration.
             var inner = new LayerReader(_ct, new List<DiagnosticInfo>());
             var blockLayers = inner.ReadLayers(ModelParser.OrderedLayerAttributes(blockType, _ct), isBlock: true, blockType.Name, depth: 1);
             AllBound &= inner.AllBound;
             var block = inner.ReadBlock(blockType, blockLayers);
-            long repeat = args.FirstOrDefault(a => a.Name == "Repeat")?.Integer ?? 1;
+            long repeat = args.FirstOrDefault(a => a.Name == nameof(UseAttribute<object>.Repeat))?.Integer ?? new UseAttribute<object>().Repeat;
             // An invalid Repeat is reported by the shape engine; keep one copy so the rest is still checked.
-            for (long i = 0; i < Math.Max(1, Math.Min(repeat, 10_000)); i++)
-                layers.Add(new LayerSpec(LayerKind.Block, name, stage, location, args, block));
+            long copies = repeat >= 1 && repeat <= BlockUses.MaxRepeat ? repeat : 1;
+            for (long i = 0; i < copies; i++)
+                layers.Add(new LayerSpec(LayerSpec.BlockKind, name, stage, location, args, block));
         }
 
         private static bool IsLayerAttribute(INamedTypeSymbol cls)
         {
             for (var t = cls.BaseType; t is not null; t = t.BaseType)
-                if (t.Name == "LayerAttribute" && t.ContainingNamespace is { Name: "ModelDsl", ContainingNamespace.IsGlobalNamespace: true })
+                if (t.Name == nameof(LayerAttribute) && t.ContainingNamespace is { Name: "ModelDsl", ContainingNamespace.IsGlobalNamespace: true })
                     return true;
             return false;
         }
 
-        private (EquatableArray<LayerArg> Args, string? Name) ReadArguments(AttributeData attribute, AttributeSyntax? syntax)
+        /// <summary>The written arguments, by property name; <paramref name="layer"/> maps constructor parameters to properties (null: a [Use]).</summary>
+        private static (EquatableArray<LayerArg> Args, string? Name) ReadArguments(AttributeData attribute, AttributeSyntax? syntax, (string Kind, LayerFamily Family)? layer)
         {
             var args = new List<LayerArg>();
             string? name = null;
@@ -143,13 +160,14 @@ namespace ModelDsl.Generator.Parsing
                 var argSyntax = positional.FirstOrDefault(a => a.NameColon?.Name.Identifier.ValueText == paramName)
                                 ?? (i < positional.Count && positional[i].NameColon is null ? positional[i] : null);
                 var loc = LocationInfo.From(argSyntax);
-                foreach (var property in PropertiesForConstructorParameter(attribute.AttributeClass!.Name, paramName))
+                var properties = layer is { } l ? l.Family.PropertiesForParameter(l.Kind, paramName) : new[] { char.ToUpperInvariant(paramName[0]) + paramName.Substring(1) };
+                foreach (var property in properties)
                     Add(args, property, attribute.ConstructorArguments[i], loc);
             }
             foreach (var named in attribute.NamedArguments)
             {
                 var argSyntax = syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == named.Key);
-                if (named.Key == "Name")
+                if (named.Key == nameof(LayerAttribute.Name))
                 {
                     name = named.Value.Value as string;
                     continue;
@@ -159,19 +177,6 @@ namespace ModelDsl.Generator.Parsing
             return (args.ToEquatableArray(), name);
         }
 
-        /// <summary>Constructor parameters are the camelCase of their property, except the adaptive pool's size shorthands.</summary>
-        private static IEnumerable<string> PropertiesForConstructorParameter(string attributeName, string parameter)
-        {
-            if (attributeName == "AdaptiveAvgPool2dAttribute")
-            {
-                if (parameter == "size") return new[] { "OutputHeight", "OutputWidth" };
-                if (parameter == "height") return new[] { "OutputHeight" };
-                if (parameter == "width") return new[] { "OutputWidth" };
-            }
-            if (attributeName == "StageAttribute") return new[] { "Name" };
-            return new[] { char.ToUpperInvariant(parameter[0]) + parameter.Substring(1) };
-        }
-
         private static void Add(List<LayerArg> args, string name, TypedConstant value, LocationInfo? location)
         {
             args.RemoveAll(a => a.Name == name);
@@ -179,8 +184,8 @@ namespace ModelDsl.Generator.Parsing
             {
                 case bool b: args.Add(new LayerArg(name, b ? 1 : 0, b ? 1 : 0, null, location)); break;
                 case string s: args.Add(new LayerArg(name, 0, 0, s, location)); break;
-                case double d: args.Add(new LayerArg(name, (long)d, d, null, location)); break;
-                case float f: args.Add(new LayerArg(name, (long)f, f, null, location)); break;
+                case double d: args.Add(new LayerArg(name, Truncate(d), d, null, location)); break;
+                case float f: args.Add(new LayerArg(name, Truncate(f), f, null, location)); break;
                 case int i when value.Kind == TypedConstantKind.Enum:
                     args.Add(new LayerArg(name, i, i, EnumMemberName(value), location)); break;
                 case int i: args.Add(new LayerArg(name, i, i, null, location)); break;
@@ -194,6 +199,10 @@ namespace ModelDsl.Generator.Parsing
                     break;
             }
         }
+
+        /// <summary>A real argument's integer part, 0 when it has none in range (NaN, ±∞, 1e300): the real value is what counts.</summary>
+        private static long Truncate(double value)
+            => value > -9223372036854775808.0 && value < 9223372036854775808.0 ? (long)value : 0;
 
         private static string? EnumMemberName(TypedConstant value)
         {

@@ -1,19 +1,31 @@
-using System;
-
 namespace ModelDsl.Generator.Parsing
 {
     /// <summary>
-    /// A layer as declared: its kind, the arguments written on it and where. For a
-    /// <see cref="LayerKind.Block"/>, <see cref="Block"/> holds the block's own layers.
+    /// A layer as declared: its kind (the attribute class name without "Attribute", or
+    /// <see cref="StageKind"/>/<see cref="BlockKind"/>), the arguments written on it and where. For a
+    /// block use, <see cref="Block"/> holds the block's own layers.
     /// </summary>
     internal sealed record LayerSpec(
-        LayerKind Kind,
+        string Kind,
         string? Name,
         string? Stage,
         LocationInfo? Location,
         EquatableArray<LayerArg> Args,
         BlockSpec? Block)
     {
+        /// <summary>Marks where a [Stage] starts; stripped before shape analysis.</summary>
+        public const string StageKind = "[Stage]";
+
+        /// <summary>A [Use&lt;TBlock&gt;] insertion: one instance of a block.</summary>
+        public const string BlockKind = "[Use]";
+
+        /// <summary>A [Tap("name")]: names the tensor at this point; <see cref="Name"/> holds the tap's name.</summary>
+        public const string TapKind = "[Tap]";
+
+        public bool IsStage => Kind == StageKind;
+        public bool IsTap => Kind == TapKind;
+        public bool IsBlock => Kind == BlockKind;
+
         public LayerArg? Arg(string name)
         {
             foreach (var a in Args)
@@ -33,12 +45,13 @@ namespace ModelDsl.Generator.Parsing
         public LocationInfo? LocationOf(string name) => Arg(name)?.Location ?? Location;
     }
 
-    /// <summary>A [Block] class as used by a model: its type, layers and residual wiring.</summary>
+    /// <summary>A [Block] class as used by a model: its type, layers, residual wiring and the names its own members take.</summary>
     internal sealed record BlockSpec(
         string TypeName,
         string FullyQualifiedTypeName,
         EquatableArray<LayerSpec> Layers,
         bool IsResidual,
         string ResidualThen,
-        bool Projection);
+        bool Projection,
+        EquatableArray<string> MemberNames);
 }

@@ -63,8 +63,8 @@ namespace ModelDsl.Generator.Parsing
             }
 
             var all = symbol.GetAttributes();
-            bool hasModel = all.Any(a => IsModelDsl(a, "ModelAttribute"));
-            bool hasBlock = all.Any(a => IsModelDsl(a, "BlockAttribute"));
+            bool hasModel = all.Any(a => IsModelDsl(a, nameof(ModelAttribute)));
+            bool hasBlock = all.Any(a => IsModelDsl(a, nameof(BlockAttribute)));
             if (hasModel && hasBlock)
             {
                 if (isBlock) return Skipped(symbol, isBlock); // reported once, from the [Model] side
@@ -83,10 +83,10 @@ namespace ModelDsl.Generator.Parsing
                     if (named.Value.Kind == TypedConstantKind.Error || named.Value.Value is not int v) continue;
                     switch (named.Key)
                     {
-                        case "Channels": channels = v; break;
-                        case "Height": height = v; break;
-                        case "Width": width = v; break;
-                        case "Features": features = v; break;
+                        case nameof(ModelAttribute.Channels): channels = v; break;
+                        case nameof(ModelAttribute.Height): height = v; break;
+                        case nameof(ModelAttribute.Width): width = v; break;
+                        case nameof(ModelAttribute.Features): features = v; break;
                     }
                 }
                 string? problem = DescribeInputProblem(channels, height, width, features);
@@ -121,14 +121,13 @@ namespace ModelDsl.Generator.Parsing
 
             var ns = symbol.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
             var hint = string.Join(".", new[] { ns }.Concat(OuterNames(symbol)).Append(symbol.Name).Where(s => !string.IsNullOrEmpty(s)));
-            return new ModelSpec(ns, symbol.Name, hint + ".g.cs", containing.ToEquatableArray(), isBlock,
+            return new ModelSpec(new GeneratedType(ns, symbol.Name, hint + ".g.cs", containing.ToEquatableArray()), isBlock,
                 channels, height, width, features, classLocation, layers.ToEquatableArray(), ownBlock,
                 diagnostics.ToEquatableArray(), canEmit, ReservedNames(symbol, context.SemanticModel.Compilation));
         }
 
         private static ModelSpec Skipped(INamedTypeSymbol symbol, bool isBlock)
-            => new(null, symbol.Name, symbol.Name + ".g.cs", EquatableArray<string>.Empty, isBlock, 0, 0, 0, 0, null,
-                EquatableArray<LayerSpec>.Empty, null, EquatableArray<DiagnosticInfo>.Empty, false, EquatableArray<string>.Empty);
+            => ModelSpec.Failed(symbol.Name, isBlock, null, EquatableArray<DiagnosticInfo>.Empty);
 
         private static IEnumerable<string> OuterNames(INamedTypeSymbol symbol)
         {
@@ -142,8 +141,12 @@ namespace ModelDsl.Generator.Parsing
             bool anyMap = c != 0 || h != 0 || w != 0;
             if (f != 0 && anyMap) return $"give either Channels/Height/Width or Features, not both (got Channels = {c}, Height = {h}, Width = {w}, Features = {f})";
             if (f != 0) return f > 0 ? null : $"Features = {f} must be positive";
-            if (!anyMap) return "set Channels, Height and Width, e.g. [Model(Channels = 3, Height = 32, Width = 32)]";
+            if (!anyMap) return "set Channels, Height and Width, e.g. [Model(Channels = 3, Height = 32, Width = 32)], or Channels alone for a net of any input size";
+            // Channels alone: a fully convolutional net; the shape engine decides which sizes it accepts.
+            if (c > 0 && h == 0 && w == 0) return null;
+            if (c > 0 && (h == 0) != (w == 0)) return $"give both Height and Width, or neither for a net of any input size (got Height = {h}, Width = {w})";
             if (c <= 0 || h <= 0 || w <= 0) return $"Channels = {c}, Height = {h}, Width = {w} must all be positive";
+            if (long.MaxValue / c / h < w) return $"{c}×{h}×{w} is more than 2^63 − 1 elements per sample, so no such tensor can exist";
             return null;
         }
 
@@ -153,6 +156,7 @@ namespace ModelDsl.Generator.Parsing
             var names = new SortedSet<string>(StringComparer.Ordinal)
             {
                 symbol.Name, "InputShape", "OutputShape", "ParameterCount", "Layers", "Summary", "forward", "OnCreated",
+                "InputChannels", "AcceptedInput", "Accepts", "OutputShapeFor",
             };
             foreach (var member in symbol.GetMembers())
                 if (!member.IsImplicitlyDeclared && member is not IMethodSymbol { MethodKind: MethodKind.Constructor })
@@ -172,7 +176,7 @@ namespace ModelDsl.Generator.Parsing
         internal static ImmutableArray<AttributeData> OrderedLayerAttributes(INamedTypeSymbol symbol, CancellationToken ct)
             => symbol.GetAttributes()
                 .Where(a => a.AttributeClass?.ContainingNamespace is { Name: Ns, ContainingNamespace.IsGlobalNamespace: true }
-                            && a.AttributeClass.Name is not ("ModelAttribute" or "BlockAttribute"))
+                            && a.AttributeClass.Name is not (nameof(ModelAttribute) or nameof(BlockAttribute)))
                 .Select((a, i) => (a, i))
                 .OrderBy(x => x.a.ApplicationSyntaxReference?.SyntaxTree.FilePath ?? "", StringComparer.Ordinal)
                 .ThenBy(x => x.a.ApplicationSyntaxReference?.Span.Start ?? x.i)

@@ -4,13 +4,11 @@ namespace ModelDsl.Generator.Parsing
 {
     /// <summary>
     /// Everything the generator needs about one [Model] or [Block] class, as plain equatable data
-    /// (no symbols or syntax), so an edit elsewhere yields an equal spec and nothing is re-emitted.
+    /// (no symbols or syntax), so an edit elsewhere yields an equal spec and nothing is re-analysed.
+    /// It holds source locations (for diagnostics); what the analysis hands the emitter holds none.
     /// </summary>
     internal sealed record ModelSpec(
-        string? Namespace,
-        string ClassName,
-        string HintName,
-        EquatableArray<string> ContainingTypes,
+        GeneratedType Type,
         bool IsBlock,
         long Channels,
         long Height,
@@ -23,6 +21,11 @@ namespace ModelDsl.Generator.Parsing
         bool CanEmit,
         EquatableArray<string> ReservedNames)
     {
-        public string DisplayName => ClassName;
+        public string ClassName => Type.ClassName;
+
+        /// <summary>A spec that produces only <paramref name="diagnostics"/> (a class the parser could not read).</summary>
+        public static ModelSpec Failed(string className, bool isBlock, LocationInfo? location, EquatableArray<DiagnosticInfo> diagnostics)
+            => new(new GeneratedType(null, className, className + ".g.cs", EquatableArray<string>.Empty), isBlock, 0, 0, 0, 0, location,
+                EquatableArray<LayerSpec>.Empty, null, diagnostics, false, EquatableArray<string>.Empty);
     }
 }

@@ -23,8 +23,6 @@ namespace ModelDsl.Generator.Shapes
             _reportArgumentErrors = reportArgumentErrors;
         }
 
-        public bool HasErrors { get; private set; }
-
         public DiagnosticSink ForBlockUse(LocationInfo? useLocation) => new(_diagnostics, _override ?? useLocation, reportArgumentErrors: false);
 
         public void Report(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] args)
@@ -33,8 +31,6 @@ namespace ModelDsl.Generator.Shapes
         /// <summary>Reports a diagnostic whose <c>Properties</c> carry data for a code fix (see <see cref="DiagnosticProperties"/>).</summary>
         public void ReportWithProperties(DiagnosticDescriptor descriptor, LocationInfo? location, EquatableArray<DiagnosticProperty> properties, params object[] args)
         {
-            bool isError = descriptor.DefaultSeverity == DiagnosticSeverity.Error;
-            HasErrors |= isError;
             bool argumentError = descriptor == DiagnosticDescriptors.InvalidLayerArgument
                                  || descriptor == DiagnosticDescriptors.SamePaddingNeedsStrideOne
                                  || descriptor == DiagnosticDescriptors.PoolPaddingTooLarge;

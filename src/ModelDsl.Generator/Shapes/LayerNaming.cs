@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis.CSharp;
 using ModelDsl.Generator.Diagnostics;
+using ModelDsl.Generator.Layers;
 using ModelDsl.Generator.Parsing;
 
 namespace ModelDsl.Generator.Shapes
@@ -12,32 +13,8 @@ namespace ModelDsl.Generator.Shapes
     /// </summary>
     internal static class LayerNaming
     {
-        public static string Prefix(LayerSpec layer) => layer.Kind switch
-        {
-            LayerKind.Conv2d => "Conv",
-            LayerKind.ConvTranspose2d => "ConvT",
-            LayerKind.MaxPool2d => "MaxPool",
-            LayerKind.AvgPool2d => "AvgPool",
-            LayerKind.AdaptiveAvgPool2d => "AdaptivePool",
-            LayerKind.GlobalAvgPool => "GlobalPool",
-            LayerKind.BatchNorm2d or LayerKind.BatchNorm1d => "BatchNorm",
-            LayerKind.Dropout or LayerKind.Dropout2d => "Dropout",
-            LayerKind.Flatten => "Flatten",
-            LayerKind.Linear => "Linear",
-            LayerKind.Upsample => "Upsample",
-            LayerKind.ReLU => "Relu",
-            LayerKind.ELU => "Elu",
-            LayerKind.LeakyReLU => "LeakyRelu",
-            LayerKind.Sigmoid => "Sigmoid",
-            LayerKind.Tanh => "Tanh",
-            LayerKind.GELU => "Gelu",
-            LayerKind.SiLU => "Silu",
-            LayerKind.Softmax => "Softmax",
-            LayerKind.LogSoftmax => "LogSoftmax",
-            LayerKind.Identity => "Identity",
-            LayerKind.Block => layer.Block?.TypeName ?? "Block",
-            _ => "Layer",
-        };
+        public static string Prefix(LayerSpec layer)
+            => layer.IsBlock ? layer.Block?.TypeName ?? "Block" : LayerCatalog.Get(layer.Kind).NamePrefix(layer.Kind);
 
         /// <summary>
         /// Names for <paramref name="layers"/> (stage markers excluded). Explicit names are checked
@@ -57,7 +34,7 @@ namespace ModelDsl.Generator.Shapes
             for (int i = 0; i < layers.Count; i++)
             {
                 if (layers[i].Name is not { } name) continue;
-                bool repeatedBlock = layers[i].Kind == LayerKind.Block && explicitCount[name] > 1 && SameUse(layers, name);
+                bool repeatedBlock = layers[i].IsBlock && explicitCount[name] > 1 && SameUse(layers, name);
                 if (repeatedBlock)
                 {
                     int k = repeatIndex.TryGetValue(name, out var r) ? r + 1 : 1;

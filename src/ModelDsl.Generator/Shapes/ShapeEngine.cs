@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using ModelDsl.Generator.Diagnostics;
+using ModelDsl.Generator.Layers;
 using ModelDsl.Generator.Parsing;
 
 namespace ModelDsl.Generator.Shapes
@@ -14,131 +16,149 @@ namespace ModelDsl.Generator.Shapes
     /// </summary>
     internal static class ShapeEngine
     {
-        public static AnalyzedModel Analyze(ModelSpec spec)
+        public static Result<AnalyzedModel> Analyze(ModelSpec spec)
         {
             var diagnostics = spec.Diagnostics.ToList();
             var sink = new DiagnosticSink(diagnostics);
             var input = spec.Features > 0 ? new Shape(spec.Features) : new Shape(spec.Channels, spec.Height, spec.Width);
-            var layers = spec.Layers.Where(l => l.Kind != LayerReader.StageMarker).ToList();
+            var layers = spec.Layers.Where(l => !l.IsStage).ToList();
             var reserved = new HashSet<string>(spec.ReservedNames, StringComparer.Ordinal);
             var stages = CheckStages(spec, reserved, sink);
             foreach (var stage in stages) reserved.Add(stage);
 
-            var names = LayerNaming.Assign(layers, reserved, sink);
+            // Taps are no layers: they take no property name, and they are checked for duplicates here.
+            var modules = layers.Where(l => !l.IsTap).ToList();
+            var moduleNames = LayerNaming.Assign(modules, reserved, sink);
+            var names = new string[layers.Count];
+            for (int i = 0, m = 0; i < layers.Count; i++) if (!layers[i].IsTap) names[i] = moduleNames[m++];
+            var taps = DeclareTaps(layers, sink);
+
             bool inputKnown = spec.CanEmit || (spec.Features > 0 || (spec.Channels > 0 && spec.Height > 0 && spec.Width > 0));
+            // Channels alone: any input size. Decide which sizes work first, then walk the net at one of them.
+            bool anySize = spec.Features == 0 && spec.Channels > 0 && spec.Height == 0 && spec.Width == 0;
+            if (anySize)
+            {
+                var reference = AnySizeAnalysis.ReferenceInput(spec, layers, names, sink);
+                inputKnown &= reference is not null;
+                input = reference ?? input;
+            }
             var resolved = new List<ResolvedLayer>();
+            var resolvedIndex = new List<int>();
+            long parameters = 0, multiplyAdds = 0;
             var current = input;
             Shape? beforeFlatten = null;
             bool shapeKnown = inputKnown;
-            foreach (var (layer, name) in layers.Zip(names, (l, n) => (l, n)))
+            for (int index = 0; index < layers.Count; index++)
             {
-                var geometry = GeometryReader.Read(layer, name, sink);
-                if (geometry is null || !shapeKnown) { shapeKnown = false; continue; }
-                var r = layer.Kind == LayerKind.Block
-                    ? ResolveBlockUse(layer, name, current, sink)
-                    : LayerResolver.Resolve(layer, geometry, name, current, sink, beforeFlatten);
-                if (r is null) { shapeKnown = false; continue; }
-                if (layer.Kind == LayerKind.Flatten && current.IsFeatureMap) beforeFlatten = current;
-                else if (!r.Output.IsFlat) beforeFlatten = null;
-                resolved.Add(r);
-                current = r.Output;
-            }
-
-            if (shapeKnown && layers.Count > 0) ClassifierPitfalls(spec, layers, current, sink);
-
-            bool canEmit = spec.CanEmit && shapeKnown && !diagnostics.Any(d => d.IsError);
-            return new AnalyzedModel(spec, input, current, resolved.Sum(r => r.Parameters), resolved.Sum(r => r.MultiplyAdds),
-                resolved.ToEquatableArray(), stages.ToEquatableArray(), diagnostics.ToEquatableArray(), canEmit);
-        }
-
-        /// <summary>
-        /// Checks a [Block] declaration on its own: arguments, names, and the layers a block may hold.
-        /// Shapes are checked where the block is used.
-        /// </summary>
-        public static EquatableArray<DiagnosticInfo> CheckBlockDeclaration(ModelSpec spec, out bool canEmit)
-        {
-            var diagnostics = spec.Diagnostics.ToList();
-            var sink = new DiagnosticSink(diagnostics);
-            var layers = spec.Layers.Where(l => l.Kind != LayerReader.StageMarker).ToList();
-            var names = LayerNaming.Assign(layers, new HashSet<string>(spec.ReservedNames.Concat(new[] { "Shortcut", "Activation" }), StringComparer.Ordinal), sink);
-            for (int i = 0; i < layers.Count; i++)
-            {
-                var layer = layers[i];
-                if (layer.Kind is LayerKind.Flatten or LayerKind.Linear or LayerKind.BatchNorm1d)
+                var layer = layers[index];
+                ResolvedLayer? r;
+                if (layer.IsTap)
                 {
-                    sink.Report(DiagnosticDescriptors.InvalidBlock, layer.Location, spec.ClassName,
-                        $"contains [{layer.Kind}]; a block works on feature maps and is built from its input channels alone, so put flat layers in the model");
+                    if (!shapeKnown) continue;
+                    string tap = layer.Name ?? "";
+                    if (!taps.TryGet(tap, out _)) taps.Define(tap, current);
+                    resolved.Add(new ResolvedLayer(tap, GraphEdge.TapOp, layer.Stage, current, current, 0, 0, LayerCode.None($"Tap(\"{tap}\")"),
+                        EquatableArray<ResolvedLayer>.Empty, new GraphEdge(GraphEdge.TapOp, tap, taps.CurrentSource)));
+                    resolvedIndex.Add(index);
                     continue;
                 }
-                GeometryReader.Read(layer, names[i], sink);
+                string name = names[index];
+                if (layer.IsBlock)
+                {
+                    if (!BlockUses.CheckRepeat(layer, name, sink) || !shapeKnown) { shapeKnown = false; continue; }
+                    r = BlockUses.Resolve(layer, name, current, sink);
+                }
+                else
+                {
+                    var family = LayerCatalog.Get(layer.Kind);
+                    var config = family.Read(layer, name, sink);
+                    if (config is null || !shapeKnown) { shapeKnown = false; continue; }
+                    r = Resolve(family, config, layer, name, layer.Stage, current, beforeFlatten, sink, taps);
+                }
+                if (r is null || !AddTotals(r, layer, ref parameters, ref multiplyAdds, sink)) { shapeKnown = false; continue; }
+                // Linear names the map a Flatten flattened when its declared input size is wrong.
+                if (r.Output.IsFlat && current.IsFeatureMap) beforeFlatten = current;
+                else if (!r.Output.IsFlat) beforeFlatten = null;
+                resolved.Add(r);
+                resolvedIndex.Add(index);
+                current = r.Output;
+                taps.CurrentSource = name;
             }
-            canEmit = spec.CanEmit && !diagnostics.Any(d => d.IsError);
-            return diagnostics.ToEquatableArray();
+
+            if (shapeKnown && modules.Count > 0) ClassifierPitfalls(spec, modules, current, sink);
+
+            AnySizeModel? any = null;
+            if (anySize && shapeKnown && !diagnostics.Any(d => d.IsError))
+                any = AnySizeAnalysis.Finish(spec, layers, names, resolved, resolvedIndex, input, current, sink);
+
+            bool canEmit = spec.CanEmit && shapeKnown && !diagnostics.Any(d => d.IsError) && (!anySize || any is not null);
+            var model = canEmit
+                ? new AnalyzedModel(spec.Type, input, current, parameters, multiplyAdds, resolved.ToEquatableArray(), stages.ToEquatableArray(), any)
+                : null;
+            return new Result<AnalyzedModel>(model, diagnostics.ToEquatableArray());
         }
 
-        private static ResolvedLayer? ResolveBlockUse(LayerSpec use, string name, Shape input, DiagnosticSink sink)
+        /// <summary>One layer at <paramref name="input"/>: its shape rule, then its code with the channel counts filled in.</summary>
+        public static ResolvedLayer? Resolve(LayerFamily family, LayerConfig config, LayerSpec layer, string name, string? stage, Shape input, Shape? beforeFlatten, DiagnosticSink sink, TapScope? taps = null)
         {
-            var block = use.Block!;
-            var inner = sink.ForBlockUse(use.Location);
-            if (!input.IsFeatureMap)
+            LayerShape? shape;
+            try
             {
-                inner.Report(DiagnosticDescriptors.LayerNeedsFeatureMap, use.Location, "Block", name, input.Features);
+                shape = config.Resolve(new LayerInput(layer, name, input, beforeFlatten, sink, taps));
+                if (shape is not null && shape.Output.IsFeatureMap) _ = shape.Output.Elements; // a C×H×W past 2^63 − 1 cannot exist
+            }
+            catch (CountOverflowException e)
+            {
+                sink.Report(DiagnosticDescriptors.SizeOutOfRange, layer.Location, layer.Kind, name, input.ToString(), e.What);
                 return null;
             }
-            var layers = block.Layers.ToList();
-            var names = LayerNaming.Assign(layers, new HashSet<string>(StringComparer.Ordinal), null);
-            var children = new List<ResolvedLayer>();
-            var current = input;
-            for (int i = 0; i < layers.Count; i++)
+            catch (OverflowException)
             {
-                if (layers[i].Kind is LayerKind.Flatten or LayerKind.Linear or LayerKind.BatchNorm1d or LayerKind.Block) return null; // reported on the block
-                string childName = name + "." + names[i];
-                var geometry = GeometryReader.Read(layers[i], childName, inner);
-                if (geometry is null) return null;
-                var r = LayerResolver.Resolve(layers[i], geometry, childName, current, inner);
-                if (r is null) return null;
-                children.Add(r with { Stage = use.Stage });
-                current = r.Output;
+                sink.Report(DiagnosticDescriptors.SizeOutOfRange, layer.Location, layer.Kind, name, input.ToString(), "its output's size or element count");
+                return null;
             }
-
-            bool project = false;
-            long strideH = 1, strideW = 1;
-            if (block.IsResidual && current != input)
-            {
-                string? problem = null;
-                if (block.Projection)
-                {
-                    strideH = CeilDiv(input.Height, current.Height);
-                    strideW = CeilDiv(input.Width, current.Width);
-                    if (ShapeMath.ConvOut(input.Height, 1, strideH, 0, 1) != current.Height || ShapeMath.ConvOut(input.Width, 1, strideW, 0, 1) != current.Width)
-                        problem = $"A 1×1 projection shortcut cannot map {input.Height}×{input.Width} onto {current.Height}×{current.Width} with an integer stride.";
-                }
-                else problem = "Keep the channel count and size inside the block, or set [Residual(Projection = true)] for a 1×1 projection shortcut.";
-                if (problem is not null)
-                {
-                    inner.Report(DiagnosticDescriptors.ResidualShapeMismatch, use.Location, name, input.ToString(), current.ToString(), problem);
-                    return null;
-                }
-                project = true;
-                long cin = input.Channels, cout = current.Channels;
-                var conv = new LayerGeometry { OutChannels = cout, KernelH = 1, KernelW = 1, StrideH = strideH, StrideW = strideW, Bias = false };
-                children.Add(new ResolvedLayer(name + ".Shortcut.Conv", LayerKind.Conv2d, use.Stage, conv, input, current, cin, cout,
-                    cin * cout, current.Height * current.Width * cin * cout, null, EquatableArray<ResolvedLayer>.Empty));
-                children.Add(new ResolvedLayer(name + ".Shortcut.BatchNorm", LayerKind.BatchNorm2d, use.Stage, new LayerGeometry(), current, current, cout, cout,
-                    2 * cout, 0, null, EquatableArray<ResolvedLayer>.Empty));
-            }
-
-            var info = new BlockUse(block.TypeName, block.FullyQualifiedTypeName, block.Projection, project, strideH, strideW);
-            return new ResolvedLayer(name, LayerKind.Block, use.Stage, new LayerGeometry(), input, current, input.Channels, current[0],
-                children.Sum(c => c.Parameters), children.Sum(c => c.MultiplyAdds), info, children.ToEquatableArray());
+            if (shape is null) return null;
+            string inChannels = shape.InChannels.ToString(CultureInfo.InvariantCulture), outChannels = shape.OutChannels.ToString(CultureInfo.InvariantCulture);
+            var graph = config.Graph;
+            var code = graph is { Projected: false }
+                ? LayerCode.None(config.Describe(inChannels, outChannels))
+                : new LayerCode(config.ModuleType ?? family.TypeName(layer.Kind), config.Construct(inChannels, outChannels), config.Describe(inChannels, outChannels));
+            return new ResolvedLayer(name, layer.Kind, stage, input, shape.Output, shape.Parameters, shape.MultiplyAdds, code, config.Children.ToEquatableArray(), graph);
         }
 
-        private static long CeilDiv(long a, long b) => b <= 0 ? 1 : (a + b - 1) / b;
+        /// <summary>Every [Tap] name of the model; a name used twice is MDSL0032 (the first one counts).</summary>
+        private static TapScope DeclareTaps(List<LayerSpec> layers, DiagnosticSink sink)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var tap in layers.Where(l => l.IsTap))
+            {
+                string name = tap.Name ?? "";
+                if (name.Length == 0) sink.Report(DiagnosticDescriptors.NameNotUsable, tap.Location, name, "a tap needs a name, e.g. [Tap(\"skip1\")]");
+                else if (!seen.Add(name)) sink.Report(DiagnosticDescriptors.DuplicateTap, tap.Location, name);
+            }
+            return new TapScope(seen);
+        }
+
+        /// <summary>Adds a layer's counts to the model's; MDSL0022 on the layer whose count does not fit.</summary>
+        public static bool AddTotals(ResolvedLayer layer, LayerSpec at, ref long parameters, ref long multiplyAdds, DiagnosticSink sink)
+        {
+            try
+            {
+                parameters = Counts.Sum("the total parameter count up to it", parameters, layer.Parameters);
+                multiplyAdds = Counts.Sum("the total multiply-add count up to it", multiplyAdds, layer.MultiplyAdds);
+                return true;
+            }
+            catch (CountOverflowException e)
+            {
+                sink.Report(DiagnosticDescriptors.SizeOutOfRange, at.Location, at.IsBlock ? "Block" : at.Kind, layer.Name, layer.Input.ToString(), e.What);
+                return false;
+            }
+        }
 
         private static List<string> CheckStages(ModelSpec spec, HashSet<string> reserved, DiagnosticSink sink)
         {
             var stages = new List<string>();
-            foreach (var marker in spec.Layers.Where(l => l.Kind == LayerReader.StageMarker))
+            foreach (var marker in spec.Layers.Where(l => l.IsStage))
             {
                 string name = marker.Name ?? "";
                 string? problem = !Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(name) ? "a stage name must be a valid C# identifier"
@@ -154,9 +174,10 @@ namespace ModelDsl.Generator.Shapes
         private static void ClassifierPitfalls(ModelSpec spec, List<LayerSpec> layers, Shape output, DiagnosticSink sink)
         {
             var last = layers[layers.Count - 1];
-            if (last.Kind is LayerKind.Softmax or LayerKind.LogSoftmax && output.IsFlat && output.Features == 1)
-                sink.Report(DiagnosticDescriptors.SingleUnitSoftmax, last.Location, spec.ClassName, last.Kind.ToString(), last.Kind == LayerKind.Softmax ? "1.0" : "0.0");
-            else if (last.Kind == LayerKind.Softmax)
+            bool softmax = last.Kind == SoftmaxLayers.Softmax;
+            if ((softmax || last.Kind == SoftmaxLayers.LogSoftmax) && output.IsFlat && output.Features == 1)
+                sink.Report(DiagnosticDescriptors.SingleUnitSoftmax, last.Location, spec.ClassName, last.Kind, softmax ? "1.0" : "0.0");
+            else if (softmax)
                 sink.Report(DiagnosticDescriptors.TrailingSoftmax, last.Location, spec.ClassName);
         }
     }

@@ -1,3 +1,5 @@
+using System;
+
 namespace ModelDsl;
 
 /// <summary><c>nn.ReLU()</c>.</summary>

@@ -1,3 +1,5 @@
+using System;
+
 namespace ModelDsl;
 
 /// <summary><c>nn.ConvTranspose2d</c> (a learned upsampling). Same conventions as <see cref="Conv2dAttribute"/>.</summary>

@@ -1,3 +1,5 @@
+using System;
+
 namespace ModelDsl;
 
 /// <summary><c>nn.Dropout(p)</c>: zeroes each value with probability p while training.</summary>

@@ -1,3 +1,5 @@
+using System;
+
 namespace ModelDsl;
 
 /// <summary>Special padding values for <see cref="Conv2dAttribute.Padding"/>.</summary>

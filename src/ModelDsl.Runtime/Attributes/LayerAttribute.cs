@@ -1,3 +1,5 @@
+using System;
+
 namespace ModelDsl;
 
 /// <summary>Base of every layer attribute.</summary>

@@ -1,3 +1,5 @@
+using System;
+
 namespace ModelDsl;
 
 /// <summary><c>nn.Flatten()</c>: C×H×W → C·H·W.</summary>

@@ -1,3 +1,5 @@
+using System;
+
 namespace ModelDsl;
 
 /// <summary><c>nn.BatchNorm2d</c> over a C×H×W map. Features default to the input's channels.</summary>

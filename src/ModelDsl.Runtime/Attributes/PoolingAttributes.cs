@@ -1,3 +1,5 @@
+using System;
+
 namespace ModelDsl;
 
 /// <summary><c>nn.MaxPool2d</c>. The stride defaults to the kernel size, as in PyTorch.</summary>

@@ -1,3 +1,5 @@
+using System;
+
 namespace ModelDsl;
 
 /// <summary><c>nn.Upsample</c>, by <see cref="ScaleFactor"/> or to a fixed <see cref="Height"/>×<see cref="Width"/>.</summary>

@@ -1,3 +1,5 @@
+using System;
+
 namespace ModelDsl;
 
 /// <summary>Inserts the <see cref="BlockAttribute">[Block]</see> class <typeparamref name="TBlock"/> here, <see cref="Repeat"/> times.</summary>

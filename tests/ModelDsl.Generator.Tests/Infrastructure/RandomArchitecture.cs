@@ -3,8 +3,11 @@ using System.Text;
 namespace ModelDsl.Generator.Tests.Infrastructure;
 
 /// <summary>
-/// A seeded random net that PyTorch accepts: feature-map layers with random kernels, strides, padding
-/// (incl. Same), dilation, groups and ceil mode, blocks and stages, then sometimes a flat head.
+/// A seeded random net that PyTorch accepts, over every layer kind and argument: square and rectangular
+/// kernels, strides, padding (incl. Same with odd and even kernels) and dilation, groups, all padding
+/// modes, kept channel counts, transposed convs with output padding, dilation and groups, pools with
+/// ceil mode, adaptive and global pools, batch-norm options, upsampling by scale and by size in every
+/// mode, blocks with and without projection, stages, then sometimes a flat head.
 /// It tracks the shape with PyTorch's formulas, written out here independently of the generator's
 /// ShapeMath, only to keep every layer's output non-empty; the property test compares the generator's
 /// answer with TorchSharp, not with this tracking.
@@ -31,7 +34,7 @@ public sealed class RandomArchitecture
 
         """;
 
-    private static readonly string[] Activations = { "ReLU", "LeakyReLU(0.1)", "GELU", "SiLU", "Tanh", "Sigmoid", "ELU", "Identity" };
+    private static readonly string[] Activations = { "ReLU", "LeakyReLU(0.1)", "LeakyReLU", "GELU", "SiLU", "Tanh", "Sigmoid", "ELU", "ELU(Alpha = 0.5)", "Identity" };
     private static readonly string[] PaddingModes = { "Reflect", "Replicate", "Circular" };
 
     private readonly Random _rng;
@@ -81,12 +84,17 @@ public sealed class RandomArchitecture
             long n = _rng.Next(1, 33);
             head.Add(_rng.Next(3) == 0 ? $"Linear({n}, InFeatures = {flatFeatures})" : $"Linear({n}{(_rng.Next(4) == 0 ? ", Bias = false" : "")})");
             flatFeatures = n;
-            if (_rng.Next(3) == 0) head.Add("BatchNorm1d");
+            if (_rng.Next(3) == 0) head.Add(Pick("BatchNorm1d", $"BatchNorm1d({n})", "BatchNorm1d(Affine = false)", "BatchNorm1d(TrackRunningStats = false, Momentum = 0.3)"));
             if (_rng.Next(3) == 0) head.Add($"Dropout({_rng.Next(1, 9) / 10.0:0.0})");
             head.Add(Activations[_rng.Next(Activations.Length)]);
         }
         head.Add($"Linear({_rng.Next(1, 11)})");
-        if (_rng.Next(4) == 0) head.Add("LogSoftmax");
+        switch (_rng.Next(8))
+        {
+            case 0: head.Add("LogSoftmax"); break;
+            case 1: head.Add("LogSoftmax(Dim = -1)"); break;
+            case 2: head.Add("Softmax"); break;
+        }
         _layers.Add($"[{string.Join(", ", head)}]");
     }
 
@@ -104,13 +112,22 @@ public sealed class RandomArchitecture
                 h = oh; w = ow;
                 return oh == ow && _rng.Next(2) == 0 ? $"AdaptiveAvgPool2d({oh})" : $"AdaptiveAvgPool2d({oh}, {ow})";
             }
-            case 9: return _rng.Next(2) == 0 ? "BatchNorm2d" : $"BatchNorm2d({c})";
+            case 9: return Pick("BatchNorm2d", $"BatchNorm2d({c})", "BatchNorm2d(Affine = false)", "BatchNorm2d(Eps = 0.001, Momentum = 0.2)", "BatchNorm2d(TrackRunningStats = false)");
             case 10: return _rng.Next(2) == 0 ? $"Dropout2d({_rng.Next(1, 6) / 10.0:0.0})" : Activations[_rng.Next(Activations.Length)];
             case 11:
                 if (h > 20 || w > 20) return "ReLU";
-                if (_rng.Next(2) == 0) { h *= 2; w *= 2; return "Upsample(2.0)"; }
+                if (_rng.Next(2) == 0)
+                {
+                    // PyTorch: ⌊in · scale⌋ per axis.
+                    double scale = Pick(2.0, 1.5, 3.0);
+                    h = (long)Math.Floor(h * scale); w = (long)Math.Floor(w * scale);
+                    string mode = Pick("", ", Mode = UpsampleMode.Bilinear", ", Mode = UpsampleMode.Bicubic, AlignCorners = true");
+                    return $"Upsample({scale:0.0}{mode})";
+                }
                 h = _rng.Next(1, 25); w = _rng.Next(1, 25);
-                return _rng.Next(2) == 0 ? $"Upsample(Height = {h}, Width = {w})" : $"Upsample(Height = {h}, Width = {w}, Mode = UpsampleMode.Bilinear, AlignCorners = {(_rng.Next(2) == 0 ? "true" : "false")})";
+                return Pick($"Upsample(Height = {h}, Width = {w})",
+                    $"Upsample(Height = {h}, Width = {w}, Mode = UpsampleMode.Bilinear, AlignCorners = {(_rng.Next(2) == 0 ? "true" : "false")})",
+                    $"Upsample(Height = {h}, Width = {w}, Mode = UpsampleMode.Bicubic)");
             case 12:
                 if (_rng.Next(2) == 0) return $"Use<Same>(Repeat = {_rng.Next(1, 3)})";
                 c = 8; h = (h - 1) / 2 + 1; w = (w - 1) / 2 + 1;
@@ -121,17 +138,19 @@ public sealed class RandomArchitecture
 
     private string? Conv(ref long c, ref long h, ref long w)
     {
-        long outC = _rng.Next(1, 17);
+        bool keepChannels = _rng.Next(8) == 0;
+        long outC = keepChannels ? c : _rng.Next(1, 17);
         bool rect = _rng.Next(4) == 0;
-        long kh = Pick(1, 2, 3, 5), kw = rect ? Pick(1, 2, 3, 5) : kh;
-        long stride = _rng.Next(3) == 0 ? 2 : 1;
-        long dilation = _rng.Next(5) == 0 ? 2 : 1;
+        long kh = Pick(1, 2, 3, 4, 5), kw = rect ? Pick(1, 2, 3, 4, 5) : kh;
+        long sh = _rng.Next(3) == 0 ? 2 : 1, sw = _rng.Next(8) == 0 ? Pick(1, 2, 3) : sh;
+        long dh = _rng.Next(5) == 0 ? 2 : 1, dw = _rng.Next(8) == 0 ? Pick(1, 2, 3) : dh;
         long groups = 1;
-        if (c % 2 == 0 && _rng.Next(3) == 0) { outC = outC + outC % 2; groups = 2; }
-        var args = new List<string> { $"{outC}" };
+        if (c % 2 == 0 && _rng.Next(3) == 0) { if (!keepChannels) outC = outC + outC % 2; groups = 2; }
+        var args = new List<string>();
+        if (!keepChannels) args.Add($"{outC}");
         args.Add(rect ? $"KernelH = {kh}, KernelW = {kw}" : $"Kernel = {kh}");
         long ph, pw;
-        bool same = stride == 1 && _rng.Next(3) == 0;
+        bool same = sh == 1 && sw == 1 && _rng.Next(3) == 0;
         if (same) { ph = pw = 0; args.Add("Padding = Pad.Same"); }
         else
         {
@@ -139,8 +158,10 @@ public sealed class RandomArchitecture
             if (rect) args.Add($"PaddingH = {ph}, PaddingW = {pw}");
             else if (ph > 0) args.Add($"Padding = {ph}");
         }
-        if (stride != 1) args.Add($"Stride = {stride}");
-        if (dilation != 1) args.Add($"Dilation = {dilation}");
+        if (sh != sw) args.Add($"StrideH = {sh}, StrideW = {sw}");
+        else if (sh != 1) args.Add($"Stride = {sh}");
+        if (dh != dw) args.Add($"DilationH = {dh}, DilationW = {dw}");
+        else if (dh != 1) args.Add($"Dilation = {dh}");
         if (groups != 1) args.Add($"Groups = {groups}");
         if (_rng.Next(5) == 0) args.Add("Bias = false");
         bool paddedSomewhere = same || ph > 0 || pw > 0;
@@ -148,16 +169,13 @@ public sealed class RandomArchitecture
         {
             string mode = PaddingModes[_rng.Next(PaddingModes.Length)];
             // Reflect needs the padding smaller than the input; keep it simple and only use modes on inputs larger than any padding.
-            long maxPad = same ? dilation * (Math.Max(kh, kw) - 1) : Math.Max(ph, pw);
-            // TorchSharp 0.107 pads the axes the wrong way round on its asymmetric 'same' path with a
-            // padding mode (see LayerConstruction); the generator avoids that path whenever it can, and the
-            // case it cannot avoid (an even effective kernel on a rectangular kernel) is left out here.
-            bool unavoidableTorchSharpSwap = same && kh != kw && (dilation * (kh - 1) % 2 == 1 || dilation * (kw - 1) % 2 == 1);
-            if (h > maxPad && w > maxPad && !unavoidableTorchSharpSwap) args.Add($"PaddingMode = PaddingMode.{mode}");
+            long maxPad = same ? Math.Max(dh * (kh - 1), dw * (kw - 1)) : Math.Max(ph, pw);
+            if (h > maxPad && w > maxPad) args.Add($"PaddingMode = PaddingMode.{mode}");
         }
-        long oh = same ? h : (h + 2 * ph - dilation * (kh - 1) - 1) / stride + 1;
-        long ow = same ? w : (w + 2 * pw - dilation * (kw - 1) - 1) / stride + 1;
-        if (h + 2 * ph - dilation * (kh - 1) - 1 < 0 || w + 2 * pw - dilation * (kw - 1) - 1 < 0) return null;
+        long spanH = h + 2 * ph - dh * (kh - 1) - 1, spanW = w + 2 * pw - dw * (kw - 1) - 1;
+        if (!same && (spanH < 0 || spanW < 0)) return null;
+        long oh = same ? h : spanH / sh + 1;
+        long ow = same ? w : spanW / sw + 1;
         c = outC; h = oh; w = ow;
         return $"Conv2d({string.Join(", ", args)})";
     }
@@ -165,25 +183,35 @@ public sealed class RandomArchitecture
     private string? ConvTranspose(ref long c, ref long h, ref long w)
     {
         if (h > 20 || w > 20) return null;
-        long outC = _rng.Next(1, 13), k = Pick(2, 3, 4), stride = Pick(1, 2), padding = _rng.Next(0, (int)k / 2 + 1);
-        long outputPadding = stride > 1 ? _rng.Next(0, (int)stride) : 0;
-        long oh = (h - 1) * stride - 2 * padding + (k - 1) + outputPadding + 1;
-        long ow = (w - 1) * stride - 2 * padding + (k - 1) + outputPadding + 1;
+        long outC = _rng.Next(1, 13), kh = Pick(2, 3, 4), kw = _rng.Next(4) == 0 ? Pick(1, 2, 3, 4) : kh;
+        long stride = Pick(1, 2), padding = _rng.Next(0, (int)Math.Min(kh, kw) / 2 + 1);
+        long dilation = _rng.Next(5) == 0 ? 2 : 1;
+        // PyTorch: output padding must be smaller than the stride or the dilation.
+        long outputPadding = Math.Max(stride, dilation) > 1 ? _rng.Next(0, (int)Math.Max(stride, dilation)) : 0;
+        long groups = c % 2 == 0 && _rng.Next(4) == 0 ? 2 : 1;
+        if (groups == 2) outC += outC % 2;
+        long oh = (h - 1) * stride - 2 * padding + dilation * (kh - 1) + outputPadding + 1;
+        long ow = (w - 1) * stride - 2 * padding + dilation * (kw - 1) + outputPadding + 1;
         if (oh < 1 || ow < 1) return null;
         c = outC; h = oh; w = ow;
-        return $"ConvTranspose2d({outC}, {k}, Stride = {stride}, Padding = {padding}, OutputPadding = {outputPadding})";
+        var args = new List<string> { $"{outC}", kh == kw ? $"{kh}" : $"KernelH = {kh}, KernelW = {kw}", $"Stride = {stride}", $"Padding = {padding}", $"OutputPadding = {outputPadding}" };
+        if (dilation != 1) args.Add($"Dilation = {dilation}");
+        if (groups != 1) args.Add($"Groups = {groups}");
+        if (_rng.Next(5) == 0) args.Add("Bias = false");
+        return $"ConvTranspose2d({string.Join(", ", args)})";
     }
 
     private string? Pool(bool max, ref long h, ref long w)
     {
-        long k = Pick(2, 3), stride = Pick(1, 2, k), padding = _rng.Next(0, (int)k / 2 + 1);
+        long k = Pick(2, 3), kw = _rng.Next(5) == 0 ? Pick(1, 2, 3) : k;
+        long stride = Pick(1, 2, k), padding = _rng.Next(0, (int)Math.Min(k, kw) / 2 + 1);
         long dilation = max && _rng.Next(5) == 0 ? 2 : 1;
         bool ceil = _rng.Next(3) == 0;
-        long oh = PoolOut(h, k, stride, padding, dilation, ceil), ow = PoolOut(w, k, stride, padding, dilation, ceil);
+        long oh = PoolOut(h, k, stride, padding, dilation, ceil), ow = PoolOut(w, kw, stride, padding, dilation, ceil);
         if (oh < 1 || ow < 1) return null;
         h = oh; w = ow;
-        var args = new List<string> { $"{k}" };
-        if (stride != k || _rng.Next(2) == 0) args.Add($"Stride = {stride}");
+        var args = new List<string> { kw == k ? $"{k}" : $"KernelH = {k}, KernelW = {kw}" };
+        if (stride != k || kw != k || _rng.Next(2) == 0) args.Add($"Stride = {stride}");
         if (padding > 0) args.Add($"Padding = {padding}");
         if (dilation > 1) args.Add($"Dilation = {dilation}");
         if (ceil) args.Add("CeilMode = true");
@@ -200,5 +228,5 @@ public sealed class RandomArchitecture
         return o;
     }
 
-    private long Pick(params long[] values) => values[_rng.Next(values.Length)];
+    private T Pick<T>(params T[] values) => values[_rng.Next(values.Length)];
 }

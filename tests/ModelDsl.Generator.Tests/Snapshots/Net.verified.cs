@@ -125,14 +125,14 @@ partial class Net : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
         global::ModelDsl.ShapeGuard.CheckInput(input, InputShape, "Net");
-        var x = Conv1.forward(input);
-        x = global::ModelDsl.ForwardSteps.Advance(x, Elu1.forward(x), input);
-        x = global::ModelDsl.ForwardSteps.Advance(x, MaxPool1.forward(x), input);
-        x = global::ModelDsl.ForwardSteps.Advance(x, Conv2.forward(x), input);
-        x = global::ModelDsl.ForwardSteps.Advance(x, Elu2.forward(x), input);
-        x = global::ModelDsl.ForwardSteps.Advance(x, MaxPool2.forward(x), input);
-        x = global::ModelDsl.ForwardSteps.Advance(x, Flatten1.forward(x), input);
-        x = global::ModelDsl.ForwardSteps.Advance(x, Linear1.forward(x), input);
+        var x = Conv1.call(input);
+        x = global::ModelDsl.ForwardSteps.Advance(x, Elu1.call(x), input);
+        x = global::ModelDsl.ForwardSteps.Advance(x, MaxPool1.call(x), input);
+        x = global::ModelDsl.ForwardSteps.Advance(x, Conv2.call(x), input);
+        x = global::ModelDsl.ForwardSteps.Advance(x, Elu2.call(x), input);
+        x = global::ModelDsl.ForwardSteps.Advance(x, MaxPool2.call(x), input);
+        x = global::ModelDsl.ForwardSteps.Advance(x, Flatten1.call(x), input);
+        x = global::ModelDsl.ForwardSteps.Advance(x, Linear1.call(x), input);
         return x;
     }
 }

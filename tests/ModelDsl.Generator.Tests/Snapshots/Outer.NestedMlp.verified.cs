@@ -89,10 +89,10 @@ partial class Outer
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             global::ModelDsl.ShapeGuard.CheckInput(input, InputShape, "NestedMlp");
-            var x = Linear1.forward(input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Relu1.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Linear2.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Tanh1.forward(x), input);
+            var x = Linear1.call(input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Relu1.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Linear2.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Tanh1.call(x), input);
             return x;
         }
     }

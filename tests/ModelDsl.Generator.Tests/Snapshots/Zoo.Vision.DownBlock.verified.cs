@@ -80,13 +80,13 @@ namespace Zoo.Vision
         /// </summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
-            var x = Conv1.forward(input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, BatchNorm1.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Silu1.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Conv2.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, BatchNorm2.forward(x), input);
-            var sum = global::ModelDsl.ForwardSteps.AddResidual(x, Shortcut is null ? input : Shortcut.forward(input), input);
-            return global::ModelDsl.ForwardSteps.Advance(sum, Activation.forward(sum), input);
+            var x = Conv1.call(input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, BatchNorm1.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Silu1.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Conv2.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, BatchNorm2.call(x), input);
+            var sum = global::ModelDsl.ForwardSteps.AddResidual(x, Shortcut is null ? input : Shortcut.call(input), input);
+            return global::ModelDsl.ForwardSteps.Advance(sum, Activation.call(sum), input);
         }
     }
 }

@@ -70,13 +70,13 @@ namespace Zoo.Vision
         /// </summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
-            var x = Conv1.forward(input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, BatchNorm1.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Relu1.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, Conv2.forward(x), input);
-            x = global::ModelDsl.ForwardSteps.Advance(x, BatchNorm2.forward(x), input);
+            var x = Conv1.call(input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, BatchNorm1.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Relu1.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, Conv2.call(x), input);
+            x = global::ModelDsl.ForwardSteps.Advance(x, BatchNorm2.call(x), input);
             var sum = global::ModelDsl.ForwardSteps.AddResidual(x, input, input);
-            return global::ModelDsl.ForwardSteps.Advance(sum, Activation.forward(sum), input);
+            return global::ModelDsl.ForwardSteps.Advance(sum, Activation.call(sum), input);
         }
     }
 }

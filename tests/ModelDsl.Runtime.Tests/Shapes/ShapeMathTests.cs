@@ -51,4 +51,24 @@ public class ShapeMathTests
         Assert.Equal("4096", new Shape(4096).ToString());
         Assert.Equal(16384, new Shape(64, 16, 16).Elements);
     }
+
+    [Fact]
+    public void Sizes_past_2_to_the_63_throw_instead_of_wrapping()
+    {
+        Assert.Throws<OverflowException>(() => ShapeMath.UpsampleOut(8, 1e300));
+        Assert.Throws<OverflowException>(() => ShapeMath.UpsampleOut(8, double.PositiveInfinity));
+        Assert.Throws<OverflowException>(() => ShapeMath.UpsampleOut(8, double.NaN));
+        Assert.Equal(16, ShapeMath.UpsampleOut(8, 2.0));
+        Assert.Throws<OverflowException>(() => ShapeMath.ConvTransposeOut(long.MaxValue / 2, 3, 3, 0, 0, 1));
+        Assert.Throws<OverflowException>(() => new Shape(8, 2_000_000_000, 2_000_000_000).Elements);
+        Assert.Equal(4_000_000_000_000_000_000, new Shape(1, 2_000_000_000, 2_000_000_000).Elements);
+    }
+
+    [Theory]
+    [InlineData(4, 1, 1, 2)]
+    [InlineData(2, 1, 0, 1)]
+    [InlineData(3, 2, 2, 2)]
+    [InlineData(5, 1, 2, 2)]
+    public void SamePadding_puts_the_extra_row_after_as_PyTorch_does(long kernel, long dilation, long before, long after)
+        => Assert.Equal((before, after), ShapeMath.SamePadding(kernel, dilation));
 }

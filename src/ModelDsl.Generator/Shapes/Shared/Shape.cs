@@ -35,8 +35,8 @@ namespace ModelDsl
         public long Width => Rank == 3 ? _d2 : throw new InvalidOperationException($"{this} is not a C×H×W feature map.");
         public long Features => Rank == 1 ? _d0 : throw new InvalidOperationException($"{this} is not a flat vector.");
 
-        /// <summary>Number of scalars in one sample (C·H·W or F).</summary>
-        public long Elements => Rank == 3 ? _d0 * _d1 * _d2 : _d0;
+        /// <summary>Number of scalars in one sample (C·H·W or F); OverflowException past 2^63 − 1, never a wrapped count.</summary>
+        public long Elements => Rank == 3 ? checked(_d0 * _d1 * _d2) : _d0;
 
         public long this[int dim] => dim switch
         {

@@ -1,0 +1,64 @@
+using System.Collections.Generic;
+using ModelDsl.Generator.Parsing;
+using ModelDsl.Generator.Shapes;
+using static ModelDsl.Generator.Layers.Code;
+
+namespace ModelDsl.Generator.Layers
+{
+    /// <summary>Element-wise activations and Identity: shape-preserving, no parameters; ELU and LeakyReLU take one number.</summary>
+    internal sealed class ActivationLayers : LayerFamily
+    {
+        public static readonly string ReLU = KindOf(nameof(ReLUAttribute));
+        public static readonly string ELU = KindOf(nameof(ELUAttribute));
+        public static readonly string LeakyReLU = KindOf(nameof(LeakyReLUAttribute));
+
+        private static readonly ELUAttribute EluDefaults = new();
+        private static readonly LeakyReLUAttribute LeakyDefaults = new();
+
+        private static readonly Dictionary<string, string> s_prefixes = new()
+        {
+            [ReLU] = "Relu",
+            [ELU] = "Elu",
+            [LeakyReLU] = "LeakyRelu",
+            [KindOf(nameof(SigmoidAttribute))] = "Sigmoid",
+            [KindOf(nameof(TanhAttribute))] = "Tanh",
+            [KindOf(nameof(GELUAttribute))] = "Gelu",
+            [KindOf(nameof(SiLUAttribute))] = "Silu",
+            [KindOf(nameof(IdentityAttribute))] = "Identity",
+        };
+
+        public override IReadOnlyList<string> Kinds { get; } = new List<string>(s_prefixes.Keys);
+
+        public override string NamePrefix(string kind) => s_prefixes[kind];
+
+        public override LayerConfig? Read(LayerSpec layer, string name, DiagnosticSink sink)
+        {
+            if (layer.Kind == ELU) return new Activation(ELU, $"alpha={{0}}", layer.Real(nameof(ELUAttribute.Alpha), EluDefaults.Alpha));
+            if (layer.Kind == LeakyReLU) return new Activation(LeakyReLU, $"negative_slope={{0}}", layer.Real(nameof(LeakyReLUAttribute.NegativeSlope), LeakyDefaults.NegativeSlope));
+            return new Activation(layer.Kind, null, 0);
+        }
+
+        private sealed class Activation : LayerConfig
+        {
+            private readonly string _kind;
+            /// <summary>How the repr names the one argument ("alpha={0}"), or null for none.</summary>
+            private readonly string? _reprArgument;
+            private readonly double _argument;
+
+            public Activation(string kind, string? reprArgument, double argument)
+            {
+                _kind = kind;
+                _reprArgument = reprArgument;
+                _argument = argument;
+            }
+
+            public override LayerShape? Resolve(LayerInput input) => LayerShape.Preserving(input.Shape);
+
+            public override string Construct(string inChannels, string outChannels)
+                => _reprArgument is null ? $"{Nn}{_kind}()" : $"{Nn}{_kind}({Double(_argument)})";
+
+            public override string Describe(string inChannels, string outChannels)
+                => _reprArgument is null ? $"{_kind}()" : $"{_kind}({string.Format(_reprArgument, Double(_argument))})";
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using System.Collections.Generic;
+using System.Linq;
+using ModelDsl.Generator.Diagnostics;
+using ModelDsl.Generator.Parsing;
+using ModelDsl.Generator.Shapes;
+
+namespace ModelDsl.Generator.Layers
+{
+    /// <summary>
+    /// Add and Concat: merge a tapped tensor back into the chain (<c>x + tap</c>, <c>torch.cat([x, tap], 1)</c>).
+    /// Every merge is checked where it stands: the tap must be defined before it, Add needs equal shapes (or a
+    /// projection that maps the tap onto the current shape), Concat equal heights and widths.
+    /// </summary>
+    internal sealed class MergeLayers : LayerFamily
+    {
+        public static readonly string Add = KindOf(nameof(AddAttribute));
+        public static readonly string Concat = KindOf(nameof(ConcatAttribute));
+
+        public override IReadOnlyList<string> Kinds { get; } = new[] { Add, Concat };
+
+        public override string NamePrefix(string kind) => kind == Add ? "Add" : "Concat";
+
+        public override string TypeName(string kind) => "global::TorchSharp.Modules.Sequential";
+
+        // A block is a chain over its input alone; taps live in the model.
+        public override bool AllowedInBlock(string kind) => false;
+
+        public override LayerConfig? Read(LayerSpec layer, string name, DiagnosticSink sink)
+        {
+            string tap = layer.Arg(nameof(AddAttribute.Tap))?.Text ?? "";
+            if (tap.Length == 0)
+            {
+                ArgumentChecks.Invalid(layer, name, nameof(AddAttribute.Tap), "\"\"", "name the [Tap] to merge, e.g. [" + layer.Kind + "(\"skip1\")]", sink);
+                return null;
+            }
+            return new Merge(layer.Kind == Add, tap, layer.Bool(nameof(AddAttribute.Projection), false));
+        }
+
+        private sealed class Merge : LayerConfig
+        {
+            private readonly bool _add;
+            private readonly string _tap;
+            private readonly bool _projection;
+            private GraphEdge? _edge;
+            private List<ResolvedLayer> _children = new();
+
+            public Merge(bool add, string tap, bool projection)
+            {
+                _add = add;
+                _tap = tap;
+                _projection = projection;
+            }
+
+            private string Op => _add ? GraphEdge.AddOp : GraphEdge.ConcatOp;
+
+            public override GraphEdge? Graph => _edge;
+
+            public override IReadOnlyList<ResolvedLayer> Children => _children;
+
+            public override LayerShape? Resolve(LayerInput input)
+            {
+                var taps = input.Taps;
+                if (taps is null || !taps.TryGet(_tap, out var tap))
+                {
+                    var location = input.Layer.LocationOf(nameof(AddAttribute.Tap));
+                    if (taps is not null && taps.IsDeclared(_tap))
+                        input.Sink.Report(DiagnosticDescriptors.TapUsedBeforeDefined, location, input.Kind, input.Name, _tap);
+                    else
+                    {
+                        var known = taps?.DefinedNames.ToList() ?? new List<string>();
+                        input.Sink.Report(DiagnosticDescriptors.UnknownTap, location, input.Kind, input.Name, _tap,
+                            known.Count == 0 ? "; add [Tap(\"" + _tap + "\")] after the layer whose output you want to merge" : " (taps defined so far: " + string.Join(", ", known) + ")");
+                    }
+                    return null;
+                }
+                var current = input.Shape;
+                if (!_add)
+                {
+                    if (!current.IsFeatureMap || !tap.Shape.IsFeatureMap || current.Height != tap.Shape.Height || current.Width != tap.Shape.Width)
+                    {
+                        input.Sink.Report(DiagnosticDescriptors.ConcatSizeMismatch, input.Layer.Location, input.Name, current.ToString(), input.Source, tap.Shape.ToString(), _tap, tap.Source);
+                        return null;
+                    }
+                    _edge = new GraphEdge(Op, _tap, tap.Source);
+                    long channels = current.Channels + tap.Shape.Channels;
+                    return new LayerShape(new Shape(channels, current.Height, current.Width), current.Channels, channels);
+                }
+
+                if (current == tap.Shape)
+                {
+                    _edge = new GraphEdge(Op, _tap, tap.Source);
+                    return LayerShape.Preserving(current);
+                }
+                string? problem = null;
+                long strideH = 1, strideW = 1;
+                if (!_projection) problem = "Keep the shapes equal, or set Projection = true for a 1×1 convolution + BatchNorm2d on the tapped tensor.";
+                else if (!current.IsFeatureMap || !tap.Shape.IsFeatureMap) problem = "A projection maps feature maps only.";
+                else
+                {
+                    strideH = CeilDiv(tap.Shape.Height, current.Height);
+                    strideW = CeilDiv(tap.Shape.Width, current.Width);
+                    if (ShapeMath.ConvOut(tap.Shape.Height, 1, strideH, 0, 1) != current.Height || ShapeMath.ConvOut(tap.Shape.Width, 1, strideW, 0, 1) != current.Width)
+                        problem = $"A 1×1 projection cannot map {tap.Shape.Height}×{tap.Shape.Width} onto {current.Height}×{current.Width} with an integer stride.";
+                }
+                if (problem is not null)
+                {
+                    input.Sink.Report(DiagnosticDescriptors.AddShapeMismatch, input.Layer.Location, input.Name, tap.Shape.ToString(), _tap, tap.Source, current.ToString(), input.Source, problem);
+                    return null;
+                }
+                _edge = new GraphEdge(Op, _tap, tap.Source, Projected: true);
+                _children = new List<ResolvedLayer>
+                {
+                    Projection(ConvolutionLayers.Conv2d, ConvolutionLayers.ProjectionShortcut(current.Channels, strideH, strideW), input, input.Name + ".Conv", tap.Shape),
+                    Projection(BatchNormLayers.BatchNorm2d, BatchNormLayers.ProjectionShortcut(), input, input.Name + ".BatchNorm", current),
+                };
+                return new LayerShape(current, tap.Shape.Channels, current.Channels, _children.Sum(c => c.Parameters), _children.Sum(c => c.MultiplyAdds));
+            }
+
+            private static ResolvedLayer Projection(string kind, LayerConfig config, LayerInput merge, string name, Shape input)
+            {
+                var layer = new LayerSpec(kind, name, merge.Layer.Stage, merge.Layer.Location, EquatableArray<LayerArg>.Empty, null);
+                return ShapeEngine.Resolve(LayerCatalog.Get(kind), config, layer, name, merge.Layer.Stage, input, null, merge.Sink)!;
+            }
+
+            private static long CeilDiv(long a, long b) => b <= 0 ? 1 : (a + b - 1) / b;
+
+            // With a projection the merge's module is a Sequential of its conv and batch norm; else it has none.
+            public override string Construct(string inChannels, string outChannels)
+                => _children.Count == 0 ? ""
+                    : $"{Code.Nn}Sequential((\"Conv\", ({Emit.TypeScaffold.ModuleBase}){_children[0].Code.Construction}), (\"BatchNorm\", ({Emit.TypeScaffold.ModuleBase}){_children[1].Code.Construction}))";
+
+            public override string Describe(string inChannels, string outChannels)
+                => _add
+                    ? (_children.Count == 0 ? $"x + {_tap}" : $"x + BatchNorm2d(Conv2d({_tap}, 1×1))")
+                    : $"torch.cat([x, {_tap}], dim=1)";
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using ModelDsl.Generator.Parsing;
+
+namespace ModelDsl.Generator.Shapes
+{
+    /// <summary>
+    /// A model after shape analysis: all the emitter reads. Plain equatable data without source
+    /// locations (diagnostics travel beside it in a <see cref="Diagnostics.Result{T}"/>).
+    /// </summary>
+    internal sealed record AnalyzedModel(
+        GeneratedType Type,
+        Shape Input,
+        Shape Output,
+        long ParameterCount,
+        long MultiplyAdds,
+        EquatableArray<ResolvedLayer> Layers,
+        EquatableArray<string> Stages,
+        AnySizeModel? AnySize = null);
+
+    /// <summary>
+    /// A net declared with Channels alone: the per-axis programs the generated code rebuilds, the accepted
+    /// sizes in words, and how the output follows the input. <see cref="AnalyzedModel.Input"/> and the layers'
+    /// shapes are then those at the reference size <see cref="AnalyzedModel.Input"/> (an accepted one).
+    /// </summary>
+    internal sealed record AnySizeModel(AxisProgram Height, AxisProgram Width, string Accepts);
+
+    /// <summary>
+    /// One layer (or block use) at its place in a model: output shape, parameters, multiply-adds per
+    /// sample, and its generated code. A block use lists its layers (and projection shortcut) as
+    /// <see cref="Children"/>, named "Block1.Conv1". <see cref="Graph"/> marks a tap or a merge (no module
+    /// of its own, except an Add's projection, whose conv and batch norm are its children).
+    /// </summary>
+    internal sealed record ResolvedLayer(
+        string Name,
+        string KindName,
+        string? Stage,
+        Shape Input,
+        Shape Output,
+        long Parameters,
+        long MultiplyAdds,
+        LayerCode Code,
+        EquatableArray<ResolvedLayer> Children,
+        GraphEdge? Graph = null)
+    {
+        public bool IsBlock => Children.Count > 0;
+
+        /// <summary>False for a tap and for a merge without projection: nothing to construct or register.</summary>
+        public bool HasModule => Graph is null || Graph.Projected;
+    }
+
+    /// <summary>
+    /// A tap or a merge in a graph model. <see cref="Op"/> is "Tap", "Add" or "Concat"; <see cref="Tap"/> the
+    /// tap's name; <see cref="Source"/> the layer whose output the tap names ("input" for the model's input);
+    /// <see cref="Projected"/> an Add whose tapped operand goes through its 1×1 projection first.
+    /// </summary>
+    internal sealed record GraphEdge(string Op, string Tap, string Source, bool Projected = false)
+    {
+        public const string TapOp = "Tap";
+        public const string AddOp = "Add";
+        public const string ConcatOp = "Concat";
+    }
+
+    /// <summary>A layer's generated code: the property's module type, the constructor call, and the PyTorch-style description for its docs.</summary>
+    internal sealed record LayerCode(string TypeName, string Construction, string Description)
+    {
+        /// <summary>The code of a node without a module (a tap, a plain merge).</summary>
+        public static LayerCode None(string description) => new("", "", description);
+    }
+}

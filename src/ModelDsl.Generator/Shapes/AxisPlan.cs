@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using ModelDsl.Generator.Layers;
+using ModelDsl.Generator.Parsing;
+
+namespace ModelDsl.Generator.Shapes
+{
+    /// <summary>
+    /// A net of any input size as two <see cref="AxisProgram"/>s (height and width), built from its layers,
+    /// taps, merges and block uses, with the layer behind every step so that a message can name it. The
+    /// chain's spatial axes end at a Flatten (<see cref="FlattenStep"/>): from there on sizes must no longer
+    /// depend on the input.
+    /// </summary>
+    internal sealed class AxisPlan
+    {
+        private AxisPlan(AxisProgram height, AxisProgram width, IReadOnlyList<string> owners, int flattenStep, string? flattenLayer)
+        {
+            Height = height; Width = width; Owners = owners; FlattenStep = flattenStep; FlattenLayer = flattenLayer;
+        }
+
+        public AxisProgram Height { get; }
+        public AxisProgram Width { get; }
+
+        /// <summary>"Conv2d 'Conv3'" for each step (the same for both axes).</summary>
+        public IReadOnlyList<string> Owners { get; }
+
+        /// <summary>The step whose output a Flatten flattens (-1: the input itself); int.MinValue without a Flatten.</summary>
+        public int FlattenStep { get; }
+        public string? FlattenLayer { get; }
+
+        /// <summary>
+        /// Builds the programs. <paramref name="projectionStrides"/> gives, per layer index, the stride of the
+        /// projection an Add or a residual block uses at this place (known once the net is resolved at one
+        /// size); without it, projected merges add no constraint yet.
+        /// </summary>
+        public static AxisPlan Build(IReadOnlyList<LayerSpec> layers, IReadOnlyList<string?> names, IReadOnlyDictionary<int, (long H, long W)>? projectionStrides)
+        {
+            var h = new List<AxisStep>();
+            var w = new List<AxisStep>();
+            var owners = new List<string>();
+            var taps = new Dictionary<string, int>(StringComparer.Ordinal);
+            void Add(AxisStep sh, AxisStep sw, string owner) { h.Add(sh); w.Add(sw); owners.Add(owner); }
+            // A tap names the size after the last step (-1 would be the input: a Tap step marks it explicitly).
+            int Mark(string owner) { Add(AxisStep.Tap(), AxisStep.Tap(), owner); return h.Count - 1; }
+
+            for (int i = 0; i < layers.Count; i++)
+            {
+                var layer = layers[i];
+                string name = names[i] ?? "";
+                if (layer.IsTap)
+                {
+                    string tap = layer.Name ?? "";
+                    if (!taps.ContainsKey(tap)) taps[tap] = Mark($"Tap '{tap}'");
+                    continue;
+                }
+                if (layer.Kind == Layers.FlattenLayer.Flatten)
+                    return new AxisPlan(new AxisProgram(h.ToArray()), new AxisProgram(w.ToArray()), owners, h.Count - 1, name);
+                if (layer.IsBlock)
+                {
+                    var block = layer.Block!;
+                    int start = Mark($"Use<{block.TypeName}> '{name}'");
+                    foreach (var inner in block.Layers)
+                        if (LayerCatalog.TryGet(inner.Kind, out var f) && f.Read(inner, name, Quiet) is { } c && c.TryAxisSteps(out var ih, out var iw))
+                            Add(ih, iw, $"{inner.Kind} in '{name}'");
+                    if (block.IsResidual) Merge(start, i, block.Projection, $"the residual of '{name}'");
+                    continue;
+                }
+                if (!LayerCatalog.TryGet(layer.Kind, out var family)) continue;
+                if (family is MergeLayers)
+                {
+                    string tap = layer.Arg(nameof(AddAttribute.Tap))?.Text ?? "";
+                    bool projection = layer.Kind == MergeLayers.Add && layer.Bool(nameof(AddAttribute.Projection), false);
+                    if (taps.TryGetValue(tap, out int at)) Merge(at, i, projection, $"{layer.Kind} '{name}'");
+                    continue;
+                }
+                if (family.Read(layer, name, Quiet) is { } config && config.TryAxisSteps(out var sh, out var sw))
+                    Add(sh, sw, $"{layer.Kind} '{name}'");
+            }
+            return new AxisPlan(new AxisProgram(h.ToArray()), new AxisProgram(w.ToArray()), owners, int.MinValue, null);
+
+            void Merge(int at, int index, bool projection, string owner)
+            {
+                if (!projection) Add(AxisStep.Merge(at), AxisStep.Merge(at), owner);
+                else if (projectionStrides is not null && projectionStrides.TryGetValue(index, out var s))
+                    Add(AxisStep.Project(at, s.H), AxisStep.Project(at, s.W), owner);
+            }
+        }
+
+        // Argument errors are reported by the shape walk; building the programs reads the layers again silently.
+        private static DiagnosticSink Quiet => new(new List<Diagnostics.DiagnosticInfo>());
+
+        /// <summary>Why an axis accepts no size, in words: the layer that rejects the size that gets furthest.</summary>
+        public string Explain(string axis, AcceptedSizes sizes)
+        {
+            var failure = sizes.TypicalFailure();
+            if (failure is null) return "";
+            string owner = failure.Step >= 0 && failure.Step < Owners.Count ? Owners[failure.Step] : "the input";
+            return failure.Why switch
+            {
+                AxisFailure.Reason.Mismatch => $"{owner} needs the {axis} it receives ({failure.Input}) to equal the tapped one ({failure.Reference}), which no input {axis} gives (at most {Bound(sizes)} tried)",
+                AxisFailure.Reason.PaddingTooLarge => $"{owner} pads more than its input {axis} ({failure.Input}) for every input up to {Bound(sizes)}",
+                AxisFailure.Reason.Overflow => $"{owner} would make the {axis} larger than a tensor can be",
+                _ => $"{owner} turns every {axis} up to {Bound(sizes)} into nothing (at best {failure.Input} → {failure.Output})",
+            };
+        }
+
+        private static string Bound(AcceptedSizes sizes) => sizes.Bound.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>The accepted size nearest to 64 from above (else the largest), at which the net's layers are shown.</summary>
+        public static long Reference(AcceptedSizes sizes)
+        {
+            foreach (long n in sizes.Sizes) if (n >= 64) return n;
+            return sizes.Sizes[sizes.Sizes.Count - 1];
+        }
+    }
+}

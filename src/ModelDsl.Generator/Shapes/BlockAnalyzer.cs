@@ -1,0 +1,64 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using ModelDsl.Generator.Diagnostics;
+using ModelDsl.Generator.Layers;
+using ModelDsl.Generator.Parsing;
+
+namespace ModelDsl.Generator.Shapes
+{
+    /// <summary>
+    /// Checks a [Block] declaration on its own (arguments, names, the layers a block may hold) and
+    /// writes down its layers' code over the constructor's <c>channels</c>. Shapes are checked where
+    /// the block is used (<see cref="BlockUses"/>).
+    /// </summary>
+    internal static class BlockAnalyzer
+    {
+        /// <summary>Names a block's generated members take besides its layers.</summary>
+        public static readonly string[] OwnMembers = { "Shortcut", "Activation" };
+
+        public static Result<AnalyzedBlock> Analyze(ModelSpec spec)
+        {
+            var diagnostics = spec.Diagnostics.ToList();
+            var sink = new DiagnosticSink(diagnostics);
+            var layers = spec.Layers.Where(l => !l.IsStage).ToList();
+            var names = LayerNaming.Assign(layers, new HashSet<string>(spec.ReservedNames.Concat(OwnMembers), StringComparer.Ordinal), sink);
+            var configs = new LayerConfig?[layers.Count];
+            for (int i = 0; i < layers.Count; i++)
+            {
+                var layer = layers[i];
+                var family = LayerCatalog.Get(layer.Kind);
+                if (!family.AllowedInBlock(layer.Kind))
+                {
+                    sink.Report(DiagnosticDescriptors.InvalidBlock, layer.Location, spec.ClassName,
+                        $"contains [{layer.Kind}]; a block works on feature maps and is built from its input channels alone, so put flat layers in the model");
+                    continue;
+                }
+                configs[i] = family.Read(layer, names[i], sink);
+            }
+            bool canEmit = spec.CanEmit && spec.OwnBlock is not null && configs.All(c => c is not null) && !diagnostics.Any(d => d.IsError);
+            return new Result<AnalyzedBlock>(canEmit ? Describe(spec, layers, names, configs!) : null, diagnostics.ToEquatableArray());
+        }
+
+        private static AnalyzedBlock Describe(ModelSpec spec, List<LayerSpec> layers, string[] names, LayerConfig[] configs)
+        {
+            var block = spec.OwnBlock!;
+            var members = new List<BlockMember>();
+            string current = "channels"; // channel counts are C# expressions over the constructor's argument
+            for (int i = 0; i < layers.Count; i++)
+            {
+                string inExpr = current;
+                if (configs[i].DeclaredOutChannels is { } declared) current = declared.ToString(CultureInfo.InvariantCulture);
+                string description = configs[i].MapsChannels ? configs[i].Describe("in", "out") : configs[i].Describe("channels", "channels");
+                var family = LayerCatalog.Get(layers[i].Kind);
+                members.Add(new BlockMember(names[i], new LayerCode(configs[i].ModuleType ?? family.TypeName(layers[i].Kind), configs[i].Construct(inExpr, current), description)));
+            }
+            var shortcut = block.Projection
+                ? new ProjectionShortcut(ConvolutionLayers.ProjectionShortcutCall("channels", current), BatchNormLayers.ProjectionShortcut().Construct(current, current))
+                : null;
+            string? activation = block.IsResidual && block.ResidualThen != nameof(Act.None) ? block.ResidualThen : null;
+            return new AnalyzedBlock(spec.Type, members.ToEquatableArray(), block.IsResidual, activation, shortcut);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using ModelDsl.Generator.Diagnostics;
+using ModelDsl.Generator.Layers;
+using ModelDsl.Generator.Parsing;
+
+namespace ModelDsl.Generator.Shapes
+{
+    /// <summary>
+    /// A [Use&lt;TBlock&gt;] at its place in a model: the block's layers walked from the shape that flows
+    /// in, the residual check, and the projection shortcut this place needs. Problems are reported at
+    /// the [Use] attribute; the block's own argument errors are left to its declaration.
+    /// </summary>
+    internal static class BlockUses
+    {
+        private static readonly UseAttribute<object> Defaults = new();
+
+        /// <summary>The most copies one [Use] may chain: beyond it the generated class would be too large to compile in reasonable time.</summary>
+        public const int MaxRepeat = 10_000;
+
+        /// <summary>Repeat must be in [1, <see cref="MaxRepeat"/>] (the parser keeps one copy of a bad Repeat, so the rest is still checked).</summary>
+        public static bool CheckRepeat(LayerSpec use, string name, DiagnosticSink sink)
+        {
+            long repeat = use.Int(nameof(UseAttribute<object>.Repeat), Defaults.Repeat);
+            if (repeat >= 1 && repeat <= MaxRepeat) return true;
+            ArgumentChecks.Invalid(use, "Use<" + use.Block?.TypeName + ">", name, nameof(UseAttribute<object>.Repeat), repeat,
+                repeat < 1 ? "it must be at least 1" : $"it must be at most {MaxRepeat}", sink);
+            return false;
+        }
+
+        public static ResolvedLayer? Resolve(LayerSpec use, string name, Shape input, DiagnosticSink sink)
+        {
+            var block = use.Block!;
+            var inner = sink.ForBlockUse(use.Location);
+            if (!input.IsFeatureMap)
+            {
+                inner.Report(DiagnosticDescriptors.LayerNeedsFeatureMap, use.Location, "Block", name, input.Features);
+                return null;
+            }
+            var layers = block.Layers.ToList();
+            // The names the block class gives its layer properties (BlockAnalyzer): numbered around its own members.
+            var names = LayerNaming.Assign(layers, new HashSet<string>(block.MemberNames.Concat(BlockAnalyzer.OwnMembers), System.StringComparer.Ordinal), null);
+            var children = new List<ResolvedLayer>();
+            long parameters = 0, multiplyAdds = 0;
+            var current = input;
+            for (int i = 0; i < layers.Count; i++)
+            {
+                if (layers[i].IsBlock || !LayerCatalog.Get(layers[i].Kind).AllowedInBlock(layers[i].Kind)) return null; // reported on the block
+                string childName = name + "." + names[i];
+                var family = LayerCatalog.Get(layers[i].Kind);
+                var config = family.Read(layers[i], childName, inner);
+                if (config is null) return null;
+                var r = ShapeEngine.Resolve(family, config, layers[i], childName, use.Stage, current, null, inner);
+                if (r is null) return null;
+                children.Add(r);
+                if (!ShapeEngine.AddTotals(r, use, ref parameters, ref multiplyAdds, inner)) return null;
+                current = r.Output;
+            }
+
+            bool project = false;
+            long strideH = 1, strideW = 1;
+            if (block.IsResidual && current != input)
+            {
+                string? problem = null;
+                if (block.Projection)
+                {
+                    strideH = CeilDiv(input.Height, current.Height);
+                    strideW = CeilDiv(input.Width, current.Width);
+                    if (ShapeMath.ConvOut(input.Height, 1, strideH, 0, 1) != current.Height || ShapeMath.ConvOut(input.Width, 1, strideW, 0, 1) != current.Width)
+                        problem = $"A 1×1 projection shortcut cannot map {input.Height}×{input.Width} onto {current.Height}×{current.Width} with an integer stride.";
+                }
+                else problem = "Keep the channel count and size inside the block, or set [Residual(Projection = true)] for a 1×1 projection shortcut.";
+                if (problem is not null)
+                {
+                    inner.Report(DiagnosticDescriptors.ResidualShapeMismatch, use.Location, name, input.ToString(), current.ToString(), problem);
+                    return null;
+                }
+                project = true;
+                foreach (var shortcut in new[]
+                {
+                    Shortcut(ConvolutionLayers.Conv2d, ConvolutionLayers.ProjectionShortcut(current.Channels, strideH, strideW), use, name + ".Shortcut.Conv", input, inner),
+                    Shortcut(BatchNormLayers.BatchNorm2d, BatchNormLayers.ProjectionShortcut(), use, name + ".Shortcut.BatchNorm", current, inner),
+                })
+                {
+                    if (shortcut is null || !ShapeEngine.AddTotals(shortcut, use, ref parameters, ref multiplyAdds, inner)) return null;
+                    children.Add(shortcut);
+                }
+            }
+
+            string channels = N(input.Channels);
+            string construction = block.Projection
+                ? $"new {block.FullyQualifiedTypeName}({channels}, {(project ? "true" : "false")}, {N(strideH)}, {N(strideW)})"
+                : $"new {block.FullyQualifiedTypeName}({channels})";
+            string description = $"{block.TypeName} block ({children.Count} layers{(project ? ", projection shortcut" : "")}), {input}";
+            return new ResolvedLayer(name, block.TypeName, use.Stage, input, current, parameters, multiplyAdds,
+                new LayerCode(block.FullyQualifiedTypeName, construction, description), children.ToEquatableArray());
+        }
+
+        /// <summary>A layer of the projection shortcut, resolved by its own family like any other layer.</summary>
+        private static ResolvedLayer? Shortcut(string kind, LayerConfig config, LayerSpec use, string name, Shape input, DiagnosticSink sink)
+        {
+            var layer = new LayerSpec(kind, name, use.Stage, use.Location, EquatableArray<LayerArg>.Empty, null);
+            return ShapeEngine.Resolve(LayerCatalog.Get(kind), config, layer, name, use.Stage, input, null, sink);
+        }
+
+        private static long CeilDiv(long a, long b) => b <= 0 ? 1 : a / b + (a % b != 0 ? 1 : 0);
+
+        private static string N(long v) => v.ToString(CultureInfo.InvariantCulture);
+    }
+}

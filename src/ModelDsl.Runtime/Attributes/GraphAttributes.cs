@@ -1,0 +1,47 @@
+using System;
+
+namespace ModelDsl;
+
+/// <summary>
+/// Names the tensor at this point of the chain so that a later <see cref="AddAttribute"/> or
+/// <see cref="ConcatAttribute"/> can merge it back in (a skip connection). A tap is no layer: it adds no
+/// module and no parameters, and the chain continues from the same tensor.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class TapAttribute : Attribute
+{
+    public TapAttribute(string name) => Name = name;
+
+    /// <summary>The tap's name, unique in the model, e.g. "skip1".</summary>
+    public string Name { get; }
+}
+
+/// <summary>
+/// <c>x + tap</c>: adds the tensor named by <see cref="Tap"/> to the current one (ResNet's identity
+/// shortcut, across any number of layers). The shapes must be equal, or set <see cref="Projection"/>
+/// for a 1×1 convolution + BatchNorm2d on the tapped tensor that maps its channels (and, with an integer
+/// stride, its size) onto the current shape, as torchvision's ResNet downsample does.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class AddAttribute : LayerAttribute
+{
+    public AddAttribute(string tap) => Tap = tap;
+
+    /// <summary>The name given to an earlier <see cref="TapAttribute"/>.</summary>
+    public string Tap { get; }
+    /// <summary>Project the tapped tensor with a 1×1 conv + BatchNorm2d when its shape differs.</summary>
+    public bool Projection { get; set; }
+}
+
+/// <summary>
+/// <c>torch.cat([x, tap], dim=1)</c>: appends the channels of the tensor named by <see cref="Tap"/> to
+/// the current ones (U-Net's skip connection). Heights and widths must be equal.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class ConcatAttribute : LayerAttribute
+{
+    public ConcatAttribute(string tap) => Tap = tap;
+
+    /// <summary>The name given to an earlier <see cref="TapAttribute"/>.</summary>
+    public string Tap { get; }
+}

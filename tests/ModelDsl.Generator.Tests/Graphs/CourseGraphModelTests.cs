@@ -1,0 +1,53 @@
+using ModelDsl.Samples;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace ModelDsl.Generator.Tests.Graphs;
+
+/// <summary>The samples' graph and any-size models, generated at build time: the FCN equals its classifier, the U-Net segments any multiple of 4.</summary>
+public class CourseGraphModelTests
+{
+    [Fact]
+    public void The_convolutionized_classifier_gives_the_classifier_scores_on_32x32_and_a_score_map_on_larger_images()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        manual_seed(7);
+        var classifier = new SmallClassifier();
+        var fcn = SmallClassifierFcn.FromClassifier(classifier);
+        classifier.eval();
+        fcn.eval();
+        Assert.Equal(SmallClassifier.ParameterCount, SmallClassifierFcn.ParameterCount);
+        Assert.Equal("H, W = any size ≥ 32", SmallClassifierFcn.Accepts);
+
+        var image = randn(2, 3, 32, 32);
+        var scores = classifier.forward(image);
+        var map = fcn.forward(image);
+        Assert.Equal(new long[] { 2, 10, 1, 1 }, map.shape);
+        Assert.True(allclose(scores, map.flatten(1), rtol: 1e-4, atol: 1e-5));
+
+        // A larger image: one score vector per 32×32 window, 4 pixels apart; the corner one is the classifier's on the corner crop.
+        var large = randn(1, 3, 64, 96);
+        var large_map = fcn.forward(large);
+        Assert.Equal(SmallClassifierFcn.OutputShapeFor(new Shape(3, 64, 96)).WithBatch(1), large_map.shape);
+        Assert.Equal(new Shape(10, 9, 17), SmallClassifierFcn.OutputShapeFor(new Shape(3, 64, 96)));
+        var corner = classifier.forward(large[.., .., ..32, ..32]);
+        Assert.True(allclose(corner, large_map[.., .., 0, 0], rtol: 1e-4, atol: 1e-5));
+        var shifted = classifier.forward(large[.., .., 4..36, 8..40]);
+        Assert.True(allclose(shifted, large_map[.., .., 1, 2], rtol: 1e-4, atol: 1e-5));
+    }
+
+    [Fact]
+    public void The_digit_UNet_segments_any_multiple_of_4()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var net = new DigitUNet();
+        net.eval();
+        Assert.Equal("H, W = 4, 8, 12, … (multiples of 4)", DigitUNet.Accepts);
+        Assert.Equal(DigitUNet.ParameterCount, net.parameters().Sum(p => p.numel()));
+        foreach (var (h, w) in new[] { (28L, 28L), (64L, 96L), (4L, 8L) })
+            Assert.Equal(new long[] { 1, 11, h, w }, net.forward(zeros(1, 1, h, w)).shape);
+        Assert.Throws<ArgumentException>(() => net.forward(zeros(1, 1, 30, 28)));
+    }
+}

@@ -1,0 +1,79 @@
+using Microsoft.CodeAnalysis;
+using ModelDsl.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace ModelDsl.Generator.Tests.Graphs;
+
+/// <summary>The graph descriptors: ID, severity, the source text each points at, and the full message.</summary>
+public class GraphDiagnosticTests
+{
+    [ThreadStatic] private static GeneratorRun? s_run;
+
+    private static Diagnostic Single(string layers, string id)
+    {
+        var run = GeneratorHarness.Run("using ModelDsl;\n[Model(Channels = 1, Height = 8, Width = 8)]\n" + layers + "\npublic partial class Net;\n");
+        Assert.Null(run.GeneratorException);
+        var all = run.Mdsl.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(all.Count == 1 && all[0].Id == id, $"expected one {id}, got: {string.Join("; ", all.Select(d => d.Id + " " + d.GetMessage()))}");
+        Assert.Equal($"https://github.com/modeldsl/ModelDsl/blob/main/docs/diagnostics/{id}.md", all[0].Descriptor.HelpLinkUri);
+        Assert.Equal(DiagnosticSeverity.Error, all[0].Severity);
+        // The generator emits nothing for a model with an error: no error inside generated code follows.
+        Assert.DoesNotContain(run.CompilationDiagnostics, c => c.Severity == DiagnosticSeverity.Error);
+        s_run = run;
+        return all[0];
+    }
+
+    private static string SpanText(Diagnostic d)
+        => s_run!.Output.SyntaxTrees.Single(t => t.FilePath == d.Location.GetLineSpan().Path).GetText().ToString(d.Location.SourceSpan);
+
+    [Fact]
+    public void MDSL0030_a_merge_of_an_unknown_tap_names_the_taps_there_are()
+    {
+        var d = Single("""[Conv2d(4, 3, Padding = 1), Tap("a"), Conv2d(4, 3, Padding = 1), Add("b")]""", "MDSL0030");
+        Assert.Equal("\"b\"", SpanText(d));
+        Assert.Equal("Add 'Add1' refers to tap 'b', which no [Tap] defines (taps defined so far: a)", d.GetMessage());
+    }
+
+    [Fact]
+    public void MDSL0031_a_tap_used_before_it_is_defined()
+    {
+        var d = Single("""[Conv2d(4, 3, Padding = 1), Concat("a"), Tap("a")]""", "MDSL0031");
+        Assert.Equal("\"a\"", SpanText(d));
+        Assert.Equal("Concat 'Concat1' uses tap 'a' before [Tap(\"a\")] defines it; a merge can only use a tensor computed earlier in the chain", d.GetMessage());
+    }
+
+    [Fact]
+    public void MDSL0032_a_tap_defined_twice_points_at_the_second()
+    {
+        var d = Single("""[Conv2d(4, 3, Padding = 1), Tap("a"), Conv2d(4, 3, Padding = 1), Tap("a"), Add("a")]""", "MDSL0032");
+        Assert.Equal("Tap(\"a\")", SpanText(d));
+        string source = s_run!.Output.SyntaxTrees.First().GetText().ToString();
+        Assert.Equal(source.LastIndexOf("Tap(\"a\")", StringComparison.Ordinal), d.Location.SourceSpan.Start);
+        Assert.Equal("Tap 'a' is defined more than once; give each tap its own name", d.GetMessage());
+    }
+
+    [Fact]
+    public void MDSL0033_a_concat_of_maps_of_different_sizes_names_both_and_where_each_came_from()
+    {
+        var d = Single("""[Conv2d(4, 3, Padding = 1), Tap("skip"), MaxPool2d(2), Concat("skip")]""", "MDSL0033");
+        Assert.Equal("Concat(\"skip\")", SpanText(d));
+        Assert.Equal("Concat 'Concat1' joins 4×4×4 (from MaxPool1) with 4×8×8 (tap 'skip', from Conv1) on channels; their heights and widths must be equal", d.GetMessage());
+    }
+
+    [Fact]
+    public void MDSL0034_an_add_of_different_shapes_names_both_and_where_each_came_from()
+    {
+        var d = Single("""[Conv2d(4, 3, Padding = 1), Tap("skip"), Conv2d(8, 3, Padding = 1), Add("skip")]""", "MDSL0034");
+        Assert.Equal("Add(\"skip\")", SpanText(d));
+        Assert.Equal("Add 'Add1' adds 4×8×8 (tap 'skip', from Conv1) to 8×8×8 (from Conv2); the shapes must be equal. "
+            + "Keep the shapes equal, or set Projection = true for a 1×1 convolution + BatchNorm2d on the tapped tensor.", d.GetMessage());
+    }
+
+    [Fact]
+    public void MDSL0034_a_projection_that_no_integer_stride_gives()
+    {
+        var d = Single("""[Conv2d(4, 3, Padding = 1), Tap("skip"), Upsample(ScaleFactor = 2), Conv2d(8, 3, Padding = 1), Add("skip", Projection = true)]""", "MDSL0034");
+        Assert.Equal("Add 'Add1' adds 4×8×8 (tap 'skip', from Conv1) to 8×16×16 (from Conv2); the shapes must be equal. "
+            + "A 1×1 projection cannot map 8×8 onto 16×16 with an integer stride.", d.GetMessage());
+    }
+}
