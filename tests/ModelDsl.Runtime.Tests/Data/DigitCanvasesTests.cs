@@ -36,6 +36,8 @@ public class DigitCanvasesTests
             {
                 Assert.Equal(written[j].Class, fromYolo[j].Class);
                 Assert.Equal(written[j].X1, fromYolo[j].X1, 1e-6);  // YOLO stores fractions: 9 digits
+                Assert.Equal(written[j].Y1, fromYolo[j].Y1, 1e-6);
+                Assert.Equal(written[j].X2, fromYolo[j].X2, 1e-6);
                 Assert.Equal(written[j].Y2, fromYolo[j].Y2, 1e-6);
             }
 
