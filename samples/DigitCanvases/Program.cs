@@ -1,6 +1,5 @@
 using System.CommandLine;
-using System.Diagnostics;
-using ModelDsl.Data;
+using DigitCanvases;
 
 // Writes the digit-canvas dataset (docs/DENSE.md): 1–5 real MNIST digits of the bundled subset on 64×64
 // canvases, train canvases from the train split and test canvases from the test split, as images/, masks/
@@ -13,27 +12,7 @@ var seed = new Option<int>("--seed") { Description = "Seed of the digit draws an
 var maxDigits = new Option<int>("--max-digits") { Description = "Most digits per canvas (at least 1).", DefaultValueFactory = _ => 5 };
 
 var root = new RootCommand("Writes segmentation and detection canvases of real MNIST digits, then reads them back.") { output, train, test, seed, maxDigits };
-root.SetAction(r =>
-{
-    int nTrain = r.GetValue(train), nTest = r.GetValue(test), most = r.GetValue(maxDigits);
-    if (nTrain < 1 || nTest < 1 || most < 1)
-    {
-        Console.Error.WriteLine("error: --train, --test and --max-digits must be at least 1.");
-        return 2;
-    }
-    string dir = Path.GetFullPath(r.GetValue(output)!);
-    var clock = Stopwatch.StartNew();
-    var (trainSplit, testSplit) = DigitCanvases.WriteBundled(dir, nTrain, nTest, r.GetValue(seed), new DigitCanvasOptions { MaxDigits = most });
-    Console.WriteLine($"wrote {dir} in {clock.Elapsed.TotalSeconds:F1} s");
-    foreach (var split in new[] { trainSplit, testSplit })
-    {
-        var seg = new SegmentationFolderDataset(split.Directory, DigitCanvases.SegmentationClasses, new DenseDatasetOptions { Channels = 1 });
-        var yolo = DetectionDataset.FromYolo(split.Directory, DigitCanvases.DetectionClasses, new DenseDatasetOptions { Channels = 1 });
-        var coco = DetectionDataset.FromCoco(split.ImagesDirectory, split.CocoPath, new DenseDatasetOptions { Channels = 1 });
-        Console.WriteLine($"{Path.GetFileName(split.Directory)}: {split.Canvases.Count} canvases, {split.DigitsPlaced} digits " +
-                          $"({(double)split.DigitsPlaced / split.Canvases.Count:F2} per canvas); read back: segmentation {seg.Count} " +
-                          $"({seg.ClassNames.Count} classes), YOLO {yolo.Count}, COCO {coco.Count} ({coco.ClassNames.Count} classes)");
-    }
-    return 0;
-});
+root.SetAction(r => DigitCanvasesJob.Run(
+    new DigitCanvasesSettings(r.GetValue(output)!, r.GetValue(train), r.GetValue(test), r.GetValue(seed), r.GetValue(maxDigits)),
+    Console.Out, Console.Error));
 return root.Parse(args).Invoke();

@@ -77,8 +77,14 @@ public static class DigitCanvases
             for (int k = 0; k < want; k++)
             {
                 int d = random.Next(labels.Length);
+                (int X1, int Y1, int X2, int Y2) ink;
+                for (int redraw = 0; !InkBox(pixels.AsSpan(d * dh * dw, dh * dw), dw, dh, options.InkThreshold, out ink); redraw++)
+                {
+                    // A sample without ink has no box: draw another (a source of blank images is refused, not looped on).
+                    if (redraw == 100) throw new InvalidDataException($"100 digits in a row without a pixel above {options.InkThreshold}; is the source blank?");
+                    d = random.Next(labels.Length);
+                }
                 var patch = pixels.AsSpan(d * dh * dw, dh * dw);
-                if (!InkBox(patch, dw, dh, options.InkThreshold, out var ink)) { k--; continue; } // a blank sample: draw another
                 for (int attempt = 0; attempt < options.PlacementTries; attempt++)
                 {
                     // Patch offset such that the ink box lies inside the canvas.
@@ -104,15 +110,15 @@ public static class DigitCanvases
     }
 
     /// <summary>
-    /// Writes <c>root/train</c> from the bundled MNIST train split and <c>root/test</c> from its test split
-    /// (different seeds per split, derived from <paramref name="seed"/>), so test canvases hold only unseen digits.
+    /// Writes <c>root/train</c> from the bundled MNIST train split with <paramref name="seed"/> and <c>root/test</c>
+    /// from its test split with seed + 1, so test canvases hold only digits the training canvases never show.
     /// </summary>
     public static (DigitCanvasSplit Train, DigitCanvasSplit Test) WriteBundled(string root, int trainCount, int testCount, int seed, DigitCanvasOptions? options = null)
     {
         using var train = BundledData.LoadMnist(train: true);
         using var test = BundledData.LoadMnist(train: false);
         return (Write(Path.Combine(root, "train"), train, trainCount, seed, options),
-                Write(Path.Combine(root, "test"), test, testCount, unchecked(seed * 31 + 17), options));
+                Write(Path.Combine(root, "test"), test, testCount, unchecked(seed + 1), options));
     }
 
     private static bool InkBox(ReadOnlySpan<byte> patch, int w, int h, int threshold, out (int X1, int Y1, int X2, int Y2) box)

@@ -28,12 +28,12 @@ public sealed class SegmentationDataLoader : DenseDataLoader
             {
                 var (img, mask) = samples[i];
                 if (img.dim() != 3 || img.shape[0] != Dataset.Channels || img.shape[1] != Dataset.Height || img.shape[2] != Dataset.Width
-                    || mask.dim() != 2 || mask.shape[0] != Dataset.Height || mask.shape[1] != Dataset.Width)
+                    || mask.dim() != 2 || mask.shape[0] != Dataset.Height || mask.shape[1] != Dataset.Width || mask.dtype != ScalarType.Int64)
                     throw new InvalidDataException(
-                        $"Sample {indices[i]} has image [{string.Join(", ", img.shape)}] and mask [{string.Join(", ", mask.shape)}]; " +
-                        $"the dataset declares [{Dataset.Channels}, {Dataset.Height}, {Dataset.Width}] and [{Dataset.Height}, {Dataset.Width}].");
+                        $"Sample {indices[i]} has image [{string.Join(", ", img.shape)}] and {mask.dtype} mask [{string.Join(", ", mask.shape)}]; " +
+                        $"the dataset declares [{Dataset.Channels}, {Dataset.Height}, {Dataset.Width}] and an int64 mask [{Dataset.Height}, {Dataset.Width}].");
             }
-            return new DenseBatch(stack(samples.Select(s => s.Image)), stack(samples.Select(s => s.Mask)).to_type(ScalarType.Int64));
+            return new DenseBatch(stack(samples.Select(s => s.Image)), stack(samples.Select(s => s.Mask)));
         }
         finally
         {

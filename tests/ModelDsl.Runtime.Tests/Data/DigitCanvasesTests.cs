@@ -68,20 +68,27 @@ public class DigitCanvasesTests
     }
 
     [Fact]
-    public void Bundled_splits_are_deterministic_and_use_their_own_digits()
+    public void Bundled_splits_come_from_their_own_mnist_split_and_are_deterministic()
     {
         using var dir = new TempDir();
-        var (train, test) = DigitCanvases.WriteBundled(dir.Sub("a"), 20, 10, seed: 3);
-        var (train2, _) = DigitCanvases.WriteBundled(dir.Sub("b"), 20, 10, seed: 3);
+        var (train, test) = DigitCanvases.WriteBundled(dir.Sub("bundled"), 20, 10, seed: 3);
         Assert.Equal(20, Directory.GetFiles(train.ImagesDirectory).Length);
         Assert.Equal(10, Directory.GetFiles(test.MasksDirectory).Length);
         Assert.Equal(10, Directory.GetFiles(test.LabelsDirectory).Length);
-        for (int i = 0; i < 20; i++)
-        {
-            Assert.Equal(File.ReadAllBytes(train.Canvases[i].ImagePath), File.ReadAllBytes(train2.Canvases[i].ImagePath));
-            Assert.Equal(train.Canvases[i].Boxes, train2.Canvases[i].Boxes);
-        }
-        // The test split is drawn with its own seed from its own digits, so its canvases differ from train's.
-        Assert.NotEqual(File.ReadAllBytes(train.Canvases[0].ImagePath), File.ReadAllBytes(test.Canvases[0].ImagePath));
+        // The same canvases again, byte for byte, from the split each should come from (train: seed, test: seed + 1).
+        using var trainDigits = BundledData.LoadMnist(train: true);
+        using var testDigits = BundledData.LoadMnist(train: false);
+        var train2 = DigitCanvases.Write(dir.Sub("train2"), trainDigits, 20, seed: 3);
+        var test2 = DigitCanvases.Write(dir.Sub("test2"), testDigits, 10, seed: 4);
+        foreach (var (a, b) in new[] { (train, train2), (test, test2) })
+            for (int i = 0; i < a.Canvases.Count; i++)
+            {
+                Assert.Equal(File.ReadAllBytes(a.Canvases[i].ImagePath), File.ReadAllBytes(b.Canvases[i].ImagePath));
+                Assert.Equal(File.ReadAllBytes(Path.Combine(a.MasksDirectory, $"{i:D5}.png")), File.ReadAllBytes(Path.Combine(b.MasksDirectory, $"{i:D5}.png")));
+                Assert.Equal(a.Canvases[i].Boxes, b.Canvases[i].Boxes);
+            }
+        // And the other split's digits give other canvases.
+        var crossed = DigitCanvases.Write(dir.Sub("crossed"), trainDigits, 10, seed: 4);
+        Assert.False(Enumerable.Range(0, 10).All(i => File.ReadAllBytes(test.Canvases[i].ImagePath).SequenceEqual(File.ReadAllBytes(crossed.Canvases[i].ImagePath))));
     }
 }
