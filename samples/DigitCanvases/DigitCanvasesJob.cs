@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using ModelDsl.Augmentation;
 using ModelDsl.Data;
+using ModelDsl.Reports;
 
 namespace DigitCanvases;
 
@@ -46,7 +48,34 @@ public static class DigitCanvasesJob
                              $"segmentation {r.Segmentation} ({seg.ClassNames.Count} classes), YOLO {r.Yolo} ({r.YoloBoxes} boxes), " +
                              $"COCO {r.Coco} ({r.CocoBoxes} boxes, {coco.ClassNames.Count} classes)");
             result.Add(r);
+            if (r.Name == "train") Preview(seg, yolo, dir, settings.Seed, stdout);
         }
         return result;
+    }
+
+    /// <summary>
+    /// The first train canvases as the dense loaders give them, through one paired augmentation (flip, small
+    /// affine, padded crop), drawn with the dense reports: masks and boxes must still sit on the digits.
+    /// </summary>
+    private static void Preview(SegmentationFolderDataset seg, DetectionDataset det, string dir, int seed, TextWriter stdout)
+    {
+        IPairedAugmentation Augment() => new PairedSequential(
+            new PairedHorizontalFlip(seed: seed), new PairedRandomAffine(15, (0.05, 0.05), (0.9, 1.1), seed: seed + 1),
+            new PairedRandomCrop(64, 64, padding: 4, seed: seed + 2));
+        int n = Math.Min(8, seg.Count);
+        using (var batch = new SegmentationDataLoader(seg, n, augmentation: Augment()).First())
+            Plots.SegmentationGrid(batch.Inputs, batch.Targets, batch.Targets, Path.Combine(dir, "preview-segmentation.png"), seg.ClassNames, maxImages: n);
+        using (var batch = new DetectionDataLoader(det, n, augmentation: Augment()).First())
+        {
+            var (boxes, classes) = DetectionTargets.Unpack(batch.Targets);
+            using (boxes) using (classes)
+            {
+                var truth = DetectionTargets.ToLists(boxes, classes);
+                // Shown as "predictions" of score 1 too, so the class labels are drawn over the true boxes.
+                var labelled = truth.Select(l => (IReadOnlyList<ScoredBox>)l.Select(b => new ScoredBox(b, 1.0)).ToArray()).ToArray();
+                Plots.DetectionGrid(batch.Inputs, truth, labelled, Path.Combine(dir, "preview-detection.png"), det.ClassNames, maxImages: n);
+            }
+        }
+        stdout.WriteLine($"previews (augmented train canvases): {Path.Combine(dir, "preview-segmentation.png")}, {Path.Combine(dir, "preview-detection.png")}");
     }
 }

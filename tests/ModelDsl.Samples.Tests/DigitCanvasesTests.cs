@@ -26,6 +26,9 @@ public sealed class DigitCanvasesTests : IDisposable
         Assert.Equal((40, 20), (splits[0].Canvases, splits[1].Canvases));
         Assert.Contains("train: 40 canvases", stdout.ToString());
         Assert.True(File.Exists(Path.Combine(_dir, "test", "annotations.json")));
+        foreach (var preview in new[] { "preview-segmentation.png", "preview-detection.png" })
+            using (var bmp = SkiaSharp.SKBitmap.Decode(Path.Combine(_dir, preview)))
+                Assert.True(bmp is { Width: > 64, Height: > 64 }, preview);
         var stderr = new StringWriter();
         Assert.Equal(2, DigitCanvasesJob.Run(new DigitCanvasesSettings(_dir, Train: 0), new StringWriter(), stderr));
         Assert.Contains("at least 1", stderr.ToString());
