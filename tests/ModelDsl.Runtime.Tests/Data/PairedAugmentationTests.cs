@@ -165,6 +165,47 @@ public class PairedAugmentationTests
     }
 
     [Fact]
+    public void Affine_is_rigid_at_scale_one_and_scales_area_by_s_squared()
+    {
+        // The painted mass of a box is its area times the map's determinant: 1 for a pure rotation (a wrong
+        // rotation matrix would stretch or shear), s² at scale s. A 12×8 box at the centre stays inside at any
+        // angle; bilinear sampling of a sharp rectangle keeps the mass to within a few per cent.
+        var img = zeros(N, 1, H, W);
+        img[.., .., TensorIndex.Slice(16, 24), TensorIndex.Slice(18, 30)] = 1;
+        using var boxes = tensor(Enumerable.Repeat(new float[] { 18, 16, 30, 24 }, N).SelectMany(b => b).ToArray(), [N, 1, 4]);
+        using var classes = zeros([N, 1], ScalarType.Int64);
+        using var input = new DenseBatch(img, Boxes: boxes.alias(), Classes: classes.alias());
+        foreach (var (aug, det) in new[] { (new PairedRandomAffine(45, seed: 6), 1.0), (new PairedRandomAffine(45, scale: (1.6, 1.6), seed: 7), 2.56) })
+        {
+            using var output = aug.Apply(input);
+            var mass = output.Images.sum([1, 2, 3]).data<float>().ToArray();
+            var widths = (output.Boxes!.select(2, 2) - output.Boxes!.select(2, 0)).flatten().data<float>().ToArray();
+            for (int i = 0; i < N; i++) Assert.InRange(mass[i] / 96.0, det * 0.97, det * 1.03);
+            Assert.True(output.Classes!.ge(0).all().item<bool>());
+            Assert.True(widths.Count(v => Math.Abs(v - 12 * Math.Sqrt(det)) > 1) >= N / 2, "most boxes should be turned by a visible angle");
+            Assert.True(AssertBoxesFollowPaint1(output) == N);
+            aug.Dispose();
+        }
+    }
+
+    /// <summary>One box per sample in channel 0: the box equals the bounding box of the painted pixels within 1 px.</summary>
+    private static int AssertBoxesFollowPaint1(DenseBatch output)
+    {
+        long h = output.Images.shape[2], w = output.Images.shape[3];
+        var img = output.Images.contiguous().data<float>().ToArray();
+        var boxes = output.Boxes!.contiguous().data<float>().ToArray();
+        for (int i = 0; i < N; i++)
+        {
+            var (x1, y1, x2, y2) = PaintedBox(img.AsSpan((int)(i * h * w), (int)(h * w)).ToArray(), (int)h, (int)w)!.Value;
+            Assert.InRange(boxes[4 * i] - x1, -1.0, 1.0);
+            Assert.InRange(boxes[4 * i + 1] - y1, -1.0, 1.0);
+            Assert.InRange(boxes[4 * i + 2] - x2, -1.0, 1.0);
+            Assert.InRange(boxes[4 * i + 3] - y2, -1.0, 1.0);
+        }
+        return N;
+    }
+
+    [Fact]
     public void Sequential_composes_and_every_sample_gets_its_own_draw_repeatably()
     {
         using var input = Painted();
