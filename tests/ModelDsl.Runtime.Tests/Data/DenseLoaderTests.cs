@@ -91,5 +91,10 @@ public class DenseLoaderTests
             }
         }
         finally { foreach (var b in batches) b.Dispose(); }
+
+        // A target encoder replaces the packing (here: boxes per image, and their summed widths).
+        var counting = new DetectionDataLoader(data, 4, targetEncoder: (bx, cl) => stack([cl.ge(0).sum(1).to_type(ScalarType.Float32), (bx.select(2, 2) - bx.select(2, 0)).sum(1)], 1));
+        using var first = counting.First();
+        Assert.Equal(new float[] { 0, 0, 1, 4, 2, 8, 3, 12 }, first.Targets.flatten().data<float>().ToArray());
     }
 }
