@@ -1,0 +1,49 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ModelDsl.Augmentation;
+
+/// <summary>
+/// Crops a random region per sample (area fraction in <c>scale</c>, aspect ratio in <c>ratio</c>,
+/// log-uniform, as <see cref="RandomResizedCrop"/>: an oversize region is clamped to the image rather
+/// than redrawn) and resizes it to Height×Width: image bilinear, mask nearest, boxes scaled with it.
+/// Unselected samples are resized whole.
+/// </summary>
+public sealed class PairedRandomResizedCrop : PairedGeometricAugmentation
+{
+    public PairedRandomResizedCrop(int height, int width, (double Min, double Max)? scale = null, (double Min, double Max)? ratio = null,
+                                   double p = 1.0, long? seed = null, double minVisible = 0.25, int maskFill = 255)
+        : base(p, seed, minVisible, maskFill)
+    {
+        if (height < 1 || width < 1) throw new ArgumentOutOfRangeException(nameof(height), $"Output size must be positive; got {height}×{width}.");
+        Height = height;
+        Width = width;
+        Scale = scale ?? (0.08, 1.0);
+        Ratio = ratio ?? (3.0 / 4.0, 4.0 / 3.0);
+        if (Scale.Min <= 0 || Scale.Max > 1 || Scale.Min > Scale.Max) throw new ArgumentOutOfRangeException(nameof(scale), Scale, "Scale must satisfy 0 < min ≤ max ≤ 1.");
+        if (Ratio.Min <= 0 || Ratio.Min > Ratio.Max) throw new ArgumentOutOfRangeException(nameof(ratio), Ratio, "Ratio must satisfy 0 < min ≤ max.");
+    }
+
+    public int Height { get; }
+    public int Width { get; }
+    public (double Min, double Max) Scale { get; }
+    public (double Min, double Max) Ratio { get; }
+
+    protected override (Tensor Forward, long OutHeight, long OutWidth) Draw(Generator g, long n, long height, long width, Device device)
+    {
+        double h = height, w = width;
+        var apply = Selected(g, n, device);
+        var area = Uniform(g, n, device, Scale.Min, Scale.Max) * (h * w);
+        var r = Uniform(g, n, device, Math.Log(Ratio.Min), Math.Log(Ratio.Max)).exp_();
+        var cw = (area * r).sqrt_().clamp_(1, w);
+        var ch = (area / r).sqrt_().clamp_(1, h);
+        cw = where(apply, cw, full_like(cw, w));
+        ch = where(apply, ch, full_like(ch, h));
+        var x0 = Uniform(g, n, device, 0, 1) * (w - cw);
+        var y0 = Uniform(g, n, device, 0, 1) * (h - ch);
+        var sx = Width / cw;
+        var sy = Height / ch;
+        var zero = zeros_like(sx);
+        return (Matrix(sx, zero, -x0 * sx, zero, sy, -y0 * sy), Height, Width);
+    }
+}
