@@ -44,7 +44,7 @@ public class GeneratedSourceTests
         compilation = compilation.WithOptions(compilation.Options.WithWarningLevel(9999)
             .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>()));
         GeneratorHarness.Driver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics, TestContext.Current.CancellationToken);
-        Assert.Empty(generatorDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Assert.DoesNotContain(generatorDiagnostics, d => d.Severity >= DiagnosticSeverity.Warning);
         // Documentation comments are checked too (CS1591 etc. are not suppressed here).
         var parse = (CSharpParseOptions)output.SyntaxTrees.First().Options;
         var withDocs = output.RemoveAllSyntaxTrees().AddSyntaxTrees(output.SyntaxTrees.Select(t => t.WithRootAndOptions(t.GetRoot(), parse.WithDocumentationMode(DocumentationMode.Diagnose))));
@@ -69,7 +69,7 @@ public class GeneratedSourceTests
                 public partial class Net;
             }
             """);
-        Assert.Empty(run.Mdsl.Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.DoesNotContain(run.Mdsl, d => d.Severity == DiagnosticSeverity.Error);
         var assembly = run.Load(); // throws if the block's Conv property clashed with its own Conv1
         Assert.NotNull(assembly.GetType("Names.Res", throwOnError: true)!.GetProperty("Conv2"));
         var layers = (IReadOnlyList<LayerInfo>)assembly.GetType("Names.Net", throwOnError: true)!.GetProperty("Layers")!.GetValue(null)!;

@@ -33,6 +33,26 @@ public sealed record Detections(Tensor Boxes, Tensor Labels, Tensor? Scores = nu
             throw new ArgumentException($"{metric}: {what} scores must be [K] with K = {Boxes.shape[0]}, got {Shape(Scores)}.");
     }
 
+    /// <summary>The boxes of one image as read from a YOLO or COCO file (<see cref="Data.LabeledBox"/>), as tensors.</summary>
+    public static Detections FromBoxes(IReadOnlyList<Data.LabeledBox> boxes, Device? device = null)
+    {
+        if (boxes.Count == 0) return Empty(withScores: false, device);
+        var xyxy = boxes.SelectMany(b => new[] { (float)b.X1, (float)b.Y1, (float)b.X2, (float)b.Y2 }).ToArray();
+        return new Detections(tensor(xyxy, new long[] { boxes.Count, 4 }, device: device), tensor(boxes.Select(b => (long)b.Class).ToArray(), device: device));
+    }
+
+    /// <summary>These boxes (with their scores, 1 for ground truth) for the reports (<c>Plots.DetectionGrid</c>).</summary>
+    public List<Data.ScoredBox> ToScoredBoxes()
+    {
+        using var scope = NewDisposeScope();
+        var b = HostValues.Of<double>(Boxes.detach().to(ScalarType.Float64).cpu());
+        var l = HostValues.Of<long>(Labels.detach().to(ScalarType.Int64).cpu());
+        var s = Scores is null ? null : HostValues.Of<double>(Scores.detach().to(ScalarType.Float64).cpu());
+        return Enumerable.Range(0, l.Length)
+            .Select(i => new Data.ScoredBox(new Data.LabeledBox((int)l[i], b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]), s?[i] ?? 1))
+            .ToList();
+    }
+
     public void Dispose()
     {
         Boxes.Dispose();

@@ -15,9 +15,6 @@ public sealed record MeanAveragePrecisionResult(
     double Map, double Map50, double Map75, double[] PerClassMap, double[] PerClassMap50,
     IReadOnlyList<PrecisionRecallCurve> Curves);
 
-/// <summary>A class's interpolated precision at each of COCO's 101 recall points (0, 0.01, …, 1).</summary>
-public sealed record PrecisionRecallCurve(int Class, double[] Recall, double[] Precision);
-
 /// <summary>
 /// Object-detection mean average precision with torchmetrics' <c>MeanAveragePrecision</c> (pycocotools) semantics
 /// for axis-aligned boxes, area range "all": per image and class the <see cref="MaxDetections"/> highest-scoring

@@ -140,7 +140,7 @@ public class AnySizeModelTests
     {
         var run = GeneratorHarness.Run(source);
         Assert.Null(run.GeneratorException);
-        Assert.Empty(run.Mdsl.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Assert.DoesNotContain(run.Mdsl, d => d.Severity >= DiagnosticSeverity.Warning);
         Assert.Empty(run.CompilationDiagnostics);
         return run.Load().GetType(name)!;
     }

@@ -47,7 +47,7 @@ public class GraphDiagnosticTests
     {
         var d = Single("""[Conv2d(4, 3, Padding = 1), Tap("a"), Conv2d(4, 3, Padding = 1), Tap("a"), Add("a")]""", "MDSL0032");
         Assert.Equal("Tap(\"a\")", SpanText(d));
-        string source = s_run!.Output.SyntaxTrees.First().GetText().ToString();
+        string source = s_run!.Output.SyntaxTrees.First().GetText(TestContext.Current.CancellationToken).ToString();
         Assert.Equal(source.LastIndexOf("Tap(\"a\")", StringComparison.Ordinal), d.Location.SourceSpan.Start);
         Assert.Equal("Tap 'a' is defined more than once; give each tap its own name", d.GetMessage());
     }

@@ -43,7 +43,7 @@ public class GraphFuzzTests
     {
         var run = GeneratorHarness.Run(source);
         Assert.Null(run.GeneratorException);
-        Assert.Empty(run.Mdsl.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Assert.DoesNotContain(run.Mdsl, d => d.Severity >= DiagnosticSeverity.Warning);
         Assert.Empty(run.CompilationDiagnostics);
     }
 

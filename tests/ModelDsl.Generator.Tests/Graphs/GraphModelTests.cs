@@ -50,7 +50,7 @@ public class GraphModelTests
     {
         var run = GeneratorHarness.Run(source);
         Assert.Null(run.GeneratorException);
-        Assert.Empty(run.Mdsl.Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning));
+        Assert.DoesNotContain(run.Mdsl, d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning);
         Assert.Empty(run.CompilationDiagnostics);
         var type = run.Load().GetType(typeName)!;
         var input = (Shape)type.GetProperty("InputShape")!.GetValue(null)!;

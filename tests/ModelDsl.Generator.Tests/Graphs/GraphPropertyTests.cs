@@ -29,7 +29,7 @@ public class GraphPropertyTests
         }
         var run = GeneratorHarness.Run(source.ToString());
         Assert.Null(run.GeneratorException);
-        Assert.Empty(run.Mdsl.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Assert.DoesNotContain(run.Mdsl, d => d.Severity >= DiagnosticSeverity.Warning);
         Assert.Empty(run.CompilationDiagnostics);
         var assembly = run.Load();
 

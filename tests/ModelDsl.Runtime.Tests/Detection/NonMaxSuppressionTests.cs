@@ -50,6 +50,18 @@ public class NonMaxSuppressionTests
         }
     }
 
+    [Fact]
+    public void Boxes_read_from_files_round_trip_through_detections_for_the_reports()
+    {
+        var read = new[] { new ModelDsl.Data.LabeledBox(3, 1, 2, 10, 12), new ModelDsl.Data.LabeledBox(0, 5.5, 6, 7, 8.25) };
+        using var d = ModelDsl.Detection.Detections.FromBoxes(read);
+        Assert.Equal(2, d.Count);
+        Assert.Equal(read, d.ToScoredBoxes().Select(s => s.Box));
+        Assert.All(d.ToScoredBoxes(), s => Assert.Equal(1.0, s.Score));
+        using var none = ModelDsl.Detection.Detections.FromBoxes([]);
+        Assert.Empty(none.ToScoredBoxes());
+    }
+
     private static long[] Greedy(float[] b, float[] s, double threshold)
     {
         double Iou(int i, int j)
