@@ -41,7 +41,7 @@ public sealed record ImageSurvey(int Files, int MedianWidth, int MedianHeight, i
         var widths = new int[files.Count];
         var heights = new int[files.Count];
         var gray = new bool[files.Count];
-        Parallel.For(0, files.Count, i => (widths[i], heights[i], gray[i]) = ReadHeader(files[i]));
+        RunUnwrapped(() => Parallel.For(0, files.Count, i => (widths[i], heights[i], gray[i]) = ReadHeader(files[i])));
 
         var colourHeaders = Enumerable.Range(0, files.Count).Where(i => !gray[i]).ToArray();
         var toCheck = colourHeaders.Length <= maxPixelChecks
@@ -49,7 +49,7 @@ public sealed record ImageSurvey(int Files, int MedianWidth, int MedianHeight, i
             : Enumerable.Range(0, maxPixelChecks).Select(k => colourHeaders[(int)((long)k * colourHeaders.Length / maxPixelChecks)]).ToArray();
         var colour = new ConcurrentBag<int>();
         int isChecked = 0;
-        Parallel.For(0, toCheck.Length, (k, state) =>
+        RunUnwrapped(() => Parallel.For(0, toCheck.Length, (k, state) =>
         {
             string path = files[toCheck[k]];
             DecodedImage image;
@@ -57,28 +57,43 @@ public sealed record ImageSurvey(int Files, int MedianWidth, int MedianHeight, i
             catch (InvalidDataException e) { throw new InvalidDataException($"Corrupt or unsupported image '{path}': {e.Message}", e); }
             Interlocked.Increment(ref isChecked);
             if (!IsGray(image.Pixels)) { colour.Add(toCheck[k]); state.Stop(); }
-        });
+        }));
 
         return new ImageSurvey(files.Count, Median(widths), Median(heights), Math.Min(widths.Min(), heights.Min()), Math.Max(widths.Max(), heights.Max()),
             gray.Count(g => g), isChecked, colour.IsEmpty ? null : files[colour.Min()]);
+    }
+
+    /// <summary>Runs a parallel loop and rethrows the first failure as itself (a file's clear message), not wrapped in an AggregateException.</summary>
+    private static void RunUnwrapped(Action loop)
+    {
+        try { loop(); }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
     }
 
     private static (int Width, int Height, bool Gray) ReadHeader(string path)
     {
         try
         {
-            using (var stream = File.OpenRead(path))
-            {
-                // StbImageSharp reads PNG/JPEG/BMP headers in managed code, with no native codec set up per file.
-                if (ImageInfo.FromStream(stream) is { } info)
-                    return (info.Width, info.Height, info.ColorComponents is ColorComponents.Grey or ColorComponents.GreyAlpha);
-            }
+            // StbImageSharp reads PNG/JPEG/BMP headers in managed code, with no native codec set up per file;
+            // what it cannot read (another format, a damaged header) goes to SkiaSharp, which names the problem.
+            if (StbHeader(path) is { } info)
+                return (info.Width, info.Height, info.ColorComponents is ColorComponents.Grey or ColorComponents.GreyAlpha);
             using var codec = SKCodec.Create(path)
                 ?? throw new InvalidDataException("not a recognised image (no decoder could read its header)");
             return (codec.Info.Width, codec.Info.Height, codec.Info.ColorType == SKColorType.Gray8);
         }
         catch (IOException e) { throw new IOException($"Cannot read image '{path}': {e.Message}", e); }
         catch (InvalidDataException e) { throw new InvalidDataException($"Corrupt or unsupported image '{path}': {e.Message}", e); }
+    }
+
+    private static ImageInfo? StbHeader(string path)
+    {
+        using var stream = File.OpenRead(path);
+        try { return ImageInfo.FromStream(stream); }
+        catch (Exception e) when (e is not (IOException or OutOfMemoryException)) { return null; }
     }
 
     private static bool IsGray(byte[] rgb)
