@@ -7,7 +7,8 @@
   emoji OUT   the 64x64 colour emoji images of three emoji sets from the npm packages
               emoji-datasource-{google,twitter,facebook}@16.0.0, labelled by the set that drew them:
               OUT/train/<google|twitter|facebook>/<codepoints>.png for the 1,860 emoji all three sets
-              have (5,580 images). train/ only: the job holds out its own validation split.
+              have (5,580 images). train/ only, so the job holds out its own validation split; with
+              --test-share F a seeded share F of the emoji (all three renderings of each) goes to test/.
 
 Standard library only; the packages are fetched with their ordinary clients (apt-get download, npm pack)
 into --cache (default: OUT/../package-cache) unless already there. The data is not committed: run this.
@@ -78,21 +79,24 @@ def digits(out, cache):
     print(f"{out}: {counts['train']} train, {counts['test']} test images of 10 classes, 8x8 gray PNG")
 
 
-def emoji(out, cache):
+def emoji(out, cache, test_share=None):
     tarballs = {s: fetch(cache, f"emoji-datasource-{s}-{EMOJI_VERSION}", ["npm", "pack", "--silent", f"emoji-datasource-{s}@{EMOJI_VERSION}"])
                 for s in EMOJI_SETS}
     with tarfile.open(tarballs[EMOJI_SETS[0]]) as tar:
         table = json.load(tar.extractfile("package/emoji.json"))
     common = [e["image"] for e in table if all(e.get(f"has_img_{s}") for s in EMOJI_SETS)]
+    test = set(random.Random(0).sample(common, round(test_share * len(common)))) if test_share else set()
     for s in EMOJI_SETS:
-        folder = os.path.join(out, "train", s)
-        os.makedirs(folder, exist_ok=True)
         with tarfile.open(tarballs[s]) as tar:
             for image in common:
+                folder = os.path.join(out, "test" if image in test else "train", s)
+                os.makedirs(folder, exist_ok=True)
                 data = tar.extractfile(f"package/img/{s}/64/{image}").read()
                 with open(os.path.join(folder, image), "wb") as f:
                     f.write(data)
-    print(f"{out}: {len(common) * len(EMOJI_SETS)} train images ({len(common)} emoji x {len(EMOJI_SETS)} sets), 64x64 colour PNG, no test/")
+    n = len(EMOJI_SETS)
+    print(f"{out}: {(len(common) - len(test)) * n} train, {len(test) * n} test images ({len(common)} emoji x {n} sets), 64x64 colour PNG"
+          + ("" if test else ", no test/"))
 
 
 def main():
@@ -100,12 +104,16 @@ def main():
     parser.add_argument("dataset", choices=["digits", "emoji"])
     parser.add_argument("out", help="the ImageFolder root to write (must not exist yet)")
     parser.add_argument("--cache", help="where the fetched packages are kept (default: OUT/../package-cache)")
+    parser.add_argument("--test-share", type=float, help="emoji: the share of emoji written to test/ (default: none, train/ only)")
     args = parser.parse_args()
     out = os.path.abspath(args.out)
     if os.path.exists(out):
         sys.exit(f"{out} already exists; remove it or choose another folder")
     cache = os.path.abspath(args.cache or os.path.join(os.path.dirname(out), "package-cache"))
-    {"digits": digits, "emoji": emoji}[args.dataset](out, cache)
+    if args.dataset == "digits":
+        digits(out, cache)
+    else:
+        emoji(out, cache, args.test_share)
 
 
 if __name__ == "__main__":

@@ -167,6 +167,21 @@ public sealed class FolderDefaultsTests : IDisposable
     }
 
     [Fact]
+    public void A_corrupt_image_in_the_folder_is_a_one_line_error_naming_the_file()
+    {
+        string root = WriteGray("corrupt", side: 10, perClass: 2, test: false);
+        string bad = Path.Combine(root, "train", "b", "truncated.png");
+        File.WriteAllBytes(bad, File.ReadAllBytes(Path.Combine(root, "train", "b", "0.png"))[..12]);
+        var stderr = new StringWriter();
+
+        int code = TrainingJob.Run(new JobSettings(root, 1, 8, 3e-3, "cpu", 7, Path.Combine(_dir, "out"), 0), new StringWriter(), stderr);
+
+        Assert.Equal(1, code);
+        Assert.Contains(bad, stderr.ToString());
+        Assert.Single(stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public void One_epoch_on_a_train_only_gray_folder_prints_the_choices_and_reports_on_the_held_out_split()
     {
         string root = WriteGray("endtoend", side: 10, perClass: 10, test: false);
