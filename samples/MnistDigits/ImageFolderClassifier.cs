@@ -3,17 +3,21 @@ using static TorchSharp.torch;
 
 namespace MnistDigits;
 
-/// <summary>The DSL-declared <see cref="FolderFeatures"/> plus a Linear head sized to the dataset's classes.</summary>
+/// <summary>The DSL-declared feature extractor of one <see cref="FolderNet"/> bucket plus a Linear head sized to the dataset's classes.</summary>
 public sealed class ImageFolderClassifier : nn.Module<Tensor, Tensor>
 {
-    private readonly FolderFeatures features = new();
+    private readonly nn.Module<Tensor, Tensor> features;
     private readonly TorchSharp.Modules.Linear head;
 
-    public ImageFolderClassifier(int classes) : base(nameof(ImageFolderClassifier))
+    public ImageFolderClassifier(int classes, FolderNet net) : base(nameof(ImageFolderClassifier))
     {
-        head = nn.Linear(FolderFeatures.OutputShape.Features, classes);
+        Net = net;
+        features = net.Create();
+        head = nn.Linear(net.Features, classes);
         RegisterComponents();
     }
+
+    public FolderNet Net { get; }
 
     public override Tensor forward(Tensor input)
     {

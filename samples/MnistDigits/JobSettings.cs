@@ -20,5 +20,8 @@ public sealed record JobSettings(string? Data, int Epochs, int BatchSize, double
         : Device is not ("auto" or "cpu" or "cuda") ? $"--device must be auto, cpu or cuda (got {Device})."
         : Workers < 0 ? $"--workers must be 0 or more (got {Workers})."
         : CheckpointEvery < 0 ? $"--checkpoint-every must be 0 (every epoch) or more steps (got {CheckpointEvery})."
-        : null;
+        : Folder.Validate();
+
+    /// <summary>Overrides of the ImageFolder defaults (--channels, --size, --flip, --no-augment, --valid-pct).</summary>
+    public FolderSettings Folder { get; init; } = new();
 }

@@ -23,18 +23,3 @@ public partial class DigitNet;
 [Stage("Classifier")]
 [Flatten, Dropout(0.3), Linear(256), ReLU, Dropout(0.3), Linear(10)]
 public partial class CifarNet;
-
-/// <summary>
-/// For <c>--data</c> pointing at an ImageFolder root: the feature extractor for 3×64×64 images. The
-/// number of classes is only known at run time, so the app puts a Linear head of the right width on
-/// <see cref="OutputShape"/>'s features (see <see cref="ImageFolderClassifier"/>).
-/// </summary>
-[Model(Channels = 3, Height = 64, Width = 64)]
-[Stage("Features")]
-[Conv2d(32, 3, Padding = 1), BatchNorm2d, ReLU, MaxPool2d(2)]
-[Conv2d(64, 3, Padding = 1), BatchNorm2d, ReLU, MaxPool2d(2)]
-[Conv2d(128, 3, Padding = 1), BatchNorm2d, ReLU, MaxPool2d(2)]
-[Conv2d(128, 3, Padding = 1), BatchNorm2d, ReLU, GlobalAvgPool]
-[Stage("Pooled")]
-[Flatten, Dropout(0.3)]
-public partial class FolderFeatures;

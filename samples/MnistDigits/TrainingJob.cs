@@ -37,6 +37,7 @@ public static class TrainingJob
         var choice = DataChoice.From(settings);
         var classNames = choice.Train.ClassNames;
         console.WriteLine($"data: {choice.Description}: {choice.Train.Count:N0} train, {choice.Test.Count:N0} test, {classNames.Count} classes; device: {device.type}");
+        foreach (var line in choice.Choices ?? []) console.WriteLine($"  {line}");
 
         // Normalise with the training set's own statistics, the same way for every split.
         var stats = ChannelStats.Compute(choice.Train);
@@ -122,7 +123,7 @@ public static class TrainingJob
     {
         DigitNet => DigitNet.Summary,
         CifarNet => CifarNet.Summary,
-        ImageFolderClassifier => FolderFeatures.Summary + "(+ Linear head for the dataset's classes)",
+        ImageFolderClassifier folder => folder.Net.Summary + "(+ Linear head for the dataset's classes)",
         _ => model.GetName(),
     };
 }

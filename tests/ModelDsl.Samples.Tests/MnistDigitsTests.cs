@@ -142,7 +142,7 @@ public sealed class MnistDigitsTests : IDisposable
         Assert.Contains(empty, errors);
         Assert.Contains("train-images-idx3-ubyte", errors);
         Assert.Contains("data_batch_1.bin", errors);
-        Assert.Contains("train/ and test/", errors);
+        Assert.Contains("train/ class folders", errors);
         Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries)); // one line, no stack trace
     }
 
