@@ -49,7 +49,9 @@ public sealed class LearnerOptions
     /// Train in bfloat16 or float16 with float32 master weights (see <see cref="Training.MixedPrecision"/>): the
     /// model is converted when the Learner is built (normalisation layers stay float32), inputs are cast at each
     /// step, the loss sees float32 outputs, and the optimizer is the fused variant of <see cref="Optimizer"/>
-    /// (it holds the masters). On the CPU too: libtorch runs bfloat16 convolutions there (AVX-512 BF16 makes them fast).
+    /// (it holds the masters). It runs on the CPU too, which is how it is tested, but there it is slower than float32: the
+    /// libtorch 2.10 that TorchSharp 0.107 brings runs bfloat16 convolutions about 9× slower than float32 on the
+    /// development CPU (docs/BENCHMARKS.md); the speed-up is for GPUs.
     /// </summary>
     public MixedPrecision MixedPrecision { get; init; }
 
