@@ -95,27 +95,7 @@ public sealed class DataLoader : IEnumerable<Batch>, IRandomState, IDisposable
     public int SampleCount => DropLast ? Count * BatchSize : Dataset.Count;
 
     /// <summary>The sample order of <paramref name="epoch"/>: identity without shuffle, else a seeded permutation.</summary>
-    public int[] Order(int epoch)
-    {
-        var order = Enumerable.Range(0, Dataset.Count).ToArray();
-        if (!Shuffle) return order;
-        // Own generator (SplitMix64) rather than System.Random so orders never change with the .NET version.
-        ulong state = unchecked((ulong)Seed * 0x9E3779B97F4A7C15UL ^ (ulong)(uint)epoch * 0xD1B54A32D192ED03UL ^ 0x5DEECE66DUL);
-        for (int i = order.Length - 1; i > 0; i--)
-        {
-            int j = (int)(Next(ref state) % (ulong)(i + 1));
-            (order[i], order[j]) = (order[j], order[i]);
-        }
-        return order;
-    }
-
-    private static ulong Next(ref ulong s)
-    {
-        ulong z = s += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    public int[] Order(int epoch) => EpochOrder.Of(Dataset.Count, Shuffle, Seed, epoch);
 
     public IEnumerator<Batch> GetEnumerator()
     {

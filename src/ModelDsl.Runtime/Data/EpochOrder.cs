@@ -1,9 +1,10 @@
 namespace ModelDsl.Data;
 
 /// <summary>
-/// The sample order of an epoch for the dense loaders: the identity, or a permutation drawn from (seed,
-/// epoch) with the same SplitMix64 shuffle <see cref="DataLoader.Order"/> uses, so a dense loader with a
-/// given seed visits samples in the same order as a DataLoader over a dataset of the same size.
+/// The sample order of an epoch for every loader (<see cref="DataLoader"/> and the dense loaders): the identity,
+/// or a permutation drawn from (seed, epoch) by a Fisher–Yates shuffle over SplitMix64 — its own generator rather
+/// than System.Random, so orders never change with the .NET version, and loaders with one seed over datasets of
+/// one size visit the samples in the same order.
 /// </summary>
 internal static class EpochOrder
 {
