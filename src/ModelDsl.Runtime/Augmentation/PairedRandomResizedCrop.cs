@@ -20,8 +20,7 @@ public sealed class PairedRandomResizedCrop : PairedGeometricAugmentation
         Width = width;
         Scale = scale ?? (0.08, 1.0);
         Ratio = ratio ?? (3.0 / 4.0, 4.0 / 3.0);
-        if (Scale.Min <= 0 || Scale.Max > 1 || Scale.Min > Scale.Max) throw new ArgumentOutOfRangeException(nameof(scale), Scale, "Scale must satisfy 0 < min ≤ max ≤ 1.");
-        if (Ratio.Min <= 0 || Ratio.Min > Ratio.Max) throw new ArgumentOutOfRangeException(nameof(ratio), Ratio, "Ratio must satisfy 0 < min ≤ max.");
+        ResizedCropWindow.Validate(Scale, Ratio);
     }
 
     public int Height { get; }
@@ -31,16 +30,8 @@ public sealed class PairedRandomResizedCrop : PairedGeometricAugmentation
 
     protected override (Tensor Forward, long OutHeight, long OutWidth) Draw(Generator g, long n, long height, long width, Device device)
     {
-        double h = height, w = width;
         var apply = Selected(g, n, device);
-        var area = Uniform(g, n, device, Scale.Min, Scale.Max) * (h * w);
-        var r = Uniform(g, n, device, Math.Log(Ratio.Min), Math.Log(Ratio.Max)).exp_();
-        var cw = (area * r).sqrt_().clamp_(1, w);
-        var ch = (area / r).sqrt_().clamp_(1, h);
-        cw = where(apply, cw, full_like(cw, w));
-        ch = where(apply, ch, full_like(ch, h));
-        var x0 = Uniform(g, n, device, 0, 1) * (w - cw);
-        var y0 = Uniform(g, n, device, 0, 1) * (h - ch);
+        var (x0, y0, cw, ch) = ResizedCropWindow.Draw((lo, hi) => Uniform(g, n, device, lo, hi), apply, height, width, Scale, Ratio);
         var sx = Width / cw;
         var sy = Height / ch;
         var zero = zeros_like(sx);

@@ -18,8 +18,7 @@ public sealed class RandomResizedCrop : RandomAugmentation
         Width = width;
         Scale = scale ?? (0.08, 1.0);
         Ratio = ratio ?? (3.0 / 4.0, 4.0 / 3.0);
-        if (Scale.Min <= 0 || Scale.Max > 1 || Scale.Min > Scale.Max) throw new ArgumentOutOfRangeException(nameof(scale), Scale, "Scale must satisfy 0 < min ≤ max ≤ 1.");
-        if (Ratio.Min <= 0 || Ratio.Min > Ratio.Max) throw new ArgumentOutOfRangeException(nameof(ratio), Ratio, "Ratio must satisfy 0 < min ≤ max.");
+        ResizedCropWindow.Validate(Scale, Ratio);
     }
 
     public int Height { get; }
@@ -33,14 +32,7 @@ public sealed class RandomResizedCrop : RandomAugmentation
         double h = x.shape[2], w = x.shape[3];
         var dev = x.device;
         var apply = Mask(g, n, dev);
-        var area = Uniform(g, n, dev, Scale.Min, Scale.Max) * (h * w);
-        var r = Uniform(g, n, dev, Math.Log(Ratio.Min), Math.Log(Ratio.Max)).exp_();
-        var cw = (area * r).sqrt_().clamp_(1, w);
-        var ch = (area / r).sqrt_().clamp_(1, h);
-        cw = where(apply, cw, full_like(cw, w));
-        ch = where(apply, ch, full_like(ch, h));
-        var x0 = Uniform(g, n, dev, 0, 1) * (w - cw);
-        var y0 = Uniform(g, n, dev, 0, 1) * (h - ch);
+        var (x0, y0, cw, ch) = ResizedCropWindow.Draw((lo, hi) => Uniform(g, n, dev, lo, hi), apply, h, w, Scale, Ratio);
         var zero = zeros_like(cw);
         var theta = AffineSampling.Theta(cw / w, zero, (x0 + cw / 2) * (2 / w) - 1, zero, ch / h, (y0 + ch / 2) * (2 / h) - 1);
         return AffineSampling.Sample(x, theta, Height, Width);
