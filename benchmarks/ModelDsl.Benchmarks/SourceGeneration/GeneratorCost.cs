@@ -90,8 +90,8 @@ public sealed class GeneratorCost : IQuickBenchmark
     private const int ChainShapes = 5;
 
     /// <summary>
-    /// N models cycling through eight course-style shapes — five chains (convs, pools, blocks, an MLP) and
-    /// three graph models — so the engine sees every path. <c>--only chains|graphs|INDEX</c> narrows the mix.
+    /// N models cycling through nine course-style shapes — five chains (convs, pools, blocks, an MLP) and
+    /// four graph models (U-Net, residual Adds, any-size FCN, two heads) — so the engine sees every path. <c>--only chains|graphs|INDEX</c> narrows the mix.
     /// </summary>
     private static string Source(int n, string only)
     {
@@ -107,6 +107,8 @@ public sealed class GeneratorCost : IQuickBenchmark
             "[Model(Channels = 1, Height = 64, Width = 64)]\n[Stage(\"Down1\"), Conv2d(16, 3, Padding = 1), ReLU, Conv2d(16, 3, Padding = 1), ReLU, Tap(\"skip1\")]\n[MaxPool2d(2)]\n[Stage(\"Down2\"), Conv2d(32, 3, Padding = 1), ReLU, Tap(\"skip2\")]\n[MaxPool2d(2)]\n[Stage(\"Bottom\"), Conv2d(64, 3, Padding = 1), ReLU]\n[Stage(\"Up2\"), ConvTranspose2d(32, 2, Stride = 2), Concat(\"skip2\"), Conv2d(32, 3, Padding = 1), ReLU]\n[Stage(\"Up1\"), ConvTranspose2d(16, 2, Stride = 2), Concat(\"skip1\"), Conv2d(16, 3, Padding = 1), ReLU]\n[Conv2d({0}, 1)]",
             "[Model(Channels = 3, Height = 32, Width = 32)]\n[Conv2d(16, 3, Padding = 1), BatchNorm2d, ReLU, Tap(\"a\")]\n[Conv2d(16, 3, Padding = 1), BatchNorm2d, ReLU, Conv2d(16, 3, Padding = 1), BatchNorm2d, Add(\"a\"), ReLU, Tap(\"b\")]\n[Conv2d(32, 3, Stride = 2, Padding = 1), BatchNorm2d, ReLU, Conv2d(32, 3, Padding = 1), BatchNorm2d, Add(\"b\", Projection = true), ReLU]\n[GlobalAvgPool, Flatten, Linear({0})]",
             "[Model(Channels = 3)]\n[Conv2d(16, 5), ReLU, MaxPool2d(2), Conv2d(32, 5), ReLU, MaxPool2d(2)]\n[Conv2d(64, 5), ReLU, Conv2d({0}, 1)]",
+            // Two heads on one backbone (a generated output record, a shape constant and a stage per head).
+            "[Model(Channels = 1, Height = 64, Width = 64)]\n[Stage(\"Backbone\"), Conv2d(16, 3, Padding = 1), BatchNorm2d, ReLU, MaxPool2d(2)]\n[Conv2d(32, 3, Padding = 1), BatchNorm2d, ReLU, MaxPool2d(2), Tap(\"features\")]\n[Head(\"Classes\", From = \"features\"), Conv2d({0}, 1)]\n[Head(\"Boxes\", From = \"features\"), Conv2d(5, 1), Sigmoid]",
         };
         var sb = new StringBuilder("using ModelDsl;\nnamespace Bench\n{\n[Block, Residual(Then = Act.ReLU)]\n[Conv2d(Kernel = 3, Padding = 1), BatchNorm2d, ReLU, Conv2d(Kernel = 3, Padding = 1), BatchNorm2d]\npublic partial class Res;\n");
         if (only == "chains") bodies = bodies.Take(ChainShapes).ToArray();
