@@ -73,7 +73,7 @@ namespace ModelDsl.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor LayerNeedsFeatureMap = Make("MDSL0015", Shapes, DiagnosticSeverity.Error,
             "Layer needs a feature map",
-            "{0} '{1}' needs a C×H×W feature map but receives {2} flat features; move it before [Flatten]");
+            "{0} '{1}' needs a C×H×W feature map but receives {2}");
 
         public static readonly DiagnosticDescriptor TrailingSoftmax = Make("MDSL0016", Design, DiagnosticSeverity.Warning,
             "Classifier ends with Softmax",
@@ -125,6 +125,14 @@ namespace ModelDsl.Generator.Diagnostics
             "Add of tensors of different shapes",
             "Add '{0}' adds {1} (tap '{2}', from {3}) to {4} (from {5}); the shapes must be equal. {6}");
 
+        public static readonly DiagnosticDescriptor ReshapeElementCount = Make("MDSL0035", Shapes, DiagnosticSeverity.Error,
+            "Reshape changes the element count",
+            "Reshape '{0}' cannot turn {1} ({2} elements per sample) into {3}: {4}");
+
+        public static readonly DiagnosticDescriptor BadPermutation = Make("MDSL0036", Shapes, DiagnosticSeverity.Error,
+            "Permute's dimensions are no permutation of its input's",
+            "Permute '{0}' with ({1}) on {2}: the dimensions must be a permutation of 0 … {3} − 1, but {4}");
+
         public static readonly DiagnosticDescriptor NoAcceptedInputSize = Make("MDSL0037", Shapes, DiagnosticSeverity.Error,
             "No input size works",
             "'{0}' accepts no input size: {1}");
@@ -154,7 +162,7 @@ namespace ModelDsl.Generator.Diagnostics
             PoolPaddingTooLarge, ModelMustBePartial, LayersSplitAcrossDeclarations, NameNotUsable,
             GenericModelNotSupported, InvalidInputShape, LayerNeedsFeatureMap, TrailingSoftmax, SingleUnitSoftmax,
             PoolingDropsInput, NotABlock, InvalidBlock, NoLayers, SizeOutOfRange,
-            UnknownTap, TapUsedBeforeDefined, DuplicateTap, ConcatSizeMismatch, AddShapeMismatch, NoAcceptedInputSize,
+            UnknownTap, TapUsedBeforeDefined, DuplicateTap, ConcatSizeMismatch, AddShapeMismatch, ReshapeElementCount, BadPermutation, NoAcceptedInputSize,
             HeadNeedsFrom, HeadNotUsable, LayersReachNoHead,
             InternalError,
         };

@@ -102,7 +102,7 @@ namespace ModelDsl.Generator.Emit
             if (!m.HasHeads)
             {
                 w.Doc($"The per-sample output shape for a per-sample input shape (e.g. {m.Input} → {m.Output}); an input size that does not work throws an ArgumentException naming the nearest sizes that do.");
-                w.Line(m.Output.IsFlat
+                w.Line(any.FixedOutput || !m.Output.IsFeatureMap
                     ? $"public static global::ModelDsl.Shape OutputShapeFor(global::ModelDsl.Shape input) => AcceptedInput.OutputFor(input, {ShapeExpr(m.Output)}, {model});"
                     : $"public static global::ModelDsl.Shape OutputShapeFor(global::ModelDsl.Shape input) => AcceptedInput.OutputFor(input, {N(m.Output.Channels)}, {model});");
                 w.Line();
@@ -204,9 +204,7 @@ namespace ModelDsl.Generator.Emit
             w.Close();
         }
 
-        public static string ShapeExpr(Shape s) => s.IsFlat
-            ? $"new global::ModelDsl.Shape({N(s.Features)})"
-            : $"new global::ModelDsl.Shape({N(s.Channels)}, {N(s.Height)}, {N(s.Width)})";
+        public static string ShapeExpr(Shape s) => $"new global::ModelDsl.Shape({string.Join(", ", System.Linq.Enumerable.Select(s.ToArray(), N))})";
 
         private static string N(long v) => v.ToString(CultureInfo.InvariantCulture);
     }

@@ -22,6 +22,7 @@ namespace ModelDsl.Generator.Layers
             new ActivationLayers(),
             new SoftmaxLayers(),
             new MergeLayers(),
+            new ReshapeLayers(),
         };
 
         private static readonly Dictionary<string, LayerFamily> s_byKind = Index();

@@ -109,9 +109,14 @@ namespace ModelDsl.Generator.Layers
         public bool NeedsFeatureMap()
         {
             if (Shape.IsFeatureMap) return true;
-            Sink.Report(Diagnostics.DiagnosticDescriptors.LayerNeedsFeatureMap, Layer.Location, Kind, Name, Shape.Features);
+            Sink.Report(Diagnostics.DiagnosticDescriptors.LayerNeedsFeatureMap, Layer.Location, Kind, Name, NotAMap(Shape));
             return false;
         }
+
+        /// <summary>What MDSL0015 says a layer received instead of a C×H×W map.</summary>
+        public static string NotAMap(Shape shape) => shape.IsFlat
+            ? $"{shape.Features} flat features; move it before [Flatten]"
+            : $"a {shape} tensor (rank {shape.Rank}); [Reshape(c, h, w)] or [Permute(…)] it into one first";
 
         /// <summary>Reports MDSL0001 with the formula of the first axis that shrank to nothing.</summary>
         public bool SpatialOk(long outH, long outW, string formulaH, string formulaW)

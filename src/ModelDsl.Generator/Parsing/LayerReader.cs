@@ -171,7 +171,8 @@ namespace ModelDsl.Generator.Parsing
                 var paramName = ctorParams[i].Name;
                 var argSyntax = positional.FirstOrDefault(a => a.NameColon?.Name.Identifier.ValueText == paramName)
                                 ?? (i < positional.Count && positional[i].NameColon is null ? positional[i] : null);
-                var loc = LocationInfo.From(argSyntax);
+                // A params array spans several arguments: point at the whole attribute.
+                var loc = ctorParams[i].IsParams ? LocationInfo.From(syntax) : LocationInfo.From(argSyntax);
                 var properties = layer is { } l ? l.Family.PropertiesForParameter(l.Kind, paramName) : new[] { char.ToUpperInvariant(paramName[0]) + paramName.Substring(1) };
                 foreach (var property in properties)
                     Add(args, property, attribute.ConstructorArguments[i], loc);
@@ -192,6 +193,13 @@ namespace ModelDsl.Generator.Parsing
         private static void Add(List<LayerArg> args, string name, TypedConstant value, LocationInfo? location)
         {
             args.RemoveAll(a => a.Name == name);
+            if (value.Kind == TypedConstantKind.Array)
+            {
+                // params int[]: the elements in order (an element that is no integer constant is left out; the compiler reports it).
+                var values = value.Values.Where(v => v.Value is int or long).Select(v => System.Convert.ToInt64(v.Value, CultureInfo.InvariantCulture)).ToEquatableArray();
+                args.Add(new LayerArg(name, values.Count, values.Count, null, location, values));
+                return;
+            }
             switch (value.Value)
             {
                 case bool b: args.Add(new LayerArg(name, b ? 1 : 0, b ? 1 : 0, null, location)); break;

@@ -36,7 +36,7 @@ namespace ModelDsl.Generator.Shapes
     /// <see cref="HeadSteps"/>: per head of <see cref="AnalyzedModel.Heads"/>, the step after which the programs
     /// hold its output size, or <see cref="FixedSize"/> when that size does not follow the input (after a Flatten).
     /// </remarks>
-    internal sealed record AnySizeModel(AxisProgram Height, AxisProgram Width, string Accepts, EquatableArray<int> HeadSteps = default)
+    internal sealed record AnySizeModel(AxisProgram Height, AxisProgram Width, string Accepts, EquatableArray<int> HeadSteps = default, bool FixedOutput = false)
     {
         public const int FixedSize = int.MinValue;
     }

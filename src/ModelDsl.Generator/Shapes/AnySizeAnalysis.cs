@@ -22,9 +22,9 @@ namespace ModelDsl.Generator.Shapes
             foreach (var (step, layer) in plan.Flattens)
             {
                 if (heights.TryConstantAt(step, out _) && widths.TryConstantAt(step, out _)) continue;
-                var flatten = layers.Select((l, i) => (l, i)).FirstOrDefault(x => names[x.i] == layer).l;
+                var flatten = layers.Select((l, i) => (l, i)).FirstOrDefault(x => layer == $"{x.l.Kind} '{names[x.i]}'").l;
                 sink.Report(DiagnosticDescriptors.NoAcceptedInputSize, flatten?.Location ?? spec.Location, spec.ClassName,
-                    $"Flatten '{layer}' receives a feature map whose height and width follow the input's ({AcceptedSizes.DescribeInput(heights, widths)}), "
+                    $"{layer} receives a feature map whose height and width follow the input's ({AcceptedSizes.DescribeInput(heights, widths)}), "
                     + "so what comes after it (a Linear's in_features) cannot be fixed. Add [GlobalAvgPool] or [AdaptiveAvgPool2d(h, w)] before it, or give Height and Width in [Model]");
                 return null;
             }
@@ -56,7 +56,7 @@ namespace ModelDsl.Generator.Shapes
             var plan = AxisPlan.Build(layers, names, strides);
             var (heights, widths) = Sizes(plan);
             if (!Check(spec, plan, heights, widths, sink)) return null;
-            return new AnySizeModel(plan.Height, plan.Width, AcceptedSizes.DescribeInput(heights, widths), plan.HeadEnds.ToEquatableArray());
+            return new AnySizeModel(plan.Height, plan.Width, AcceptedSizes.DescribeInput(heights, widths), plan.HeadEnds.ToEquatableArray(), plan.EndsFixed);
         }
 
         private static (AcceptedSizes Heights, AcceptedSizes Widths) Sizes(AxisPlan plan)

@@ -14,10 +14,13 @@ namespace ModelDsl.Generator.Shapes
     /// </summary>
     internal sealed class AxisPlan
     {
-        private AxisPlan(AxisProgram height, AxisProgram width, IReadOnlyList<string> owners, IReadOnlyList<(int Step, string Layer)> flattens, IReadOnlyList<int> headEnds)
+        private AxisPlan(AxisProgram height, AxisProgram width, IReadOnlyList<string> owners, IReadOnlyList<(int Step, string Layer)> flattens, IReadOnlyList<int> headEnds, bool endsFixed)
         {
-            Height = height; Width = width; Owners = owners; Flattens = flattens; HeadEnds = headEnds;
+            Height = height; Width = width; Owners = owners; Flattens = flattens; HeadEnds = headEnds; EndsFixed = endsFixed;
         }
+
+        /// <summary>True when the last branch ends after a Flatten, Reshape or Permute: its output does not follow the input size.</summary>
+        public bool EndsFixed { get; }
 
         public AxisProgram Height { get; }
         public AxisProgram Width { get; }
@@ -25,7 +28,7 @@ namespace ModelDsl.Generator.Shapes
         /// <summary>"Conv2d 'Conv3'" for each step (the same for both axes).</summary>
         public IReadOnlyList<string> Owners { get; }
 
-        /// <summary>Each Flatten on a size that follows the input: the step whose output it flattens (-1: the input itself) and its layer.</summary>
+        /// <summary>Each Flatten on a size that follows the input: the step whose output it flattens (-1: the input itself) and its layer ("Flatten 'Flatten1'"; a Reshape or Permute counts as one).</summary>
         public IReadOnlyList<(int Step, string Layer)> Flattens { get; }
 
         /// <summary>Per head, the last step of its branch, or <see cref="AnySizeModel.FixedSize"/> after a Flatten.</summary>
@@ -71,9 +74,10 @@ namespace ModelDsl.Generator.Shapes
                     continue;
                 }
                 if (fixedSize) continue;
-                if (layer.Kind == Layers.FlattenLayer.Flatten)
+                // Reshape and Permute fix every dimension too (their output shape is a constant), so they end the axes as Flatten does.
+                if (layer.Kind == Layers.FlattenLayer.Flatten || layer.Kind == ReshapeLayers.Reshape || layer.Kind == ReshapeLayers.Permute)
                 {
-                    flattens.Add((h.Count - 1, name));
+                    flattens.Add((h.Count - 1, $"{layer.Kind} '{name}'"));
                     fixedSize = true;
                     continue;
                 }
@@ -99,7 +103,7 @@ namespace ModelDsl.Generator.Shapes
                     Add(sh, sw, $"{layer.Kind} '{name}'");
             }
             if (inHead) headEnds.Add(fixedSize ? AnySizeModel.FixedSize : h.Count - 1);
-            return new AxisPlan(new AxisProgram(h.ToArray()), new AxisProgram(w.ToArray()), owners, flattens, headEnds);
+            return new AxisPlan(new AxisProgram(h.ToArray()), new AxisProgram(w.ToArray()), owners, flattens, headEnds, fixedSize);
 
             void Merge(int at, int index, bool projection, string owner)
             {

@@ -35,7 +35,7 @@ namespace ModelDsl.Generator.Shapes
             var inner = sink.ForBlockUse(use.Location);
             if (!input.IsFeatureMap)
             {
-                inner.Report(DiagnosticDescriptors.LayerNeedsFeatureMap, use.Location, "Block", name, input.Features);
+                inner.Report(DiagnosticDescriptors.LayerNeedsFeatureMap, use.Location, "Block", name, LayerInput.NotAMap(input));
                 return null;
             }
             var layers = block.Layers.ToList();

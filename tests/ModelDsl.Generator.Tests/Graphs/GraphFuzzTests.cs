@@ -6,7 +6,9 @@ namespace ModelDsl.Generator.Tests.Graphs;
 
 /// <summary>
 /// Graph mistakes, mutated into valid graph models: an unknown tap, a tap used before it is defined, a tap
-/// defined twice, a Concat of different sizes, an Add of different shapes, a Flatten in a net of any size.
+/// defined twice, a Concat of different sizes, an Add of different shapes, a Flatten in a net of any size, merges
+/// no size satisfies, and in a model with heads: a head without From, a head from an unknown tap, two heads with
+/// one name, trunk layers no head uses, a Reshape with the wrong element count, a Permute that is no permutation.
 /// Only an MDSL error on the declaration counts as diagnosed; an error inside generated code, a generator
 /// exception or MDSL9999 is a failure. The unmutated models compile clean (the control).
 /// </summary>
@@ -35,7 +37,17 @@ public class GraphFuzzTests
         public partial class Net;
         """;
 
-    public static TheoryData<string> Bases => new() { FixedUNet, AnySizeUNet, Residual };
+    private const string Heads = """
+        using ModelDsl;
+        [Model(Channels = 1, Height = 32, Width = 32)]
+        [Conv2d(8, 3, Padding = 1), ReLU, MaxPool2d(2), Tap("skip1"), Conv2d(16, 3, Padding = 1), ReLU, MaxPool2d(2), Tap("features")]
+        [Head("Classes", From = "features"), Conv2d(11, 1), Permute(1, 2, 0)]
+        [Head("Boxes", From = "features"), Conv2d(5, 1), Sigmoid, Reshape(5, 64)]
+        [Head("Mask", From = "skip1"), Conv2d(8, 3, Padding = 1), Concat("skip1"), ConvTranspose2d(2, 2, Stride = 2)]
+        public partial class Net;
+        """;
+
+    public static TheoryData<string> Bases => new() { FixedUNet, AnySizeUNet, Residual, Heads };
 
     [Theory]
     [MemberData(nameof(Bases))]
@@ -52,7 +64,7 @@ public class GraphFuzzTests
     {
         var random = new Random(1201);
         var counts = new Dictionary<string, int>();
-        for (int i = 0; i < 300; i++)
+        for (int i = 0; i < Cases; i++)
         {
             var (family, source) = Mutate(random);
             var run = GeneratorHarness.Run(source);
@@ -65,13 +77,15 @@ public class GraphFuzzTests
             counts[family] = counts.TryGetValue(family, out int c) ? c + 1 : 1;
         }
         // Every family was drawn, so none is silently left out.
-        Assert.Equal(7, counts.Count);
+        Assert.Equal(Families, counts.Count);
     }
+
+    private const int Cases = 1000, Families = 13;
 
     private static (string Family, string Source) Mutate(Random random)
     {
         string[] names = { "skip3", "Skip1", "skip", "x", "skip1 " };
-        switch (random.Next(7))
+        switch (random.Next(Families))
         {
             case 0: // a merge names a tap that does not exist
             {
@@ -95,6 +109,25 @@ public class GraphFuzzTests
                 return ("add shape mismatch", Residual.Replace("BatchNorm2d, Add(\"skip2\")", $"BatchNorm2d, Conv2d({random.Next(1, 15)}, 1), Add(\"skip2\")"));
             case 5: // any size, but a Flatten before the pool that would fix the size
                 return ("flatten of any size", AnySizeUNet.Replace("Conv2d(3, 1)]", random.Next(2) == 0 ? "Conv2d(3, 1), Flatten, Linear(10)]" : "Flatten, Linear(4)]"));
+            case 7: // a head without From
+            {
+                string head = random.Next(2) == 0 ? "Head(\"Classes\", From = \"features\")" : "Head(\"Boxes\", From = \"features\")";
+                return ("head without From", Heads.Replace(head, head.Replace(", From = \"features\"", "")));
+            }
+            case 8: // a head from a tap the trunk does not have
+                return ("head from unknown tap", Heads.Replace("From = \"features\"), Conv2d(5, 1)", $"From = \"{new[] { "feature", "Features", "skip2", "" , "Classes" }[random.Next(5)]}\"), Conv2d(5, 1)"));
+            case 9: // two heads with one name
+                return ("duplicate head", Heads.Replace("Head(\"Boxes\"", random.Next(2) == 0 ? "Head(\"Classes\"" : "Head(\"Mask\""));
+            case 10: // trunk layers after the last tap a head uses
+                return ("layers reach no head", Heads.Replace("Tap(\"features\")]", random.Next(2) == 0 ? "Tap(\"features\"), ReLU]" : $"Tap(\"features\"), Conv2d({random.Next(1, 9)}, 1)]"));
+            case 11: // Boxes is 5×8×8 = 320 elements; a reshape to any other count
+            {
+                int d = random.Next(1, 200);
+                string shape = random.Next(3) switch { 0 => $"5, {(d == 64 ? 65 : d)}", 1 => $"-1, {(320 % d == 0 ? 7 : d)}", _ => $"{(d == 5 ? 4 : d)}, 8, 8" };
+                return ("reshape element count", Heads.Replace("Reshape(5, 64)", $"Reshape({shape})"));
+            }
+            case 12: // Classes is 11×8×8: dimensions that are no permutation of 0, 1, 2
+                return ("bad permutation", Heads.Replace("Permute(1, 2, 0)", "Permute(" + new[] { "0, 2, 3, 1", "1, 1, 0", "2, 1", "0, 1, 3", "3, 2, 1, 0", "-1, 0, 1" }[random.Next(6)] + ")"));
             default: // any size, merges that no size satisfies: 2b + 2 or 2b − 2 against a ∈ {2b, 2b + 1}
                 return ("no accepted size", AnySizeUNet.Replace("ConvTranspose2d(16, 2, Stride = 2)", random.Next(2) == 0 ? "ConvTranspose2d(16, 4, Stride = 2)" : "Upsample(ScaleFactor = 2), Conv2d(16, 3)"));
         }
