@@ -22,8 +22,8 @@ public sealed record DigitDetectionResult(double Map50, double Map, double Map75
 /// <summary>
 /// Detection of real digits end to end: the digit-canvas dataset (<see cref="ModelDsl.Data.DigitCanvases"/>, train
 /// canvases from MNIST's train split, test canvases from its test split), the train split read through its YOLO txt
-/// labels and the test split through its COCO JSON (the two readers a user's data goes through), the DSL detector
-/// trained on the course's YOLO grid (8×8, one box per cell), and the test canvases judged by COCO mAP@0.5 and
+/// labels and the test split through its COCO JSON (the two readers a user's data goes through), the two-head DSL
+/// detector trained with <c>Learner.ForHeads</c> on the course's YOLO grid (8×8, one box per cell), and the test canvases judged by COCO mAP@0.5 and
 /// mAP@0.5:0.95; the test detections go to detections.json in COCO's results format.
 /// </summary>
 public static class DigitDetectionJob
@@ -59,9 +59,9 @@ public static class DigitDetectionJob
         var trainLoader = new DetectionDataLoader(trainSet, s.BatchSize, shuffle: true, seed: s.Seed, workers: 1, device: CPU, targetEncoder: yolo.EncodeTargets);
         Seeding.Everything(s.Seed);
         using var model = new DigitDetectorNet();
-        using var learner = new Learner(model, trainLoader, null, new LearnerOptions
+        using var learner = Learner.ForHeads(model, trainLoader, null, new LearnerOptions
         {
-            Loss = yolo.SingleOutputLoss(),
+            Loss = yolo.HeadsLoss(),
             Device = CPU,
             Seed = s.Seed,
             Writer = stdout,
@@ -98,8 +98,8 @@ public static class DigitDetectionJob
             using (batch)
             using (var scope = NewDisposeScope())
             {
-                var (classLogits, boxes) = DigitYolo.Split(learner.Predict(batch.Inputs));
-                var predicted = yolo.Decode(classLogits, boxes, EvaluationMinScore);
+                var heads = learner.PredictHeads<DigitDetectorNetOutput>(batch.Inputs);
+                var predicted = yolo.Decode(heads.Classes, heads.Boxes, EvaluationMinScore);
                 var (trueBoxes, trueClasses) = DetectionTargets.Unpack(batch.Targets);
                 var truthLists = DetectionTargets.ToLists(trueBoxes, trueClasses);
                 var truth = truthLists.Select(l => Detections.FromBoxes(l)).ToList();

@@ -1,3 +1,4 @@
+using ModelDsl;
 using ModelDsl.Detection;
 using ModelDsl.Training;
 using TorchSharp;
@@ -30,13 +31,6 @@ public sealed class DigitYolo
     /// <summary>Weight of the per-cell cross-entropy over the 11 class logits (0 = no digit) added to the YOLO loss.</summary>
     public double ClassWeight { get; }
 
-    /// <summary>
-    /// The single 16-channel output (N×16×S×S: 11 class logits, then 5 raw box values) as the two heads: class logits
-    /// N×11×S×S and box values N×5×S×S through a sigmoid, as the two-head model's Boxes head ends in Sigmoid.
-    /// </summary>
-    public static (Tensor ClassLogits, Tensor Boxes) Split(Tensor output) =>
-        (output.narrow(1, 0, ClassLogits), output.narrow(1, ClassLogits, BoxValues).sigmoid());
-
     /// <summary>Class logits N×11×S×S and box values N×5×S×S (in 0..1) → N×S×S×15: x, y, w, h, confidence, P(digit 0..9).</summary>
     public static Tensor ToYoloLayout(Tensor classLogits, Tensor boxes)
     {
@@ -61,12 +55,9 @@ public sealed class DigitYolo
         return (yolo + ce * ClassWeight).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The loss of the single-output model (<see cref="DigitDetectorNet"/>), for the Learner.</summary>
-    public Loss SingleOutputLoss() => ModelDsl.Training.Loss.Custom("yolo+cell_ce", (output, targets) =>
-    {
-        var (classLogits, boxes) = Split(output);
-        return Loss(classLogits, boxes, targets);
-    });
+    /// <summary>The loss of the two-head model (<see cref="DigitDetectorNet"/>) for <c>Learner.ForHeads</c>.</summary>
+    public Loss HeadsLoss() => ModelDsl.Training.Loss.ForHeads("yolo+cell_ce", (output, targets) =>
+        Loss(output.Head("Classes"), output.Head("Boxes"), targets));
 
     /// <summary>
     /// The detection loader's target encoder: augmented boxes N×M×4 in pixels and classes N×M (−1 = none) → the YOLO
