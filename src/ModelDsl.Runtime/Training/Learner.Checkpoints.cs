@@ -14,7 +14,7 @@ public sealed partial class Learner
     /// <see cref="Resume"/> can finish that fit exactly.
     /// </summary>
     public void SaveCheckpoint(string path) =>
-        Checkpoint.Save(path, Model, Optimizer, new CheckpointState(
+        Checkpoint.Save(path, Module, Optimizer, new CheckpointState(
             Epoch: History.Count,
             Step: _plan is null ? 0 : _step,
             Seed: Options.Seed,
@@ -43,7 +43,7 @@ public sealed partial class Learner
     /// <summary>The checkpoint's weights into the model, and from there into a mixed-precision run's float32 masters.</summary>
     private void LoadWeights(Checkpoint ck)
     {
-        ck.LoadInto(Model);
+        ck.LoadInto(Module);
         (Optimizer as FusedOptimizer)?.SyncMastersFromParameters();
     }
 

@@ -74,7 +74,7 @@ public sealed partial class Learner
             _reporter = null;
             _plan = null;
             _position = null;
-            Model.train();
+            Module.train();
         }
     }
 
@@ -82,7 +82,7 @@ public sealed partial class Learner
 
     private double TrainEpoch(int epoch, int lastEpoch, FitPlan plan, CheckpointState? resumeAt)
     {
-        Model.train();
+        Module.train();
         LoaderProbe.SetEpoch(Train, epoch);
         _reporter!.EpochStart(epoch, plan.FirstEpoch, lastEpoch, plan.StepsPerEpoch);
         using var batches = StartEpoch(resumeAt);
@@ -153,7 +153,7 @@ public sealed partial class Learner
         foreach (var m in _metrics) m.Reset();
         double sum = 0;
         long count = 0;
-        using (new EvalMode(Model))
+        using (new EvalMode(Module))
         {
             using var noGrad = no_grad();
             foreach (var batch in loader)
@@ -180,7 +180,7 @@ public sealed partial class Learner
     {
         var preds = new List<Tensor>();
         var targets = new List<Tensor>();
-        using var evalMode = new EvalMode(Model);
+        using var evalMode = new EvalMode(Module);
         try
         {
             using var noGrad = no_grad();
@@ -189,7 +189,7 @@ public sealed partial class Learner
                 using (batch)
                 {
                     using var scope = NewDisposeScope();
-                    preds.Add(OneBatch(batch.Inputs, null, StepPhase.Predict).Output.cpu().MoveToOuterDisposeScope());
+                    preds.Add(OneBatch(batch.Inputs, null, StepPhase.Predict).Output.AsTensor().cpu().MoveToOuterDisposeScope());
                     targets.Add(batch.Targets.cpu().clone().MoveToOuterDisposeScope());
                 }
             }
@@ -209,10 +209,10 @@ public sealed partial class Learner
     /// </summary>
     public Tensor Predict(Tensor inputs)
     {
-        using var evalMode = new EvalMode(Model);
+        using var evalMode = new EvalMode(Module);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        return OneBatch(inputs, null, StepPhase.Predict).Output.MoveToOuterDisposeScope();
+        return OneBatch(inputs, null, StepPhase.Predict).Output.AsTensor().MoveToOuterDisposeScope();
     }
 
     private long StepsPerEpoch()

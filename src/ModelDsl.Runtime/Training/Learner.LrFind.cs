@@ -24,19 +24,19 @@ public sealed partial class Learner
         if (iterations < 2) throw new ArgumentOutOfRangeException(nameof(iterations), iterations, "Need at least 2 iterations.");
 
         // Snapshot everything the finder will disturb.
-        var weights = Model.state_dict().Select(kv => (kv.Value, Copy: kv.Value.detach().clone())).ToList();
+        var weights = Module.state_dict().Select(kv => (kv.Value, Copy: kv.Value.detach().clone())).ToList();
         using var optState = new MemoryStream();
         using (var w = new BinaryWriter(optState, Encoding.UTF8, leaveOpen: true)) Optimizer.save_state_dict(w);
         var rng = Checkpoint.CaptureRng();
         var loaderState = (Train as IRandomState)?.SaveRandomState();
         var scale = LossScaler is { } sc ? (sc.Scale, sc.GrowthTracker, sc.SkippedSteps) : default;
-        bool wasTraining = Model.training;
+        bool wasTraining = Module.training;
 
         var lrs = new List<double>();
         var losses = new List<double>();
         try
         {
-            Model.train();
+            Module.train();
             const double beta = 0.98;
             double avg = 0, best = double.PositiveInfinity;
             int i = 0;
@@ -77,7 +77,7 @@ public sealed partial class Learner
             Checkpoint.RestoreRng(rng);
             if (loaderState is not null) ((IRandomState)Train).LoadRandomState(loaderState);
             LossScaler?.Restore(scale.Scale, scale.GrowthTracker, scale.SkippedSteps);
-            Model.train(wasTraining);
+            Module.train(wasTraining);
         }
         if (lrs.Count < 3) throw new InvalidOperationException($"The LR finder diverged after {lrs.Count} step(s); lower startLr.");
         return new LrFindResult(lrs, losses, Valley(lrs, losses), Steepest(lrs, losses), lrs[IndexOfMin(losses)] / 10);

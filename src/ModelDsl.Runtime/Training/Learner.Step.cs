@@ -24,10 +24,10 @@ public sealed partial class Learner
     }
 
     /// <summary>The outcome of one step; its tensors live in the caller's dispose scope.</summary>
-    /// <param name="Output">The model's output on the learner's device.</param>
+    /// <param name="Output">The model's output on the learner's device (float32 under mixed precision).</param>
     /// <param name="Loss">The batch's mean loss, NaN for <see cref="StepPhase.Predict"/>.</param>
     /// <param name="Stepped">Whether the optimizer stepped (false when a callback stopped the fit, or the probe's loss was not finite).</param>
-    private readonly record struct StepResult(Tensor Output, double Loss, bool Stepped);
+    private readonly record struct StepResult(ForwardOutput Output, double Loss, bool Stepped);
 
     /// <summary>
     /// One batch: inputs and targets to the device, forward, loss, and — as <paramref name="phase"/>
@@ -44,16 +44,20 @@ public sealed partial class Learner
         // Mixed precision without autocast: the model (but its normalisation layers) is in the low-precision
         // type, so the input is cast to it and the output back to float32 for the loss, softmax and metrics.
         if (_lowPrecision is { } low && x.is_floating_point()) x = x.to(low);
-        var output = Model.forward(x);
-        if (_lowPrecision is not null && output.is_floating_point() && output.dtype != ScalarType.Float32) output = output.to(ScalarType.Float32);
+        var output = _forward(x);
+        if (_lowPrecision is not null) output = output.ToFloat32();
         if (phase == StepPhase.Predict) return new StepResult(output, double.NaN, false);
 
         var y = OnDevice(targets ?? throw new ArgumentNullException(nameof(targets), "Training and validation steps need targets."));
-        var loss = Loss.Compute(output, y);
+        var loss = output.LossOf(Loss, y);
         double value = loss.ToDouble();
         if (phase == StepPhase.Validate)
         {
-            foreach (var m in _metrics) m.Update(output, y);
+            if (_metrics.Count > 0)
+            {
+                var predictions = output.AsTensor();
+                foreach (var m in _metrics) m.Update(predictions, y);
+            }
             return new StepResult(output, value, false);
         }
 

@@ -30,25 +30,33 @@ public sealed partial class Learner : IDisposable
     /// <param name="valid">Optional; without it valid_loss is "-" and metrics are not computed.</param>
     /// <param name="options">Loss, optimizer, metrics, callbacks, device, seed, output; defaults when null.</param>
     public Learner(nn.Module<Tensor, Tensor> model, IEnumerable<Batch> train, IEnumerable<Batch>? valid = null, LearnerOptions? options = null)
+        : this(model, x => new ForwardOutput(model.forward(x)), train, valid, options)
+    {
+        _singleOutputModel = model;
+    }
+
+    /// <summary>The one constructor behind the public ones: <paramref name="forward"/> is how the loops call <paramref name="model"/>.</summary>
+    private Learner(nn.Module model, Func<Tensor, ForwardOutput> forward, IEnumerable<Batch> train, IEnumerable<Batch>? valid, LearnerOptions? options)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
         Options = options ?? new LearnerOptions();
-        Model = model;
+        Module = model;
+        _forward = forward;
         Train = train;
         Valid = valid;
         Loss = Options.Loss;
         Device = Options.Device ?? DefaultDevice;
         if (Options.Seed is { } seed) Seeding.Everything(seed);
-        Model.to(Device);
+        Module.to(Device);
         _lowPrecision = Options.MixedPrecision.LowPrecisionType();
-        if (_lowPrecision is { } low) Model.ToMixedPrecision(low);
+        if (_lowPrecision is { } low) Module.ToMixedPrecision(low);
 
         _metrics = Options.Metrics.ToList();
         _callbacks = Options.Callbacks.ToList();
         if (Options.GuardAgainstNaN && !_callbacks.OfType<NanGuard>().Any()) _callbacks.Insert(0, new NanGuard());
 
-        _stages = GroupByStage(Model);
+        _stages = GroupByStage(Module);
         // Mixed precision keeps its float32 master weights in the fused optimizer's flat buffers.
         var spec = _lowPrecision is null ? Options.Optimizer : Options.Optimizer with { Fused = true };
         Optimizer = spec.Build(_stages.Select(s => (IReadOnlyList<Parameter>)s.Parameters).ToList(), 1e-3);
@@ -75,7 +83,18 @@ public sealed partial class Learner : IDisposable
     public static Device DefaultDevice => cuda.is_available() ? CUDA : CPU;
 
     public LearnerOptions Options { get; }
-    public nn.Module<Tensor, Tensor> Model { get; }
+
+    /// <summary>The model being trained, whatever its forward returns: parameters, modes, state dict.</summary>
+    public nn.Module Module { get; }
+
+    /// <summary>The model as its single-tensor type (the model passed to the public constructor).</summary>
+    public nn.Module<Tensor, Tensor> Model => _singleOutputModel
+        ?? throw new InvalidOperationException($"This learner trains {Module.GetType().Name}, whose forward does not return one tensor; use Learner.Module.");
+
+    private readonly nn.Module<Tensor, Tensor>? _singleOutputModel;
+
+    /// <summary>How every loop calls the model (see <see cref="ForwardOutput"/>).</summary>
+    private readonly Func<Tensor, ForwardOutput> _forward;
     public IEnumerable<Batch> Train { get; set; }
     public IEnumerable<Batch>? Valid { get; set; }
     public Loss Loss { get; }

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using DigitSegmentation;
+using Xunit;
+
+namespace ModelDsl.Samples.Tests;
+
+/// <summary>The segmentation sample end to end on a tiny dataset: canvases written, read back, one epoch, outputs sane.</summary>
+public sealed class DigitSegmentationTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("digit-segmentation-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void One_tiny_epoch_writes_metrics_json_and_the_grid()
+    {
+        var stdout = new StringWriter();
+        var settings = new DigitSegmentationSettings(Path.Combine(_dir, "canvases"), Path.Combine(_dir, "out"), Train: 48, Test: 16, Epochs: 1, BatchSize: 16);
+        var r = DigitSegmentationJob.Train(settings, stdout);
+
+        Assert.True(File.Exists(Path.Combine(_dir, "canvases", "train", "masks", "00000.png")));
+        Assert.Contains("48 train and 16 test canvases", stdout.ToString());
+        Assert.Equal(11, r.PerClassIoU.Count);
+        Assert.Equal(11, r.PerClassAccuracy.Count);
+        Assert.InRange(r.MeanIoU, 0, 1);
+        Assert.InRange(r.PixelAccuracy, 0, 1);
+        Assert.InRange(r.Dice, 0, 1);
+        // Every test canvas has background: its IoU and accuracy are defined.
+        Assert.InRange(r.PerClassIoU[0], 0, 1);
+        Assert.InRange(r.PerClassAccuracy[0], 0, 1);
+
+        using var json = JsonDocument.Parse(File.ReadAllText(r.MetricsPath));
+        var root = json.RootElement;
+        Assert.Equal(r.MeanIoU, root.GetProperty("mean_iou").GetDouble(), 5);
+        Assert.Equal(11, root.GetProperty("per_class").GetArrayLength());
+        Assert.Equal("background", root.GetProperty("per_class")[0].GetProperty("class").GetString());
+        Assert.Equal(1, root.GetProperty("epochs").GetArrayLength());
+        Assert.True(double.IsFinite(root.GetProperty("epochs")[0].GetProperty("train_loss").GetDouble()));
+        using (var bmp = SkiaSharp.SKBitmap.Decode(r.GridPath))
+            Assert.True(bmp is { Width: > 3 * 64, Height: > 64 }, r.GridPath);
+
+        // A second run reads the canvases that are there instead of writing them again.
+        var again = new StringWriter();
+        DigitSegmentationJob.Train(settings with { Output = Path.Combine(_dir, "out2") }, again);
+        Assert.Contains("reading the canvases", again.ToString());
+    }
+
+    [Fact]
+    public void Bad_settings_are_refused()
+    {
+        var stderr = new StringWriter();
+        Assert.Equal(2, DigitSegmentationJob.Run(new DigitSegmentationSettings(_dir, _dir, Epochs: 0), new StringWriter(), stderr));
+        Assert.Contains("--epochs", stderr.ToString());
+    }
+}
