@@ -174,6 +174,22 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void MDSL0009_a_dilated_max_pool_is_held_to_half_its_undilated_kernel_as_libtorch_training_is()
+    {
+        // Effective kernel 3·(2 − 1) + 1 = 4 would allow padding 2, but max_pool2d_with_indices (taken whenever
+        // autograd records, i.e. in training) checks kernel / 2 = 1 and throws.
+        var d = Single("""
+            [Model(Channels = 1, Height = 16, Width = 16)]
+            [MaxPool2d(2, Padding = 2, Dilation = 3)]
+            public partial class Net;
+            """, "MDSL0009");
+        Assert.Equal("MaxPool2d 'MaxPool1': padding 2 must be at most half of the kernel size 2 (at most 1)", d.GetMessage());
+        using var pool = TorchSharp.torch.nn.MaxPool2d(2, stride: 2, padding: 2, dilation: 3);
+        using var input = TorchSharp.torch.randn(new long[] { 1, 1, 16, 16 }, requires_grad: true);
+        Assert.ThrowsAny<Exception>(() => pool.call(input));
+    }
+
+    [Fact]
     public void MDSL0010_model_must_be_partial()
     {
         var d = Single("""

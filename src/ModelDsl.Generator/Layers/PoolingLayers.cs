@@ -34,15 +34,16 @@ namespace ModelDsl.Generator.Layers
             bool ok = sOk && pOk && dOk;
             if (ok)
             {
-                // PyTorch: "pad should be at most half of effective kernel size" (max) / "of kernel size" (avg).
-                long limitH = max ? ((kh - 1) * dh + 1) / 2 : kh / 2;
-                long limitW = max ? ((kw - 1) * dw + 1) / 2 : kw / 2;
+                // PyTorch: "pad should be at most half of effective kernel size" (max_pool2d without indices, the
+                // no-grad path) and "pad should be smaller than or equal to half of kernel size" (avg pooling, and
+                // max_pool2d_with_indices, the path training takes): the undilated kernel's half binds both.
+                long limitH = kh / 2, limitW = kw / 2;
                 if (ph > limitH || pw > limitW)
                 {
                     bool h = ph > limitH;
+                    bool dilated = max && (h ? dh : dw) > 1;
                     sink.Report(DiagnosticDescriptors.PoolPaddingTooLarge, layer.LocationOf(nameof(MaxPool2dAttribute.Padding)), layer.Kind, name,
-                        h ? ph : pw, max ? "effective kernel size" : "kernel size",
-                        max ? (h ? (kh - 1) * dh + 1 : (kw - 1) * dw + 1) : (h ? kh : kw), h ? limitH : limitW);
+                        h ? ph : pw, max && !dilated ? "effective kernel size" : "kernel size", h ? kh : kw, h ? limitH : limitW);
                     ok = false;
                 }
             }

@@ -7,8 +7,8 @@ using Steps = gen::ModelDsl.Generator.PipelineStepNames;
 namespace ModelDsl.Generator.Tests.Graphs;
 
 /// <summary>
-/// Graph and any-size models keep the incremental guarantees: their analysed values (graph edges, per-axis
-/// programs) compare by value and hold no locations, so a line inserted above them re-emits nothing, and
+/// Graph, any-size and multi-head models keep the incremental guarantees: their analysed values (graph edges,
+/// per-axis programs, head outputs) compare by value and hold no locations, so a line inserted above them re-emits nothing, and
 /// an edit to one model re-analyses that model alone.
 /// </summary>
 public class GraphIncrementalTests
@@ -25,6 +25,18 @@ public class GraphIncrementalTests
             [Model(Channels = 3, Height = 16, Width = 16)]
             [Conv2d(8, 3, Padding = 1), Tap("a"), Conv2d(8, 3, Padding = 1), Add("a")]
             public partial class Skip;
+
+            [Model(Channels = 1, Height = 16, Width = 16)]
+            [Conv2d(8, 3, Padding = 1), ReLU, MaxPool2d(2), Tap("features")]
+            [Head("Classes", From = "features"), Conv2d(11, 1), Permute(1, 2, 0)]
+            [Head("Boxes", From = "features"), Conv2d(5, 1), Sigmoid, Reshape(5, -1)]
+            public partial class Heads;
+
+            [Model(Channels = 1)]
+            [Conv2d(8, 3, Padding = 1), Tap("features")]
+            [Head("Mask", From = "features"), MaxPool2d(2), Conv2d(2, 1)]
+            [Head("Label", From = "features"), GlobalAvgPool, Flatten, Linear(6), Reshape(2, 3)]
+            public partial class AnyHeads;
         }
         """;
 
@@ -36,7 +48,7 @@ public class GraphIncrementalTests
     {
         var compilation = GeneratorHarness.Compile(Models);
         var driver = GeneratorHarness.Driver(trackSteps: true).RunGenerators(compilation, TestContext.Current.CancellationToken);
-        Assert.Equal(2, driver.GetRunResult().GeneratedTrees.Length);
+        Assert.Equal(4, driver.GetRunResult().GeneratedTrees.Length);
         var tree = compilation.SyntaxTrees.Single();
         var text = tree.GetText(TestContext.Current.CancellationToken);
         var edited = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(text.Replace(text.ToString().IndexOf("namespace Inc", StringComparison.Ordinal), 0, "// moves every declaration down a line\n")));
@@ -45,7 +57,7 @@ public class GraphIncrementalTests
 
         Assert.Contains(IncrementalStepRunReason.Modified, Reasons(driver, Steps.ModelSpecs));
         var emitted = Reasons(driver, Steps.ModelsToEmit).ToList();
-        Assert.Equal(2, emitted.Count);
+        Assert.Equal(4, emitted.Count);
         Assert.All(emitted, r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
         var outputs = driver.GetRunResult().Results.Single().TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs);
         Assert.All(outputs, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
