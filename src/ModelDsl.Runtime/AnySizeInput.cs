@@ -54,6 +54,17 @@ public sealed class AnySizeInput
         return new Shape(outputChannels, Height.Count == 0 ? sample.Height : h, Width.Count == 0 ? sample.Width : w);
     }
 
+    /// <summary>
+    /// The per-sample shape of one head's output for <paramref name="sample"/>: <paramref name="outputChannels"/>×H'×W'
+    /// with H', W' the sizes the programs hold after <paramref name="step"/>, the head's last step (-1: the input's).
+    /// </summary>
+    public Shape OutputAt(Shape sample, int step, long outputChannels, string model)
+    {
+        RequireAccepted(sample, model);
+        long h = Height.OutputAt(sample.Height, step) ?? sample.Height, w = Width.OutputAt(sample.Width, step) ?? sample.Width;
+        return new Shape(outputChannels, h, w);
+    }
+
     /// <summary>For a net whose output does not depend on the input size (it ends in a global pool and a Linear): checks <paramref name="sample"/>, returns <paramref name="output"/>.</summary>
     public Shape OutputFor(Shape sample, Shape output, string model)
     {

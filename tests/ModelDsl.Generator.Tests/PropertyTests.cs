@@ -93,6 +93,9 @@ public class PropertyTests
         // Even-kernel 'same' convolutions with a padding mode (the explicitly padded family) must be among them.
         int explicitSamePadding = run.Result.Results.SelectMany(r => r.GeneratedSources).Count(s => s.SourceText.ToString().Contains("new global::ModelDsl.SamePaddedConv2d("));
         Assert.True(explicitSamePadding >= 3, $"only {explicitSamePadding} nets with an explicitly padded 'same' conv");
+        // So must transposed convs with a rectangular output padding (the family TorchSharp's own module gets wrong).
+        int rectangularOutputPadding = run.Result.Results.SelectMany(r => r.GeneratedSources).Count(s => s.SourceText.ToString().Contains("new global::ModelDsl.OutputPaddedConvTranspose2d("));
+        Assert.True(rectangularOutputPadding >= 3, $"only {rectangularOutputPadding} nets with a rectangular output padding");
     }
 
     /// <summary>The module behind a Layers name: "Conv1" is a property of the model, "Res1.Conv2" of a block, "Res1.Shortcut.Conv" a child of the shortcut's Sequential.</summary>

@@ -15,6 +15,8 @@ public sealed record ModelPair(string Name, Func<nn.Module<Tensor, Tensor>> Gene
         new("CifarCnn", () => new CifarCnn(), () => new HandWritten.CifarCnn(), new long[] { 128, 3, 32, 32 }),
         new("LeNet5", () => new LeNet5(), () => new HandWritten.LeNet5(), new long[] { 256, 1, 28, 28 }),
         new("MnistNet", () => new MnistNet(), () => new HandWritten.MnistNet(), new long[] { 256, 1, 28, 28 }),
+        // A graph model (taps, Concat, transposed convs), any input size: run on 64×64 digit canvases.
+        new("DigitUNet", () => new DigitUNet(), () => new HandWritten.DigitUNet(), new long[] { 32, 1, 64, 64 }),
     };
 
     /// <summary>Builds both and copies the generated model's weights into the hand-written one (same order), so both do identical work.</summary>
@@ -33,7 +35,7 @@ public sealed record ModelPair(string Name, Func<nn.Module<Tensor, Tensor>> Gene
 
 /// <summary>
 /// Generated forward vs hand-written forward (inference, and forward+backward), interleaved so that
-/// machine noise hits both alike. Quick mode: <c>quick forward-overhead [--repeats 15]</c>.
+/// machine noise hits both alike. Quick mode: <c>quick forward-overhead [--repeats 15] [--only DigitUNet,LeNet5]</c>.
 /// </summary>
 public sealed class ForwardOverhead : IQuickBenchmark
 {
@@ -45,7 +47,8 @@ public sealed class ForwardOverhead : IQuickBenchmark
         torch.set_num_threads(Environment.ProcessorCount);
         output.WriteLine("| model | input | pass | generated (ms) | hand-written (ms) | ratio |");
         output.WriteLine("|---|---|---|---:|---:|---:|");
-        foreach (var pair in ModelPair.All)
+        var only = GeneratorCost.Option(args, "--only", "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var pair in ModelPair.All.Where(p => only.Length == 0 || only.Contains(p.Name, StringComparer.OrdinalIgnoreCase)))
         {
             var (g, h) = pair.Create();
             g.eval(); h.eval(); // dropout off so both compute the same thing

@@ -69,4 +69,33 @@ public static class HandWritten
             return classifier.forward(flat);
         }
     }
+    /// <summary>
+    /// DESIGN.md §2b's U-Net (samples/CourseModels/DigitUNet.cs) the way a TorchSharp user writes it: one
+    /// Sequential per level, the skips kept in locals, torch.cat on channels, a dispose scope for the
+    /// intermediates. Fields are declared in the generated model's parameter order so weights copy across.
+    /// </summary>
+    public sealed class DigitUNet : Module<Tensor, Tensor>
+    {
+        private readonly Sequential down1 = Sequential(Conv2d(1, 16, 3, padding: 1), ReLU(), Conv2d(16, 16, 3, padding: 1), ReLU());
+        private readonly Sequential down2 = Sequential(Conv2d(16, 32, 3, padding: 1), ReLU());
+        private readonly Sequential bottom = Sequential(Conv2d(32, 64, 3, padding: 1), ReLU());
+        private readonly ConvTranspose2d up2 = ConvTranspose2d(64, 32, 2, stride: 2);
+        private readonly Sequential merge2 = Sequential(Conv2d(64, 32, 3, padding: 1), ReLU());
+        private readonly ConvTranspose2d up1 = ConvTranspose2d(32, 16, 2, stride: 2);
+        private readonly Sequential merge1 = Sequential(Conv2d(32, 16, 3, padding: 1), ReLU(), Conv2d(16, 11, 1));
+        private readonly MaxPool2d pool = MaxPool2d(2);
+
+        public DigitUNet() : base(nameof(DigitUNet)) => RegisterComponents();
+
+        public override Tensor forward(Tensor x)
+        {
+            using var scope = NewDisposeScope();
+            var skip1 = down1.forward(x);
+            var skip2 = down2.forward(pool.forward(skip1));
+            var deep = bottom.forward(pool.forward(skip2));
+            var level2 = merge2.forward(cat(new[] { up2.forward(deep), skip2 }, 1));
+            var level1 = merge1.forward(cat(new[] { up1.forward(level2), skip1 }, 1));
+            return level1.MoveToOuterDisposeScope();
+        }
+    }
 }

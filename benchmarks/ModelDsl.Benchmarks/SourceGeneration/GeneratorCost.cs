@@ -12,8 +12,8 @@ namespace ModelDsl.Benchmarks.SourceGeneration;
 /// compiled and emitted once without the generator and once with it; the difference over N is the
 /// build time per model. Also reports the generator's own run time per model, and what the compiler
 /// spends on the same kind of module written by hand (copies of Models/HandWritten.cs: CifarCnn, LeNet5,
-/// MnistNet), so the cost of compiling a module at all is not mistaken for generator overhead.
-/// Quick mode: <c>quick generator-cost [--models 100,1000] [--repeats 7] [--warmups 3]</c>.
+/// MnistNet, DigitUNet), so the cost of compiling a module at all is not mistaken for generator overhead.
+/// Quick mode: <c>quick generator-cost [--models 100,1000] [--repeats 7] [--warmups 3] [--only chains|graphs|INDEX]</c>.
 /// </summary>
 public sealed class GeneratorCost : IQuickBenchmark
 {
@@ -33,7 +33,7 @@ public sealed class GeneratorCost : IQuickBenchmark
         // largest size first, hand-written modules included, before measuring anything.
         int warmups = int.Parse(Option(args, "--warmups", "3"));
         var largest = Compile(Source(counts.Max(), Option(args, "--only", "")));
-        int copies = 34;
+        int copies = 34, perCopy = HandWrittenModulesPerCopy();
         var handWritten = Compile(HandWrittenSource(copies));
         for (int w = 0; w < warmups; w++)
         {
@@ -50,7 +50,7 @@ public sealed class GeneratorCost : IQuickBenchmark
             output.WriteLine($"| {n:N0} | {gen:F0} | {gen / n:F2} | {plain:F0} | {with:F0} | {(with - plain) / n:F2} | {asSources:F0} |");
         }
         var hand = Enumerable.Range(0, repeats).Select(_ => { var fresh = handWritten.Clone(); var sw = Stopwatch.StartNew(); EmitOrThrow(fresh, allowErrors: false); return sw.Elapsed.TotalMilliseconds; }).ToList();
-        output.WriteLine($"| hand-written, {copies * 3} modules | – | – | – | {Median(hand):F0} | {Median(hand) / (copies * 3):F2} (compile per module) | – |");
+        output.WriteLine($"| hand-written, {copies * perCopy} modules | – | – | – | {Median(hand):F0} | {Median(hand) / (copies * perCopy):F2} (compile per module) | – |");
         output.WriteLine($"(medians of {repeats} runs after {warmups} JIT warm-up rounds on the largest size and one per size; build = generator + GetDiagnostics + Emit to memory)");
     }
 
@@ -86,7 +86,13 @@ public sealed class GeneratorCost : IQuickBenchmark
             throw new InvalidOperationException(string.Join("\n", result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(5)));
     }
 
-    /// <summary>N models cycling through five course-style shapes, so the engine sees convs, pools, blocks and heads.</summary>
+    /// <summary>The first five shapes are chains (the mix measured before graphs existed); the rest are graph models.</summary>
+    private const int ChainShapes = 5;
+
+    /// <summary>
+    /// N models cycling through nine course-style shapes — five chains (convs, pools, blocks, an MLP) and
+    /// four graph models (U-Net, residual Adds, any-size FCN, two heads) — so the engine sees every path. <c>--only chains|graphs|INDEX</c> narrows the mix.
+    /// </summary>
     private static string Source(int n, string only)
     {
         string[] bodies =
@@ -96,13 +102,24 @@ public sealed class GeneratorCost : IQuickBenchmark
             "[Model(Channels = 1, Height = 28, Width = 28)]\n[Conv2d(6, 5, Padding = 2), Tanh, AvgPool2d(2), Conv2d(16, 5), Tanh, AvgPool2d(2)]\n[Flatten, Linear(120), Tanh, Linear(84), Tanh, Linear({0})]",
             "[Model(Channels = 3, Height = 64, Width = 64)]\n[Conv2d(64, 11, Stride = 4, Padding = 2), ReLU, Conv2d(64, 1), Use<Res>(Repeat = 4), GlobalAvgPool, Flatten, Linear({0})]",
             "[Model(Features = 32)]\n[Linear(64), BatchNorm1d, ReLU, Dropout(0.2), Linear({0})]",
+            // Graph models (DESIGN.md §2b): a fixed-size U-Net (taps, Concat, transposed convs), a ResNet-style
+            // stem with Add on taps, and an any-size FCN (the axis analysis runs for every spatial axis).
+            "[Model(Channels = 1, Height = 64, Width = 64)]\n[Stage(\"Down1\"), Conv2d(16, 3, Padding = 1), ReLU, Conv2d(16, 3, Padding = 1), ReLU, Tap(\"skip1\")]\n[MaxPool2d(2)]\n[Stage(\"Down2\"), Conv2d(32, 3, Padding = 1), ReLU, Tap(\"skip2\")]\n[MaxPool2d(2)]\n[Stage(\"Bottom\"), Conv2d(64, 3, Padding = 1), ReLU]\n[Stage(\"Up2\"), ConvTranspose2d(32, 2, Stride = 2), Concat(\"skip2\"), Conv2d(32, 3, Padding = 1), ReLU]\n[Stage(\"Up1\"), ConvTranspose2d(16, 2, Stride = 2), Concat(\"skip1\"), Conv2d(16, 3, Padding = 1), ReLU]\n[Conv2d({0}, 1)]",
+            "[Model(Channels = 3, Height = 32, Width = 32)]\n[Conv2d(16, 3, Padding = 1), BatchNorm2d, ReLU, Tap(\"a\")]\n[Conv2d(16, 3, Padding = 1), BatchNorm2d, ReLU, Conv2d(16, 3, Padding = 1), BatchNorm2d, Add(\"a\"), ReLU, Tap(\"b\")]\n[Conv2d(32, 3, Stride = 2, Padding = 1), BatchNorm2d, ReLU, Conv2d(32, 3, Padding = 1), BatchNorm2d, Add(\"b\", Projection = true), ReLU]\n[GlobalAvgPool, Flatten, Linear({0})]",
+            "[Model(Channels = 3)]\n[Conv2d(16, 5), ReLU, MaxPool2d(2), Conv2d(32, 5), ReLU, MaxPool2d(2)]\n[Conv2d(64, 5), ReLU, Conv2d({0}, 1)]",
+            // Two heads on one backbone (a generated output record, a shape constant and a stage per head).
+            "[Model(Channels = 1, Height = 64, Width = 64)]\n[Stage(\"Backbone\"), Conv2d(16, 3, Padding = 1), BatchNorm2d, ReLU, MaxPool2d(2)]\n[Conv2d(32, 3, Padding = 1), BatchNorm2d, ReLU, MaxPool2d(2), Tap(\"features\")]\n[Head(\"Classes\", From = \"features\"), Conv2d({0}, 1)]\n[Head(\"Boxes\", From = \"features\"), Conv2d(5, 1), Sigmoid]",
         };
         var sb = new StringBuilder("using ModelDsl;\nnamespace Bench\n{\n[Block, Residual(Then = Act.ReLU)]\n[Conv2d(Kernel = 3, Padding = 1), BatchNorm2d, ReLU, Conv2d(Kernel = 3, Padding = 1), BatchNorm2d]\npublic partial class Res;\n");
-        if (only != "") bodies = new[] { bodies[int.Parse(only)] };
+        if (only == "chains") bodies = bodies.Take(ChainShapes).ToArray();
+        else if (only == "graphs") bodies = bodies.Skip(ChainShapes).ToArray();
+        else if (only != "") bodies = new[] { bodies[int.Parse(only)] };
         for (int i = 0; i < n; i++)
             sb.Append(string.Format(bodies[i % bodies.Length], 2 + i % 10)).Append($"\npublic partial class Model{i};\n");
         return sb.Append("}\n").ToString();
     }
+
+    private static int HandWrittenModulesPerCopy() => typeof(Models.HandWritten).GetNestedTypes().Length;
 
     private static string HandWrittenSource(int copies)
     {

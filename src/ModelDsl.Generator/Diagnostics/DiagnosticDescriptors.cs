@@ -129,6 +129,20 @@ namespace ModelDsl.Generator.Diagnostics
             "No input size works",
             "'{0}' accepts no input size: {1}");
 
+        // Heads (MDSL0035/0036 are Reshape and Permute).
+
+        public static readonly DiagnosticDescriptor HeadNeedsFrom = Make("MDSL0038", Usage, DiagnosticSeverity.Error,
+            "Head without From",
+            "Head '{0}' does not say which tap it starts from; add From, e.g. [Head(\"{0}\", From = \"features\")]{1}");
+
+        public static readonly DiagnosticDescriptor HeadNotUsable = Make("MDSL0039", Design, DiagnosticSeverity.Error,
+            "Head cannot be declared this way",
+            "Head '{0}' {1}");
+
+        public static readonly DiagnosticDescriptor LayersReachNoHead = Make("MDSL0040", Design, DiagnosticSeverity.Error,
+            "Trunk layers reach no head",
+            "{0} follow{1} the last tap a head starts from ('{2}'), so no output of '{3}' depends on {4}; in a model with heads only the heads are outputs. Add [Tap(\"…\")] after them and a [Head] from it, or remove them");
+
         public static readonly DiagnosticDescriptor InternalError = Make("MDSL9999", Design, DiagnosticSeverity.Error,
             "ModelDsl generator failed",
             "ModelDsl could not generate '{0}': {1}. Please report this with the declaration.");
@@ -141,6 +155,7 @@ namespace ModelDsl.Generator.Diagnostics
             GenericModelNotSupported, InvalidInputShape, LayerNeedsFeatureMap, TrailingSoftmax, SingleUnitSoftmax,
             PoolingDropsInput, NotABlock, InvalidBlock, NoLayers, SizeOutOfRange,
             UnknownTap, TapUsedBeforeDefined, DuplicateTap, ConcatSizeMismatch, AddShapeMismatch, NoAcceptedInputSize,
+            HeadNeedsFrom, HeadNotUsable, LayersReachNoHead,
             InternalError,
         };
 

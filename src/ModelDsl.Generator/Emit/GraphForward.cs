@@ -4,38 +4,57 @@ using ModelDsl.Generator.Shapes;
 namespace ModelDsl.Generator.Emit
 {
     /// <summary>
-    /// The <c>forward</c> body of a model with taps and merges. A tap is a second handle on the current
-    /// tensor, kept alive until its last merge; every other intermediate is disposed as soon as nothing
-    /// later needs it, as in a plain chain (the input is never disposed). Layers run through call() so hooks fire.
+    /// The <c>forward</c> body of a model with taps, merges or heads. A tap is a second handle on the current
+    /// tensor, kept alive until its last use (a merge, or the start of a head); every other intermediate is
+    /// disposed as soon as nothing later needs it, as in a plain chain (the input is never disposed). A head
+    /// continues from its tap and ends in a handle of its own, which nothing disposes: it is returned in the
+    /// output record. Layers run through call() so hooks fire.
     /// </summary>
     internal static class GraphForward
     {
         private const string Steps = "global::ModelDsl.ForwardSteps.";
 
-        public static void Write(SourceWriter w, IReadOnlyList<ResolvedLayer> nodes)
+        /// <param name="outputType">The output record of a model with heads; null for a model with one output.</param>
+        public static void Write(SourceWriter w, IReadOnlyList<ResolvedLayer> nodes, string? outputType)
         {
-            // Tensors are numbered by the node that produced them (-1: the input); a tap aliases one.
+            // Tensors are numbered by the node that produced them (-1: the input); a tap aliases one, and a head
+            // continues from its tap's. lastUse: the last node that reads a tapped tensor.
             var tapTensor = new Dictionary<string, int>(System.StringComparer.Ordinal);
             var lastUse = new Dictionary<int, int>();
+            var headTaps = new HashSet<string>(System.StringComparer.Ordinal);
             int tensor = -1;
             for (int i = 0; i < nodes.Count; i++)
             {
                 var graph = nodes[i].Graph;
                 if (graph?.Op == GraphEdge.TapOp) { tapTensor[graph.Tap] = tensor; continue; }
+                if (graph?.Op == GraphEdge.HeadOp)
+                {
+                    headTaps.Add(graph.Tap);
+                    tensor = tapTensor[graph.Tap];
+                    lastUse[tensor] = i;
+                    continue;
+                }
                 if (graph is not null) lastUse[tapTensor[graph.Tap]] = i;
                 tensor = i;
             }
 
             var variables = new Dictionary<string, string>(System.StringComparer.Ordinal);
+            var heads = new List<string>();
             int current = -1;
             bool declared = false;
-            string Current() => declared ? "x" : "input";
+            string currentVariable = "input";
             bool NeededAfter(int t, int i) => lastUse.TryGetValue(t, out int last) && last > i;
             string Assign(string expression)
             {
                 string line = declared ? $"x = {expression};" : $"var x = {expression};";
                 declared = true;
+                currentVariable = "x";
                 return line;
+            }
+            void EndHead()
+            {
+                if (outputType is null || heads.Count == 0) return;
+                w.Line($"var {heads[heads.Count - 1]} = {currentVariable};");
             }
 
             for (int i = 0; i < nodes.Count; i++)
@@ -47,14 +66,25 @@ namespace ModelDsl.Generator.Emit
                     string variable = "tap" + (variables.Count + 1);
                     variables[graph.Tap] = variable;
                     tapTensor[graph.Tap] = current;
-                    w.Line($"var {variable} = {Current()}; // Tap(\"{graph.Tap}\"): {node.Output}, kept for a later merge");
+                    string use = headTaps.Contains(graph.Tap) ? "kept for the heads that start from it" : "kept for a later merge";
+                    w.Line($"var {variable} = {currentVariable}; // Tap(\"{graph.Tap}\"): {node.Output}, {use}");
+                    continue;
+                }
+                if (graph?.Op == GraphEdge.HeadOp)
+                {
+                    EndHead();
+                    heads.Add("head" + (heads.Count + 1));
+                    current = tapTensor[graph.Tap];
+                    currentVariable = current == -1 ? "input" : variables[graph.Tap];
+                    w.Line($"// Head {node.Name}: from tap '{graph.Tap}' ({node.Output})");
                     continue;
                 }
                 if (graph is null)
                 {
-                    string call = $"{node.Name}.call({Current()})";
-                    bool disposable = declared && current != -1 && !NeededAfter(current, i);
-                    w.Line(disposable ? $"x = {Steps}Advance(x, {call}, input);" : Assign(call));
+                    string call = $"{node.Name}.call({currentVariable})";
+                    // The input is never disposed; a tapped tensor only after its last use.
+                    bool disposable = current != -1 && !NeededAfter(current, i);
+                    w.Line(disposable ? Assign($"{Steps}Advance({currentVariable}, {call}, input)") : Assign(call));
                     current = i;
                     continue;
                 }
@@ -68,11 +98,17 @@ namespace ModelDsl.Generator.Emit
                 // A projected operand is a fresh tensor, always disposed; the tap itself then separately.
                 bool disposeOperand = graph.Projected || (tapDone && t != current);
                 string helper = graph.Op == GraphEdge.AddOp ? "Add" : "Concat";
-                w.Line(Assign($"{Steps}{helper}({Current()}, {operand}, disposeCurrent: {Bool(disposeCurrent)}, disposeTap: {Bool(disposeOperand)})") + $" // {node.Name}: {node.Output}");
+                string first = currentVariable;
+                w.Line(Assign($"{Steps}{helper}({first}, {operand}, disposeCurrent: {Bool(disposeCurrent)}, disposeTap: {Bool(disposeOperand)})") + $" // {node.Name}: {node.Output}");
                 if (graph.Projected && tapDone && t != current) w.Line($"{tap}.Dispose();");
                 current = i;
             }
-            w.Line(declared ? "return x;" : "return input;");
+            if (outputType is not null)
+            {
+                EndHead();
+                w.Line($"return new {outputType}({string.Join(", ", heads)});");
+            }
+            else w.Line(declared ? "return x;" : "return input;");
         }
 
         private static string Bool(bool v) => v ? "true" : "false";

@@ -19,6 +19,13 @@ namespace ModelDsl.Generator.Emit
             foreach (var layer in model.Layers)
             {
                 if (layer.Graph?.Op == GraphEdge.TapOp) continue;
+                if (layer.Graph is { Op: GraphEdge.HeadOp } head)
+                {
+                    // A head's row marks where its branch starts; its first layer reads the tapped layer's output.
+                    rows.Add(new[] { $"{layer.Name} (Head)", layer.Stage ?? "", layer.Output.ToString(), "", "", $"{head.Source} (tap '{head.Tap}')" });
+                    previous = head.Source;
+                    continue;
+                }
                 string connected = layer.Graph is { } edge ? $"{previous}, {edge.Source}" : previous;
                 rows.Add(new[] { $"{layer.Name} ({layer.KindName})", layer.Stage ?? "", layer.Output.ToString(), N(layer.Parameters), N(layer.MultiplyAdds), connected });
                 foreach (var child in layer.Children)
@@ -34,7 +41,8 @@ namespace ModelDsl.Generator.Emit
             string heavy = new string('=', total), light = new string('-', total);
 
             sb.Append(heavy).Append('\n');
-            sb.Append($"{model.Type.ClassName}: {model.Input} -> {model.Output}").Append('\n');
+            string outputs = model.HasHeads ? string.Join(", ", model.Heads.Select(h => $"{h.Name} {h.Output}")) : model.Output.ToString();
+            sb.Append($"{model.Type.ClassName}: {model.Input} -> {outputs}").Append('\n');
             // A net of any input size is shown at its reference input; the sizes it accepts come first.
             if (model.AnySize is { } any) sb.Append($"Accepts {model.Input.Channels}×H×W, {any.Accepts}; shapes below at {model.Input}").Append('\n');
             sb.Append(heavy).Append('\n');

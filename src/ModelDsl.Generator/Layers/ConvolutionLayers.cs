@@ -132,7 +132,14 @@ namespace ModelDsl.Generator.Layers
             private bool NeedsExplicitSamePadding => !Transposed && SamePadding && PaddingMode != nameof(ModelDsl.PaddingMode.Zeros)
                 && ((DilationH * (KernelH - 1)) % 2 == 1 || (DilationW * (KernelW - 1)) % 2 == 1);
 
-            public override string? ModuleType => NeedsExplicitSamePadding ? "global::ModelDsl.SamePaddedConv2d" : null;
+            public override string? ModuleType => NeedsExplicitSamePadding ? "global::ModelDsl.SamePaddedConv2d"
+                : NeedsRectangularOutputPadding ? "global::ModelDsl.OutputPaddedConvTranspose2d" : null;
+
+            /// <summary>
+            /// TorchSharp 0.107's ConvTranspose2d applies the height's output padding to both axes; a rectangular
+            /// one gets the runtime module that passes both values (same parameters, same state-dict names).
+            /// </summary>
+            private bool NeedsRectangularOutputPadding => Transposed && OutputPaddingH != OutputPaddingW;
 
             public override long? DeclaredOutChannels => OutChannels > 0 ? OutChannels : null;
 
@@ -214,6 +221,8 @@ namespace ModelDsl.Generator.Layers
                 bool square = KernelH == KernelW && StrideH == StrideW && PaddingH == PaddingW
                     && DilationH == DilationW && OutputPaddingH == OutputPaddingW;
                 string Pair(long h, long w) => square ? Long(h) : Tuple(h, w);
+                if (NeedsRectangularOutputPadding)
+                    return $"new global::ModelDsl.OutputPaddedConvTranspose2d({inChannels}, {outChannels}, {Tuple(KernelH, KernelW)}, {Tuple(StrideH, StrideW)}, {Tuple(PaddingH, PaddingW)}, {Tuple(OutputPaddingH, OutputPaddingW)}, {Tuple(DilationH, DilationW)}, groups: {Long(Groups)}, bias: {Bool(Bias)})";
                 if (Transposed)
                     return $"{Nn}ConvTranspose2d({inChannels}, {outChannels}, {Pair(KernelH, KernelW)}, stride: {Pair(StrideH, StrideW)}, padding: {Pair(PaddingH, PaddingW)}, output_padding: {Pair(OutputPaddingH, OutputPaddingW)}, dilation: {Pair(DilationH, DilationW)}, groups: {Long(Groups)}, bias: {Bool(Bias)})";
 

@@ -63,7 +63,10 @@ namespace ModelDsl.Generator.Layers
                 if (taps is null || !taps.TryGet(_tap, out var tap))
                 {
                     var location = input.Layer.LocationOf(nameof(AddAttribute.Tap));
-                    if (taps is not null && taps.IsDeclared(_tap))
+                    if (taps?.OfEarlierHead(_tap) is { } other)
+                        input.Sink.Report(DiagnosticDescriptors.UnknownTap, location, input.Kind, input.Name, _tap,
+                            $" here: it belongs to head '{other.Head}', and a head sees only the trunk's taps and its own");
+                    else if (taps is not null && taps.IsDeclared(_tap))
                         input.Sink.Report(DiagnosticDescriptors.TapUsedBeforeDefined, location, input.Kind, input.Name, _tap);
                     else
                     {

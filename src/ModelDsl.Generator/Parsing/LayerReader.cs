@@ -72,6 +72,18 @@ namespace ModelDsl.Generator.Parsing
                         string tap = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string ?? "" : "";
                         layers.Add(new LayerSpec(LayerSpec.TapKind, tap, stage, location, EquatableArray<LayerArg>.Empty, null));
                         continue;
+                    case nameof(HeadAttribute):
+                        if (isBlock)
+                        {
+                            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBlock, location, owner, "declares a [Head]; heads are a model's outputs, a block is a chain"));
+                            continue;
+                        }
+                        // Everything after a head, up to the next one, belongs to it: the head is their stage.
+                        string head = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string ?? "" : "";
+                        var (headArgs, _) = ReadArguments(attribute, syntax, null);
+                        layers.Add(new LayerSpec(LayerSpec.HeadKind, head, head, location, headArgs, null));
+                        stage = head;
+                        continue;
                     case nameof(UseAttribute<object>) when cls.IsGenericType:
                         if (isBlock || depth > 0)
                         {

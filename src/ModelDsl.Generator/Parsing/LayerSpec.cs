@@ -22,8 +22,15 @@ namespace ModelDsl.Generator.Parsing
         /// <summary>A [Tap("name")]: names the tensor at this point; <see cref="Name"/> holds the tap's name.</summary>
         public const string TapKind = "[Tap]";
 
+        /// <summary>
+        /// A [Head("Name", From = "tap")]: starts an output branch; <see cref="Name"/> holds the head's name, which
+        /// is also the <see cref="Stage"/> of the head and of every layer after it up to the next head.
+        /// </summary>
+        public const string HeadKind = "[Head]";
+
         public bool IsStage => Kind == StageKind;
         public bool IsTap => Kind == TapKind;
+        public bool IsHead => Kind == HeadKind;
         public bool IsBlock => Kind == BlockKind;
 
         public LayerArg? Arg(string name)

@@ -14,14 +14,32 @@ namespace ModelDsl.Generator.Shapes
         long MultiplyAdds,
         EquatableArray<ResolvedLayer> Layers,
         EquatableArray<string> Stages,
-        AnySizeModel? AnySize = null);
+        AnySizeModel? AnySize = null,
+        EquatableArray<HeadOutput> Heads = default)
+    {
+        /// <summary>A model with heads returns a generated record of one tensor per head instead of one tensor.</summary>
+        public bool HasHeads => Heads.Count > 0;
+    }
+
+    /// <summary>
+    /// One head of a model: its name (the output record's property, the stage, "{Name}Shape") and its output shape
+    /// (at the reference input for a net of any size).
+    /// </summary>
+    internal sealed record HeadOutput(string Name, Shape Output);
 
     /// <summary>
     /// A net declared with Channels alone: the per-axis programs the generated code rebuilds, the accepted
     /// sizes in words, and how the output follows the input. <see cref="AnalyzedModel.Input"/> and the layers'
     /// shapes are then those at the reference size <see cref="AnalyzedModel.Input"/> (an accepted one).
     /// </summary>
-    internal sealed record AnySizeModel(AxisProgram Height, AxisProgram Width, string Accepts);
+    /// <remarks>
+    /// <see cref="HeadSteps"/>: per head of <see cref="AnalyzedModel.Heads"/>, the step after which the programs
+    /// hold its output size, or <see cref="FixedSize"/> when that size does not follow the input (after a Flatten).
+    /// </remarks>
+    internal sealed record AnySizeModel(AxisProgram Height, AxisProgram Width, string Accepts, EquatableArray<int> HeadSteps = default)
+    {
+        public const int FixedSize = int.MinValue;
+    }
 
     /// <summary>
     /// One layer (or block use) at its place in a model: output shape, parameters, multiply-adds per
@@ -48,7 +66,7 @@ namespace ModelDsl.Generator.Shapes
     }
 
     /// <summary>
-    /// A tap or a merge in a graph model. <see cref="Op"/> is "Tap", "Add" or "Concat"; <see cref="Tap"/> the
+    /// A tap, a merge or a head's start in a graph model. <see cref="Op"/> is "Tap", "Add", "Concat" or "Head"; <see cref="Tap"/> the
     /// tap's name; <see cref="Source"/> the layer whose output the tap names ("input" for the model's input);
     /// <see cref="Projected"/> an Add whose tapped operand goes through its 1×1 projection first.
     /// </summary>
@@ -57,6 +75,8 @@ namespace ModelDsl.Generator.Shapes
         public const string TapOp = "Tap";
         public const string AddOp = "Add";
         public const string ConcatOp = "Concat";
+        /// <summary>The start of a head: the chain continues from <see cref="Tap"/>.</summary>
+        public const string HeadOp = "Head";
     }
 
     /// <summary>A layer's generated code: the property's module type, the constructor call, and the PyTorch-style description for its docs.</summary>

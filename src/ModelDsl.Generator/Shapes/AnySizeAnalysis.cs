@@ -19,11 +19,12 @@ namespace ModelDsl.Generator.Shapes
             var plan = AxisPlan.Build(layers, names, null);
             var (heights, widths) = Sizes(plan);
             if (!Check(spec, plan, heights, widths, sink)) return null;
-            if (plan.FlattenStep != int.MinValue && (!heights.TryConstantAt(plan.FlattenStep, out _) || !widths.TryConstantAt(plan.FlattenStep, out _)))
+            foreach (var (step, layer) in plan.Flattens)
             {
-                var flatten = layers.Select((l, i) => (l, i)).FirstOrDefault(x => names[x.i] == plan.FlattenLayer).l;
+                if (heights.TryConstantAt(step, out _) && widths.TryConstantAt(step, out _)) continue;
+                var flatten = layers.Select((l, i) => (l, i)).FirstOrDefault(x => names[x.i] == layer).l;
                 sink.Report(DiagnosticDescriptors.NoAcceptedInputSize, flatten?.Location ?? spec.Location, spec.ClassName,
-                    $"Flatten '{plan.FlattenLayer}' receives a feature map whose height and width follow the input's ({AcceptedSizes.DescribeInput(heights, widths)}), "
+                    $"Flatten '{layer}' receives a feature map whose height and width follow the input's ({AcceptedSizes.DescribeInput(heights, widths)}), "
                     + "so what comes after it (a Linear's in_features) cannot be fixed. Add [GlobalAvgPool] or [AdaptiveAvgPool2d(h, w)] before it, or give Height and Width in [Model]");
                 return null;
             }
@@ -55,7 +56,7 @@ namespace ModelDsl.Generator.Shapes
             var plan = AxisPlan.Build(layers, names, strides);
             var (heights, widths) = Sizes(plan);
             if (!Check(spec, plan, heights, widths, sink)) return null;
-            return new AnySizeModel(plan.Height, plan.Width, AcceptedSizes.DescribeInput(heights, widths));
+            return new AnySizeModel(plan.Height, plan.Width, AcceptedSizes.DescribeInput(heights, widths), plan.HeadEnds.ToEquatableArray());
         }
 
         private static (AcceptedSizes Heights, AcceptedSizes Widths) Sizes(AxisPlan plan)

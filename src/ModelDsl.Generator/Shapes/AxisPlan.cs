@@ -8,15 +8,15 @@ namespace ModelDsl.Generator.Shapes
 {
     /// <summary>
     /// A net of any input size as two <see cref="AxisProgram"/>s (height and width), built from its layers,
-    /// taps, merges and block uses, with the layer behind every step so that a message can name it. The
-    /// chain's spatial axes end at a Flatten (<see cref="FlattenStep"/>): from there on sizes must no longer
-    /// depend on the input.
+    /// taps, merges, block uses and heads (each resumes from its tap), with the layer behind every step so that a
+    /// message can name it. A branch's spatial axes end at a Flatten (<see cref="Flattens"/>): from there on sizes
+    /// must no longer depend on the input.
     /// </summary>
     internal sealed class AxisPlan
     {
-        private AxisPlan(AxisProgram height, AxisProgram width, IReadOnlyList<string> owners, int flattenStep, string? flattenLayer)
+        private AxisPlan(AxisProgram height, AxisProgram width, IReadOnlyList<string> owners, IReadOnlyList<(int Step, string Layer)> flattens, IReadOnlyList<int> headEnds)
         {
-            Height = height; Width = width; Owners = owners; FlattenStep = flattenStep; FlattenLayer = flattenLayer;
+            Height = height; Width = width; Owners = owners; Flattens = flattens; HeadEnds = headEnds;
         }
 
         public AxisProgram Height { get; }
@@ -25,9 +25,11 @@ namespace ModelDsl.Generator.Shapes
         /// <summary>"Conv2d 'Conv3'" for each step (the same for both axes).</summary>
         public IReadOnlyList<string> Owners { get; }
 
-        /// <summary>The step whose output a Flatten flattens (-1: the input itself); int.MinValue without a Flatten.</summary>
-        public int FlattenStep { get; }
-        public string? FlattenLayer { get; }
+        /// <summary>Each Flatten on a size that follows the input: the step whose output it flattens (-1: the input itself) and its layer.</summary>
+        public IReadOnlyList<(int Step, string Layer)> Flattens { get; }
+
+        /// <summary>Per head, the last step of its branch, or <see cref="AnySizeModel.FixedSize"/> after a Flatten.</summary>
+        public IReadOnlyList<int> HeadEnds { get; }
 
         /// <summary>
         /// Builds the programs. <paramref name="projectionStrides"/> gives, per layer index, the stride of the
@@ -40,6 +42,11 @@ namespace ModelDsl.Generator.Shapes
             var w = new List<AxisStep>();
             var owners = new List<string>();
             var taps = new Dictionary<string, int>(StringComparer.Ordinal);
+            var flattens = new List<(int, string)>();
+            var headEnds = new List<int>();
+            // After a Flatten the sizes no longer follow the input: the branch adds no steps until a head resumes.
+            bool fixedSize = false, inHead = false;
+            const int FixedTap = -2;
             void Add(AxisStep sh, AxisStep sw, string owner) { h.Add(sh); w.Add(sw); owners.Add(owner); }
             // A tap names the size after the last step (-1 would be the input: a Tap step marks it explicitly).
             int Mark(string owner) { Add(AxisStep.Tap(), AxisStep.Tap(), owner); return h.Count - 1; }
@@ -48,14 +55,28 @@ namespace ModelDsl.Generator.Shapes
             {
                 var layer = layers[i];
                 string name = names[i] ?? "";
+                if (layer.IsHead)
+                {
+                    if (inHead) headEnds.Add(fixedSize ? AnySizeModel.FixedSize : h.Count - 1);
+                    inHead = true;
+                    // An unknown tap is reported by the shape walk; the head then adds no steps.
+                    fixedSize = !taps.TryGetValue(layer.Arg(nameof(HeadAttribute.From))?.Text ?? "", out int from) || from == FixedTap;
+                    if (!fixedSize) Add(AxisStep.Resume(from), AxisStep.Resume(from), $"Head '{layer.Name}'");
+                    continue;
+                }
                 if (layer.IsTap)
                 {
                     string tap = layer.Name ?? "";
-                    if (!taps.ContainsKey(tap)) taps[tap] = Mark($"Tap '{tap}'");
+                    if (!taps.ContainsKey(tap)) taps[tap] = fixedSize ? FixedTap : Mark($"Tap '{tap}'");
                     continue;
                 }
+                if (fixedSize) continue;
                 if (layer.Kind == Layers.FlattenLayer.Flatten)
-                    return new AxisPlan(new AxisProgram(h.ToArray()), new AxisProgram(w.ToArray()), owners, h.Count - 1, name);
+                {
+                    flattens.Add((h.Count - 1, name));
+                    fixedSize = true;
+                    continue;
+                }
                 if (layer.IsBlock)
                 {
                     var block = layer.Block!;
@@ -77,7 +98,8 @@ namespace ModelDsl.Generator.Shapes
                 if (family.Read(layer, name, Quiet) is { } config && config.TryAxisSteps(out var sh, out var sw))
                     Add(sh, sw, $"{layer.Kind} '{name}'");
             }
-            return new AxisPlan(new AxisProgram(h.ToArray()), new AxisProgram(w.ToArray()), owners, int.MinValue, null);
+            if (inHead) headEnds.Add(fixedSize ? AnySizeModel.FixedSize : h.Count - 1);
+            return new AxisPlan(new AxisProgram(h.ToArray()), new AxisProgram(w.ToArray()), owners, flattens, headEnds);
 
             void Merge(int at, int index, bool projection, string owner)
             {

@@ -25,12 +25,14 @@ namespace ModelDsl.Generator.Shapes
             var reserved = new HashSet<string>(spec.ReservedNames, StringComparer.Ordinal);
             var stages = CheckStages(spec, reserved, sink);
             foreach (var stage in stages) reserved.Add(stage);
+            // Heads take their members before the layers are named, so automatic names step around them.
+            var heads = HeadAnalysis.Declare(spec, spec.Layers, reserved, stages, sink);
 
-            // Taps are no layers: they take no property name, and they are checked for duplicates here.
-            var modules = layers.Where(l => !l.IsTap).ToList();
+            // Taps and heads are no layers: they take no property name; taps are checked for duplicates here.
+            var modules = layers.Where(l => !l.IsTap && !l.IsHead).ToList();
             var moduleNames = LayerNaming.Assign(modules, reserved, sink);
             var names = new string[layers.Count];
-            for (int i = 0, m = 0; i < layers.Count; i++) if (!layers[i].IsTap) names[i] = moduleNames[m++];
+            for (int i = 0, m = 0; i < layers.Count; i++) if (!layers[i].IsTap && !layers[i].IsHead) names[i] = moduleNames[m++];
             var taps = DeclareTaps(layers, sink);
 
             bool inputKnown = spec.CanEmit || (spec.Features > 0 || (spec.Channels > 0 && spec.Height > 0 && spec.Width > 0));
@@ -48,10 +50,47 @@ namespace ModelDsl.Generator.Shapes
             var current = input;
             Shape? beforeFlatten = null;
             bool shapeKnown = inputKnown;
+            // With heads: the trunk's state at the first head (each head starts from it), and each head's output.
+            bool trunkKnown = true, allHeadsFound = true;
+            var outputs = new List<HeadOutput>();
+            string? head = null;
+            LayerSpec? headLast = null;
+            void CloseHead()
+            {
+                if (head is not null && shapeKnown && headLast is not null) outputs.Add(new HeadOutput(head, current));
+                if (head is not null && shapeKnown && headLast is not null) ClassifierPitfalls(spec, new List<LayerSpec> { headLast }, current, sink);
+            }
             for (int index = 0; index < layers.Count; index++)
             {
                 var layer = layers[index];
                 ResolvedLayer? r;
+                if (layer.IsHead)
+                {
+                    if (head is null) trunkKnown = shapeKnown;
+                    else CloseHead();
+                    head = layer.Name ?? "";
+                    headLast = null;
+                    taps.EnterHead(head);
+                    shapeKnown = trunkKnown;
+                    string from = layer.Arg(nameof(HeadAttribute.From))?.Text ?? "";
+                    if (from.Length == 0) { shapeKnown = allHeadsFound = false; continue; } // MDSL0038, reported with the names
+                    if (!taps.TryGet(from, out var start))
+                    {
+                        allHeadsFound = false;
+                        if (shapeKnown) ReportUnknownHeadTap(layer, head, from, taps, sink);
+                        shapeKnown = false;
+                        continue;
+                    }
+                    if (!shapeKnown) continue;
+                    current = start.Shape;
+                    beforeFlatten = null;
+                    taps.CurrentSource = start.Source;
+                    resolved.Add(new ResolvedLayer(head, GraphEdge.HeadOp, head, current, current, 0, 0, LayerCode.None($"Head(\"{head}\", From = \"{from}\")"),
+                        EquatableArray<ResolvedLayer>.Empty, new GraphEdge(GraphEdge.HeadOp, from, start.Source)));
+                    resolvedIndex.Add(index);
+                    continue;
+                }
+                if (head is not null && !layer.IsTap) headLast = layer;
                 if (layer.IsTap)
                 {
                     if (!shapeKnown) continue;
@@ -85,7 +124,14 @@ namespace ModelDsl.Generator.Shapes
                 taps.CurrentSource = name;
             }
 
-            if (shapeKnown && modules.Count > 0) ClassifierPitfalls(spec, modules, current, sink);
+            if (head is not null)
+            {
+                CloseHead();
+                // Every head walked: from here on "the model's output" means the heads'.
+                shapeKnown = trunkKnown && outputs.Count == heads.Count;
+                if (allHeadsFound) HeadAnalysis.CheckTrunkEnd(spec, layers, names, sink);
+            }
+            else if (shapeKnown && modules.Count > 0) ClassifierPitfalls(spec, modules, current, sink);
 
             AnySizeModel? any = null;
             if (anySize && shapeKnown && !diagnostics.Any(d => d.IsError))
@@ -93,7 +139,8 @@ namespace ModelDsl.Generator.Shapes
 
             bool canEmit = spec.CanEmit && shapeKnown && !diagnostics.Any(d => d.IsError) && (!anySize || any is not null);
             var model = canEmit
-                ? new AnalyzedModel(spec.Type, input, current, parameters, multiplyAdds, resolved.ToEquatableArray(), stages.ToEquatableArray(), any)
+                ? new AnalyzedModel(spec.Type, input, outputs.Count > 0 ? outputs[0].Output : current, parameters, multiplyAdds, resolved.ToEquatableArray(),
+                    stages.Concat(heads).ToEquatableArray(), any, outputs.ToEquatableArray())
                 : null;
             return new Result<AnalyzedModel>(model, diagnostics.ToEquatableArray());
         }
@@ -125,6 +172,14 @@ namespace ModelDsl.Generator.Shapes
                 ? LayerCode.None(config.Describe(inChannels, outChannels), export)
                 : new LayerCode(config.ModuleType ?? family.TypeName(layer.Kind), config.Construct(inChannels, outChannels), config.Describe(inChannels, outChannels), export);
             return new ResolvedLayer(name, layer.Kind, stage, input, shape.Output, shape.Parameters, shape.MultiplyAdds, code, config.Children.ToEquatableArray(), graph);
+        }
+
+        private static void ReportUnknownHeadTap(LayerSpec layer, string head, string from, TapScope taps, DiagnosticSink sink)
+        {
+            var trunk = taps.TrunkNames.ToList();
+            string where = taps.OfEarlierHead(from) is { } other ? $" in the trunk: it belongs to head '{other.Head}'" : " in the trunk";
+            string known = $"{where} (a head starts from a tap before the first [Head]; {(trunk.Count == 0 ? "the trunk has none" : "the trunk's taps: " + string.Join(", ", trunk))})";
+            sink.Report(DiagnosticDescriptors.UnknownTap, layer.LocationOf(nameof(HeadAttribute.From)), "Head", head, from, known);
         }
 
         /// <summary>Every [Tap] name of the model; a name used twice is MDSL0032 (the first one counts).</summary>

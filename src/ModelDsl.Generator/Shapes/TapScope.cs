@@ -22,11 +22,36 @@ namespace ModelDsl.Generator.Shapes
 
         public bool TryGet(string name, out TapPoint tap) => _defined.TryGetValue(name, out tap!);
 
-        public void Define(string name, Shape shape) => _defined[name] = new TapPoint(name, shape, CurrentSource);
+        public void Define(string name, Shape shape) => _defined[name] = new TapPoint(name, shape, CurrentSource, CurrentHead);
 
         public IEnumerable<string> DefinedNames => _defined.Keys;
+
+        /// <summary>The head being walked (null in the trunk). A tap defined inside a head is that head's own.</summary>
+        public string? CurrentHead { get; private set; }
+
+        /// <summary>The taps of the trunk (defined before the first head): what a head may start from.</summary>
+        public IEnumerable<string> TrunkNames
+        {
+            get { foreach (var tap in _defined.Values) if (tap.Head is null) yield return tap.Name; }
+        }
+
+        /// <summary>
+        /// Enters head <paramref name="head"/>: taps of earlier heads go out of scope (a head sees the trunk's taps
+        /// and its own), so the generated forward can drop each head's tensors when it ends.
+        /// </summary>
+        public void EnterHead(string head)
+        {
+            foreach (var name in new List<string>(_defined.Keys))
+                if (_defined[name].Head is not null) { _left[name] = _defined[name]; _defined.Remove(name); }
+            CurrentHead = head;
+        }
+
+        /// <summary>A tap that an earlier head defined (so out of scope here), for the message; null if none.</summary>
+        public TapPoint? OfEarlierHead(string name) => _left.TryGetValue(name, out var tap) ? tap : null;
+
+        private readonly Dictionary<string, TapPoint> _left = new(StringComparer.Ordinal);
     }
 
-    /// <summary>A defined tap: its shape and the layer whose output it names.</summary>
-    internal sealed record TapPoint(string Name, Shape Shape, string Source);
+    /// <summary>A defined tap: its shape, the layer whose output it names, and the head it belongs to (null: the trunk).</summary>
+    internal sealed record TapPoint(string Name, Shape Shape, string Source, string? Head = null);
 }

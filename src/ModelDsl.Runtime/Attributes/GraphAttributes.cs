@@ -45,3 +45,22 @@ public sealed class ConcatAttribute : LayerAttribute
     /// <summary>The name given to an earlier <see cref="TapAttribute"/>.</summary>
     public string Tap { get; }
 }
+
+/// <summary>
+/// Starts an output branch: the layers after it, up to the next <c>[Head]</c>, run on the tensor named by
+/// <see cref="From"/> and make one output of the model. A model with heads is a
+/// <c>Module&lt;Tensor, {Model}Output&gt;</c> whose generated record struct holds one tensor per head in
+/// source order, with a shape constant (<c>{Name}Shape</c>) and a stage property (<c>{Name}</c>) per head.
+/// Only heads are outputs: the trunk (everything before the first <c>[Head]</c>) must end at a tap a head uses.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class HeadAttribute : Attribute
+{
+    public HeadAttribute(string name) => Name = name;
+
+    /// <summary>The head's name: the output record's property, the stage property and the <c>{Name}Shape</c> constant, e.g. "Classes".</summary>
+    public string Name { get; }
+
+    /// <summary>The <see cref="TapAttribute"/> of the trunk whose tensor this head starts from. Required.</summary>
+    public string? From { get; set; }
+}

@@ -50,4 +50,30 @@ public class CourseGraphModelTests
             Assert.Equal(new long[] { 1, 11, h, w }, net.forward(zeros(1, 1, h, w)).shape);
         Assert.Throws<ArgumentException>(() => net.forward(zeros(1, 1, 30, 28)));
     }
+
+    [Fact]
+    public void The_two_head_detector_gives_class_scores_and_sigmoid_boxes_on_an_8x8_grid()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var net = new TwoHeadDetector();
+        net.eval();
+        Assert.Equal(new Shape(1, 64, 64), TwoHeadDetector.InputShape);
+        Assert.Equal(new Shape(11, 8, 8), TwoHeadDetector.ClassesShape);
+        Assert.Equal(new Shape(5, 8, 8), TwoHeadDetector.BoxesShape);
+        Assert.Equal(TwoHeadDetector.ParameterCount, net.parameters().Sum(p => p.numel()));
+        TwoHeadDetectorOutput output = net.forward(randn(3, 1, 64, 64));
+        Assert.Equal(new long[] { 3, 11, 8, 8 }, output.Classes.shape);
+        Assert.Equal(new long[] { 3, 5, 8, 8 }, output.Boxes.shape);
+        Assert.True(output.Boxes.min().item<float>() > 0 && output.Boxes.max().item<float>() < 1);
+        IModelOutput generic = output;
+        Assert.Equal(new[] { "Classes", "Boxes" }, generic.HeadNames);
+        Assert.Same(output.Boxes, generic.Heads[1]);
+        // Freezing one head leaves the other and the backbone trainable.
+        foreach (var p in net.Boxes.parameters()) p.requires_grad = false;
+        Assert.Equal(TwoHeadDetector.Layers.Where(l => l.Stage != "Boxes").Sum(l => l.Parameters),
+            net.parameters().Where(p => p.requires_grad).Sum(p => p.numel()));
+        var wrong = Assert.Throws<ArgumentException>(() => net.forward(zeros(1, 1, 32, 32)));
+        Assert.Contains("TwoHeadDetector", wrong.Message);
+    }
 }

@@ -184,17 +184,24 @@ public sealed class RandomArchitecture
     {
         if (h > 20 || w > 20) return null;
         long outC = _rng.Next(1, 13), kh = Pick(2, 3, 4), kw = _rng.Next(4) == 0 ? Pick(1, 2, 3, 4) : kh;
-        long stride = Pick(1, 2), padding = _rng.Next(0, (int)Math.Min(kh, kw) / 2 + 1);
+        // One draw in four is rectangular in stride and output padding (TorchSharp's own module would apply
+        // the height's output padding to both axes; the generator emits OutputPaddedConvTranspose2d for it).
+        bool rectangular = _rng.Next(4) == 0;
+        long sh = Pick(1, 2), sw = rectangular ? Pick(1, 2, 3) : sh;
+        long padding = _rng.Next(0, (int)Math.Min(kh, kw) / 2 + 1);
         long dilation = _rng.Next(5) == 0 ? 2 : 1;
-        // PyTorch: output padding must be smaller than the stride or the dilation.
-        long outputPadding = Math.Max(stride, dilation) > 1 ? _rng.Next(0, (int)Math.Max(stride, dilation)) : 0;
+        // PyTorch: output padding must be smaller than the stride or the dilation (per axis).
+        long oph = Math.Max(sh, dilation) > 1 ? _rng.Next(0, (int)Math.Max(sh, dilation)) : 0;
+        long opw = !rectangular ? oph : Math.Max(sw, dilation) > 1 ? _rng.Next(0, (int)Math.Max(sw, dilation)) : 0;
         long groups = c % 2 == 0 && _rng.Next(4) == 0 ? 2 : 1;
         if (groups == 2) outC += outC % 2;
-        long oh = (h - 1) * stride - 2 * padding + dilation * (kh - 1) + outputPadding + 1;
-        long ow = (w - 1) * stride - 2 * padding + dilation * (kw - 1) + outputPadding + 1;
+        long oh = (h - 1) * sh - 2 * padding + dilation * (kh - 1) + oph + 1;
+        long ow = (w - 1) * sw - 2 * padding + dilation * (kw - 1) + opw + 1;
         if (oh < 1 || ow < 1) return null;
         c = outC; h = oh; w = ow;
-        var args = new List<string> { $"{outC}", kh == kw ? $"{kh}" : $"KernelH = {kh}, KernelW = {kw}", $"Stride = {stride}", $"Padding = {padding}", $"OutputPadding = {outputPadding}" };
+        var args = new List<string> { $"{outC}", kh == kw ? $"{kh}" : $"KernelH = {kh}, KernelW = {kw}",
+            sh == sw ? $"Stride = {sh}" : $"StrideH = {sh}, StrideW = {sw}", $"Padding = {padding}",
+            oph == opw ? $"OutputPadding = {oph}" : $"OutputPaddingH = {oph}, OutputPaddingW = {opw}" };
         if (dilation != 1) args.Add($"Dilation = {dilation}");
         if (groups != 1) args.Add($"Groups = {groups}");
         if (_rng.Next(5) == 0) args.Add("Bias = false");

@@ -1,0 +1,41 @@
+using System.Linq;
+using ModelDsl.Generator.Shapes;
+
+namespace ModelDsl.Generator.Emit
+{
+    /// <summary>
+    /// The <c>{Model}Output</c> record struct of a model with heads: one tensor per head in source order, and
+    /// <c>ModelDsl.IModelOutput</c> so that code written for any such model (a Learner, a loss over all heads)
+    /// reaches the heads without knowing their names.
+    /// </summary>
+    internal static class OutputRecordEmitter
+    {
+        public static string TypeName(AnalyzedModel m) => HeadAnalysis.OutputTypeName(m.Type.ClassName);
+
+        public static void Write(SourceWriter w, AnalyzedModel m)
+        {
+            string type = TypeName(m);
+            string list = "global::System.Collections.Generic.IReadOnlyList";
+            w.Line("/// <summary>");
+            w.Line("/// " + SourceWriter.Escape($"What {m.Type.ClassName}.forward returns: one tensor per head, each with the batch dimension first."));
+            w.Line("/// </summary>");
+            foreach (var head in m.Heads)
+                w.Line($"/// <param name=\"{head.Name}\">{SourceWriter.Escape(Describe(m, head))}</param>");
+            w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"ModelDsl.Generator\", \"1.0\")]");
+            w.Open($"public readonly record struct {type}({string.Join(", ", m.Heads.Select(h => $"{TypeScaffold.Tensor} {h.Name}"))}) : global::ModelDsl.IModelOutput");
+            w.Line($"private static readonly {list}<string> s_headNames = global::System.Array.AsReadOnly(new[] {{ {string.Join(", ", m.Heads.Select(h => SourceWriter.Literal(h.Name)))} }});");
+            w.Line();
+            w.Doc($"The heads' tensors in declaration order: {string.Join(", ", m.Heads.Select(h => h.Name))}.");
+            w.Line($"public {list}<{TypeScaffold.Tensor}> Heads => new[] {{ {string.Join(", ", m.Heads.Select(h => h.Name))} }};");
+            w.Line();
+            w.Doc("The heads' names, in the order of Heads.");
+            w.Line($"public {list}<string> HeadNames => s_headNames;");
+            w.Close();
+        }
+
+        private static string Describe(AnalyzedModel m, HeadOutput head)
+            => m.AnySize is null
+                ? $"Head {head.Name}: N×{head.Output} ({head.Name}Shape)."
+                : $"Head {head.Name}: N×{head.Output} at the input {m.Input}; {head.Name}ShapeFor(input) gives it for any accepted input.";
+    }
+}
