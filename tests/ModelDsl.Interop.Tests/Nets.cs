@@ -18,10 +18,10 @@ public static class Nets
     public static ModelGraph GraphOf(Type model) => (ModelGraph)model.GetProperty("Graph")!.GetValue(null)!;
 
     /// <summary>A fresh instance in eval mode whose batch norms have random running statistics, so eval-mode batch norm is not the identity.</summary>
-    public static nn.Module<Tensor, Tensor> Create(Type model, int seed)
+    public static nn.Module Create(Type model, int seed)
     {
         manual_seed(seed);
-        var module = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(model)!;
+        var module = (nn.Module)Activator.CreateInstance(model)!;
         using (no_grad())
         {
             foreach (var (name, buffer) in module.named_buffers())
@@ -37,12 +37,21 @@ public static class Nets
         return module;
     }
 
-    /// <summary>TorchSharp's eval-mode forward, as float values.</summary>
-    public static float[] Forward(nn.Module<Tensor, Tensor> module, Tensor input)
+    /// <summary>
+    /// TorchSharp's eval-mode forward: each output's name (the ONNX file's: "output", or each head's name for a
+    /// model with heads), values and shape.
+    /// </summary>
+    public static IReadOnlyList<(string Name, float[] Values, long[] Shape)> Outputs(nn.Module module, Tensor input)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        return module.call(input).contiguous().data<float>().ToArray();
+        if (module is nn.Module<Tensor, Tensor> single)
+        {
+            var y = single.call(input);
+            return new[] { (OnnxExport.OutputName, y.contiguous().data<float>().ToArray(), y.shape) };
+        }
+        var heads = (IModelOutput)module.GetType().GetMethod("call", new[] { typeof(Tensor) })!.Invoke(module, new object[] { input })!;
+        return heads.HeadNames.Zip(heads.Heads, (name, y) => (name, y.contiguous().data<float>().ToArray(), y.shape)).ToArray();
     }
 
     /// <summary>Null when <paramref name="actual"/> equals <paramref name="expected"/> within the tolerance of the expected output's scale; else what differs.</summary>

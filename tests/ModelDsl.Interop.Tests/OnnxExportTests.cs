@@ -176,22 +176,17 @@ public class OnnxExportTests
     }
 
     /// <summary>Null when ONNX Runtime's output for <paramref name="input"/> equals the module's eval-mode forward.</summary>
-    internal static string? Compare(nn.Module<Tensor, Tensor> module, string file, Tensor input)
+    internal static string? Compare(nn.Module module, string file, Tensor input)
     {
-        using var scope = NewDisposeScope();
-        long[] expectedShape;
-        float[] expected;
-        using (no_grad())
-        {
-            using var y = module.call(input);
-            expectedShape = y.shape;
-            expected = y.contiguous().data<float>().ToArray();
-        }
+        var expected = Nets.Outputs(module, input);
         try
         {
             using var predictor = new OnnxPredictor(file);
-            var output = predictor.Run(input.data<float>().ToArray(), input.shape).Single();
-            return Nets.Difference(expected, output.Values, output.Shape, expectedShape);
+            var outputs = predictor.Run(input.data<float>().ToArray(), input.shape);
+            if (!outputs.Select(o => o.Name).SequenceEqual(expected.Select(e => e.Name)))
+                return $"outputs {string.Join(", ", outputs.Select(o => o.Name))}, expected {string.Join(", ", expected.Select(e => e.Name))}";
+            var problems = expected.Zip(outputs, (e, o) => Nets.Difference(e.Values, o.Values, o.Shape, e.Shape) is { } p ? $"{e.Name}: {p}" : null).Where(p => p is not null).ToList();
+            return problems.Count == 0 ? null : string.Join("; ", problems);
         }
         catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException e)
         {

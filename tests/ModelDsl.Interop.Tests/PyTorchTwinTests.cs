@@ -62,7 +62,7 @@ public class PyTorchTwinTests
         using var folder = new Nets.TempFolder();
         var twins = new StringBuilder(PyTorchTwin.Preamble).Append('\n');
         var manifest = new StringBuilder();
-        var expected = new Dictionary<string, (float[] Values, long[] Shape)>();
+        var expected = new Dictionary<string, (float[] Values, long[] Shape)>(); // by "net/output"
         var failures = new List<string>();
         foreach (var (name, type) in nets)
         {
@@ -73,11 +73,7 @@ public class PyTorchTwinTests
             module.save_py(folder.File(name + ".pt"));
             var input = OnnxExportTests.InputsFor(graph, batch: 2, type).Last();
             File.WriteAllBytes(folder.File(name + ".in"), Bytes(input.data<float>().ToArray()));
-            using (no_grad())
-            {
-                using var y = module.call(input);
-                expected[name] = (y.contiguous().data<float>().ToArray(), y.shape);
-            }
+            foreach (var (head, values, shape) in Nets.Outputs(module, input)) expected[$"{name}/{head}"] = (values, shape);
             manifest.Append(name).Append('\t').Append(string.Join(",", input.shape)).Append('\n');
         }
         File.WriteAllText(folder.File("twins.py"), twins.ToString());
@@ -104,27 +100,31 @@ public class PyTorchTwinTests
                     with open(os.path.join(folder, name + ".in"), "rb") as f:
                         x = torch.frombuffer(bytearray(f.read()), dtype=torch.float32).reshape([int(v) for v in shape.split(",")])
                     with torch.no_grad():
-                        y = model(x).contiguous()
-                    with open(os.path.join(folder, name + ".out"), "wb") as f:
-                        f.write(y.numpy().tobytes())
-                    print(f"OK\t{name}\t{','.join(str(d) for d in y.shape)}")
+                        y = model(x)
+                    outputs = y.items() if isinstance(y, dict) else [("output", y)]
+                    for head, value in outputs:
+                        with open(os.path.join(folder, f"{name}.{head}.out"), "wb") as f:
+                            f.write(value.contiguous().numpy().tobytes())
+                        print(f"OK\t{name}/{head}\t{','.join(str(d) for d in value.shape)}")
                 except Exception as e:
                     print(f"ERR\t{name}\t{type(e).__name__}: {e}".replace("\n", " ")[:600])
             """;
         var (code, output, error) = Python.Run(script, new[] { folder.Path });
         Assert.True(code == 0, $"python3 failed:\n{error}");
-        int ran = 0;
+        var ran = new HashSet<string>();
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var parts = line.Split('\t');
             if (parts[0] == "ERR") { failures.Add($"{parts[1]}: {parts[2]}"); continue; }
             if (parts[0] != "OK") continue;
-            ran++;
+            ran.Add(parts[1]);
             var shape = parts[2].Split(',').Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-            var actual = Floats(File.ReadAllBytes(folder.File(parts[1] + ".out")));
-            if (Nets.Difference(expected[parts[1]].Values, actual, shape, expected[parts[1]].Shape) is { } problem) failures.Add($"{parts[1]}: {problem}");
+            var actual = Floats(File.ReadAllBytes(folder.File(parts[1].Replace('/', '.') + ".out")));
+            if (!expected.TryGetValue(parts[1], out var want)) failures.Add($"{parts[1]}: the twin returns an output the .NET module does not have");
+            else if (Nets.Difference(want.Values, actual, shape, want.Shape) is { } problem) failures.Add($"{parts[1]}: {problem}");
         }
-        if (ran + failures.Count != nets.Count) failures.Add($"python3 reported {ran + failures.Count} of {nets.Count} nets:\n{output}\n{error}");
+        foreach (var key in expected.Keys.Where(k => !ran.Contains(k)))
+            if (!failures.Any(f => f.StartsWith(key.Split('/')[0] + ":", StringComparison.Ordinal))) failures.Add($"{key}: python3 did not report it:\n{output}\n{error}");
         return failures;
     }
 

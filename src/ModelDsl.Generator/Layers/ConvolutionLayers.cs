@@ -249,7 +249,7 @@ namespace ModelDsl.Generator.Layers
                 long totalH = DilationH * (KernelH - 1), totalW = DilationW * (KernelW - 1);
                 long top = SamePadding ? totalH / 2 : PaddingH, left = SamePadding ? totalW / 2 : PaddingW;
                 long bottom = SamePadding ? totalH - top : PaddingH, right = SamePadding ? totalW - left : PaddingW;
-                return $"new {Interop}Conv2dOp({Long(KernelH)}, {Long(KernelW)}, {Long(StrideH)}, {Long(StrideW)}, {Long(top)}, {Long(left)}, {Long(bottom)}, {Long(right)}, {Long(DilationH)}, {Long(DilationW)}, {Long(Groups)}, {Bool(Bias)}, global::ModelDsl.PaddingMode.{PaddingMode})";
+                return $"new {Interop}Conv2dOp({Long(KernelH)}, {Long(KernelW)}, {Long(StrideH)}, {Long(StrideW)}, {Long(top)}, {Long(left)}, {Long(bottom)}, {Long(right)}, {Long(DilationH)}, {Long(DilationW)}, {Long(Groups)}, {Bool(Bias)}, global::ModelDsl.PaddingMode.{PaddingMode}{(NeedsExplicitSamePadding ? ", \"conv.\"" : "")})";
             }
 
             // A constant 0 converts to any enum, so "padding: 0" would also match the overload taking

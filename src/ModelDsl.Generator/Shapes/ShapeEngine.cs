@@ -85,7 +85,7 @@ namespace ModelDsl.Generator.Shapes
                     current = start.Shape;
                     beforeFlatten = null;
                     taps.CurrentSource = start.Source;
-                    resolved.Add(new ResolvedLayer(head, GraphEdge.HeadOp, head, current, current, 0, 0, LayerCode.None($"Head(\"{head}\", From = \"{from}\")"),
+                    resolved.Add(new ResolvedLayer(head, GraphEdge.HeadOp, head, current, current, 0, 0, LayerCode.None($"Head(\"{head}\", From = \"{from}\")", $"new {Code.Interop}HeadOp({Emit.SourceWriter.Literal(head)}, {Emit.SourceWriter.Literal(from)})"),
                         EquatableArray<ResolvedLayer>.Empty, new GraphEdge(GraphEdge.HeadOp, from, start.Source)));
                     resolvedIndex.Add(index);
                     continue;

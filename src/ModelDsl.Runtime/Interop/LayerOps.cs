@@ -7,9 +7,13 @@ namespace ModelDsl.Interop;
 /// <summary>What one node of a <see cref="ModelGraph"/> computes.</summary>
 public abstract record LayerOp;
 
-/// <summary><c>nn.Conv2d</c>. Padding is explicit per side: 'same' is resolved to PyTorch's split (the extra row and column at the bottom and right).</summary>
+/// <summary>
+/// <c>nn.Conv2d</c>. Padding is explicit per side: 'same' is resolved to PyTorch's split (the extra row and column at
+/// the bottom and right). <paramref name="TensorPrefix"/>: where the weight and bias sit inside the layer's module
+/// ("conv." for <c>ModelDsl.SamePaddedConv2d</c>, which holds its conv as a child).
+/// </summary>
 public sealed record Conv2dOp(long KernelH, long KernelW, long StrideH, long StrideW, long PadTop, long PadLeft, long PadBottom, long PadRight,
-    long DilationH, long DilationW, long Groups, bool Bias, PaddingMode PaddingMode) : LayerOp;
+    long DilationH, long DilationW, long Groups, bool Bias, PaddingMode PaddingMode, string TensorPrefix = "") : LayerOp;
 
 /// <summary><c>nn.ConvTranspose2d</c> with output padding.</summary>
 public sealed record ConvTranspose2dOp(long KernelH, long KernelW, long StrideH, long StrideW, long PaddingH, long PaddingW,
@@ -45,6 +49,9 @@ public sealed record SoftmaxOp(bool Log, long Dim) : LayerOp;
 
 /// <summary>A layer the generator has no export for yet: exporters refuse it, naming the layer and its kind.</summary>
 public sealed record UnsupportedOp(string Kind) : LayerOp;
+
+/// <summary><c>[Head("Name", From = "tap")]</c>: the previous head (if any) ends; the chain continues from the tap, and its last value is the output named <paramref name="Head"/>.</summary>
+public sealed record HeadOp(string Head, string Tap) : LayerOp;
 
 /// <summary><c>[Tap("name")]</c>: names the current tensor for a later merge.</summary>
 public sealed record TapOp(string Tap) : LayerOp;

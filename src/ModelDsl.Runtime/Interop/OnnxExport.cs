@@ -57,6 +57,11 @@ public static class OnnxExport
             ? FloatValue(InputName, "N", input.Features)
             : graph.AnySize ? FloatValue(InputName, "N", input.Channels, "H", "W") : FloatValue(InputName, "N", input.Channels, input.Height, input.Width));
 
+        if (graph.Nodes.Any(n => n.Op is HeadOp))
+        {
+            WriteHeads(builder, translator, graph);
+            return Model(builder, graph, opset);
+        }
         string last = translator.Chain(graph.Nodes, InputName);
         // The graph's output must be produced by a node: a net of identities (dropout, Identity) gets one.
         if (last == InputName) last = builder.Node("Identity", "identity", new[] { last });
@@ -70,6 +75,39 @@ public static class OnnxExport
             ? FloatValue(OutputName, "N", output.Features)
             : graph.AnySize ? FloatValue(OutputName, "N", output.Channels, null, null) : FloatValue(OutputName, "N", output.Channels, output.Height, output.Width));
 
+        return Model(builder, graph, opset);
+    }
+
+    // A model with heads: one output per head, named after it, in declaration order; the trunk before the first head has none.
+    private static void WriteHeads(OnnxGraphBuilder builder, OnnxLayerTranslator translator, ModelGraph graph)
+    {
+        string x = InputName;
+        GraphNode? head = null;
+        Shape shape = graph.Input;
+        void EndHead()
+        {
+            if (head is null) return;
+            string name = ((HeadOp)head.Op).Head;
+            builder.Fresh(name);
+            var node = new NodeProto { OpType = "Identity", Name = name + ".output" };
+            node.Input.Add(x);
+            node.Output.Add(name);
+            builder.Graph.Node.Add(node);
+            builder.Graph.Output.Add(shape.IsFlat
+                ? FloatValue(name, "N", shape.Features)
+                : graph.AnySize ? FloatValue(name, "N", shape.Channels, null, null) : FloatValue(name, "N", shape.Channels, shape.Height, shape.Width));
+        }
+        foreach (var node in graph.Nodes)
+        {
+            if (node.Op is HeadOp) { EndHead(); head = node; }
+            x = translator.Translate(node, x);
+            shape = node.Output;
+        }
+        EndHead();
+    }
+
+    private static ModelProto Model(OnnxGraphBuilder builder, ModelGraph graph, int opset)
+    {
         var proto = new ModelProto
         {
             IrVersion = IrVersionFor(opset),

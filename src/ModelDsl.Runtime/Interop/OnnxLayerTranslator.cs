@@ -28,7 +28,8 @@ internal sealed class OnnxLayerTranslator
         return x;
     }
 
-    private string Translate(GraphNode node, string x) => node.Op switch
+    /// <summary>One node from <paramref name="x"/>; returns the node's output.</summary>
+    public string Translate(GraphNode node, string x) => node.Op switch
     {
         Conv2dOp op => Conv(node, op, x),
         ConvTranspose2dOp op => ConvTranspose(node, op, x),
@@ -42,6 +43,7 @@ internal sealed class OnnxLayerTranslator
         ActivationOp op => Activation(op, node.Name, x),
         SoftmaxOp op => _b.Node(op.Log ? "LogSoftmax" : "Softmax", node.Name + ".out", new[] { x }, Int("axis", op.Dim)),
         TapOp op => Tap(op, x),
+        HeadOp op => TapValue(node, op.Tap), // OnnxExport ends the previous head's output first
         AddOp op => _b.Node("Add", node.Name + ".out", new[] { x, op.Projected ? Chain(node.Inner, TapValue(node, op.Tap)) : TapValue(node, op.Tap) }),
         ConcatOp op => _b.Node("Concat", node.Name + ".out", new[] { x, TapValue(node, op.Tap) }, Int("axis", 1)),
         BlockOp op => Block(node, op, x),
@@ -74,8 +76,8 @@ internal sealed class OnnxLayerTranslator
             x = op.PaddingMode == PaddingMode.Circular ? CircularPad(node, x, op.PadTop, op.PadBottom, op.PadLeft, op.PadRight) : Pad(node, x, op.PaddingMode, pads);
             pads = new long[4];
         }
-        var inputs = new List<string> { x, Weight(node, "weight", cout, cin / op.Groups, op.KernelH, op.KernelW) };
-        if (op.Bias) inputs.Add(Weight(node, "bias", cout));
+        var inputs = new List<string> { x, Weight(node, op.TensorPrefix + "weight", cout, cin / op.Groups, op.KernelH, op.KernelW) };
+        if (op.Bias) inputs.Add(Weight(node, op.TensorPrefix + "bias", cout));
         return _b.Node("Conv", node.Path + ".out", inputs,
             Ints("kernel_shape", op.KernelH, op.KernelW), Ints("strides", op.StrideH, op.StrideW), Ints("dilations", op.DilationH, op.DilationW),
             Ints("pads", pads), Int("group", op.Groups));
@@ -111,11 +113,20 @@ internal sealed class OnnxLayerTranslator
     private string ConvTranspose(GraphNode node, ConvTranspose2dOp op, string x)
     {
         long cin = node.Input.Channels, cout = node.Output.Channels;
+        // PyTorch allows an output padding below the stride or the dilation; ONNX Runtime only below the stride.
+        // Output padding keeps rows the end padding would crop, so it is written as less end padding; rows past
+        // the full output (output padding above the padding) get no contribution: zeros, then the bias.
+        long endH = Math.Max(op.PaddingH - op.OutputPaddingH, 0), endW = Math.Max(op.PaddingW - op.OutputPaddingW, 0);
+        long extraH = Math.Max(op.OutputPaddingH - op.PaddingH, 0), extraW = Math.Max(op.OutputPaddingW - op.PaddingW, 0);
+        bool extra = extraH > 0 || extraW > 0;
         var inputs = new List<string> { x, Weight(node, "weight", cin, cout / op.Groups, op.KernelH, op.KernelW) };
-        if (op.Bias) inputs.Add(Weight(node, "bias", cout));
-        return _b.Node("ConvTranspose", node.Path + ".out", inputs,
+        if (op.Bias && !extra) inputs.Add(Weight(node, "bias", cout));
+        string y = _b.Node("ConvTranspose", node.Path + (extra ? ".full" : ".out"), inputs,
             Ints("kernel_shape", op.KernelH, op.KernelW), Ints("strides", op.StrideH, op.StrideW), Ints("dilations", op.DilationH, op.DilationW),
-            Ints("pads", op.PaddingH, op.PaddingW, op.PaddingH, op.PaddingW), Ints("output_padding", op.OutputPaddingH, op.OutputPaddingW), Int("group", op.Groups));
+            Ints("pads", op.PaddingH, op.PaddingW, endH, endW), Int("group", op.Groups));
+        if (!extra) return y;
+        y = _b.Node("Pad", node.Path + ".output_padded", new[] { y, _b.Int64s(node.Path + ".pads", 0, 0, 0, 0, 0, 0, extraH, extraW) }, String("mode", "constant"));
+        return op.Bias ? _b.Node("Add", node.Path + ".out", new[] { y, _b.Floats(node.Path + ".bias", _weight(node.Path + ".bias"), cout, 1, 1) }) : y;
     }
 
     private string Pool(GraphNode node, Pool2dOp op, string x)

@@ -40,6 +40,16 @@ public static class PyTorchTwin
                 y = y + (self._modules["Shortcut"](x) if "Shortcut" in self._modules else x)
                 return self._modules["Activation"](y) if "Activation" in self._modules else y
 
+
+        class _Wrapped(nn.Module):
+            # ModelDsl.SamePaddedConv2d: an even-kernel 'same' conv with a padding mode, its conv registered as "conv".
+            def __init__(self, conv):
+                super().__init__()
+                self.conv = conv
+
+            def forward(self, x):
+                return self.conv(x)
+
         """;
 
     /// <summary>The imports and the <c>_Block</c> helper every twin class needs; a file holding many twins (<see cref="ClassSource"/>) starts with it once.</summary>
@@ -78,14 +88,28 @@ public static class PyTorchTwin
         }
         if (!graph.Nodes.Any(n => n.Path.Length > 0)) py.Append("        pass\n");
         py.Append("\n    def forward(self, x):\n");
-        foreach (var node in graph.Nodes) py.Append("        ").Append(Forward(node)).Append('\n');
-        py.Append("        return x\n");
+        // A model with heads returns a dict of them, in declaration order (the .NET output record's properties).
+        string? head = null;
+        bool heads = graph.Nodes.Any(n => n.Op is HeadOp);
+        if (heads) py.Append("        heads = {}\n");
+        foreach (var node in graph.Nodes)
+        {
+            if (node.Op is HeadOp h)
+            {
+                if (head is not null) py.Append($"        heads[{Str(head)}] = x\n");
+                head = h.Head;
+            }
+            py.Append("        ").Append(Forward(node)).Append('\n');
+        }
+        if (head is not null) py.Append($"        heads[{Str(head)}] = x\n");
+        py.Append(heads ? "        return heads\n" : "        return x\n");
         return py.ToString();
     }
 
     private static string Forward(GraphNode node) => node.Op switch
     {
         TapOp op => $"{TapVariable(op.Tap)} = x",
+        HeadOp op => $"x = {TapVariable(op.Tap)}",
         AddOp { Projected: true } op => $"x = x + self.{node.Path}({TapVariable(op.Tap)})",
         AddOp op => $"x = x + {TapVariable(op.Tap)}",
         ConcatOp op => $"x = torch.cat([x, {TapVariable(op.Tap)}], dim=1)",
@@ -113,6 +137,7 @@ public static class PyTorchTwin
         long cout = node.Output.IsFlat ? node.Output.Features : node.Output.Channels;
         return node.Op switch
         {
+            Conv2dOp { TensorPrefix: "conv." } op => $"_Wrapped({Module(graph, node with { Op = op with { TensorPrefix = "" } })})",
             Conv2dOp op => $"nn.Conv2d({cin}, {cout}, kernel_size={Pair(op.KernelH, op.KernelW)}, stride={Pair(op.StrideH, op.StrideW)}, "
                 + $"padding={(op.PadTop == op.PadBottom && op.PadLeft == op.PadRight ? Pair(op.PadTop, op.PadLeft) : "'same'")}, dilation={Pair(op.DilationH, op.DilationW)}, "
                 + $"groups={op.Groups}, bias={Bool(op.Bias)}, padding_mode={Str(op.PaddingMode.ToString().ToLowerInvariant())})",
