@@ -95,7 +95,9 @@ public static class TrainingJob
             history.SaveJson(outputs.PathOf("history.json"));
             learner.SaveCheckpoint(settings.CheckpointPath);
             outputs.WritePlots(learner, history, result, choice.Test, test, logits, targets, classNames, stats);
-            console.WriteLine($"wrote metrics.json, predictions.csv, history, plots and checkpoint.bin to {outputs.Directory}");
+            bool onnx = ExportOnnx(model, outputs.PathOf("model.onnx"));
+            console.WriteLine($"wrote metrics.json, predictions.csv, history, plots, checkpoint.bin{(onnx ? " and model.onnx" : "")} to {outputs.Directory}");
+            if (!onnx) console.WriteLine($"model.onnx: not written: {SummaryOf(model).Split('\n')[0]} adds a head outside the generated graph.");
         }
         return true;
     }
@@ -118,6 +120,17 @@ public static class TrainingJob
         "cuda" => CUDA,
         _ => Learner.DefaultDevice,
     };
+
+    /// <summary>Writes the trained net as ONNX for serving (docs/INTEROP.md); false for a net that is not one generated model.</summary>
+    private static bool ExportOnnx(nn.Module<Tensor, Tensor> model, string path)
+    {
+        switch (model)
+        {
+            case DigitNet digits: digits.ExportOnnx(path); return true;
+            case CifarNet cifar: cifar.ExportOnnx(path); return true;
+            default: return false;
+        }
+    }
 
     private static string SummaryOf(nn.Module<Tensor, Tensor> model) => model switch
     {

@@ -72,6 +72,10 @@ public sealed class MnistDigitsTests : IDisposable
             Assert.True(bitmap is { Width: > 0, Height: > 0 }, png);
         }
         Assert.True(new FileInfo(Path.Combine(outDir, "checkpoint.bin")).Length > 207_018 * 4, "the checkpoint holds at least the weights");
+        // model.onnx beside the checkpoint: the trained weights as an ONNX graph (its outputs are checked in ModelDsl.Interop.Tests).
+        var onnx = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(outDir, "model.onnx")));
+        Assert.Equal("DigitNet", onnx.Graph.Name);
+        Assert.Equal(207_018, onnx.Graph.Initializer.Where(t => !t.Name.Contains("running_")).Sum(t => t.Dims.Aggregate(1L, (a, b) => a * b)));
         Assert.Equal(2, File.ReadAllLines(Path.Combine(outDir, "history.csv")).Length);
     }
 

@@ -69,6 +69,9 @@ namespace ModelDsl.Generator.Emit
                 w.Doc("Called at the end of the generated constructor: initialise weights or hooks here.");
                 w.Line("partial void OnCreated();");
                 w.Line();
+                w.Doc("Does nothing: the constructor registers every layer under its name. TorchSharp calls this when the module is registered into another, and its field scan would register each property's backing field a second time (state_dict keys such as \"<Conv1>k__BackingField.weight\").");
+                w.Line("protected override void RegisterComponents() { }");
+                w.Line();
 
                 string? act = block.Activation;
                 w.Doc(block.IsResidual ? $"Computes {(act is not null ? act + "(" : "")}x + f(x){(act is not null ? ")" : "")}, f being the block's layers." : "Runs the block's layers in order.");

@@ -31,6 +31,13 @@ namespace ModelDsl.Generator.Layers
 
         public override string NamePrefix(string kind) => s_prefixes[kind];
 
+        /// <summary>The <c>ActivationOp</c> of <paramref name="kind"/> with its one number (0 for those without).</summary>
+        public static string ExportOf(string kind, double argument) => $"new {Interop}ActivationOp({Emit.SourceWriter.Literal(kind)}, {Double(argument)})";
+
+        /// <summary>The <c>ActivationOp</c> of a residual block's <c>Then</c>: the module built with its defaults.</summary>
+        public static string ExportWithDefaults(string kind)
+            => ExportOf(kind, kind == ELU ? EluDefaults.Alpha : kind == LeakyReLU ? LeakyDefaults.NegativeSlope : 0);
+
         public override LayerConfig? Read(LayerSpec layer, string name, DiagnosticSink sink)
         {
             if (layer.Kind == ELU) return new Activation(ELU, $"alpha={{0}}", layer.Real(nameof(ELUAttribute.Alpha), EluDefaults.Alpha));
@@ -56,6 +63,8 @@ namespace ModelDsl.Generator.Layers
 
             public override string Construct(string inChannels, string outChannels)
                 => _reprArgument is null ? $"{Nn}{_kind}()" : $"{Nn}{_kind}({Double(_argument)})";
+
+            public override string Export(long inChannels, long outChannels) => ExportOf(_kind, _reprArgument is null ? 0 : _argument);
 
             public override string Describe(string inChannels, string outChannels)
                 => _reprArgument is null ? $"{_kind}()" : $"{_kind}({string.Format(_reprArgument, Double(_argument))})";

@@ -241,6 +241,17 @@ namespace ModelDsl.Generator.Layers
                     : $"{Nn}Conv2d({inChannels}, {outChannels}, {Pair(KernelH, KernelW)}, stride: {Pair(StrideH, StrideW)}{PaddingArgument(Pair(PaddingH, PaddingW))}, dilation: {Pair(DilationH, DilationW)}, padding_mode: global::TorchSharp.PaddingModes.{PaddingMode}, groups: {Long(Groups)}, bias: {Bool(Bias)})";
             }
 
+            public override string Export(long inChannels, long outChannels)
+            {
+                if (Transposed)
+                    return $"new {Interop}ConvTranspose2dOp({Long(KernelH)}, {Long(KernelW)}, {Long(StrideH)}, {Long(StrideW)}, {Long(PaddingH)}, {Long(PaddingW)}, {Long(OutputPaddingH)}, {Long(OutputPaddingW)}, {Long(DilationH)}, {Long(DilationW)}, {Long(Groups)}, {Bool(Bias)})";
+                // 'same' as PyTorch splits it: the odd row or column of an even effective kernel goes to the bottom or right.
+                long totalH = DilationH * (KernelH - 1), totalW = DilationW * (KernelW - 1);
+                long top = SamePadding ? totalH / 2 : PaddingH, left = SamePadding ? totalW / 2 : PaddingW;
+                long bottom = SamePadding ? totalH - top : PaddingH, right = SamePadding ? totalW - left : PaddingW;
+                return $"new {Interop}Conv2dOp({Long(KernelH)}, {Long(KernelW)}, {Long(StrideH)}, {Long(StrideW)}, {Long(top)}, {Long(left)}, {Long(bottom)}, {Long(right)}, {Long(DilationH)}, {Long(DilationW)}, {Long(Groups)}, {Bool(Bias)}, global::ModelDsl.PaddingMode.{PaddingMode}{(NeedsExplicitSamePadding ? ", \"conv.\"" : "")})";
+            }
+
             // A constant 0 converts to any enum, so "padding: 0" would also match the overload taking
             // TorchSharp.Padding and make the call ambiguous; 0 is the default anyway.
             private static string PaddingArgument(string padding) => padding == "0" ? "" : ", padding: " + padding;

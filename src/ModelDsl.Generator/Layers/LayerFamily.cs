@@ -54,6 +54,12 @@ namespace ModelDsl.Generator.Layers
         /// <summary>What PyTorch's <c>repr</c> prints for the layer, for docs and summaries.</summary>
         public abstract string Describe(string inChannels, string outChannels);
 
+        /// <summary>
+        /// The C# expression of the layer's <c>ModelDsl.Interop.LayerOp</c> (its arguments for ExportOnnx and the
+        /// PyTorch twin) at the channel counts <see cref="Resolve"/> found; null when the layer has no export yet.
+        /// </summary>
+        public virtual string? Export(long inChannels, long outChannels) => null;
+
         /// <summary>The module type of the generated property when this configuration needs another than its family's <see cref="LayerFamily.TypeName"/>; else null.</summary>
         public virtual string? ModuleType => null;
 

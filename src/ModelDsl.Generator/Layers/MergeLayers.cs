@@ -132,6 +132,9 @@ namespace ModelDsl.Generator.Layers
                 => _children.Count == 0 ? ""
                     : $"{Code.Nn}Sequential((\"Conv\", ({Emit.TypeScaffold.ModuleBase}){_children[0].Code.Construction}), (\"BatchNorm\", ({Emit.TypeScaffold.ModuleBase}){_children[1].Code.Construction}))";
 
+            public override string Export(long inChannels, long outChannels)
+                => _add ? $"new {Code.Interop}AddOp({Emit.SourceWriter.Literal(_tap)}, {Code.Bool(_children.Count > 0)})" : $"new {Code.Interop}ConcatOp({Emit.SourceWriter.Literal(_tap)})";
+
             public override string Describe(string inChannels, string outChannels)
                 => _add
                     ? (_children.Count == 0 ? $"x + {_tap}" : $"x + BatchNorm2d(Conv2d({_tap}, 1×1))")

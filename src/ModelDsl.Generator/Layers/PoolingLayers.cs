@@ -108,6 +108,9 @@ namespace ModelDsl.Generator.Layers
                     : $"{Nn}AvgPool2d({Pair(KernelH, KernelW)}, stride: {Pair(StrideH, StrideW)}, padding: {Pair(PaddingH, PaddingW)}, ceil_mode: {Bool(CeilMode)}, count_include_pad: {Bool(CountIncludePad)})";
             }
 
+            public override string Export(long inChannels, long outChannels)
+                => $"new {Interop}Pool2dOp({Bool(Max)}, {Long(KernelH)}, {Long(KernelW)}, {Long(StrideH)}, {Long(StrideW)}, {Long(PaddingH)}, {Long(PaddingW)}, {Long(DilationH)}, {Long(DilationW)}, {Bool(CeilMode)}, {Bool(CountIncludePad)})";
+
             public override string Describe(string inChannels, string outChannels)
                 => Max
                     ? $"MaxPool2d(kernel_size={PyPair(KernelH, KernelW)}, stride={PyPair(StrideH, StrideW)}, padding={PyPair(PaddingH, PaddingW)}, dilation={PyPair(DilationH, DilationW)}, ceil_mode={PyBool(CeilMode)})"

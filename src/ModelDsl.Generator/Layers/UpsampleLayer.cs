@@ -83,6 +83,9 @@ namespace ModelDsl.Generator.Layers
                     : $"{Nn}Upsample(size: new long[] {{ {Long(_height)}, {Long(_width)} }}, mode: global::TorchSharp.torch.UpsampleMode.{_mode}, align_corners: {align})";
             }
 
+            public override string Export(long inChannels, long outChannels)
+                => $"new {Interop}UpsampleOp({Double(_scale)}, {Long(_height)}, {Long(_width)}, global::ModelDsl.UpsampleMode.{_mode}, {Bool(_alignCorners)})";
+
             public override string Describe(string inChannels, string outChannels)
                 => _scale > 0
                     ? $"Upsample(scale_factor={Double(_scale)}, mode='{_mode.ToLowerInvariant()}')"

@@ -157,6 +157,7 @@ namespace ModelDsl.Generator.Parsing
             {
                 symbol.Name, "InputShape", "OutputShape", "ParameterCount", "Layers", "Summary", "forward", "OnCreated",
                 "InputChannels", "AcceptedInput", "Accepts", "OutputShapeFor",
+                "Graph", "ExportOnnx", "PyTorchSource",
             };
             foreach (var member in symbol.GetMembers())
                 if (!member.IsImplicitlyDeclared && member is not IMethodSymbol { MethodKind: MethodKind.Constructor })

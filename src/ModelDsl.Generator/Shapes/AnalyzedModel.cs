@@ -80,9 +80,10 @@ namespace ModelDsl.Generator.Shapes
     }
 
     /// <summary>A layer's generated code: the property's module type, the constructor call, and the PyTorch-style description for its docs.</summary>
-    internal sealed record LayerCode(string TypeName, string Construction, string Description)
+    /// <remarks><see cref="Export"/>: the C# expression of its <c>ModelDsl.Interop.LayerOp</c>, null when the layer has none yet.</remarks>
+    internal sealed record LayerCode(string TypeName, string Construction, string Description, string? Export = null)
     {
         /// <summary>The code of a node without a module (a tap, a plain merge).</summary>
-        public static LayerCode None(string description) => new("", "", description);
+        public static LayerCode None(string description, string? export = null) => new("", "", description, export);
     }
 }

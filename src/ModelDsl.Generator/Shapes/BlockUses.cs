@@ -94,10 +94,17 @@ namespace ModelDsl.Generator.Shapes
                 : $"new {block.FullyQualifiedTypeName}({channels})";
             string description = $"{block.TypeName} block ({children.Count} layers{(project ? ", projection shortcut" : "")}), {input}";
             return new ResolvedLayer(name, block.TypeName, use.Stage, input, current, parameters, multiplyAdds,
-                new LayerCode(block.FullyQualifiedTypeName, construction, description), children.ToEquatableArray());
+                new LayerCode(block.FullyQualifiedTypeName, construction, description, BlockExport(block, project)), children.ToEquatableArray());
         }
 
         /// <summary>A layer of the projection shortcut, resolved by its own family like any other layer.</summary>
+        /// <summary>The block use's <c>BlockOp</c>: its children are the block's layers, then (projected) the shortcut's conv and batch norm.</summary>
+        private static string BlockExport(BlockSpec block, bool projected)
+        {
+            string then = block.IsResidual && block.ResidualThen != nameof(Act.None) ? ActivationLayers.ExportWithDefaults(block.ResidualThen) : "null";
+            return $"new {Code.Interop}BlockOp({Emit.SourceWriter.Literal(block.TypeName)}, {Code.Bool(block.IsResidual)}, {Code.Bool(projected)}, {then})";
+        }
+
         private static ResolvedLayer? Shortcut(string kind, LayerConfig config, LayerSpec use, string name, Shape input, DiagnosticSink sink)
         {
             var layer = new LayerSpec(kind, name, use.Stage, use.Location, EquatableArray<LayerArg>.Empty, null);

@@ -85,7 +85,7 @@ namespace ModelDsl.Generator.Shapes
                     current = start.Shape;
                     beforeFlatten = null;
                     taps.CurrentSource = start.Source;
-                    resolved.Add(new ResolvedLayer(head, GraphEdge.HeadOp, head, current, current, 0, 0, LayerCode.None($"Head(\"{head}\", From = \"{from}\")"),
+                    resolved.Add(new ResolvedLayer(head, GraphEdge.HeadOp, head, current, current, 0, 0, LayerCode.None($"Head(\"{head}\", From = \"{from}\")", $"new {Code.Interop}HeadOp({Emit.SourceWriter.Literal(head)}, {Emit.SourceWriter.Literal(from)})"),
                         EquatableArray<ResolvedLayer>.Empty, new GraphEdge(GraphEdge.HeadOp, from, start.Source)));
                     resolvedIndex.Add(index);
                     continue;
@@ -96,7 +96,7 @@ namespace ModelDsl.Generator.Shapes
                     if (!shapeKnown) continue;
                     string tap = layer.Name ?? "";
                     if (!taps.TryGet(tap, out _)) taps.Define(tap, current);
-                    resolved.Add(new ResolvedLayer(tap, GraphEdge.TapOp, layer.Stage, current, current, 0, 0, LayerCode.None($"Tap(\"{tap}\")"),
+                    resolved.Add(new ResolvedLayer(tap, GraphEdge.TapOp, layer.Stage, current, current, 0, 0, LayerCode.None($"Tap(\"{tap}\")", $"new {Code.Interop}TapOp({Emit.SourceWriter.Literal(tap)})"),
                         EquatableArray<ResolvedLayer>.Empty, new GraphEdge(GraphEdge.TapOp, tap, taps.CurrentSource)));
                     resolvedIndex.Add(index);
                     continue;
@@ -167,9 +167,10 @@ namespace ModelDsl.Generator.Shapes
             if (shape is null) return null;
             string inChannels = shape.InChannels.ToString(CultureInfo.InvariantCulture), outChannels = shape.OutChannels.ToString(CultureInfo.InvariantCulture);
             var graph = config.Graph;
+            string? export = config.Export(shape.InChannels, shape.OutChannels);
             var code = graph is { Projected: false }
-                ? LayerCode.None(config.Describe(inChannels, outChannels))
-                : new LayerCode(config.ModuleType ?? family.TypeName(layer.Kind), config.Construct(inChannels, outChannels), config.Describe(inChannels, outChannels));
+                ? LayerCode.None(config.Describe(inChannels, outChannels), export)
+                : new LayerCode(config.ModuleType ?? family.TypeName(layer.Kind), config.Construct(inChannels, outChannels), config.Describe(inChannels, outChannels), export);
             return new ResolvedLayer(name, layer.Kind, stage, input, shape.Output, shape.Parameters, shape.MultiplyAdds, code, config.Children.ToEquatableArray(), graph);
         }
 

@@ -48,6 +48,12 @@ public sealed class OutputPaddedConvTranspose2d : nn.Module<Tensor, Tensor>
     public Parameter? bias { get; }
 #pragma warning restore IDE1006
 
+    /// <summary>
+    /// Does nothing: the constructor registers this module's tensors by name. TorchSharp calls this when the module
+    /// is registered into a model, and its field scan would register the property's backing field a second time.
+    /// </summary>
+    protected override void RegisterComponents() { }
+
     public override Tensor forward(Tensor input) =>
         nn.functional.conv_transpose2d(input, weight, bias, _stride, _padding, _outputPadding, _dilation, _groups);
 }

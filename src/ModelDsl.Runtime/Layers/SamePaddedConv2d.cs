@@ -32,6 +32,12 @@ public sealed class SamePaddedConv2d : nn.Module<Tensor, Tensor>
     /// <summary>The padding-free convolution that follows the explicit padding.</summary>
     public Conv2d Conv { get; }
 
+    /// <summary>
+    /// Does nothing: the constructor registers this module's tensors by name. TorchSharp calls this when the module
+    /// is registered into a model, and its field scan would register the property's backing field a second time.
+    /// </summary>
+    protected override void RegisterComponents() { }
+
     public override Tensor forward(Tensor input)
     {
         using var padded = nn.functional.pad(input, _padding, _paddingMode);

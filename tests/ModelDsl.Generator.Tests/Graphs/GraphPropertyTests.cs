@@ -23,7 +23,7 @@ public class GraphPropertyTests
         var source = new StringBuilder("using ModelDsl;\nnamespace Graphs;\n");
         for (int i = 0; i < Nets; i++)
         {
-            var (layers, channels) = RandomGraph(random);
+            var (layers, channels) = RandomGraph.Next(random);
             source.Append($"[Model(Channels = {channels}, Height = 32, Width = 32)]\n{layers}\npublic partial class Fixed{i};\n");
             source.Append($"[Model(Channels = {channels})]\n{layers}\npublic partial class Any{i};\n");
         }
@@ -72,35 +72,4 @@ public class GraphPropertyTests
 
     private static int Count(Type model, string kind)
         => ((string)model.GetField("Summary")!.GetValue(null)!).Split('\n').Count(l => l.Contains($"({kind})"));
-
-    /// <summary>
-    /// A graph that is valid by construction: the size only changes by 2×2 pools (level + 1) and stride-2
-    /// transposed convs (level − 1); a merge takes a tap of the current level (Add of other channels projects).
-    /// </summary>
-    private static (string Layers, int Channels) RandomGraph(Random random)
-    {
-        var parts = new List<string>();
-        var taps = new List<(string Name, int Level, int Channels)>();
-        int channels = random.Next(1, 4), inputChannels = channels, level = 0;
-        for (int step = random.Next(4, 12), t = 0; step > 0; step--)
-        {
-            int choice = random.Next(9);
-            if (choice <= 1) { channels = random.Next(2, 9) * 2; parts.Add($"Conv2d({channels}, 3, Padding = 1)"); }
-            else if (choice == 2) parts.Add(random.Next(2) == 0 ? "ReLU" : "BatchNorm2d");
-            else if (choice == 3 && level < 3) { parts.Add(random.Next(2) == 0 ? "MaxPool2d(2)" : "AvgPool2d(2)"); level++; }
-            else if (choice == 4 && level > 0) { channels = random.Next(2, 9) * 2; parts.Add($"ConvTranspose2d({channels}, 2, Stride = 2)"); level--; }
-            else if (choice == 5) { string name = "t" + t++; taps.Add((name, level, channels)); parts.Add($"Tap(\"{name}\")"); }
-            else
-            {
-                var same = taps.Where(x => x.Level == level).ToList();
-                if (same.Count == 0) { parts.Add("ReLU"); continue; }
-                var tap = same[random.Next(same.Count)];
-                if (random.Next(2) == 0) { parts.Add($"Concat(\"{tap.Name}\")"); channels += tap.Channels; }
-                else parts.Add(tap.Channels == channels ? $"Add(\"{tap.Name}\")" : $"Add(\"{tap.Name}\", Projection = true)");
-            }
-        }
-        if (random.Next(3) == 0) parts.Add($"GlobalAvgPool, Flatten, Linear({random.Next(2, 11)})");
-        if (parts.Count == 0) parts.Add("ReLU");
-        return ("[" + string.Join(", ", parts) + "]", inputChannels);
-    }
 }

@@ -120,6 +120,11 @@ partial class Net : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     partial void OnCreated();
 
     /// <summary>
+    /// Does nothing: the constructor registers every layer under its name. TorchSharp calls this when the module is registered into another, and its field scan would register each property's backing field a second time (state_dict keys such as "&lt;Conv1&gt;k__BackingField.weight").
+    /// </summary>
+    protected override void RegisterComponents() { }
+
+    /// <summary>
     /// Runs the network on a batch N×3×64×64 and returns N×7. A wrong input shape throws an ArgumentException naming Net and both shapes.
     /// </summary>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
@@ -135,4 +140,29 @@ partial class Net : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
         x = global::ModelDsl.ForwardSteps.Advance(x, Linear1.call(x), input);
         return x;
     }
+    /// <summary>
+    /// The layer graph as the generator knows it: every layer, tap, merge and block use in forward order, with its arguments, state_dict path and shapes. ExportOnnx and PyTorchSource walk it.
+    /// </summary>
+    public static global::ModelDsl.Interop.ModelGraph Graph { get; } = new("Net", new global::ModelDsl.Shape(3, 64, 64), false, new global::ModelDsl.Shape(7), new global::ModelDsl.Interop.GraphNode[]
+    {
+        new("Conv1", "FeatureExtractor.Conv1", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(3, 64, 64), new global::ModelDsl.Shape(32, 64, 64)),
+        new("Elu1", "FeatureExtractor.Elu1", new global::ModelDsl.Interop.ActivationOp("ELU", 1.0), new global::ModelDsl.Shape(32, 64, 64), new global::ModelDsl.Shape(32, 64, 64)),
+        new("MaxPool1", "FeatureExtractor.MaxPool1", new global::ModelDsl.Interop.Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new global::ModelDsl.Shape(32, 64, 64), new global::ModelDsl.Shape(32, 32, 32)),
+        new("Conv2", "FeatureExtractor.Conv2", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(32, 32, 32), new global::ModelDsl.Shape(64, 32, 32)),
+        new("Elu2", "FeatureExtractor.Elu2", new global::ModelDsl.Interop.ActivationOp("ELU", 1.0), new global::ModelDsl.Shape(64, 32, 32), new global::ModelDsl.Shape(64, 32, 32)),
+        new("MaxPool2", "FeatureExtractor.MaxPool2", new global::ModelDsl.Interop.Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new global::ModelDsl.Shape(64, 32, 32), new global::ModelDsl.Shape(64, 16, 16)),
+        new("Flatten1", "FeatureExtractor.Flatten1", new global::ModelDsl.Interop.FlattenOp(), new global::ModelDsl.Shape(64, 16, 16), new global::ModelDsl.Shape(16384)),
+        new("Linear1", "Classifier.Linear1", new global::ModelDsl.Interop.LinearOp(16384, 7, true), new global::ModelDsl.Shape(16384), new global::ModelDsl.Shape(7)),
+    });
+
+    /// <summary>
+    /// Writes the network in eval mode (batch norm with its running statistics, dropout off) as an ONNX model at opset 13 or later, with a dynamic batch axis. A layer that cannot be exported throws a NotSupportedException naming it.
+    /// </summary>
+    public void ExportOnnx(string path, int opset = global::ModelDsl.Interop.OnnxExport.DefaultOpset) => global::ModelDsl.Interop.OnnxExport.Write(this, Graph, path, opset);
+
+    /// <summary>
+    /// Python defining the same network with torch.nn, whose state_dict names equal this module's (docs/INTEROP.md).
+    /// </summary>
+    public static string PyTorchSource => global::ModelDsl.Interop.PyTorchTwin.Source(Graph);
+
 }

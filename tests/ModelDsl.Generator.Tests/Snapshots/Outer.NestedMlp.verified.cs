@@ -84,6 +84,11 @@ partial class Outer
         partial void OnCreated();
 
         /// <summary>
+        /// Does nothing: the constructor registers every layer under its name. TorchSharp calls this when the module is registered into another, and its field scan would register each property's backing field a second time (state_dict keys such as "&lt;Conv1&gt;k__BackingField.weight").
+        /// </summary>
+        protected override void RegisterComponents() { }
+
+        /// <summary>
         /// Runs the network on a batch N×20 and returns N×4. A wrong input shape throws an ArgumentException naming NestedMlp and both shapes.
         /// </summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
@@ -95,5 +100,26 @@ partial class Outer
             x = global::ModelDsl.ForwardSteps.Advance(x, Tanh1.call(x), input);
             return x;
         }
+        /// <summary>
+        /// The layer graph as the generator knows it: every layer, tap, merge and block use in forward order, with its arguments, state_dict path and shapes. ExportOnnx and PyTorchSource walk it.
+        /// </summary>
+        public static global::ModelDsl.Interop.ModelGraph Graph { get; } = new("NestedMlp", new global::ModelDsl.Shape(20), false, new global::ModelDsl.Shape(4), new global::ModelDsl.Interop.GraphNode[]
+        {
+            new("Linear1", "Linear1", new global::ModelDsl.Interop.LinearOp(20, 16, true), new global::ModelDsl.Shape(20), new global::ModelDsl.Shape(16)),
+            new("Relu1", "Relu1", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(16), new global::ModelDsl.Shape(16)),
+            new("Linear2", "Linear2", new global::ModelDsl.Interop.LinearOp(16, 4, true), new global::ModelDsl.Shape(16), new global::ModelDsl.Shape(4)),
+            new("Tanh1", "Tanh1", new global::ModelDsl.Interop.ActivationOp("Tanh", 0.0), new global::ModelDsl.Shape(4), new global::ModelDsl.Shape(4)),
+        });
+
+        /// <summary>
+        /// Writes the network in eval mode (batch norm with its running statistics, dropout off) as an ONNX model at opset 13 or later, with a dynamic batch axis. A layer that cannot be exported throws a NotSupportedException naming it.
+        /// </summary>
+        public void ExportOnnx(string path, int opset = global::ModelDsl.Interop.OnnxExport.DefaultOpset) => global::ModelDsl.Interop.OnnxExport.Write(this, Graph, path, opset);
+
+        /// <summary>
+        /// Python defining the same network with torch.nn, whose state_dict names equal this module's (docs/INTEROP.md).
+        /// </summary>
+        public static string PyTorchSource => global::ModelDsl.Interop.PyTorchTwin.Source(Graph);
+
     }
 }

@@ -278,6 +278,11 @@ namespace Zoo.Vision
         partial void OnCreated();
 
         /// <summary>
+        /// Does nothing: the constructor registers every layer under its name. TorchSharp calls this when the module is registered into another, and its field scan would register each property's backing field a second time (state_dict keys such as "&lt;Conv1&gt;k__BackingField.weight").
+        /// </summary>
+        protected override void RegisterComponents() { }
+
+        /// <summary>
         /// Runs the network on a batch N×3×32×40 and returns N×10. A wrong input shape throws an ArgumentException naming Everything and both shapes.
         /// </summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
@@ -312,5 +317,49 @@ namespace Zoo.Vision
             x = global::ModelDsl.ForwardSteps.Advance(x, LogSoftmax1.call(x), input);
             return x;
         }
+        /// <summary>
+        /// The layer graph as the generator knows it: every layer, tap, merge and block use in forward order, with its arguments, state_dict path and shapes. ExportOnnx and PyTorchSource walk it.
+        /// </summary>
+        public static global::ModelDsl.Interop.ModelGraph Graph { get; } = new("Everything", new global::ModelDsl.Shape(3, 32, 40), false, new global::ModelDsl.Shape(10), new global::ModelDsl.Interop.GraphNode[]
+        {
+            new("StemConv", "Stem.StemConv", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(3, 32, 40), new global::ModelDsl.Shape(16, 32, 40)),
+            new("BatchNorm1", "Stem.BatchNorm1", new global::ModelDsl.Interop.BatchNormOp(1E-05, 0.1, true, true), new global::ModelDsl.Shape(16, 32, 40), new global::ModelDsl.Shape(16, 32, 40)),
+            new("LeakyRelu1", "Stem.LeakyRelu1", new global::ModelDsl.Interop.ActivationOp("LeakyReLU", 0.2), new global::ModelDsl.Shape(16, 32, 40), new global::ModelDsl.Shape(16, 32, 40)),
+            new("Conv1", "Stem.Conv1", new global::ModelDsl.Interop.Conv2dOp(3, 5, 1, 2, 1, 2, 1, 2, 1, 1, 2, true, global::ModelDsl.PaddingMode.Reflect), new global::ModelDsl.Shape(16, 32, 40), new global::ModelDsl.Shape(32, 32, 20)),
+            new("Elu1", "Stem.Elu1", new global::ModelDsl.Interop.ActivationOp("ELU", 0.5), new global::ModelDsl.Shape(32, 32, 20), new global::ModelDsl.Shape(32, 32, 20)),
+            new("MaxPool1", "Stem.MaxPool1", new global::ModelDsl.Interop.Pool2dOp(true, 3, 3, 2, 2, 1, 1, 1, 1, true, true), new global::ModelDsl.Shape(32, 32, 20), new global::ModelDsl.Shape(32, 17, 11)),
+            new("ResBlock1", "Body.ResBlock1", new global::ModelDsl.Interop.BlockOp("ResBlock", true, false, new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0)), new global::ModelDsl.Shape(32, 17, 11), new global::ModelDsl.Shape(32, 17, 11), new global::ModelDsl.Interop.GraphNode[] { new("ResBlock1.Conv1", "Body.ResBlock1.Conv1", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(32, 17, 11), new global::ModelDsl.Shape(32, 17, 11)), new("ResBlock1.BatchNorm1", "Body.ResBlock1.BatchNorm1", new global::ModelDsl.Interop.BatchNormOp(1E-05, 0.1, true, true), new global::ModelDsl.Shape(32, 17, 11), new global::ModelDsl.Shape(32, 17, 11)), new("ResBlock1.Relu1", "Body.ResBlock1.Relu1", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(32, 17, 11), new global::ModelDsl.Shape(32, 17, 11)), new("ResBlock1.Conv2", "Body.ResBlock1.Conv2", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(32, 17, 11), new global::ModelDsl.Shape(32, 17, 11)), new("ResBlock1.BatchNorm2", "Body.ResBlock1.BatchNorm2", new global::ModelDsl.Interop.BatchNormOp(1E-05, 0.1, true, true), new global::ModelDsl.Shape(32, 17, 11), new global::ModelDsl.Shape(32, 17, 11)) }),
+            new("ResBlock2", "Body.ResBlock2", new global::ModelDsl.Interop.BlockOp("ResBlock", true, false, new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0)), new global::ModelDsl.Shape(32, 17, 11), new global::ModelDsl.Shape(32, 17, 11), new global::ModelDsl.Interop.GraphNode[] { new("ResBlock2.Conv1", "Body.ResBlock2.Conv1", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(32, 17, 11), new global::ModelDsl.Shape(32, 17, 11)), new("ResBlock2.BatchNorm1", "Body.ResBlock2.BatchNorm1", new global::ModelDsl.Interop.BatchNormOp(1E-05, 0.1, true, true), new global::ModelDsl.Shape(32, 17, 11), new global::ModelDsl.Shape(32, 17, 11)), new("ResBlock2.Relu1", "Body.ResBlock2.Relu1", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(32, 17, 11), new global::ModelDsl.Shape(32, 17, 11)), new("ResBlock2.Conv2", "Body.ResBlock2.Conv2", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(32, 17, 11), new global::ModelDsl.Shape(32, 17, 11)), new("ResBlock2.BatchNorm2", "Body.ResBlock2.BatchNorm2", new global::ModelDsl.Interop.BatchNormOp(1E-05, 0.1, true, true), new global::ModelDsl.Shape(32, 17, 11), new global::ModelDsl.Shape(32, 17, 11)) }),
+            new("DownBlock1", "Body.DownBlock1", new global::ModelDsl.Interop.BlockOp("DownBlock", true, true, new global::ModelDsl.Interop.ActivationOp("SiLU", 0.0)), new global::ModelDsl.Shape(32, 17, 11), new global::ModelDsl.Shape(64, 9, 6), new global::ModelDsl.Interop.GraphNode[] { new("DownBlock1.Conv1", "Body.DownBlock1.Conv1", new global::ModelDsl.Interop.Conv2dOp(3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, false, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(32, 17, 11), new global::ModelDsl.Shape(64, 9, 6)), new("DownBlock1.BatchNorm1", "Body.DownBlock1.BatchNorm1", new global::ModelDsl.Interop.BatchNormOp(1E-05, 0.1, true, true), new global::ModelDsl.Shape(64, 9, 6), new global::ModelDsl.Shape(64, 9, 6)), new("DownBlock1.Silu1", "Body.DownBlock1.Silu1", new global::ModelDsl.Interop.ActivationOp("SiLU", 0.0), new global::ModelDsl.Shape(64, 9, 6), new global::ModelDsl.Shape(64, 9, 6)), new("DownBlock1.Conv2", "Body.DownBlock1.Conv2", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, false, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(64, 9, 6), new global::ModelDsl.Shape(64, 9, 6)), new("DownBlock1.BatchNorm2", "Body.DownBlock1.BatchNorm2", new global::ModelDsl.Interop.BatchNormOp(1E-05, 0.1, true, true), new global::ModelDsl.Shape(64, 9, 6), new global::ModelDsl.Shape(64, 9, 6)), new("DownBlock1.Shortcut.Conv", "Body.DownBlock1.Shortcut.Conv", new global::ModelDsl.Interop.Conv2dOp(1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1, false, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(32, 17, 11), new global::ModelDsl.Shape(64, 9, 6)), new("DownBlock1.Shortcut.BatchNorm", "Body.DownBlock1.Shortcut.BatchNorm", new global::ModelDsl.Interop.BatchNormOp(1E-05, 0.1, true, true), new global::ModelDsl.Shape(64, 9, 6), new global::ModelDsl.Shape(64, 9, 6)) }),
+            new("Mixer", "Body.Mixer", new global::ModelDsl.Interop.BlockOp("PlainBlock", false, false, null), new global::ModelDsl.Shape(64, 9, 6), new global::ModelDsl.Shape(64, 9, 6), new global::ModelDsl.Interop.GraphNode[] { new("Mixer.Conv1", "Body.Mixer.Conv1", new global::ModelDsl.Interop.Conv2dOp(1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(64, 9, 6), new global::ModelDsl.Shape(64, 9, 6)), new("Mixer.Gelu1", "Body.Mixer.Gelu1", new global::ModelDsl.Interop.ActivationOp("GELU", 0.0), new global::ModelDsl.Shape(64, 9, 6), new global::ModelDsl.Shape(64, 9, 6)), new("Mixer.Dropout1", "Body.Mixer.Dropout1", new global::ModelDsl.Interop.DropoutOp(true, 0.1), new global::ModelDsl.Shape(64, 9, 6), new global::ModelDsl.Shape(64, 9, 6)) }),
+            new("AvgPool1", "Body.AvgPool1", new global::ModelDsl.Interop.Pool2dOp(false, 2, 2, 2, 2, 0, 0, 1, 1, false, false), new global::ModelDsl.Shape(64, 9, 6), new global::ModelDsl.Shape(64, 4, 3)),
+            new("Upsample1", "Body.Upsample1", new global::ModelDsl.Interop.UpsampleOp(2.0, 0, 0, global::ModelDsl.UpsampleMode.Nearest, false), new global::ModelDsl.Shape(64, 4, 3), new global::ModelDsl.Shape(64, 8, 6)),
+            new("Upsample2", "Body.Upsample2", new global::ModelDsl.Interop.UpsampleOp(0.0, 9, 11, global::ModelDsl.UpsampleMode.Bilinear, true), new global::ModelDsl.Shape(64, 8, 6), new global::ModelDsl.Shape(64, 9, 11)),
+            new("ConvT1", "Body.ConvT1", new global::ModelDsl.Interop.ConvTranspose2dOp(3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true), new global::ModelDsl.Shape(64, 9, 11), new global::ModelDsl.Shape(32, 18, 22)),
+            new("Tanh1", "Body.Tanh1", new global::ModelDsl.Interop.ActivationOp("Tanh", 0.0), new global::ModelDsl.Shape(32, 18, 22), new global::ModelDsl.Shape(32, 18, 22)),
+            new("Sigmoid1", "Body.Sigmoid1", new global::ModelDsl.Interop.ActivationOp("Sigmoid", 0.0), new global::ModelDsl.Shape(32, 18, 22), new global::ModelDsl.Shape(32, 18, 22)),
+            new("Identity1", "Body.Identity1", new global::ModelDsl.Interop.ActivationOp("Identity", 0.0), new global::ModelDsl.Shape(32, 18, 22), new global::ModelDsl.Shape(32, 18, 22)),
+            new("AdaptivePool1", "Body.AdaptivePool1", new global::ModelDsl.Interop.AdaptiveAvgPool2dOp(3, 4), new global::ModelDsl.Shape(32, 18, 22), new global::ModelDsl.Shape(32, 3, 4)),
+            new("Conv2", "Body.Conv2", new global::ModelDsl.Interop.Conv2dOp(1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(32, 3, 4), new global::ModelDsl.Shape(32, 3, 4)),
+            new("GlobalPool1", "Body.GlobalPool1", new global::ModelDsl.Interop.AdaptiveAvgPool2dOp(1, 1), new global::ModelDsl.Shape(32, 3, 4), new global::ModelDsl.Shape(32, 1, 1)),
+            new("Flatten1", "Head.Flatten1", new global::ModelDsl.Interop.FlattenOp(), new global::ModelDsl.Shape(32, 1, 1), new global::ModelDsl.Shape(32)),
+            new("BatchNorm2", "Head.BatchNorm2", new global::ModelDsl.Interop.BatchNormOp(1E-05, 0.1, true, true), new global::ModelDsl.Shape(32), new global::ModelDsl.Shape(32)),
+            new("Dropout1", "Head.Dropout1", new global::ModelDsl.Interop.DropoutOp(false, 0.25), new global::ModelDsl.Shape(32), new global::ModelDsl.Shape(32)),
+            new("Linear1", "Head.Linear1", new global::ModelDsl.Interop.LinearOp(32, 64, true), new global::ModelDsl.Shape(32), new global::ModelDsl.Shape(64)),
+            new("Gelu1", "Head.Gelu1", new global::ModelDsl.Interop.ActivationOp("GELU", 0.0), new global::ModelDsl.Shape(64), new global::ModelDsl.Shape(64)),
+            new("Linear2", "Head.Linear2", new global::ModelDsl.Interop.LinearOp(64, 10, false), new global::ModelDsl.Shape(64), new global::ModelDsl.Shape(10)),
+            new("LogSoftmax1", "Head.LogSoftmax1", new global::ModelDsl.Interop.SoftmaxOp(true, 1), new global::ModelDsl.Shape(10), new global::ModelDsl.Shape(10)),
+        });
+
+        /// <summary>
+        /// Writes the network in eval mode (batch norm with its running statistics, dropout off) as an ONNX model at opset 13 or later, with a dynamic batch axis. A layer that cannot be exported throws a NotSupportedException naming it.
+        /// </summary>
+        public void ExportOnnx(string path, int opset = global::ModelDsl.Interop.OnnxExport.DefaultOpset) => global::ModelDsl.Interop.OnnxExport.Write(this, Graph, path, opset);
+
+        /// <summary>
+        /// Python defining the same network with torch.nn, whose state_dict names equal this module's (docs/INTEROP.md).
+        /// </summary>
+        public static string PyTorchSource => global::ModelDsl.Interop.PyTorchTwin.Source(Graph);
+
     }
 }

@@ -66,6 +66,11 @@ namespace Zoo.Vision
         partial void OnCreated();
 
         /// <summary>
+        /// Does nothing: the constructor registers every layer under its name. TorchSharp calls this when the module is registered into another, and its field scan would register each property's backing field a second time (state_dict keys such as "&lt;Conv1&gt;k__BackingField.weight").
+        /// </summary>
+        protected override void RegisterComponents() { }
+
+        /// <summary>
         /// Computes ReLU(x + f(x)), f being the block's layers.
         /// </summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)

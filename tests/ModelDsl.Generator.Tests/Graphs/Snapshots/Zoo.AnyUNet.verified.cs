@@ -202,6 +202,11 @@ namespace Zoo
         partial void OnCreated();
 
         /// <summary>
+        /// Does nothing: the constructor registers every layer under its name. TorchSharp calls this when the module is registered into another, and its field scan would register each property's backing field a second time (state_dict keys such as "&lt;Conv1&gt;k__BackingField.weight").
+        /// </summary>
+        protected override void RegisterComponents() { }
+
+        /// <summary>
         /// Runs the network on a batch N×1×H×W (H, W = 4, 8, 12, … (multiples of 4)); OutputShapeFor gives the output's shape. A size that does not work throws an ArgumentException naming AnyUNet and the nearest sizes that do.
         /// </summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
@@ -228,5 +233,41 @@ namespace Zoo
             x = global::ModelDsl.ForwardSteps.Advance(x, Conv6.call(x), input);
             return x;
         }
+        /// <summary>
+        /// The layer graph as the generator knows it: every layer, tap, merge and block use in forward order, with its arguments, state_dict path and shapes. ExportOnnx and PyTorchSource walk it.
+        /// </summary>
+        public static global::ModelDsl.Interop.ModelGraph Graph { get; } = new("AnyUNet", new global::ModelDsl.Shape(1, 64, 64), true, new global::ModelDsl.Shape(11, 64, 64), new global::ModelDsl.Interop.GraphNode[]
+        {
+            new("Conv1", "Down1.Conv1", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(1, 64, 64), new global::ModelDsl.Shape(8, 64, 64)),
+            new("Relu1", "Down1.Relu1", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(8, 64, 64), new global::ModelDsl.Shape(8, 64, 64)),
+            new("skip1", "", new global::ModelDsl.Interop.TapOp("skip1"), new global::ModelDsl.Shape(8, 64, 64), new global::ModelDsl.Shape(8, 64, 64)),
+            new("MaxPool1", "Down1.MaxPool1", new global::ModelDsl.Interop.Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new global::ModelDsl.Shape(8, 64, 64), new global::ModelDsl.Shape(8, 32, 32)),
+            new("Conv2", "Down2.Conv2", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(8, 32, 32), new global::ModelDsl.Shape(16, 32, 32)),
+            new("Relu2", "Down2.Relu2", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(16, 32, 32), new global::ModelDsl.Shape(16, 32, 32)),
+            new("skip2", "", new global::ModelDsl.Interop.TapOp("skip2"), new global::ModelDsl.Shape(16, 32, 32), new global::ModelDsl.Shape(16, 32, 32)),
+            new("MaxPool2", "Down2.MaxPool2", new global::ModelDsl.Interop.Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new global::ModelDsl.Shape(16, 32, 32), new global::ModelDsl.Shape(16, 16, 16)),
+            new("Conv3", "Bottom.Conv3", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(16, 16, 16), new global::ModelDsl.Shape(32, 16, 16)),
+            new("Relu3", "Bottom.Relu3", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(32, 16, 16), new global::ModelDsl.Shape(32, 16, 16)),
+            new("ConvT1", "Up2.ConvT1", new global::ModelDsl.Interop.ConvTranspose2dOp(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, true), new global::ModelDsl.Shape(32, 16, 16), new global::ModelDsl.Shape(16, 32, 32)),
+            new("Concat1", "", new global::ModelDsl.Interop.ConcatOp("skip2"), new global::ModelDsl.Shape(16, 32, 32), new global::ModelDsl.Shape(32, 32, 32)),
+            new("Conv4", "Up2.Conv4", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(32, 32, 32), new global::ModelDsl.Shape(16, 32, 32)),
+            new("Relu4", "Up2.Relu4", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(16, 32, 32), new global::ModelDsl.Shape(16, 32, 32)),
+            new("ConvT2", "Up1.ConvT2", new global::ModelDsl.Interop.ConvTranspose2dOp(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, true), new global::ModelDsl.Shape(16, 32, 32), new global::ModelDsl.Shape(8, 64, 64)),
+            new("Concat2", "", new global::ModelDsl.Interop.ConcatOp("skip1"), new global::ModelDsl.Shape(8, 64, 64), new global::ModelDsl.Shape(16, 64, 64)),
+            new("Conv5", "Up1.Conv5", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(16, 64, 64), new global::ModelDsl.Shape(8, 64, 64)),
+            new("Relu5", "Up1.Relu5", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(8, 64, 64), new global::ModelDsl.Shape(8, 64, 64)),
+            new("Conv6", "Up1.Conv6", new global::ModelDsl.Interop.Conv2dOp(1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(8, 64, 64), new global::ModelDsl.Shape(11, 64, 64)),
+        });
+
+        /// <summary>
+        /// Writes the network in eval mode (batch norm with its running statistics, dropout off) as an ONNX model at opset 13 or later, with a dynamic batch axis and dynamic height and width. A layer that cannot be exported throws a NotSupportedException naming it.
+        /// </summary>
+        public void ExportOnnx(string path, int opset = global::ModelDsl.Interop.OnnxExport.DefaultOpset) => global::ModelDsl.Interop.OnnxExport.Write(this, Graph, path, opset);
+
+        /// <summary>
+        /// Python defining the same network with torch.nn, whose state_dict names equal this module's (docs/INTEROP.md).
+        /// </summary>
+        public static string PyTorchSource => global::ModelDsl.Interop.PyTorchTwin.Source(Graph);
+
     }
 }

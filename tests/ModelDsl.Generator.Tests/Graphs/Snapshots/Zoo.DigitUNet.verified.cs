@@ -206,6 +206,11 @@ namespace Zoo
         partial void OnCreated();
 
         /// <summary>
+        /// Does nothing: the constructor registers every layer under its name. TorchSharp calls this when the module is registered into another, and its field scan would register each property's backing field a second time (state_dict keys such as "&lt;Conv1&gt;k__BackingField.weight").
+        /// </summary>
+        protected override void RegisterComponents() { }
+
+        /// <summary>
         /// Runs the network on a batch N×1×16×16 and returns N×11×16×16. A wrong input shape throws an ArgumentException naming DigitUNet and both shapes.
         /// </summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
@@ -234,5 +239,43 @@ namespace Zoo
             x = global::ModelDsl.ForwardSteps.Advance(x, Conv7.call(x), input);
             return x;
         }
+        /// <summary>
+        /// The layer graph as the generator knows it: every layer, tap, merge and block use in forward order, with its arguments, state_dict path and shapes. ExportOnnx and PyTorchSource walk it.
+        /// </summary>
+        public static global::ModelDsl.Interop.ModelGraph Graph { get; } = new("DigitUNet", new global::ModelDsl.Shape(1, 16, 16), false, new global::ModelDsl.Shape(11, 16, 16), new global::ModelDsl.Interop.GraphNode[]
+        {
+            new("Conv1", "Down1.Conv1", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(1, 16, 16), new global::ModelDsl.Shape(8, 16, 16)),
+            new("Relu1", "Down1.Relu1", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(8, 16, 16), new global::ModelDsl.Shape(8, 16, 16)),
+            new("Conv2", "Down1.Conv2", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(8, 16, 16), new global::ModelDsl.Shape(8, 16, 16)),
+            new("Relu2", "Down1.Relu2", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(8, 16, 16), new global::ModelDsl.Shape(8, 16, 16)),
+            new("skip1", "", new global::ModelDsl.Interop.TapOp("skip1"), new global::ModelDsl.Shape(8, 16, 16), new global::ModelDsl.Shape(8, 16, 16)),
+            new("MaxPool1", "Down1.MaxPool1", new global::ModelDsl.Interop.Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new global::ModelDsl.Shape(8, 16, 16), new global::ModelDsl.Shape(8, 8, 8)),
+            new("Conv3", "Down2.Conv3", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(8, 8, 8), new global::ModelDsl.Shape(16, 8, 8)),
+            new("Relu3", "Down2.Relu3", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(16, 8, 8), new global::ModelDsl.Shape(16, 8, 8)),
+            new("skip2", "", new global::ModelDsl.Interop.TapOp("skip2"), new global::ModelDsl.Shape(16, 8, 8), new global::ModelDsl.Shape(16, 8, 8)),
+            new("MaxPool2", "Down2.MaxPool2", new global::ModelDsl.Interop.Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new global::ModelDsl.Shape(16, 8, 8), new global::ModelDsl.Shape(16, 4, 4)),
+            new("Conv4", "Bottom.Conv4", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(16, 4, 4), new global::ModelDsl.Shape(32, 4, 4)),
+            new("Relu4", "Bottom.Relu4", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(32, 4, 4), new global::ModelDsl.Shape(32, 4, 4)),
+            new("ConvT1", "Up2.ConvT1", new global::ModelDsl.Interop.ConvTranspose2dOp(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, true), new global::ModelDsl.Shape(32, 4, 4), new global::ModelDsl.Shape(16, 8, 8)),
+            new("Concat1", "", new global::ModelDsl.Interop.ConcatOp("skip2"), new global::ModelDsl.Shape(16, 8, 8), new global::ModelDsl.Shape(32, 8, 8)),
+            new("Conv5", "Up2.Conv5", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(32, 8, 8), new global::ModelDsl.Shape(16, 8, 8)),
+            new("Relu5", "Up2.Relu5", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(16, 8, 8), new global::ModelDsl.Shape(16, 8, 8)),
+            new("ConvT2", "Up1.ConvT2", new global::ModelDsl.Interop.ConvTranspose2dOp(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, true), new global::ModelDsl.Shape(16, 8, 8), new global::ModelDsl.Shape(8, 16, 16)),
+            new("Concat2", "", new global::ModelDsl.Interop.ConcatOp("skip1"), new global::ModelDsl.Shape(8, 16, 16), new global::ModelDsl.Shape(16, 16, 16)),
+            new("Conv6", "Up1.Conv6", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(16, 16, 16), new global::ModelDsl.Shape(8, 16, 16)),
+            new("Relu6", "Up1.Relu6", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(8, 16, 16), new global::ModelDsl.Shape(8, 16, 16)),
+            new("Conv7", "Up1.Conv7", new global::ModelDsl.Interop.Conv2dOp(1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(8, 16, 16), new global::ModelDsl.Shape(11, 16, 16)),
+        });
+
+        /// <summary>
+        /// Writes the network in eval mode (batch norm with its running statistics, dropout off) as an ONNX model at opset 13 or later, with a dynamic batch axis. A layer that cannot be exported throws a NotSupportedException naming it.
+        /// </summary>
+        public void ExportOnnx(string path, int opset = global::ModelDsl.Interop.OnnxExport.DefaultOpset) => global::ModelDsl.Interop.OnnxExport.Write(this, Graph, path, opset);
+
+        /// <summary>
+        /// Python defining the same network with torch.nn, whose state_dict names equal this module's (docs/INTEROP.md).
+        /// </summary>
+        public static string PyTorchSource => global::ModelDsl.Interop.PyTorchTwin.Source(Graph);
+
     }
 }

@@ -134,6 +134,11 @@ namespace Zoo
         partial void OnCreated();
 
         /// <summary>
+        /// Does nothing: the constructor registers every layer under its name. TorchSharp calls this when the module is registered into another, and its field scan would register each property's backing field a second time (state_dict keys such as "&lt;Conv1&gt;k__BackingField.weight").
+        /// </summary>
+        protected override void RegisterComponents() { }
+
+        /// <summary>
         /// Runs the network on a batch N×3×H×W (H, W = any size ≥ 32); OutputShapeFor gives the output's shape. A size that does not work throws an ArgumentException naming Fcn and the nearest sizes that do.
         /// </summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
@@ -150,5 +155,31 @@ namespace Zoo
             x = global::ModelDsl.ForwardSteps.Advance(x, Conv4.call(x), input);
             return x;
         }
+        /// <summary>
+        /// The layer graph as the generator knows it: every layer, tap, merge and block use in forward order, with its arguments, state_dict path and shapes. ExportOnnx and PyTorchSource walk it.
+        /// </summary>
+        public static global::ModelDsl.Interop.ModelGraph Graph { get; } = new("Fcn", new global::ModelDsl.Shape(3, 64, 64), true, new global::ModelDsl.Shape(10, 9, 9), new global::ModelDsl.Interop.GraphNode[]
+        {
+            new("Conv1", "Conv1", new global::ModelDsl.Interop.Conv2dOp(5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(3, 64, 64), new global::ModelDsl.Shape(16, 60, 60)),
+            new("Relu1", "Relu1", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(16, 60, 60), new global::ModelDsl.Shape(16, 60, 60)),
+            new("MaxPool1", "MaxPool1", new global::ModelDsl.Interop.Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new global::ModelDsl.Shape(16, 60, 60), new global::ModelDsl.Shape(16, 30, 30)),
+            new("Conv2", "Conv2", new global::ModelDsl.Interop.Conv2dOp(5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(16, 30, 30), new global::ModelDsl.Shape(32, 26, 26)),
+            new("Relu2", "Relu2", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(32, 26, 26), new global::ModelDsl.Shape(32, 26, 26)),
+            new("MaxPool2", "MaxPool2", new global::ModelDsl.Interop.Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new global::ModelDsl.Shape(32, 26, 26), new global::ModelDsl.Shape(32, 13, 13)),
+            new("Conv3", "Conv3", new global::ModelDsl.Interop.Conv2dOp(5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(32, 13, 13), new global::ModelDsl.Shape(64, 9, 9)),
+            new("Relu3", "Relu3", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(64, 9, 9), new global::ModelDsl.Shape(64, 9, 9)),
+            new("Conv4", "Conv4", new global::ModelDsl.Interop.Conv2dOp(1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(64, 9, 9), new global::ModelDsl.Shape(10, 9, 9)),
+        });
+
+        /// <summary>
+        /// Writes the network in eval mode (batch norm with its running statistics, dropout off) as an ONNX model at opset 13 or later, with a dynamic batch axis and dynamic height and width. A layer that cannot be exported throws a NotSupportedException naming it.
+        /// </summary>
+        public void ExportOnnx(string path, int opset = global::ModelDsl.Interop.OnnxExport.DefaultOpset) => global::ModelDsl.Interop.OnnxExport.Write(this, Graph, path, opset);
+
+        /// <summary>
+        /// Python defining the same network with torch.nn, whose state_dict names equal this module's (docs/INTEROP.md).
+        /// </summary>
+        public static string PyTorchSource => global::ModelDsl.Interop.PyTorchTwin.Source(Graph);
+
     }
 }

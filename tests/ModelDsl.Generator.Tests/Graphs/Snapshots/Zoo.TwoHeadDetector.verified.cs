@@ -211,6 +211,11 @@ namespace Zoo
         partial void OnCreated();
 
         /// <summary>
+        /// Does nothing: the constructor registers every layer under its name. TorchSharp calls this when the module is registered into another, and its field scan would register each property's backing field a second time (state_dict keys such as "&lt;Conv1&gt;k__BackingField.weight").
+        /// </summary>
+        protected override void RegisterComponents() { }
+
+        /// <summary>
         /// Runs the network on a batch N×1×64×64 and returns Classes N×11×8×8, Boxes N×5×8×8. A wrong input shape throws an ArgumentException naming TwoHeadDetector and both shapes.
         /// </summary>
         public override TwoHeadDetectorOutput forward(global::TorchSharp.torch.Tensor input)
@@ -242,6 +247,45 @@ namespace Zoo
             var head2 = x;
             return new TwoHeadDetectorOutput(head1, head2);
         }
+        /// <summary>
+        /// The layer graph as the generator knows it: every layer, tap, merge and block use in forward order, with its arguments, state_dict path and shapes. ExportOnnx and PyTorchSource walk it.
+        /// </summary>
+        public static global::ModelDsl.Interop.ModelGraph Graph { get; } = new("TwoHeadDetector", new global::ModelDsl.Shape(1, 64, 64), false, new global::ModelDsl.Shape(11, 8, 8), new global::ModelDsl.Interop.GraphNode[]
+        {
+            new("Conv1", "Backbone.Conv1", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(1, 64, 64), new global::ModelDsl.Shape(16, 64, 64)),
+            new("BatchNorm1", "Backbone.BatchNorm1", new global::ModelDsl.Interop.BatchNormOp(1E-05, 0.1, true, true), new global::ModelDsl.Shape(16, 64, 64), new global::ModelDsl.Shape(16, 64, 64)),
+            new("Relu1", "Backbone.Relu1", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(16, 64, 64), new global::ModelDsl.Shape(16, 64, 64)),
+            new("MaxPool1", "Backbone.MaxPool1", new global::ModelDsl.Interop.Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new global::ModelDsl.Shape(16, 64, 64), new global::ModelDsl.Shape(16, 32, 32)),
+            new("Conv2", "Backbone.Conv2", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(16, 32, 32), new global::ModelDsl.Shape(32, 32, 32)),
+            new("BatchNorm2", "Backbone.BatchNorm2", new global::ModelDsl.Interop.BatchNormOp(1E-05, 0.1, true, true), new global::ModelDsl.Shape(32, 32, 32), new global::ModelDsl.Shape(32, 32, 32)),
+            new("Relu2", "Backbone.Relu2", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(32, 32, 32), new global::ModelDsl.Shape(32, 32, 32)),
+            new("MaxPool2", "Backbone.MaxPool2", new global::ModelDsl.Interop.Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new global::ModelDsl.Shape(32, 32, 32), new global::ModelDsl.Shape(32, 16, 16)),
+            new("Conv3", "Backbone.Conv3", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(32, 16, 16), new global::ModelDsl.Shape(64, 16, 16)),
+            new("BatchNorm3", "Backbone.BatchNorm3", new global::ModelDsl.Interop.BatchNormOp(1E-05, 0.1, true, true), new global::ModelDsl.Shape(64, 16, 16), new global::ModelDsl.Shape(64, 16, 16)),
+            new("Relu3", "Backbone.Relu3", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(64, 16, 16), new global::ModelDsl.Shape(64, 16, 16)),
+            new("MaxPool3", "Backbone.MaxPool3", new global::ModelDsl.Interop.Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new global::ModelDsl.Shape(64, 16, 16), new global::ModelDsl.Shape(64, 8, 8)),
+            new("features", "", new global::ModelDsl.Interop.TapOp("features"), new global::ModelDsl.Shape(64, 8, 8), new global::ModelDsl.Shape(64, 8, 8)),
+            new("Classes", "", new global::ModelDsl.Interop.HeadOp("Classes", "features"), new global::ModelDsl.Shape(64, 8, 8), new global::ModelDsl.Shape(64, 8, 8)),
+            new("Conv4", "Classes.Conv4", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(64, 8, 8), new global::ModelDsl.Shape(64, 8, 8)),
+            new("Relu4", "Classes.Relu4", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(64, 8, 8), new global::ModelDsl.Shape(64, 8, 8)),
+            new("Conv5", "Classes.Conv5", new global::ModelDsl.Interop.Conv2dOp(1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(64, 8, 8), new global::ModelDsl.Shape(11, 8, 8)),
+            new("Boxes", "", new global::ModelDsl.Interop.HeadOp("Boxes", "features"), new global::ModelDsl.Shape(64, 8, 8), new global::ModelDsl.Shape(64, 8, 8)),
+            new("Conv6", "Boxes.Conv6", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(64, 8, 8), new global::ModelDsl.Shape(64, 8, 8)),
+            new("Relu5", "Boxes.Relu5", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(64, 8, 8), new global::ModelDsl.Shape(64, 8, 8)),
+            new("Conv7", "Boxes.Conv7", new global::ModelDsl.Interop.Conv2dOp(1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(64, 8, 8), new global::ModelDsl.Shape(5, 8, 8)),
+            new("Sigmoid1", "Boxes.Sigmoid1", new global::ModelDsl.Interop.ActivationOp("Sigmoid", 0.0), new global::ModelDsl.Shape(5, 8, 8), new global::ModelDsl.Shape(5, 8, 8)),
+        });
+
+        /// <summary>
+        /// Writes the network in eval mode (batch norm with its running statistics, dropout off) as an ONNX model at opset 13 or later, with a dynamic batch axis. A layer that cannot be exported throws a NotSupportedException naming it.
+        /// </summary>
+        public void ExportOnnx(string path, int opset = global::ModelDsl.Interop.OnnxExport.DefaultOpset) => global::ModelDsl.Interop.OnnxExport.Write(this, Graph, path, opset);
+
+        /// <summary>
+        /// Python defining the same network with torch.nn, whose state_dict names equal this module's (docs/INTEROP.md).
+        /// </summary>
+        public static string PyTorchSource => global::ModelDsl.Interop.PyTorchTwin.Source(Graph);
+
     }
 
     /// <summary>

@@ -1,0 +1,46 @@
+using System.Collections.Generic;
+using System.Linq;
+using ModelDsl.Generator.Shapes;
+
+namespace ModelDsl.Generator.Emit
+{
+    /// <summary>
+    /// Writes a model's interop members: the static <c>Graph</c> (every node in forward order with the
+    /// <c>LayerOp</c> its catalog family exports, its state_dict path and shapes), <c>ExportOnnx</c> and
+    /// <c>PyTorchSource</c>. The runtime's exporters walk the graph; nothing here switches on a layer kind.
+    /// </summary>
+    internal static class InteropEmitter
+    {
+        private const string Interop = "global::ModelDsl.Interop.";
+
+        public static void Write(SourceWriter w, AnalyzedModel m)
+        {
+            string name = SourceWriter.Literal(m.Type.ClassName);
+            w.Doc("The layer graph as the generator knows it: every layer, tap, merge and block use in forward order, with its arguments, state_dict path and shapes. ExportOnnx and PyTorchSource walk it.");
+            w.Open($"public static {Interop}ModelGraph Graph {{ get; }} = new({name}, {ModelEmitter.ShapeExpr(m.Input)}, {(m.AnySize is null ? "false" : "true")}, {ModelEmitter.ShapeExpr(m.Output)}, new {Interop}GraphNode[]");
+            foreach (var layer in m.Layers) w.Line(Node(layer, StagePrefix(m, layer)) + ",");
+            w.Close(");");
+            w.Line();
+            w.Doc("Writes the network in eval mode (batch norm with its running statistics, dropout off) as an ONNX model at opset 13 or later, with a dynamic batch axis"
+                + (m.AnySize is null ? "" : " and dynamic height and width") + ". A layer that cannot be exported throws a NotSupportedException naming it.");
+            w.Line($"public void ExportOnnx(string path, int opset = {Interop}OnnxExport.DefaultOpset) => {Interop}OnnxExport.Write(this, Graph, path, opset);");
+            w.Line();
+            w.Doc("Python defining the same network with torch.nn, whose state_dict names equal this module's (docs/INTEROP.md).");
+            w.Line($"public static string PyTorchSource => {Interop}PyTorchTwin.Source(Graph);");
+            w.Line();
+        }
+
+        // Layers in a declared stage live in the stage's Sequential, so their tensors are "Stage.Layer.weight".
+        private static string StagePrefix(AnalyzedModel m, ResolvedLayer layer)
+            => layer.HasModule && layer.Stage is { } stage && m.Stages.Contains(stage) ? stage + "." : "";
+
+        private static string Node(ResolvedLayer layer, string prefix)
+        {
+            string op = layer.Code.Export ?? $"new {Interop}UnsupportedOp({SourceWriter.Literal(layer.KindName)})";
+            string path = layer.HasModule ? prefix + layer.Name : "";
+            string children = layer.Children.Count == 0 ? ""
+                : $", new {Interop}GraphNode[] {{ {string.Join(", ", layer.Children.Select(c => Node(c, prefix)))} }}";
+            return $"new({SourceWriter.Literal(layer.Name)}, {SourceWriter.Literal(path)}, {op}, {ModelEmitter.ShapeExpr(layer.Input)}, {ModelEmitter.ShapeExpr(layer.Output)}{children})";
+        }
+    }
+}

@@ -1,0 +1,69 @@
+namespace ModelDsl.Interop;
+
+// What each node of a ModelGraph computes, with the arguments as the generator's layer catalog
+// (src/ModelDsl.Generator/Layers) read and checked them: the generator writes these records, the
+// exporters translate them. Sizes are per axis (H, W).
+
+/// <summary>What one node of a <see cref="ModelGraph"/> computes.</summary>
+public abstract record LayerOp;
+
+/// <summary>
+/// <c>nn.Conv2d</c>. Padding is explicit per side: 'same' is resolved to PyTorch's split (the extra row and column at
+/// the bottom and right). <paramref name="TensorPrefix"/>: where the weight and bias sit inside the layer's module
+/// ("conv." for <c>ModelDsl.SamePaddedConv2d</c>, which holds its conv as a child).
+/// </summary>
+public sealed record Conv2dOp(long KernelH, long KernelW, long StrideH, long StrideW, long PadTop, long PadLeft, long PadBottom, long PadRight,
+    long DilationH, long DilationW, long Groups, bool Bias, PaddingMode PaddingMode, string TensorPrefix = "") : LayerOp;
+
+/// <summary><c>nn.ConvTranspose2d</c> with output padding.</summary>
+public sealed record ConvTranspose2dOp(long KernelH, long KernelW, long StrideH, long StrideW, long PaddingH, long PaddingW,
+    long OutputPaddingH, long OutputPaddingW, long DilationH, long DilationW, long Groups, bool Bias) : LayerOp;
+
+/// <summary><c>nn.MaxPool2d</c> (<paramref name="Max"/>) or <c>nn.AvgPool2d</c>.</summary>
+public sealed record Pool2dOp(bool Max, long KernelH, long KernelW, long StrideH, long StrideW, long PaddingH, long PaddingW,
+    long DilationH, long DilationW, bool CeilMode, bool CountIncludePad) : LayerOp;
+
+/// <summary><c>nn.AdaptiveAvgPool2d</c> (GlobalAvgPool is 1×1).</summary>
+public sealed record AdaptiveAvgPool2dOp(long Height, long Width) : LayerOp;
+
+/// <summary><c>nn.BatchNorm2d</c> / <c>nn.BatchNorm1d</c>; in eval mode it uses its running statistics when it tracks them, else the batch's.</summary>
+public sealed record BatchNormOp(double Eps, double Momentum, bool Affine, bool TrackRunningStats) : LayerOp;
+
+/// <summary><c>nn.Dropout</c> / <c>nn.Dropout2d</c>: the identity in eval mode.</summary>
+public sealed record DropoutOp(bool Channelwise, double P) : LayerOp;
+
+/// <summary><c>nn.Flatten()</c>: N×C×H×W → N×(C·H·W).</summary>
+public sealed record FlattenOp : LayerOp;
+
+/// <summary><c>nn.Linear</c>.</summary>
+public sealed record LinearOp(long InFeatures, long OutFeatures, bool Bias) : LayerOp;
+
+/// <summary><c>nn.Upsample</c> by <paramref name="Scale"/> (when positive) or to <paramref name="Height"/>×<paramref name="Width"/>.</summary>
+public sealed record UpsampleOp(double Scale, long Height, long Width, UpsampleMode Mode, bool AlignCorners) : LayerOp;
+
+/// <summary>An element-wise activation: the PyTorch module's name ("ReLU", "ELU", "LeakyReLU", …) and its one number (ELU's alpha, LeakyReLU's slope; 0 otherwise).</summary>
+public sealed record ActivationOp(string Kind, double Argument = 0) : LayerOp;
+
+/// <summary><c>nn.Softmax</c> or <c>nn.LogSoftmax</c> over <paramref name="Dim"/> (of the batched tensor).</summary>
+public sealed record SoftmaxOp(bool Log, long Dim) : LayerOp;
+
+/// <summary>A layer the generator has no export for yet: exporters refuse it, naming the layer and its kind.</summary>
+public sealed record UnsupportedOp(string Kind) : LayerOp;
+
+/// <summary><c>[Head("Name", From = "tap")]</c>: the previous head (if any) ends; the chain continues from the tap, and its last value is the output named <paramref name="Head"/>.</summary>
+public sealed record HeadOp(string Head, string Tap) : LayerOp;
+
+/// <summary><c>[Tap("name")]</c>: names the current tensor for a later merge.</summary>
+public sealed record TapOp(string Tap) : LayerOp;
+
+/// <summary><c>[Add("tap")]</c>: x + tap; with <paramref name="Projected"/>, x + BatchNorm(Conv1×1(tap)) (the node's two children).</summary>
+public sealed record AddOp(string Tap, bool Projected) : LayerOp;
+
+/// <summary><c>[Concat("tap")]</c>: <c>torch.cat([x, tap], 1)</c>.</summary>
+public sealed record ConcatOp(string Tap) : LayerOp;
+
+/// <summary>
+/// A <c>[Use&lt;Block&gt;]</c>: the node's children run in order; a residual block adds its input (through the
+/// last two children, a 1×1 conv and a batch norm, when <paramref name="Projected"/>) and then applies <paramref name="Then"/> if given.
+/// </summary>
+public sealed record BlockOp(string Block, bool Residual, bool Projected, ActivationOp? Then) : LayerOp;

@@ -1,0 +1,1 @@
+global using ModelDsl.Interop;
