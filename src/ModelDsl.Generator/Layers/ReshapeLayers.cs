@@ -81,6 +81,8 @@ namespace ModelDsl.Generator.Layers
 
             public override string Describe(string inChannels, string outChannels) => $"Reshape(N, {string.Join(", ", _resolved)})";
 
+            public override string Export(long inChannels, long outChannels) => $"new {Interop}ReshapeOp(new long[] {{ {string.Join(", ", _resolved.Select(Long))} }})";
+
             private static string Describe(long[] dims) => string.Join("×", dims);
         }
 
@@ -114,6 +116,8 @@ namespace ModelDsl.Generator.Layers
             public override string Construct(string inChannels, string outChannels) => $"new global::ModelDsl.PermuteModule({string.Join(", ", _dims.Select(Long))})";
 
             public override string Describe(string inChannels, string outChannels) => $"permute(0, {string.Join(", ", _dims.Select(d => d + 1))})";
+
+            public override string Export(long inChannels, long outChannels) => $"new {Interop}PermuteOp(new long[] {{ {string.Join(", ", _dims.Select(Long))} }})";
         }
     }
 }

@@ -35,6 +35,12 @@ public sealed record DropoutOp(bool Channelwise, double P) : LayerOp;
 /// <summary><c>nn.Flatten()</c>: N×C×H×W → N×(C·H·W).</summary>
 public sealed record FlattenOp : LayerOp;
 
+/// <summary><c>[Reshape(…)]</c>: <c>x.reshape(N, *Dims)</c>, the per-sample dimensions resolved (no -1 left).</summary>
+public sealed record ReshapeOp(long[] Dims) : LayerOp;
+
+/// <summary><c>[Permute(…)]</c>: <c>x.permute(0, *(d + 1 for d in Dims))</c>, the per-sample order (the batch stays first).</summary>
+public sealed record PermuteOp(long[] Dims) : LayerOp;
+
 /// <summary><c>nn.Linear</c>.</summary>
 public sealed record LinearOp(long InFeatures, long OutFeatures, bool Bias) : LayerOp;
 

@@ -71,9 +71,7 @@ public static class OnnxExport
             for (int i = 0; i < node.Input.Count; i++) if (node.Input[i] == last) node.Input[i] = OutputName;
         }
         var output = graph.Output;
-        builder.Graph.Output.Add(output.IsFlat
-            ? FloatValue(OutputName, "N", output.Features)
-            : graph.AnySize ? FloatValue(OutputName, "N", output.Channels, null, null) : FloatValue(OutputName, "N", output.Channels, output.Height, output.Width));
+        builder.Graph.Output.Add(OutputValue(OutputName, output, graph.AnySize));
 
         return Model(builder, graph, opset);
     }
@@ -93,9 +91,7 @@ public static class OnnxExport
             node.Input.Add(x);
             node.Output.Add(name);
             builder.Graph.Node.Add(node);
-            builder.Graph.Output.Add(shape.IsFlat
-                ? FloatValue(name, "N", shape.Features)
-                : graph.AnySize ? FloatValue(name, "N", shape.Channels, null, null) : FloatValue(name, "N", shape.Channels, shape.Height, shape.Width));
+            builder.Graph.Output.Add(OutputValue(name, shape, graph.AnySize));
         }
         foreach (var node in graph.Nodes)
         {
@@ -104,6 +100,18 @@ public static class OnnxExport
             shape = node.Output;
         }
         EndHead();
+    }
+
+    // An output's declared shape: the batch symbolic; in a net of any size a feature map's H and W unknown (a flat
+    // or reshaped output of such a net is size-independent: the generator requires it); else every dimension of
+    // the per-sample shape, of whatever rank (1-4: Reshape and Permute give ranks 2 and 4 too).
+    private static ValueInfoProto OutputValue(string name, Shape shape, bool anySize)
+    {
+        if (anySize && shape.IsFeatureMap) return FloatValue(name, "N", shape.Channels, null, null);
+        var dims = new object?[shape.Rank + 1];
+        dims[0] = "N";
+        for (int i = 0; i < shape.Rank; i++) dims[i + 1] = shape[i];
+        return FloatValue(name, dims);
     }
 
     private static ModelProto Model(OnnxGraphBuilder builder, ModelGraph graph, int opset)

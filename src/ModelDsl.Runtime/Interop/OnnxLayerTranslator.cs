@@ -38,6 +38,9 @@ internal sealed class OnnxLayerTranslator
         BatchNormOp op => BatchNorm(node, op, x),
         DropoutOp => x, // the identity in eval mode
         FlattenOp => _b.Node("Flatten", node.Path + ".out", new[] { x }, Int("axis", 1)),
+        // Reshape's 0 copies the input's dimension (allowzero = 0): the batch axis stays dynamic.
+        ReshapeOp op => _b.Node("Reshape", node.Path + ".out", new[] { x, _b.Int64s(node.Path + ".shape", op.Dims.Prepend(0L).ToArray()) }),
+        PermuteOp op => _b.Node("Transpose", node.Path + ".out", new[] { x }, Ints("perm", op.Dims.Select(d => d + 1).Prepend(0L).ToArray())),
         LinearOp op => _b.Node("Gemm", node.Path + ".out", op.Bias ? new[] { x, Weight(node, "weight", op.OutFeatures, op.InFeatures), Weight(node, "bias", op.OutFeatures) } : new[] { x, Weight(node, "weight", op.OutFeatures, op.InFeatures) }, Int("transB", 1)),
         UpsampleOp op => Upsample(node, op, x),
         ActivationOp op => Activation(op, node.Name, x),

@@ -41,6 +41,26 @@ public static class PyTorchTwin
                 return self._modules["Activation"](y) if "Activation" in self._modules else y
 
 
+        class _Reshape(nn.Module):
+            # ModelDsl [Reshape(...)]: the per-sample dimensions, the batch kept first (reshape: a permuted input is not contiguous).
+            def __init__(self, *dims):
+                super().__init__()
+                self.dims = dims
+
+            def forward(self, x):
+                return x.reshape(x.shape[0], *self.dims)
+
+
+        class _Permute(nn.Module):
+            # ModelDsl [Permute(...)]: the per-sample order, the batch kept first.
+            def __init__(self, *dims):
+                super().__init__()
+                self.order = (0,) + tuple(d + 1 for d in dims)
+
+            def forward(self, x):
+                return x.permute(*self.order)
+
+
         class _Wrapped(nn.Module):
             # ModelDsl.SamePaddedConv2d: an even-kernel 'same' conv with a padding mode, its conv registered as "conv".
             def __init__(self, conv):
@@ -133,8 +153,9 @@ public static class PyTorchTwin
     /// <summary>The torch.nn constructor of one node (a block use or projecting Add builds its children too).</summary>
     private static string Module(ModelGraph graph, GraphNode node)
     {
-        long cin = node.Input.IsFlat ? node.Input.Features : node.Input.Channels;
-        long cout = node.Output.IsFlat ? node.Output.Features : node.Output.Channels;
+        // Channels or features where the layer has them; Reshape and Permute (the only layers on other ranks) need neither.
+        long cin = node.Input.IsFlat ? node.Input.Features : node.Input.IsFeatureMap ? node.Input.Channels : 0;
+        long cout = node.Output.IsFlat ? node.Output.Features : node.Output.IsFeatureMap ? node.Output.Channels : 0;
         return node.Op switch
         {
             Conv2dOp { TensorPrefix: "conv." } op => $"_Wrapped({Module(graph, node with { Op = op with { TensorPrefix = "" } })})",
@@ -149,6 +170,8 @@ public static class PyTorchTwin
             BatchNormOp op => $"nn.BatchNorm{(node.Input.IsFlat ? "1d" : "2d")}({cin}, eps={Num(op.Eps)}, momentum={Num(op.Momentum)}, affine={Bool(op.Affine)}, track_running_stats={Bool(op.TrackRunningStats)})",
             DropoutOp op => $"nn.Dropout{(op.Channelwise ? "2d" : "")}(p={Num(op.P)})",
             FlattenOp => "nn.Flatten()",
+            ReshapeOp op => $"_Reshape({string.Join(", ", op.Dims)})",
+            PermuteOp op => $"_Permute({string.Join(", ", op.Dims)})",
             LinearOp op => $"nn.Linear({op.InFeatures}, {op.OutFeatures}, bias={Bool(op.Bias)})",
             UpsampleOp op => Upsample(op),
             ActivationOp op => Activation(graph, node, op),

@@ -76,4 +76,20 @@ public class CourseGraphModelTests
         var wrong = Assert.Throws<ArgumentException>(() => net.forward(zeros(1, 1, 32, 32)));
         Assert.Contains("TwoHeadDetector", wrong.Message);
     }
+    [Fact]
+    public void The_YOLO_grid_net_lists_its_49_cells_with_20_numbers_each_in_PyTorchs_channels_last_order()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var net = new YoloGrid7();
+        net.eval();
+        Assert.Equal(new Shape(49, 20), YoloGrid7.OutputShape);
+        Assert.Equal(YoloGrid7.ParameterCount, net.parameters().Sum(p => p.numel()));
+        var x = randn(2, 1, 56, 56);
+        var cells = net.forward(x);
+        Assert.Equal(new long[] { 2, 49, 20 }, cells.shape);
+        // The same numbers as the conv head's 20×7×7 map, channels moved last and the grid flattened row by row.
+        var map = net.Conv4.call(net.MaxPool3.call(net.Relu3.call(net.BatchNorm3.call(net.Conv3.call(net.MaxPool2.call(net.Relu2.call(net.BatchNorm2.call(net.Conv2.call(net.MaxPool1.call(net.Relu1.call(net.BatchNorm1.call(net.Conv1.call(x)))))))))))));
+        Assert.True(cells.allclose(map.permute(0, 2, 3, 1).reshape(2, 49, 20)));
+    }
 }
