@@ -1,8 +1,9 @@
-"""Trains the PyTorch twin of the DSL LeNet5 (samples/CourseModels/LeNet5.cs) with torchrun and
+"""Trains the generated PyTorch twin of the DSL LeNet5 (samples/CourseModels/LeNet5.cs) with torchrun and
 DistributedDataParallel on the repository's MNIST IDX files, and saves the weights where the .NET model loads them.
 
+    dotnet run --project samples/TorchrunTrain -c Release -- twin lenet5_twin.py
     torchrun --standalone --nproc_per_node 2 samples/TorchrunTrain/train_ddp.py \
-        --data data/mnist-10k --out lenet5-ddp.pt
+        --twin lenet5_twin.py --data data/mnist-10k --out lenet5-ddp.pt
     dotnet run --project samples/TorchrunTrain -c Release -- lenet5-ddp.pt
 
 gloo on CPU, NCCL when every process has a GPU (LOCAL_RANK picks it). Needs only torch and numpy (Debian:
@@ -10,10 +11,10 @@ python3-torch); the IDX files are read here with gzip + numpy, the layout IdxRea
 """
 import argparse
 import gzip
+import importlib.util
 import os
 import struct
 import time
-from collections import OrderedDict
 
 import numpy as np
 import torch
@@ -23,23 +24,16 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 
 
-class LeNet5(nn.Module):
-    """LeNet5's twin: its state_dict names (Features.Conv1.weight, …, Classifier.Linear3.bias) are the .NET
-    module's, the names the generated {Model}.PyTorchSource twin uses, so LoadFromPyTorch needs no name map."""
-
-    def __init__(self):
-        super().__init__()
-        self.Features = nn.Sequential(OrderedDict([
-            ("Conv1", nn.Conv2d(1, 6, 5)), ("Relu1", nn.ReLU()), ("MaxPool1", nn.MaxPool2d(2)),
-            ("Conv2", nn.Conv2d(6, 16, 5)), ("Relu2", nn.ReLU()), ("MaxPool2", nn.MaxPool2d(2)),
-            ("Flatten1", nn.Flatten())]))
-        self.Classifier = nn.Sequential(OrderedDict([
-            ("Linear1", nn.Linear(256, 120)), ("Relu3", nn.ReLU()),
-            ("Linear2", nn.Linear(120, 84)), ("Relu4", nn.ReLU()),
-            ("Linear3", nn.Linear(84, 10))]))
-
-    def forward(self, x):
-        return self.Classifier(self.Features(x))
+def load_twin(path, name):
+    """The model's generated twin: the Python that `{Model}.PyTorchSource` returns in .NET (written to a file by
+    `dotnet run --project samples/TorchrunTrain -c Release -- twin lenet5_twin.py`). Its state_dict names are the .NET
+    module's, so LoadFromPyTorch needs no name map."""
+    spec = importlib.util.spec_from_file_location("modeldsl_twin", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    if not hasattr(module, name):
+        raise SystemExit(f"{path} defines no class {name}: write it from {name}.PyTorchSource")
+    return getattr(module, name)
 
 
 def read_idx(path, expected_magic):
@@ -76,6 +70,8 @@ def mnist(directory, split, limit):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--twin", required=True, help="the model's generated PyTorch twin (its PyTorchSource, saved as a .py file)")
+    p.add_argument("--model", default="LeNet5", help="the twin's class name (the DSL model's name)")
     p.add_argument("--data", default="data/mnist-10k", help="folder with the MNIST IDX files")
     p.add_argument("--out", default="lenet5-ddp.pt", help="weights file (torch.save's format; SaveForPyTorch/LoadFromPyTorch's .pt)")
     p.add_argument("--samples", type=int, default=0, help="train on the first N digits only (0: all)")
@@ -94,7 +90,7 @@ def main():
         torch.cuda.set_device(device)
 
     torch.manual_seed(args.seed)  # same initial weights in every process (DDP also broadcasts rank 0's)
-    model = LeNet5().to(device)
+    model = load_twin(args.twin, args.model)().to(device)
     ddp = DistributedDataParallel(model, device_ids=[local_rank] if use_cuda else None)
     data = mnist(args.data, "train", args.samples)
     sampler = DistributedSampler(data, num_replicas=world, rank=rank, shuffle=True, seed=args.seed)

@@ -1,5 +1,6 @@
 using ModelDsl.Data;
 using ModelDsl.Runtime.Tests.Interop;
+using ModelDsl.Samples;
 using TorchrunTrain;
 using Xunit;
 
@@ -19,11 +20,14 @@ public sealed class TorchrunTrainTests : IDisposable
     public void Two_gloo_processes_train_the_twin_and_the_dotnet_model_evaluates_their_weights()
     {
         var weights = Path.Combine(_dir, "lenet5-ddp.pt");
+        // The generated twin, as a user writes it: the model's PyTorchSource saved as a Python file.
+        var twin = Path.Combine(_dir, "lenet5_twin.py");
+        File.WriteAllText(twin, LeNet5.PyTorchSource);
         // torchrun is `python3 -m torch.distributed.run`; through the module the test uses the same interpreter as the other
         // Python tests. --redirects/--tee 1 work around torch 1.13's launcher on Python 3.11 (Debian 12), see README.md.
         var output = SystemPython.RunFile(SystemPython.Interpreter,
             ["-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "--redirects", "1", "--tee", "1", "--log_dir", Path.Combine(_dir, "logs"),
-             Path.Combine(AppContext.BaseDirectory, "train_ddp.py"), "--data", BundledData.MnistDirectory, "--out", weights,
+             Path.Combine(AppContext.BaseDirectory, "train_ddp.py"), "--twin", twin, "--data", BundledData.MnistDirectory, "--out", weights,
              "--samples", "512", "--epochs", "3", "--lr", "0.005"],
             _dir, [SystemPython.Torch], TimeSpan.FromMinutes(5));
 
