@@ -34,7 +34,7 @@ public class OnnxExportTests
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         Assert.True(files.Count >= 9, $"only {files.Count} course models found");
-        Python.CheckOnnx(files);
+        OnnxChecker.Check(files);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public class OnnxExportTests
         Assert.True(failures.Count == 0, $"{failures.Count} of {RandomChains} nets differ:\n" + string.Join("\n", failures.Take(15)));
         foreach (var kind in new[] { "Conv2dOpZeros", "Conv2dOpReflect", "Conv2dOpReplicate", "Conv2dOpCircular", "ConvTranspose2dOp", "Pool2dOp", "AdaptiveAvgPool2dOp", "BatchNormOp", "UpsampleOpNearest", "UpsampleOpBilinear", "UpsampleOpBicubic", "BlockOp", "LinearOp", "SoftmaxOp", "DropoutOp" })
             Assert.Contains(kind, kinds);
-        Python.CheckOnnx(files);
+        OnnxChecker.Check(files);
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public class OnnxExportTests
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(15)));
         Assert.True(merges > RandomGraphs, $"only {merges} merges");
         Assert.Equal(2 * RandomGraphs, anySizeRuns);
-        Python.CheckOnnx(files);
+        OnnxChecker.Check(files);
     }
 
     [Fact]

@@ -18,6 +18,9 @@ public static class SystemPython
     /// <summary>torchvision, from Debian's python3-torchvision.</summary>
     public static readonly (string Module, string AptPackage) TorchVision = ("torchvision", "python3-torchvision");
 
+    /// <summary>ONNX's checker (the ONNX export tests).</summary>
+    public static readonly (string Module, string AptPackage) Onnx = ("onnx", "python3-onnx");
+
     /// <summary>
     /// Runs <paramref name="script"/> (written to a file in <paramref name="workDir"/>) with <paramref name="arguments"/>
     /// and returns what it printed. A non-zero exit fails the test with everything it printed; one caused by a missing
