@@ -127,21 +127,9 @@ public static class DigitDetectionJob
             perImage.Sum(p => p.Boxes.Count), trainSeconds, Path.Combine(outDir, "metrics.json"), detections);
     }
 
-    /// <summary>The canvases' train/ and test/ folders, written from the bundled MNIST subset when train/images is not there yet.</summary>
+    /// <summary>The canvases' train/ and test/ folders, written from the bundled MNIST subset unless already there.</summary>
     private static (string Train, string Test) Canvases(DigitDetectionSettings s, TextWriter stdout)
-    {
-        string root = Path.GetFullPath(s.Data);
-        string train = Path.Combine(root, "train"), test = Path.Combine(root, "test");
-        if (Directory.Exists(Path.Combine(train, "images")) && File.Exists(Path.Combine(test, "annotations.json")))
-        {
-            stdout.WriteLine($"reading the canvases in {root}");
-            return (train, test);
-        }
-        var clock = Stopwatch.StartNew();
-        ModelDsl.Data.DigitCanvases.WriteBundled(root, s.Train, s.Test, s.Seed);
-        stdout.WriteLine($"wrote {s.Train} train and {s.Test} test digit canvases to {root} in {clock.Elapsed.TotalSeconds:F1} s");
-        return (train, test);
-    }
+        => ModelDsl.Data.DigitCanvases.WriteBundledUnlessPresent(s.Data, s.Train, s.Test, s.Seed, stdout);
 
     private static string MetricsJson(DigitDetectionResult r, IReadOnlyList<string> classes, History history, DigitDetectionSettings s)
     {

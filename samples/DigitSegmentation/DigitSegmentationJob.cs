@@ -105,21 +105,9 @@ public static class DigitSegmentationJob
         return result;
     }
 
-    /// <summary>The canvases' train/ and test/ folders, written from the bundled MNIST subset when train/images is not there yet.</summary>
+    /// <summary>The canvases' train/ and test/ folders, written from the bundled MNIST subset unless already there.</summary>
     private static (string Train, string Test) Canvases(DigitSegmentationSettings s, TextWriter stdout)
-    {
-        string root = Path.GetFullPath(s.Data);
-        string train = Path.Combine(root, "train"), test = Path.Combine(root, "test");
-        if (Directory.Exists(Path.Combine(train, "images")) && Directory.Exists(Path.Combine(test, "images")))
-        {
-            stdout.WriteLine($"reading the canvases in {root}");
-            return (train, test);
-        }
-        var clock = Stopwatch.StartNew();
-        ModelDsl.Data.DigitCanvases.WriteBundled(root, s.Train, s.Test, s.Seed);
-        stdout.WriteLine($"wrote {s.Train} train and {s.Test} test digit canvases to {root} in {clock.Elapsed.TotalSeconds:F1} s");
-        return (train, test);
-    }
+        => ModelDsl.Data.DigitCanvases.WriteBundledUnlessPresent(s.Data, s.Train, s.Test, s.Seed, stdout);
 
     private static string MetricsJson(DigitSegmentationResult r, IReadOnlyList<string> classes, History history, DigitSegmentationSettings s)
     {

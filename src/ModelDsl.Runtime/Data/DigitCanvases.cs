@@ -121,6 +121,26 @@ public static class DigitCanvases
                 Write(Path.Combine(root, "test"), test, testCount, unchecked(seed + 1), options));
     }
 
+    /// <summary>
+    /// The samples' "write on first use": <c>root/train</c> and <c>root/test</c> as <see cref="WriteBundled"/> writes
+    /// them, unless both are already complete (each split's annotations.json is written last, so a run interrupted
+    /// mid-write is written again). Says on <paramref name="log"/> which it did. Returns the two folders.
+    /// </summary>
+    public static (string Train, string Test) WriteBundledUnlessPresent(string root, int trainCount, int testCount, int seed, TextWriter? log = null)
+    {
+        root = Path.GetFullPath(root);
+        string train = Path.Combine(root, "train"), test = Path.Combine(root, "test");
+        if (File.Exists(Path.Combine(train, "annotations.json")) && File.Exists(Path.Combine(test, "annotations.json")))
+        {
+            log?.WriteLine($"reading the canvases in {root}");
+            return (train, test);
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        WriteBundled(root, trainCount, testCount, seed);
+        log?.WriteLine($"wrote {trainCount} train and {testCount} test digit canvases to {root} in {clock.Elapsed.TotalSeconds:F1} s");
+        return (train, test);
+    }
+
     private static bool InkBox(ReadOnlySpan<byte> patch, int w, int h, int threshold, out (int X1, int Y1, int X2, int Y2) box)
     {
         int x1 = w, y1 = h, x2 = -1, y2 = -1;
