@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using ModelDsl.Generator.Tests.Infrastructure;
+using static ModelDsl.Generator.Tests.Infrastructure.ExpectedDiagnostics;
 using Xunit;
 
 namespace ModelDsl.Generator.Tests;
@@ -9,30 +10,7 @@ public class DiagnosticTests
 {
     private const string Usings = "using ModelDsl;\n";
 
-    private static Diagnostic Single(string source, string id)
-    {
-        var run = GeneratorHarness.Run(Usings + source);
-        Assert.Null(run.GeneratorException);
-        var matching = run.Mdsl.Where(d => d.Id == id).ToList();
-        Assert.True(matching.Count == 1, $"expected one {id}, got: {string.Join("; ", run.Mdsl.Select(d => d.Id + " " + d.GetMessage()))}");
-        var d = matching[0];
-        Assert.Equal($"https://github.com/modeldsl/ModelDsl/blob/main/docs/diagnostics/{id}.md", d.Descriptor.HelpLinkUri);
-        s_lastRun = run;
-        return d;
-    }
-
-    [ThreadStatic] private static GeneratorRun? s_lastRun;
-
-    /// <summary>
-    /// The source text a diagnostic points at. Generator diagnostics carry a file path and span rather
-    /// than a tree (pipeline models hold no syntax), so look the tree up by path, as the IDE does.
-    /// </summary>
-    private static string SpanText(Diagnostic d)
-    {
-        var path = d.Location.GetLineSpan().Path;
-        var tree = s_lastRun!.Output.SyntaxTrees.Single(t => t.FilePath == path);
-        return tree.GetText().ToString(d.Location.SourceSpan);
-    }
+    private static Diagnostic Single(string source, string id) => ExpectedDiagnostics.SingleWithId(Usings + source, id);
 
     [Fact]
     public void MDSL0001_conv_shrinks_the_map_to_nothing_with_the_formula()
@@ -357,7 +335,7 @@ public class DiagnosticTests
         Assert.Equal(DiagnosticSeverity.Error, d.Severity);
         Assert.Equal("Linear(100000)", SpanText(d));
         Assert.Equal("Linear 'Linear1' on 655271360359260: its weight count exceeds 2^63 − 1, so no such tensor can exist; make the input or the layer smaller", d.GetMessage());
-        Assert.Empty(s_lastRun!.Result.Results.SelectMany(r => r.GeneratedSources)); // nothing emitted for the net
+        Assert.Empty(LastRun.Result.Results.SelectMany(r => r.GeneratedSources)); // nothing emitted for the net
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using ModelDsl.Generator.Tests.Infrastructure;
+using static ModelDsl.Generator.Tests.Infrastructure.ExpectedDiagnostics;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
@@ -134,8 +135,6 @@ public class AnySizeModelTests
         Assert.Equal("Never", SpanText(d));
     }
 
-    [ThreadStatic] private static GeneratorRun? s_run;
-
     private static Type Load(string source, string name)
     {
         var run = GeneratorHarness.Run(source);
@@ -145,21 +144,7 @@ public class AnySizeModelTests
         return run.Load().GetType(name)!;
     }
 
-    private static Diagnostic SingleError(string source, string id)
-    {
-        var run = GeneratorHarness.Run(source);
-        Assert.Null(run.GeneratorException);
-        var errors = run.Mdsl.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        Assert.True(errors.Count == 1 && errors[0].Id == id, string.Join("; ", errors.Select(e => e.Id + " " + e.GetMessage())));
-        Assert.Equal($"https://github.com/modeldsl/ModelDsl/blob/main/docs/diagnostics/{id}.md", errors[0].Descriptor.HelpLinkUri);
-        // Only the MDSL error: the generator emits nothing, so no error inside generated code follows.
-        Assert.DoesNotContain(run.CompilationDiagnostics, c => c.Severity == DiagnosticSeverity.Error);
-        s_run = run;
-        return errors[0];
-    }
-
-    private static string SpanText(Diagnostic d)
-        => s_run!.Output.SyntaxTrees.Single(t => t.FilePath == d.Location.GetLineSpan().Path).GetText().ToString(d.Location.SourceSpan);
+    private static Diagnostic SingleError(string source, string id) => ExpectedDiagnostics.OnlyError(source, id);
 
     private static Shape OutputFor(Type type, Shape input) => (Shape)type.GetMethod("OutputShapeFor")!.Invoke(null, new object[] { input })!;
 

@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using ModelDsl.Generator.Tests.Infrastructure;
+using static ModelDsl.Generator.Tests.Infrastructure.ExpectedDiagnostics;
 using Xunit;
 
 namespace ModelDsl.Generator.Tests.Graphs;
@@ -7,24 +8,8 @@ namespace ModelDsl.Generator.Tests.Graphs;
 /// <summary>The graph descriptors: ID, severity, the source text each points at, and the full message.</summary>
 public class GraphDiagnosticTests
 {
-    [ThreadStatic] private static GeneratorRun? s_run;
-
     private static Diagnostic Single(string layers, string id)
-    {
-        var run = GeneratorHarness.Run("using ModelDsl;\n[Model(Channels = 1, Height = 8, Width = 8)]\n" + layers + "\npublic partial class Net;\n");
-        Assert.Null(run.GeneratorException);
-        var all = run.Mdsl.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
-        Assert.True(all.Count == 1 && all[0].Id == id, $"expected one {id}, got: {string.Join("; ", all.Select(d => d.Id + " " + d.GetMessage()))}");
-        Assert.Equal($"https://github.com/modeldsl/ModelDsl/blob/main/docs/diagnostics/{id}.md", all[0].Descriptor.HelpLinkUri);
-        Assert.Equal(DiagnosticSeverity.Error, all[0].Severity);
-        // The generator emits nothing for a model with an error: no error inside generated code follows.
-        Assert.DoesNotContain(run.CompilationDiagnostics, c => c.Severity == DiagnosticSeverity.Error);
-        s_run = run;
-        return all[0];
-    }
-
-    private static string SpanText(Diagnostic d)
-        => s_run!.Output.SyntaxTrees.Single(t => t.FilePath == d.Location.GetLineSpan().Path).GetText().ToString(d.Location.SourceSpan);
+        => ExpectedDiagnostics.OnlyWarningOrError("using ModelDsl;\n[Model(Channels = 1, Height = 8, Width = 8)]\n" + layers + "\npublic partial class Net;\n", id);
 
     [Fact]
     public void MDSL0030_a_merge_of_an_unknown_tap_names_the_taps_there_are()
@@ -47,7 +32,7 @@ public class GraphDiagnosticTests
     {
         var d = Single("""[Conv2d(4, 3, Padding = 1), Tap("a"), Conv2d(4, 3, Padding = 1), Tap("a"), Add("a")]""", "MDSL0032");
         Assert.Equal("Tap(\"a\")", SpanText(d));
-        string source = s_run!.Output.SyntaxTrees.First().GetText(TestContext.Current.CancellationToken).ToString();
+        string source = LastRun.Output.SyntaxTrees.First().GetText(TestContext.Current.CancellationToken).ToString();
         Assert.Equal(source.LastIndexOf("Tap(\"a\")", StringComparison.Ordinal), d.Location.SourceSpan.Start);
         Assert.Equal("Tap 'a' is defined more than once; give each tap its own name", d.GetMessage());
     }

@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using ModelDsl.Generator.Tests.Infrastructure;
+using static ModelDsl.Generator.Tests.Infrastructure.ExpectedDiagnostics;
 using Xunit;
 
 namespace ModelDsl.Generator.Tests.Graphs;
@@ -7,25 +8,10 @@ namespace ModelDsl.Generator.Tests.Graphs;
 /// <summary>The head descriptors (MDSL0038–0040, and MDSL0030 for a head's tap): ID, severity, span and full message.</summary>
 public class HeadDiagnosticTests
 {
-    [ThreadStatic] private static GeneratorRun? s_run;
-
     private const string Trunk = """[Conv2d(4, 3, Padding = 1), ReLU, Tap("features")]""";
 
     private static Diagnostic Single(string layers, string id)
-    {
-        var run = GeneratorHarness.Run("using ModelDsl;\n[Model(Channels = 1, Height = 8, Width = 8)]\n" + layers + "\npublic partial class Net { public int Extra => 0; }\n");
-        Assert.Null(run.GeneratorException);
-        var all = run.Mdsl.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
-        Assert.True(all.Count == 1 && all[0].Id == id, $"expected one {id}, got: {string.Join("; ", all.Select(d => d.Id + " " + d.GetMessage()))}");
-        Assert.Equal($"https://github.com/modeldsl/ModelDsl/blob/main/docs/diagnostics/{id}.md", all[0].Descriptor.HelpLinkUri);
-        Assert.Equal(DiagnosticSeverity.Error, all[0].Severity);
-        Assert.DoesNotContain(run.CompilationDiagnostics, c => c.Severity == DiagnosticSeverity.Error);
-        s_run = run;
-        return all[0];
-    }
-
-    private static string SpanText(Diagnostic d)
-        => s_run!.Output.SyntaxTrees.Single(t => t.FilePath == d.Location.GetLineSpan().Path).GetText().ToString(d.Location.SourceSpan);
+        => ExpectedDiagnostics.OnlyWarningOrError("using ModelDsl;\n[Model(Channels = 1, Height = 8, Width = 8)]\n" + layers + "\npublic partial class Net { public int Extra => 0; }\n", id);
 
     [Fact]
     public void MDSL0038_a_head_without_From()

@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using ModelDsl.Generator.Tests.Infrastructure;
+using static ModelDsl.Generator.Tests.Infrastructure.ExpectedDiagnostics;
 using Xunit;
 
 namespace ModelDsl.Generator.Tests.Graphs;
@@ -7,23 +8,8 @@ namespace ModelDsl.Generator.Tests.Graphs;
 /// <summary>MDSL0035 (Reshape's element count), MDSL0036 (Permute's dimensions) and the argument checks: ID, severity, span, message.</summary>
 public class ReshapeDiagnosticTests
 {
-    [ThreadStatic] private static GeneratorRun? s_run;
-
     private static Diagnostic Single(string layers, string id)
-    {
-        var run = GeneratorHarness.Run("using ModelDsl;\n[Model(Channels = 2, Height = 4, Width = 6)]\n" + layers + "\npublic partial class Net;\n");
-        Assert.Null(run.GeneratorException);
-        var all = run.Mdsl.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
-        Assert.True(all.Count == 1 && all[0].Id == id, $"expected one {id}, got: {string.Join("; ", all.Select(d => d.Id + " " + d.GetMessage()))}");
-        Assert.Equal($"https://github.com/modeldsl/ModelDsl/blob/main/docs/diagnostics/{id}.md", all[0].Descriptor.HelpLinkUri);
-        Assert.Equal(DiagnosticSeverity.Error, all[0].Severity);
-        Assert.DoesNotContain(run.CompilationDiagnostics, c => c.Severity == DiagnosticSeverity.Error);
-        s_run = run;
-        return all[0];
-    }
-
-    private static string SpanText(Diagnostic d)
-        => s_run!.Output.SyntaxTrees.Single(t => t.FilePath == d.Location.GetLineSpan().Path).GetText().ToString(d.Location.SourceSpan);
+        => ExpectedDiagnostics.OnlyWarningOrError("using ModelDsl;\n[Model(Channels = 2, Height = 4, Width = 6)]\n" + layers + "\npublic partial class Net;\n", id);
 
     [Fact]
     public void MDSL0035_a_reshape_to_another_element_count()
