@@ -10,7 +10,8 @@ using static TorchSharp.torch;
 namespace ModelDsl.Runtime.Tests.Interop;
 
 /// <summary>
-/// Weights both ways with real PyTorch (Debian's python3-torch): .NET saves, a torch.nn twin (twins.py) loads with
+/// Weights both ways with real PyTorch (Debian's python3-torch): .NET saves, the model's generated torch.nn twin
+/// (its PyTorchSource class, written into twins.py) loads with
 /// strict=True and runs; PyTorch trains the weights a little and saves; .NET loads them back. Outputs agree within
 /// 1e-4 of the output's scale. One python3 process per test.
 /// </summary>
@@ -48,6 +49,10 @@ public class PyTorchInteropTests
     /// <summary>Four course models: chains with and without stages, BatchNorm and dropout (CifarCnn), taps, concats and transposed convs (DigitUNet).</summary>
     private static readonly string[] CourseModels = ["MnistNet", "LeNet5", "CifarCnn", "DigitUNet"];
 
+    /// <summary>The generated twins of <see cref="CourseModels"/> (each model's PyTorchSource class) as one Python module.</summary>
+    private static string Twins() => PyTorchTwin.Preamble + "\n" + string.Join("\n\n",
+        new[] { MnistNet.Graph, LeNet5.Graph, CifarCnn.Graph, DigitUNet.Graph }.Select(PyTorchTwin.ClassSource));
+
     private static (nn.Module<Tensor, Tensor> Model, long[] Input) Create(string name) => name switch
     {
         "MnistNet" => (new MnistNet(), [3, 1, 28, 28]),
@@ -76,7 +81,8 @@ public class PyTorchInteropTests
                 models[name] = (model, input);
             }
 
-            SystemPython.Run(RoundTripScript, dir, [AppContext.BaseDirectory + "Interop", dir, .. CourseModels], [SystemPython.Torch]);
+            File.WriteAllText(Path.Combine(dir, "twins.py"), Twins());
+            SystemPython.Run(RoundTripScript, dir, [dir, dir, .. CourseModels], [SystemPython.Torch]);
 
             foreach (var (name, (model, input)) in models)
             {
