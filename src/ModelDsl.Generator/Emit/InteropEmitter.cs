@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using ModelDsl.Generator.Layers;
 using ModelDsl.Generator.Shapes;
 
 namespace ModelDsl.Generator.Emit
@@ -15,11 +16,10 @@ namespace ModelDsl.Generator.Emit
 
         public static void Write(SourceWriter w, AnalyzedModel m)
         {
-            string name = SourceWriter.Literal(m.Type.ClassName);
             w.Doc("The layer graph as the generator knows it: every layer, tap, merge and block use in forward order, with its arguments, state_dict path and shapes. ExportOnnx and PyTorchSource walk it.");
-            w.Open($"public static {Interop}ModelGraph Graph {{ get; }} = new({name}, {ModelEmitter.ShapeExpr(m.Input)}, {(m.AnySize is null ? "false" : "true")}, {ModelEmitter.ShapeExpr(m.Output)}, new {Interop}GraphNode[]");
-            foreach (var layer in m.Layers) w.Line(Node(layer, StagePrefix(m, layer)) + ",");
-            w.Close(");");
+            string open = $"ModelGraph({Notation.Text(m.Type.ClassName)}, {Notation.Of(m.Input)}, {Code.Bool(m.AnySize is not null)}, {Notation.Of(m.Output)}, [";
+            ModelEmitter.WriteTable(w, $"public static {Interop}ModelGraph Graph", $"{Interop}ModelGraph", "__modelDslGraph",
+                open, m.Layers.Select(layer => Node(layer, StagePrefix(m, layer))), "])");
             w.Line();
             w.Doc("Writes the network in eval mode (batch norm with its running statistics, dropout off) as an ONNX model at opset 13 or later, with a dynamic batch axis"
                 + (m.AnySize is null ? "" : " and dynamic height and width") + ". A layer that cannot be exported throws a NotSupportedException naming it.");
@@ -36,11 +36,11 @@ namespace ModelDsl.Generator.Emit
 
         private static string Node(ResolvedLayer layer, string prefix)
         {
-            string op = layer.Code.Export ?? $"new {Interop}UnsupportedOp({SourceWriter.Literal(layer.KindName)})";
+            string op = layer.Code.Export ?? Notation.Record("UnsupportedOp", Notation.Text(layer.KindName));
             string path = layer.HasModule ? prefix + layer.Name : "";
-            string children = layer.Children.Count == 0 ? ""
-                : $", new {Interop}GraphNode[] {{ {string.Join(", ", layer.Children.Select(c => Node(c, prefix)))} }}";
-            return $"new({SourceWriter.Literal(layer.Name)}, {SourceWriter.Literal(path)}, {op}, {ModelEmitter.ShapeExpr(layer.Input)}, {ModelEmitter.ShapeExpr(layer.Output)}{children})";
+            var args = new List<string> { Notation.Text(layer.Name), Notation.Text(path), op, Notation.Of(layer.Input), Notation.Of(layer.Output) };
+            if (layer.Children.Count > 0) args.Add(Notation.List(layer.Children.Select(c => Node(c, prefix))));
+            return Notation.Record("GraphNode", args.ToArray());
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using ModelDsl.Generator.Layers;
 using ModelDsl.Generator.Shapes;
 
 namespace ModelDsl.Generator.Emit
@@ -71,15 +72,10 @@ namespace ModelDsl.Generator.Emit
             w.Line();
             w.Doc("Every layer (blocks expanded into theirs) with its output shape, parameters and multiply-adds per sample"
                 + (m.AnySize is null ? "." : $", at the input {m.Input}."));
-            w.Open("public static global::System.Collections.Generic.IReadOnlyList<global::ModelDsl.LayerInfo> Layers { get; } = new global::ModelDsl.LayerInfo[]");
             // Leaves only (a block contributes its layers, named "Block1.Conv1"), so the parameters add up.
-            foreach (var layer in m.Layers)
-            {
-                if (layer.IsBlock)
-                    foreach (var child in layer.Children) w.Line(Info(child) + ",");
-                else if (layer.HasModule) w.Line(Info(layer) + ",");
-            }
-            w.Close(";");
+            var leaves = m.Layers.SelectMany(l => l.IsBlock ? l.Children : l.HasModule ? new[] { l } : Enumerable.Empty<ResolvedLayer>());
+            WriteTable(w, "public static global::System.Collections.Generic.IReadOnlyList<global::ModelDsl.LayerInfo> Layers", "global::ModelDsl.LayerInfo[]", "__modelDslLayers",
+                "[", leaves.Select(Info), "]");
             w.Line();
             w.Doc("A torchinfo-style table of the layers, shapes and parameter counts.");
             w.Line($"public const string Summary = {SourceWriter.Literal(SummaryTable.Build(m))};");
@@ -121,7 +117,19 @@ namespace ModelDsl.Generator.Emit
         }
 
         private static string Info(ResolvedLayer l)
-            => $"new global::ModelDsl.LayerInfo({SourceWriter.Literal(l.Name)}, {SourceWriter.Literal(l.KindName)}, {ShapeExpr(l.Output)}, {l.Parameters.ToString(CultureInfo.InvariantCulture)}, {l.MultiplyAdds.ToString(CultureInfo.InvariantCulture)}, {(l.Stage is null ? "null" : SourceWriter.Literal(l.Stage))})";
+            => Notation.Record("LayerInfo", Notation.Text(l.Name), Notation.Text(l.KindName), Notation.Of(l.Output), N(l.Parameters), N(l.MultiplyAdds), Notation.Text(l.Stage));
+
+        /// <summary>
+        /// A static table property decoded from one verbatim string on first use (ModelDsl.GeneratedNotation) and
+        /// cached in <paramref name="cache"/>; two threads racing on the first use decode equal tables, one is kept.
+        /// </summary>
+        public static void WriteTable(SourceWriter w, string declaration, string type, string cache, string open, IEnumerable<string> rows, string close)
+        {
+            w.Line($"{declaration} => {cache} ??= global::ModelDsl.GeneratedNotation.Decode<{type}>(@\"{open}");
+            foreach (string row in rows) w.Line("    " + row.Replace("\"", "\"\"") + ",");
+            w.Line($"{close}\");");
+            w.Line($"private static {type}? {cache};");
+        }
 
         private static void WriteProperties(SourceWriter w, AnalyzedModel m)
         {

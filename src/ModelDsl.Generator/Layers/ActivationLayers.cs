@@ -32,7 +32,7 @@ namespace ModelDsl.Generator.Layers
         public override string NamePrefix(string kind) => s_prefixes[kind];
 
         /// <summary>The <c>ActivationOp</c> of <paramref name="kind"/> with its one number (0 for those without).</summary>
-        public static string ExportOf(string kind, double argument) => $"new {Interop}ActivationOp({Emit.SourceWriter.Literal(kind)}, {Double(argument)})";
+        public static string ExportOf(string kind, double argument) => Notation.Record("ActivationOp", Notation.Text(kind), Double(argument));
 
         /// <summary>The <c>ActivationOp</c> of a residual block's <c>Then</c>: the module built with its defaults.</summary>
         public static string ExportWithDefaults(string kind)

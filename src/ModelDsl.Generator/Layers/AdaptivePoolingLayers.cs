@@ -66,7 +66,7 @@ namespace ModelDsl.Generator.Layers
             public override string Construct(string inChannels, string outChannels)
                 => $"{Nn}AdaptiveAvgPool2d({(_height == _width ? Long(_height) : Tuple(_height, _width))})";
 
-            public override string Export(long inChannels, long outChannels) => $"new {Interop}AdaptiveAvgPool2dOp({Long(_height)}, {Long(_width)})";
+            public override string Export(long inChannels, long outChannels) => Notation.Record("AdaptiveAvgPool2dOp", Long(_height), Long(_width));
 
             public override string Describe(string inChannels, string outChannels) => $"AdaptiveAvgPool2d(output_size={PyPair(_height, _width)})";
         }

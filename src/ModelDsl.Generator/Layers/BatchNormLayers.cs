@@ -90,7 +90,7 @@ namespace ModelDsl.Generator.Layers
                 => $"{Nn}{Kind}({inChannels}, eps: {Double(_eps)}, momentum: {Double(_momentum)}, affine: {Bool(_affine)}, track_running_stats: {Bool(_trackRunningStats)})";
 
             public override string Export(long inChannels, long outChannels)
-                => $"new {Interop}BatchNormOp({Double(_eps)}, {Double(_momentum)}, {Bool(_affine)}, {Bool(_trackRunningStats)})";
+                => Notation.Record("BatchNormOp", Double(_eps), Double(_momentum), Bool(_affine), Bool(_trackRunningStats));
 
             public override string Describe(string inChannels, string outChannels)
                 => $"{Kind}({inChannels}, eps={Double(_eps)}, momentum={Double(_momentum)}, affine={PyBool(_affine)}, track_running_stats={PyBool(_trackRunningStats)})";

@@ -7,9 +7,6 @@ namespace ModelDsl.Generator.Layers
     {
         public const string Nn = "global::TorchSharp.torch.nn.";
 
-        /// <summary>The namespace of the graph records ExportOnnx and the PyTorch twin read (src/ModelDsl.Runtime/Interop).</summary>
-        public const string Interop = "global::ModelDsl.Interop.";
-
         public static string Long(long v) => v.ToString(CultureInfo.InvariantCulture);
         public static string Bool(bool v) => v ? "true" : "false";
         public static string Tuple(long h, long w) => $"({Long(h)}, {Long(w)})";

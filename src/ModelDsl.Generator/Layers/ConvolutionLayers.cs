@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using ModelDsl.Generator.Diagnostics;
 using ModelDsl.Generator.Parsing;
 using ModelDsl.Generator.Shapes;
@@ -244,12 +245,13 @@ namespace ModelDsl.Generator.Layers
             public override string Export(long inChannels, long outChannels)
             {
                 if (Transposed)
-                    return $"new {Interop}ConvTranspose2dOp({Long(KernelH)}, {Long(KernelW)}, {Long(StrideH)}, {Long(StrideW)}, {Long(PaddingH)}, {Long(PaddingW)}, {Long(OutputPaddingH)}, {Long(OutputPaddingW)}, {Long(DilationH)}, {Long(DilationW)}, {Long(Groups)}, {Bool(Bias)})";
+                    return Notation.Record("ConvTranspose2dOp", Long(KernelH), Long(KernelW), Long(StrideH), Long(StrideW), Long(PaddingH), Long(PaddingW), Long(OutputPaddingH), Long(OutputPaddingW), Long(DilationH), Long(DilationW), Long(Groups), Bool(Bias));
                 // 'same' as PyTorch splits it: the odd row or column of an even effective kernel goes to the bottom or right.
                 long totalH = DilationH * (KernelH - 1), totalW = DilationW * (KernelW - 1);
                 long top = SamePadding ? totalH / 2 : PaddingH, left = SamePadding ? totalW / 2 : PaddingW;
                 long bottom = SamePadding ? totalH - top : PaddingH, right = SamePadding ? totalW - left : PaddingW;
-                return $"new {Interop}Conv2dOp({Long(KernelH)}, {Long(KernelW)}, {Long(StrideH)}, {Long(StrideW)}, {Long(top)}, {Long(left)}, {Long(bottom)}, {Long(right)}, {Long(DilationH)}, {Long(DilationW)}, {Long(Groups)}, {Bool(Bias)}, global::ModelDsl.PaddingMode.{PaddingMode}{(NeedsExplicitSamePadding ? ", \"conv.\"" : "")})";
+                var args = new[] { Long(KernelH), Long(KernelW), Long(StrideH), Long(StrideW), Long(top), Long(left), Long(bottom), Long(right), Long(DilationH), Long(DilationW), Long(Groups), Bool(Bias), PaddingMode };
+                return Notation.Record("Conv2dOp", NeedsExplicitSamePadding ? args.Concat(new[] { Notation.Text("conv.") }).ToArray() : args);
             }
 
             // A constant 0 converts to any enum, so "padding: 0" would also match the overload taking

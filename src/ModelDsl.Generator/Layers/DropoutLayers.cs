@@ -47,7 +47,7 @@ namespace ModelDsl.Generator.Layers
 
             public override string Construct(string inChannels, string outChannels) => $"{Nn}{_kind}({Double(_p)})";
 
-            public override string Export(long inChannels, long outChannels) => $"new {Interop}DropoutOp({Bool(_kind == Dropout2d)}, {Double(_p)})";
+            public override string Export(long inChannels, long outChannels) => Notation.Record("DropoutOp", Bool(_kind == Dropout2d), Double(_p));
 
             public override string Describe(string inChannels, string outChannels) => $"{_kind}(p={Double(_p)})";
         }

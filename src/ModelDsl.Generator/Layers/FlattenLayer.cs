@@ -24,7 +24,7 @@ namespace ModelDsl.Generator.Layers
 
             public override string Construct(string inChannels, string outChannels) => $"{Nn}Flatten()";
 
-            public override string Export(long inChannels, long outChannels) => $"new {Interop}FlattenOp()";
+            public override string Export(long inChannels, long outChannels) => Notation.Record("FlattenOp");
 
             public override string Describe(string inChannels, string outChannels) => "Flatten(start_dim=1, end_dim=-1)";
         }

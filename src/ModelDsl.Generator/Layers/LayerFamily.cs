@@ -55,7 +55,7 @@ namespace ModelDsl.Generator.Layers
         public abstract string Describe(string inChannels, string outChannels);
 
         /// <summary>
-        /// The C# expression of the layer's <c>ModelDsl.Interop.LayerOp</c> (its arguments for ExportOnnx and the
+        /// The layer's <c>ModelDsl.Interop.LayerOp</c> in the generated tables' <see cref="Notation"/> (its arguments for ExportOnnx and the
         /// PyTorch twin) at the channel counts <see cref="Resolve"/> found; null when the layer has no export yet.
         /// </summary>
         public virtual string? Export(long inChannels, long outChannels) => null;

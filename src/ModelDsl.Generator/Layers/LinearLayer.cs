@@ -70,7 +70,7 @@ namespace ModelDsl.Generator.Layers
 
             public override string Construct(string inChannels, string outChannels) => $"{Nn}Linear({inChannels}, {outChannels}, hasBias: {Bool(_bias)})";
 
-            public override string Export(long inChannels, long outChannels) => $"new {Interop}LinearOp({Long(inChannels)}, {Long(outChannels)}, {Bool(_bias)})";
+            public override string Export(long inChannels, long outChannels) => Notation.Record("LinearOp", Long(inChannels), Long(outChannels), Bool(_bias));
 
             public override string Describe(string inChannels, string outChannels) => $"Linear(in_features={inChannels}, out_features={outChannels}, bias={PyBool(_bias)})";
         }

@@ -133,7 +133,7 @@ namespace ModelDsl.Generator.Layers
                     : $"{Code.Nn}Sequential((\"Conv\", ({Emit.TypeScaffold.ModuleBase}){_children[0].Code.Construction}), (\"BatchNorm\", ({Emit.TypeScaffold.ModuleBase}){_children[1].Code.Construction}))";
 
             public override string Export(long inChannels, long outChannels)
-                => _add ? $"new {Code.Interop}AddOp({Emit.SourceWriter.Literal(_tap)}, {Code.Bool(_children.Count > 0)})" : $"new {Code.Interop}ConcatOp({Emit.SourceWriter.Literal(_tap)})";
+                => _add ? Notation.Record("AddOp", Notation.Text(_tap), Code.Bool(_children.Count > 0)) : Notation.Record("ConcatOp", Notation.Text(_tap));
 
             public override string Describe(string inChannels, string outChannels)
                 => _add

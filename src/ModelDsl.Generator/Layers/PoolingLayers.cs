@@ -109,7 +109,7 @@ namespace ModelDsl.Generator.Layers
             }
 
             public override string Export(long inChannels, long outChannels)
-                => $"new {Interop}Pool2dOp({Bool(Max)}, {Long(KernelH)}, {Long(KernelW)}, {Long(StrideH)}, {Long(StrideW)}, {Long(PaddingH)}, {Long(PaddingW)}, {Long(DilationH)}, {Long(DilationW)}, {Bool(CeilMode)}, {Bool(CountIncludePad)})";
+                => Notation.Record("Pool2dOp", Bool(Max), Long(KernelH), Long(KernelW), Long(StrideH), Long(StrideW), Long(PaddingH), Long(PaddingW), Long(DilationH), Long(DilationW), Bool(CeilMode), Bool(CountIncludePad));
 
             public override string Describe(string inChannels, string outChannels)
                 => Max

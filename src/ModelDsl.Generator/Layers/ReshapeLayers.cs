@@ -81,7 +81,7 @@ namespace ModelDsl.Generator.Layers
 
             public override string Describe(string inChannels, string outChannels) => $"Reshape(N, {string.Join(", ", _resolved)})";
 
-            public override string Export(long inChannels, long outChannels) => $"new {Interop}ReshapeOp(new long[] {{ {string.Join(", ", _resolved.Select(Long))} }})";
+            public override string Export(long inChannels, long outChannels) => Notation.Record("ReshapeOp", Notation.List(_resolved));
 
             private static string Describe(long[] dims) => string.Join("×", dims);
         }
@@ -117,7 +117,7 @@ namespace ModelDsl.Generator.Layers
 
             public override string Describe(string inChannels, string outChannels) => $"permute(0, {string.Join(", ", _dims.Select(d => d + 1))})";
 
-            public override string Export(long inChannels, long outChannels) => $"new {Interop}PermuteOp(new long[] {{ {string.Join(", ", _dims.Select(Long))} }})";
+            public override string Export(long inChannels, long outChannels) => Notation.Record("PermuteOp", Notation.List(_dims));
         }
     }
 }

@@ -47,7 +47,7 @@ namespace ModelDsl.Generator.Layers
 
             public override string Construct(string inChannels, string outChannels) => $"{Nn}{_kind}({Long(_dim)})";
 
-            public override string Export(long inChannels, long outChannels) => $"new {Interop}SoftmaxOp({Bool(_kind == LogSoftmax)}, {Long(_dim)})";
+            public override string Export(long inChannels, long outChannels) => Notation.Record("SoftmaxOp", Bool(_kind == LogSoftmax), Long(_dim));
 
             public override string Describe(string inChannels, string outChannels) => $"{_kind}(dim={_dim})";
         }

@@ -84,7 +84,7 @@ namespace ModelDsl.Generator.Layers
             }
 
             public override string Export(long inChannels, long outChannels)
-                => $"new {Interop}UpsampleOp({Double(_scale)}, {Long(_height)}, {Long(_width)}, global::ModelDsl.UpsampleMode.{_mode}, {Bool(_alignCorners)})";
+                => Notation.Record("UpsampleOp", Double(_scale), Long(_height), Long(_width), _mode, Bool(_alignCorners));
 
             public override string Describe(string inChannels, string outChannels)
                 => _scale > 0

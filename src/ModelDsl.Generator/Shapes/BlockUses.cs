@@ -97,14 +97,14 @@ namespace ModelDsl.Generator.Shapes
                 new LayerCode(block.FullyQualifiedTypeName, construction, description, BlockExport(block, project)), children.ToEquatableArray());
         }
 
-        /// <summary>A layer of the projection shortcut, resolved by its own family like any other layer.</summary>
         /// <summary>The block use's <c>BlockOp</c>: its children are the block's layers, then (projected) the shortcut's conv and batch norm.</summary>
         private static string BlockExport(BlockSpec block, bool projected)
         {
             string then = block.IsResidual && block.ResidualThen != nameof(Act.None) ? ActivationLayers.ExportWithDefaults(block.ResidualThen) : "null";
-            return $"new {Code.Interop}BlockOp({Emit.SourceWriter.Literal(block.TypeName)}, {Code.Bool(block.IsResidual)}, {Code.Bool(projected)}, {then})";
+            return Notation.Record("BlockOp", Notation.Text(block.TypeName), Code.Bool(block.IsResidual), Code.Bool(projected), then);
         }
 
+        /// <summary>A layer of the projection shortcut, resolved by its own family like any other layer.</summary>
         private static ResolvedLayer? Shortcut(string kind, LayerConfig config, LayerSpec use, string name, Shape input, DiagnosticSink sink)
         {
             var layer = new LayerSpec(kind, name, use.Stage, use.Location, EquatableArray<LayerArg>.Empty, null);

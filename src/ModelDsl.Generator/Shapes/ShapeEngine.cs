@@ -85,7 +85,7 @@ namespace ModelDsl.Generator.Shapes
                     current = start.Shape;
                     beforeFlatten = null;
                     taps.CurrentSource = start.Source;
-                    resolved.Add(new ResolvedLayer(head, GraphEdge.HeadOp, head, current, current, 0, 0, LayerCode.None($"Head(\"{head}\", From = \"{from}\")", $"new {Code.Interop}HeadOp({Emit.SourceWriter.Literal(head)}, {Emit.SourceWriter.Literal(from)})"),
+                    resolved.Add(new ResolvedLayer(head, GraphEdge.HeadOp, head, current, current, 0, 0, LayerCode.None($"Head(\"{head}\", From = \"{from}\")", Notation.Record("HeadOp", Notation.Text(head), Notation.Text(from))),
                         EquatableArray<ResolvedLayer>.Empty, new GraphEdge(GraphEdge.HeadOp, from, start.Source)));
                     resolvedIndex.Add(index);
                     continue;
@@ -96,7 +96,7 @@ namespace ModelDsl.Generator.Shapes
                     if (!shapeKnown) continue;
                     string tap = layer.Name ?? "";
                     if (!taps.TryGet(tap, out _)) taps.Define(tap, current);
-                    resolved.Add(new ResolvedLayer(tap, GraphEdge.TapOp, layer.Stage, current, current, 0, 0, LayerCode.None($"Tap(\"{tap}\")", $"new {Code.Interop}TapOp({Emit.SourceWriter.Literal(tap)})"),
+                    resolved.Add(new ResolvedLayer(tap, GraphEdge.TapOp, layer.Stage, current, current, 0, 0, LayerCode.None($"Tap(\"{tap}\")", Notation.Record("TapOp", Notation.Text(tap))),
                         EquatableArray<ResolvedLayer>.Empty, new GraphEdge(GraphEdge.TapOp, tap, taps.CurrentSource)));
                     resolvedIndex.Add(index);
                     continue;

@@ -27,17 +27,17 @@ partial class Net : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     /// <summary>
     /// Every layer (blocks expanded into theirs) with its output shape, parameters and multiply-adds per sample.
     /// </summary>
-    public static global::System.Collections.Generic.IReadOnlyList<global::ModelDsl.LayerInfo> Layers { get; } = new global::ModelDsl.LayerInfo[]
-    {
-        new global::ModelDsl.LayerInfo("Conv1", "Conv2d", new global::ModelDsl.Shape(32, 64, 64), 896, 3538944, "FeatureExtractor"),
-        new global::ModelDsl.LayerInfo("Elu1", "ELU", new global::ModelDsl.Shape(32, 64, 64), 0, 0, "FeatureExtractor"),
-        new global::ModelDsl.LayerInfo("MaxPool1", "MaxPool2d", new global::ModelDsl.Shape(32, 32, 32), 0, 0, "FeatureExtractor"),
-        new global::ModelDsl.LayerInfo("Conv2", "Conv2d", new global::ModelDsl.Shape(64, 32, 32), 18496, 18874368, "FeatureExtractor"),
-        new global::ModelDsl.LayerInfo("Elu2", "ELU", new global::ModelDsl.Shape(64, 32, 32), 0, 0, "FeatureExtractor"),
-        new global::ModelDsl.LayerInfo("MaxPool2", "MaxPool2d", new global::ModelDsl.Shape(64, 16, 16), 0, 0, "FeatureExtractor"),
-        new global::ModelDsl.LayerInfo("Flatten1", "Flatten", new global::ModelDsl.Shape(16384), 0, 0, "FeatureExtractor"),
-        new global::ModelDsl.LayerInfo("Linear1", "Linear", new global::ModelDsl.Shape(7), 114695, 114688, "Classifier"),
-    };
+    public static global::System.Collections.Generic.IReadOnlyList<global::ModelDsl.LayerInfo> Layers => __modelDslLayers ??= global::ModelDsl.GeneratedNotation.Decode<global::ModelDsl.LayerInfo[]>(@"[
+        LayerInfo('Conv1', 'Conv2d', [32, 64, 64], 896, 3538944, 'FeatureExtractor'),
+        LayerInfo('Elu1', 'ELU', [32, 64, 64], 0, 0, 'FeatureExtractor'),
+        LayerInfo('MaxPool1', 'MaxPool2d', [32, 32, 32], 0, 0, 'FeatureExtractor'),
+        LayerInfo('Conv2', 'Conv2d', [64, 32, 32], 18496, 18874368, 'FeatureExtractor'),
+        LayerInfo('Elu2', 'ELU', [64, 32, 32], 0, 0, 'FeatureExtractor'),
+        LayerInfo('MaxPool2', 'MaxPool2d', [64, 16, 16], 0, 0, 'FeatureExtractor'),
+        LayerInfo('Flatten1', 'Flatten', [16384], 0, 0, 'FeatureExtractor'),
+        LayerInfo('Linear1', 'Linear', [7], 114695, 114688, 'Classifier'),
+    ]");
+    private static global::ModelDsl.LayerInfo[]? __modelDslLayers;
 
     /// <summary>
     /// A torchinfo-style table of the layers, shapes and parameter counts.
@@ -143,17 +143,17 @@ partial class Net : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     /// <summary>
     /// The layer graph as the generator knows it: every layer, tap, merge and block use in forward order, with its arguments, state_dict path and shapes. ExportOnnx and PyTorchSource walk it.
     /// </summary>
-    public static global::ModelDsl.Interop.ModelGraph Graph { get; } = new("Net", new global::ModelDsl.Shape(3, 64, 64), false, new global::ModelDsl.Shape(7), new global::ModelDsl.Interop.GraphNode[]
-    {
-        new("Conv1", "FeatureExtractor.Conv1", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(3, 64, 64), new global::ModelDsl.Shape(32, 64, 64)),
-        new("Elu1", "FeatureExtractor.Elu1", new global::ModelDsl.Interop.ActivationOp("ELU", 1.0), new global::ModelDsl.Shape(32, 64, 64), new global::ModelDsl.Shape(32, 64, 64)),
-        new("MaxPool1", "FeatureExtractor.MaxPool1", new global::ModelDsl.Interop.Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new global::ModelDsl.Shape(32, 64, 64), new global::ModelDsl.Shape(32, 32, 32)),
-        new("Conv2", "FeatureExtractor.Conv2", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(32, 32, 32), new global::ModelDsl.Shape(64, 32, 32)),
-        new("Elu2", "FeatureExtractor.Elu2", new global::ModelDsl.Interop.ActivationOp("ELU", 1.0), new global::ModelDsl.Shape(64, 32, 32), new global::ModelDsl.Shape(64, 32, 32)),
-        new("MaxPool2", "FeatureExtractor.MaxPool2", new global::ModelDsl.Interop.Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new global::ModelDsl.Shape(64, 32, 32), new global::ModelDsl.Shape(64, 16, 16)),
-        new("Flatten1", "FeatureExtractor.Flatten1", new global::ModelDsl.Interop.FlattenOp(), new global::ModelDsl.Shape(64, 16, 16), new global::ModelDsl.Shape(16384)),
-        new("Linear1", "Classifier.Linear1", new global::ModelDsl.Interop.LinearOp(16384, 7, true), new global::ModelDsl.Shape(16384), new global::ModelDsl.Shape(7)),
-    });
+    public static global::ModelDsl.Interop.ModelGraph Graph => __modelDslGraph ??= global::ModelDsl.GeneratedNotation.Decode<global::ModelDsl.Interop.ModelGraph>(@"ModelGraph('Net', [3, 64, 64], false, [7], [
+        GraphNode('Conv1', 'FeatureExtractor.Conv1', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [3, 64, 64], [32, 64, 64]),
+        GraphNode('Elu1', 'FeatureExtractor.Elu1', ActivationOp('ELU', 1.0), [32, 64, 64], [32, 64, 64]),
+        GraphNode('MaxPool1', 'FeatureExtractor.MaxPool1', Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), [32, 64, 64], [32, 32, 32]),
+        GraphNode('Conv2', 'FeatureExtractor.Conv2', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [32, 32, 32], [64, 32, 32]),
+        GraphNode('Elu2', 'FeatureExtractor.Elu2', ActivationOp('ELU', 1.0), [64, 32, 32], [64, 32, 32]),
+        GraphNode('MaxPool2', 'FeatureExtractor.MaxPool2', Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), [64, 32, 32], [64, 16, 16]),
+        GraphNode('Flatten1', 'FeatureExtractor.Flatten1', FlattenOp(), [64, 16, 16], [16384]),
+        GraphNode('Linear1', 'Classifier.Linear1', LinearOp(16384, 7, true), [16384], [7]),
+    ])");
+    private static global::ModelDsl.Interop.ModelGraph? __modelDslGraph;
 
     /// <summary>
     /// Writes the network in eval mode (batch norm with its running statistics, dropout off) as an ONNX model at opset 13 or later, with a dynamic batch axis. A layer that cannot be exported throws a NotSupportedException naming it.

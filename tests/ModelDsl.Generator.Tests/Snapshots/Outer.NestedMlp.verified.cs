@@ -29,13 +29,13 @@ partial class Outer
         /// <summary>
         /// Every layer (blocks expanded into theirs) with its output shape, parameters and multiply-adds per sample.
         /// </summary>
-        public static global::System.Collections.Generic.IReadOnlyList<global::ModelDsl.LayerInfo> Layers { get; } = new global::ModelDsl.LayerInfo[]
-        {
-            new global::ModelDsl.LayerInfo("Linear1", "Linear", new global::ModelDsl.Shape(16), 336, 320, null),
-            new global::ModelDsl.LayerInfo("Relu1", "ReLU", new global::ModelDsl.Shape(16), 0, 0, null),
-            new global::ModelDsl.LayerInfo("Linear2", "Linear", new global::ModelDsl.Shape(4), 68, 64, null),
-            new global::ModelDsl.LayerInfo("Tanh1", "Tanh", new global::ModelDsl.Shape(4), 0, 0, null),
-        };
+        public static global::System.Collections.Generic.IReadOnlyList<global::ModelDsl.LayerInfo> Layers => __modelDslLayers ??= global::ModelDsl.GeneratedNotation.Decode<global::ModelDsl.LayerInfo[]>(@"[
+            LayerInfo('Linear1', 'Linear', [16], 336, 320, null),
+            LayerInfo('Relu1', 'ReLU', [16], 0, 0, null),
+            LayerInfo('Linear2', 'Linear', [4], 68, 64, null),
+            LayerInfo('Tanh1', 'Tanh', [4], 0, 0, null),
+        ]");
+        private static global::ModelDsl.LayerInfo[]? __modelDslLayers;
 
         /// <summary>
         /// A torchinfo-style table of the layers, shapes and parameter counts.
@@ -103,13 +103,13 @@ partial class Outer
         /// <summary>
         /// The layer graph as the generator knows it: every layer, tap, merge and block use in forward order, with its arguments, state_dict path and shapes. ExportOnnx and PyTorchSource walk it.
         /// </summary>
-        public static global::ModelDsl.Interop.ModelGraph Graph { get; } = new("NestedMlp", new global::ModelDsl.Shape(20), false, new global::ModelDsl.Shape(4), new global::ModelDsl.Interop.GraphNode[]
-        {
-            new("Linear1", "Linear1", new global::ModelDsl.Interop.LinearOp(20, 16, true), new global::ModelDsl.Shape(20), new global::ModelDsl.Shape(16)),
-            new("Relu1", "Relu1", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(16), new global::ModelDsl.Shape(16)),
-            new("Linear2", "Linear2", new global::ModelDsl.Interop.LinearOp(16, 4, true), new global::ModelDsl.Shape(16), new global::ModelDsl.Shape(4)),
-            new("Tanh1", "Tanh1", new global::ModelDsl.Interop.ActivationOp("Tanh", 0.0), new global::ModelDsl.Shape(4), new global::ModelDsl.Shape(4)),
-        });
+        public static global::ModelDsl.Interop.ModelGraph Graph => __modelDslGraph ??= global::ModelDsl.GeneratedNotation.Decode<global::ModelDsl.Interop.ModelGraph>(@"ModelGraph('NestedMlp', [20], false, [4], [
+            GraphNode('Linear1', 'Linear1', LinearOp(20, 16, true), [20], [16]),
+            GraphNode('Relu1', 'Relu1', ActivationOp('ReLU', 0.0), [16], [16]),
+            GraphNode('Linear2', 'Linear2', LinearOp(16, 4, true), [16], [4]),
+            GraphNode('Tanh1', 'Tanh1', ActivationOp('Tanh', 0.0), [4], [4]),
+        ])");
+        private static global::ModelDsl.Interop.ModelGraph? __modelDslGraph;
 
         /// <summary>
         /// Writes the network in eval mode (batch norm with its running statistics, dropout off) as an ONNX model at opset 13 or later, with a dynamic batch axis. A layer that cannot be exported throws a NotSupportedException naming it.

@@ -39,24 +39,24 @@ namespace Zoo
         /// <summary>
         /// Every layer (blocks expanded into theirs) with its output shape, parameters and multiply-adds per sample, at the input 1×64×64.
         /// </summary>
-        public static global::System.Collections.Generic.IReadOnlyList<global::ModelDsl.LayerInfo> Layers { get; } = new global::ModelDsl.LayerInfo[]
-        {
-            new global::ModelDsl.LayerInfo("Conv1", "Conv2d", new global::ModelDsl.Shape(8, 64, 64), 80, 294912, "Down1"),
-            new global::ModelDsl.LayerInfo("Relu1", "ReLU", new global::ModelDsl.Shape(8, 64, 64), 0, 0, "Down1"),
-            new global::ModelDsl.LayerInfo("MaxPool1", "MaxPool2d", new global::ModelDsl.Shape(8, 32, 32), 0, 0, "Down1"),
-            new global::ModelDsl.LayerInfo("Conv2", "Conv2d", new global::ModelDsl.Shape(16, 32, 32), 1168, 1179648, "Down2"),
-            new global::ModelDsl.LayerInfo("Relu2", "ReLU", new global::ModelDsl.Shape(16, 32, 32), 0, 0, "Down2"),
-            new global::ModelDsl.LayerInfo("MaxPool2", "MaxPool2d", new global::ModelDsl.Shape(16, 16, 16), 0, 0, "Down2"),
-            new global::ModelDsl.LayerInfo("Conv3", "Conv2d", new global::ModelDsl.Shape(32, 16, 16), 4640, 1179648, "Bottom"),
-            new global::ModelDsl.LayerInfo("Relu3", "ReLU", new global::ModelDsl.Shape(32, 16, 16), 0, 0, "Bottom"),
-            new global::ModelDsl.LayerInfo("ConvT1", "ConvTranspose2d", new global::ModelDsl.Shape(16, 32, 32), 2064, 524288, "Up2"),
-            new global::ModelDsl.LayerInfo("Conv4", "Conv2d", new global::ModelDsl.Shape(16, 32, 32), 4624, 4718592, "Up2"),
-            new global::ModelDsl.LayerInfo("Relu4", "ReLU", new global::ModelDsl.Shape(16, 32, 32), 0, 0, "Up2"),
-            new global::ModelDsl.LayerInfo("ConvT2", "ConvTranspose2d", new global::ModelDsl.Shape(8, 64, 64), 520, 524288, "Up1"),
-            new global::ModelDsl.LayerInfo("Conv5", "Conv2d", new global::ModelDsl.Shape(8, 64, 64), 1160, 4718592, "Up1"),
-            new global::ModelDsl.LayerInfo("Relu5", "ReLU", new global::ModelDsl.Shape(8, 64, 64), 0, 0, "Up1"),
-            new global::ModelDsl.LayerInfo("Conv6", "Conv2d", new global::ModelDsl.Shape(11, 64, 64), 99, 360448, "Up1"),
-        };
+        public static global::System.Collections.Generic.IReadOnlyList<global::ModelDsl.LayerInfo> Layers => __modelDslLayers ??= global::ModelDsl.GeneratedNotation.Decode<global::ModelDsl.LayerInfo[]>(@"[
+            LayerInfo('Conv1', 'Conv2d', [8, 64, 64], 80, 294912, 'Down1'),
+            LayerInfo('Relu1', 'ReLU', [8, 64, 64], 0, 0, 'Down1'),
+            LayerInfo('MaxPool1', 'MaxPool2d', [8, 32, 32], 0, 0, 'Down1'),
+            LayerInfo('Conv2', 'Conv2d', [16, 32, 32], 1168, 1179648, 'Down2'),
+            LayerInfo('Relu2', 'ReLU', [16, 32, 32], 0, 0, 'Down2'),
+            LayerInfo('MaxPool2', 'MaxPool2d', [16, 16, 16], 0, 0, 'Down2'),
+            LayerInfo('Conv3', 'Conv2d', [32, 16, 16], 4640, 1179648, 'Bottom'),
+            LayerInfo('Relu3', 'ReLU', [32, 16, 16], 0, 0, 'Bottom'),
+            LayerInfo('ConvT1', 'ConvTranspose2d', [16, 32, 32], 2064, 524288, 'Up2'),
+            LayerInfo('Conv4', 'Conv2d', [16, 32, 32], 4624, 4718592, 'Up2'),
+            LayerInfo('Relu4', 'ReLU', [16, 32, 32], 0, 0, 'Up2'),
+            LayerInfo('ConvT2', 'ConvTranspose2d', [8, 64, 64], 520, 524288, 'Up1'),
+            LayerInfo('Conv5', 'Conv2d', [8, 64, 64], 1160, 4718592, 'Up1'),
+            LayerInfo('Relu5', 'ReLU', [8, 64, 64], 0, 0, 'Up1'),
+            LayerInfo('Conv6', 'Conv2d', [11, 64, 64], 99, 360448, 'Up1'),
+        ]");
+        private static global::ModelDsl.LayerInfo[]? __modelDslLayers;
 
         /// <summary>
         /// A torchinfo-style table of the layers, shapes and parameter counts.
@@ -236,28 +236,28 @@ namespace Zoo
         /// <summary>
         /// The layer graph as the generator knows it: every layer, tap, merge and block use in forward order, with its arguments, state_dict path and shapes. ExportOnnx and PyTorchSource walk it.
         /// </summary>
-        public static global::ModelDsl.Interop.ModelGraph Graph { get; } = new("AnyUNet", new global::ModelDsl.Shape(1, 64, 64), true, new global::ModelDsl.Shape(11, 64, 64), new global::ModelDsl.Interop.GraphNode[]
-        {
-            new("Conv1", "Down1.Conv1", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(1, 64, 64), new global::ModelDsl.Shape(8, 64, 64)),
-            new("Relu1", "Down1.Relu1", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(8, 64, 64), new global::ModelDsl.Shape(8, 64, 64)),
-            new("skip1", "", new global::ModelDsl.Interop.TapOp("skip1"), new global::ModelDsl.Shape(8, 64, 64), new global::ModelDsl.Shape(8, 64, 64)),
-            new("MaxPool1", "Down1.MaxPool1", new global::ModelDsl.Interop.Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new global::ModelDsl.Shape(8, 64, 64), new global::ModelDsl.Shape(8, 32, 32)),
-            new("Conv2", "Down2.Conv2", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(8, 32, 32), new global::ModelDsl.Shape(16, 32, 32)),
-            new("Relu2", "Down2.Relu2", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(16, 32, 32), new global::ModelDsl.Shape(16, 32, 32)),
-            new("skip2", "", new global::ModelDsl.Interop.TapOp("skip2"), new global::ModelDsl.Shape(16, 32, 32), new global::ModelDsl.Shape(16, 32, 32)),
-            new("MaxPool2", "Down2.MaxPool2", new global::ModelDsl.Interop.Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new global::ModelDsl.Shape(16, 32, 32), new global::ModelDsl.Shape(16, 16, 16)),
-            new("Conv3", "Bottom.Conv3", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(16, 16, 16), new global::ModelDsl.Shape(32, 16, 16)),
-            new("Relu3", "Bottom.Relu3", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(32, 16, 16), new global::ModelDsl.Shape(32, 16, 16)),
-            new("ConvT1", "Up2.ConvT1", new global::ModelDsl.Interop.ConvTranspose2dOp(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, true), new global::ModelDsl.Shape(32, 16, 16), new global::ModelDsl.Shape(16, 32, 32)),
-            new("Concat1", "", new global::ModelDsl.Interop.ConcatOp("skip2"), new global::ModelDsl.Shape(16, 32, 32), new global::ModelDsl.Shape(32, 32, 32)),
-            new("Conv4", "Up2.Conv4", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(32, 32, 32), new global::ModelDsl.Shape(16, 32, 32)),
-            new("Relu4", "Up2.Relu4", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(16, 32, 32), new global::ModelDsl.Shape(16, 32, 32)),
-            new("ConvT2", "Up1.ConvT2", new global::ModelDsl.Interop.ConvTranspose2dOp(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, true), new global::ModelDsl.Shape(16, 32, 32), new global::ModelDsl.Shape(8, 64, 64)),
-            new("Concat2", "", new global::ModelDsl.Interop.ConcatOp("skip1"), new global::ModelDsl.Shape(8, 64, 64), new global::ModelDsl.Shape(16, 64, 64)),
-            new("Conv5", "Up1.Conv5", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(16, 64, 64), new global::ModelDsl.Shape(8, 64, 64)),
-            new("Relu5", "Up1.Relu5", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(8, 64, 64), new global::ModelDsl.Shape(8, 64, 64)),
-            new("Conv6", "Up1.Conv6", new global::ModelDsl.Interop.Conv2dOp(1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(8, 64, 64), new global::ModelDsl.Shape(11, 64, 64)),
-        });
+        public static global::ModelDsl.Interop.ModelGraph Graph => __modelDslGraph ??= global::ModelDsl.GeneratedNotation.Decode<global::ModelDsl.Interop.ModelGraph>(@"ModelGraph('AnyUNet', [1, 64, 64], true, [11, 64, 64], [
+            GraphNode('Conv1', 'Down1.Conv1', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [1, 64, 64], [8, 64, 64]),
+            GraphNode('Relu1', 'Down1.Relu1', ActivationOp('ReLU', 0.0), [8, 64, 64], [8, 64, 64]),
+            GraphNode('skip1', '', TapOp('skip1'), [8, 64, 64], [8, 64, 64]),
+            GraphNode('MaxPool1', 'Down1.MaxPool1', Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), [8, 64, 64], [8, 32, 32]),
+            GraphNode('Conv2', 'Down2.Conv2', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [8, 32, 32], [16, 32, 32]),
+            GraphNode('Relu2', 'Down2.Relu2', ActivationOp('ReLU', 0.0), [16, 32, 32], [16, 32, 32]),
+            GraphNode('skip2', '', TapOp('skip2'), [16, 32, 32], [16, 32, 32]),
+            GraphNode('MaxPool2', 'Down2.MaxPool2', Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), [16, 32, 32], [16, 16, 16]),
+            GraphNode('Conv3', 'Bottom.Conv3', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [16, 16, 16], [32, 16, 16]),
+            GraphNode('Relu3', 'Bottom.Relu3', ActivationOp('ReLU', 0.0), [32, 16, 16], [32, 16, 16]),
+            GraphNode('ConvT1', 'Up2.ConvT1', ConvTranspose2dOp(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, true), [32, 16, 16], [16, 32, 32]),
+            GraphNode('Concat1', '', ConcatOp('skip2'), [16, 32, 32], [32, 32, 32]),
+            GraphNode('Conv4', 'Up2.Conv4', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [32, 32, 32], [16, 32, 32]),
+            GraphNode('Relu4', 'Up2.Relu4', ActivationOp('ReLU', 0.0), [16, 32, 32], [16, 32, 32]),
+            GraphNode('ConvT2', 'Up1.ConvT2', ConvTranspose2dOp(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, true), [16, 32, 32], [8, 64, 64]),
+            GraphNode('Concat2', '', ConcatOp('skip1'), [8, 64, 64], [16, 64, 64]),
+            GraphNode('Conv5', 'Up1.Conv5', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [16, 64, 64], [8, 64, 64]),
+            GraphNode('Relu5', 'Up1.Relu5', ActivationOp('ReLU', 0.0), [8, 64, 64], [8, 64, 64]),
+            GraphNode('Conv6', 'Up1.Conv6', Conv2dOp(1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, Zeros), [8, 64, 64], [11, 64, 64]),
+        ])");
+        private static global::ModelDsl.Interop.ModelGraph? __modelDslGraph;
 
         /// <summary>
         /// Writes the network in eval mode (batch norm with its running statistics, dropout off) as an ONNX model at opset 13 or later, with a dynamic batch axis and dynamic height and width. A layer that cannot be exported throws a NotSupportedException naming it.

@@ -29,26 +29,26 @@ namespace Zoo
         /// <summary>
         /// Every layer (blocks expanded into theirs) with its output shape, parameters and multiply-adds per sample.
         /// </summary>
-        public static global::System.Collections.Generic.IReadOnlyList<global::ModelDsl.LayerInfo> Layers { get; } = new global::ModelDsl.LayerInfo[]
-        {
-            new global::ModelDsl.LayerInfo("Conv1", "Conv2d", new global::ModelDsl.Shape(8, 16, 16), 80, 18432, "Down1"),
-            new global::ModelDsl.LayerInfo("Relu1", "ReLU", new global::ModelDsl.Shape(8, 16, 16), 0, 0, "Down1"),
-            new global::ModelDsl.LayerInfo("Conv2", "Conv2d", new global::ModelDsl.Shape(8, 16, 16), 584, 147456, "Down1"),
-            new global::ModelDsl.LayerInfo("Relu2", "ReLU", new global::ModelDsl.Shape(8, 16, 16), 0, 0, "Down1"),
-            new global::ModelDsl.LayerInfo("MaxPool1", "MaxPool2d", new global::ModelDsl.Shape(8, 8, 8), 0, 0, "Down1"),
-            new global::ModelDsl.LayerInfo("Conv3", "Conv2d", new global::ModelDsl.Shape(16, 8, 8), 1168, 73728, "Down2"),
-            new global::ModelDsl.LayerInfo("Relu3", "ReLU", new global::ModelDsl.Shape(16, 8, 8), 0, 0, "Down2"),
-            new global::ModelDsl.LayerInfo("MaxPool2", "MaxPool2d", new global::ModelDsl.Shape(16, 4, 4), 0, 0, "Down2"),
-            new global::ModelDsl.LayerInfo("Conv4", "Conv2d", new global::ModelDsl.Shape(32, 4, 4), 4640, 73728, "Bottom"),
-            new global::ModelDsl.LayerInfo("Relu4", "ReLU", new global::ModelDsl.Shape(32, 4, 4), 0, 0, "Bottom"),
-            new global::ModelDsl.LayerInfo("ConvT1", "ConvTranspose2d", new global::ModelDsl.Shape(16, 8, 8), 2064, 32768, "Up2"),
-            new global::ModelDsl.LayerInfo("Conv5", "Conv2d", new global::ModelDsl.Shape(16, 8, 8), 4624, 294912, "Up2"),
-            new global::ModelDsl.LayerInfo("Relu5", "ReLU", new global::ModelDsl.Shape(16, 8, 8), 0, 0, "Up2"),
-            new global::ModelDsl.LayerInfo("ConvT2", "ConvTranspose2d", new global::ModelDsl.Shape(8, 16, 16), 520, 32768, "Up1"),
-            new global::ModelDsl.LayerInfo("Conv6", "Conv2d", new global::ModelDsl.Shape(8, 16, 16), 1160, 294912, "Up1"),
-            new global::ModelDsl.LayerInfo("Relu6", "ReLU", new global::ModelDsl.Shape(8, 16, 16), 0, 0, "Up1"),
-            new global::ModelDsl.LayerInfo("Conv7", "Conv2d", new global::ModelDsl.Shape(11, 16, 16), 99, 22528, "Up1"),
-        };
+        public static global::System.Collections.Generic.IReadOnlyList<global::ModelDsl.LayerInfo> Layers => __modelDslLayers ??= global::ModelDsl.GeneratedNotation.Decode<global::ModelDsl.LayerInfo[]>(@"[
+            LayerInfo('Conv1', 'Conv2d', [8, 16, 16], 80, 18432, 'Down1'),
+            LayerInfo('Relu1', 'ReLU', [8, 16, 16], 0, 0, 'Down1'),
+            LayerInfo('Conv2', 'Conv2d', [8, 16, 16], 584, 147456, 'Down1'),
+            LayerInfo('Relu2', 'ReLU', [8, 16, 16], 0, 0, 'Down1'),
+            LayerInfo('MaxPool1', 'MaxPool2d', [8, 8, 8], 0, 0, 'Down1'),
+            LayerInfo('Conv3', 'Conv2d', [16, 8, 8], 1168, 73728, 'Down2'),
+            LayerInfo('Relu3', 'ReLU', [16, 8, 8], 0, 0, 'Down2'),
+            LayerInfo('MaxPool2', 'MaxPool2d', [16, 4, 4], 0, 0, 'Down2'),
+            LayerInfo('Conv4', 'Conv2d', [32, 4, 4], 4640, 73728, 'Bottom'),
+            LayerInfo('Relu4', 'ReLU', [32, 4, 4], 0, 0, 'Bottom'),
+            LayerInfo('ConvT1', 'ConvTranspose2d', [16, 8, 8], 2064, 32768, 'Up2'),
+            LayerInfo('Conv5', 'Conv2d', [16, 8, 8], 4624, 294912, 'Up2'),
+            LayerInfo('Relu5', 'ReLU', [16, 8, 8], 0, 0, 'Up2'),
+            LayerInfo('ConvT2', 'ConvTranspose2d', [8, 16, 16], 520, 32768, 'Up1'),
+            LayerInfo('Conv6', 'Conv2d', [8, 16, 16], 1160, 294912, 'Up1'),
+            LayerInfo('Relu6', 'ReLU', [8, 16, 16], 0, 0, 'Up1'),
+            LayerInfo('Conv7', 'Conv2d', [11, 16, 16], 99, 22528, 'Up1'),
+        ]");
+        private static global::ModelDsl.LayerInfo[]? __modelDslLayers;
 
         /// <summary>
         /// A torchinfo-style table of the layers, shapes and parameter counts.
@@ -242,30 +242,30 @@ namespace Zoo
         /// <summary>
         /// The layer graph as the generator knows it: every layer, tap, merge and block use in forward order, with its arguments, state_dict path and shapes. ExportOnnx and PyTorchSource walk it.
         /// </summary>
-        public static global::ModelDsl.Interop.ModelGraph Graph { get; } = new("DigitUNet", new global::ModelDsl.Shape(1, 16, 16), false, new global::ModelDsl.Shape(11, 16, 16), new global::ModelDsl.Interop.GraphNode[]
-        {
-            new("Conv1", "Down1.Conv1", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(1, 16, 16), new global::ModelDsl.Shape(8, 16, 16)),
-            new("Relu1", "Down1.Relu1", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(8, 16, 16), new global::ModelDsl.Shape(8, 16, 16)),
-            new("Conv2", "Down1.Conv2", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(8, 16, 16), new global::ModelDsl.Shape(8, 16, 16)),
-            new("Relu2", "Down1.Relu2", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(8, 16, 16), new global::ModelDsl.Shape(8, 16, 16)),
-            new("skip1", "", new global::ModelDsl.Interop.TapOp("skip1"), new global::ModelDsl.Shape(8, 16, 16), new global::ModelDsl.Shape(8, 16, 16)),
-            new("MaxPool1", "Down1.MaxPool1", new global::ModelDsl.Interop.Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new global::ModelDsl.Shape(8, 16, 16), new global::ModelDsl.Shape(8, 8, 8)),
-            new("Conv3", "Down2.Conv3", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(8, 8, 8), new global::ModelDsl.Shape(16, 8, 8)),
-            new("Relu3", "Down2.Relu3", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(16, 8, 8), new global::ModelDsl.Shape(16, 8, 8)),
-            new("skip2", "", new global::ModelDsl.Interop.TapOp("skip2"), new global::ModelDsl.Shape(16, 8, 8), new global::ModelDsl.Shape(16, 8, 8)),
-            new("MaxPool2", "Down2.MaxPool2", new global::ModelDsl.Interop.Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new global::ModelDsl.Shape(16, 8, 8), new global::ModelDsl.Shape(16, 4, 4)),
-            new("Conv4", "Bottom.Conv4", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(16, 4, 4), new global::ModelDsl.Shape(32, 4, 4)),
-            new("Relu4", "Bottom.Relu4", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(32, 4, 4), new global::ModelDsl.Shape(32, 4, 4)),
-            new("ConvT1", "Up2.ConvT1", new global::ModelDsl.Interop.ConvTranspose2dOp(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, true), new global::ModelDsl.Shape(32, 4, 4), new global::ModelDsl.Shape(16, 8, 8)),
-            new("Concat1", "", new global::ModelDsl.Interop.ConcatOp("skip2"), new global::ModelDsl.Shape(16, 8, 8), new global::ModelDsl.Shape(32, 8, 8)),
-            new("Conv5", "Up2.Conv5", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(32, 8, 8), new global::ModelDsl.Shape(16, 8, 8)),
-            new("Relu5", "Up2.Relu5", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(16, 8, 8), new global::ModelDsl.Shape(16, 8, 8)),
-            new("ConvT2", "Up1.ConvT2", new global::ModelDsl.Interop.ConvTranspose2dOp(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, true), new global::ModelDsl.Shape(16, 8, 8), new global::ModelDsl.Shape(8, 16, 16)),
-            new("Concat2", "", new global::ModelDsl.Interop.ConcatOp("skip1"), new global::ModelDsl.Shape(8, 16, 16), new global::ModelDsl.Shape(16, 16, 16)),
-            new("Conv6", "Up1.Conv6", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(16, 16, 16), new global::ModelDsl.Shape(8, 16, 16)),
-            new("Relu6", "Up1.Relu6", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(8, 16, 16), new global::ModelDsl.Shape(8, 16, 16)),
-            new("Conv7", "Up1.Conv7", new global::ModelDsl.Interop.Conv2dOp(1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(8, 16, 16), new global::ModelDsl.Shape(11, 16, 16)),
-        });
+        public static global::ModelDsl.Interop.ModelGraph Graph => __modelDslGraph ??= global::ModelDsl.GeneratedNotation.Decode<global::ModelDsl.Interop.ModelGraph>(@"ModelGraph('DigitUNet', [1, 16, 16], false, [11, 16, 16], [
+            GraphNode('Conv1', 'Down1.Conv1', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [1, 16, 16], [8, 16, 16]),
+            GraphNode('Relu1', 'Down1.Relu1', ActivationOp('ReLU', 0.0), [8, 16, 16], [8, 16, 16]),
+            GraphNode('Conv2', 'Down1.Conv2', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [8, 16, 16], [8, 16, 16]),
+            GraphNode('Relu2', 'Down1.Relu2', ActivationOp('ReLU', 0.0), [8, 16, 16], [8, 16, 16]),
+            GraphNode('skip1', '', TapOp('skip1'), [8, 16, 16], [8, 16, 16]),
+            GraphNode('MaxPool1', 'Down1.MaxPool1', Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), [8, 16, 16], [8, 8, 8]),
+            GraphNode('Conv3', 'Down2.Conv3', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [8, 8, 8], [16, 8, 8]),
+            GraphNode('Relu3', 'Down2.Relu3', ActivationOp('ReLU', 0.0), [16, 8, 8], [16, 8, 8]),
+            GraphNode('skip2', '', TapOp('skip2'), [16, 8, 8], [16, 8, 8]),
+            GraphNode('MaxPool2', 'Down2.MaxPool2', Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), [16, 8, 8], [16, 4, 4]),
+            GraphNode('Conv4', 'Bottom.Conv4', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [16, 4, 4], [32, 4, 4]),
+            GraphNode('Relu4', 'Bottom.Relu4', ActivationOp('ReLU', 0.0), [32, 4, 4], [32, 4, 4]),
+            GraphNode('ConvT1', 'Up2.ConvT1', ConvTranspose2dOp(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, true), [32, 4, 4], [16, 8, 8]),
+            GraphNode('Concat1', '', ConcatOp('skip2'), [16, 8, 8], [32, 8, 8]),
+            GraphNode('Conv5', 'Up2.Conv5', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [32, 8, 8], [16, 8, 8]),
+            GraphNode('Relu5', 'Up2.Relu5', ActivationOp('ReLU', 0.0), [16, 8, 8], [16, 8, 8]),
+            GraphNode('ConvT2', 'Up1.ConvT2', ConvTranspose2dOp(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, true), [16, 8, 8], [8, 16, 16]),
+            GraphNode('Concat2', '', ConcatOp('skip1'), [8, 16, 16], [16, 16, 16]),
+            GraphNode('Conv6', 'Up1.Conv6', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [16, 16, 16], [8, 16, 16]),
+            GraphNode('Relu6', 'Up1.Relu6', ActivationOp('ReLU', 0.0), [8, 16, 16], [8, 16, 16]),
+            GraphNode('Conv7', 'Up1.Conv7', Conv2dOp(1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, Zeros), [8, 16, 16], [11, 16, 16]),
+        ])");
+        private static global::ModelDsl.Interop.ModelGraph? __modelDslGraph;
 
         /// <summary>
         /// Writes the network in eval mode (batch norm with its running statistics, dropout off) as an ONNX model at opset 13 or later, with a dynamic batch axis. A layer that cannot be exported throws a NotSupportedException naming it.

@@ -39,18 +39,18 @@ namespace Zoo
         /// <summary>
         /// Every layer (blocks expanded into theirs) with its output shape, parameters and multiply-adds per sample, at the input 3×64×64.
         /// </summary>
-        public static global::System.Collections.Generic.IReadOnlyList<global::ModelDsl.LayerInfo> Layers { get; } = new global::ModelDsl.LayerInfo[]
-        {
-            new global::ModelDsl.LayerInfo("Conv1", "Conv2d", new global::ModelDsl.Shape(16, 60, 60), 1216, 4320000, null),
-            new global::ModelDsl.LayerInfo("Relu1", "ReLU", new global::ModelDsl.Shape(16, 60, 60), 0, 0, null),
-            new global::ModelDsl.LayerInfo("MaxPool1", "MaxPool2d", new global::ModelDsl.Shape(16, 30, 30), 0, 0, null),
-            new global::ModelDsl.LayerInfo("Conv2", "Conv2d", new global::ModelDsl.Shape(32, 26, 26), 12832, 8652800, null),
-            new global::ModelDsl.LayerInfo("Relu2", "ReLU", new global::ModelDsl.Shape(32, 26, 26), 0, 0, null),
-            new global::ModelDsl.LayerInfo("MaxPool2", "MaxPool2d", new global::ModelDsl.Shape(32, 13, 13), 0, 0, null),
-            new global::ModelDsl.LayerInfo("Conv3", "Conv2d", new global::ModelDsl.Shape(64, 9, 9), 51264, 4147200, null),
-            new global::ModelDsl.LayerInfo("Relu3", "ReLU", new global::ModelDsl.Shape(64, 9, 9), 0, 0, null),
-            new global::ModelDsl.LayerInfo("Conv4", "Conv2d", new global::ModelDsl.Shape(10, 9, 9), 650, 51840, null),
-        };
+        public static global::System.Collections.Generic.IReadOnlyList<global::ModelDsl.LayerInfo> Layers => __modelDslLayers ??= global::ModelDsl.GeneratedNotation.Decode<global::ModelDsl.LayerInfo[]>(@"[
+            LayerInfo('Conv1', 'Conv2d', [16, 60, 60], 1216, 4320000, null),
+            LayerInfo('Relu1', 'ReLU', [16, 60, 60], 0, 0, null),
+            LayerInfo('MaxPool1', 'MaxPool2d', [16, 30, 30], 0, 0, null),
+            LayerInfo('Conv2', 'Conv2d', [32, 26, 26], 12832, 8652800, null),
+            LayerInfo('Relu2', 'ReLU', [32, 26, 26], 0, 0, null),
+            LayerInfo('MaxPool2', 'MaxPool2d', [32, 13, 13], 0, 0, null),
+            LayerInfo('Conv3', 'Conv2d', [64, 9, 9], 51264, 4147200, null),
+            LayerInfo('Relu3', 'ReLU', [64, 9, 9], 0, 0, null),
+            LayerInfo('Conv4', 'Conv2d', [10, 9, 9], 650, 51840, null),
+        ]");
+        private static global::ModelDsl.LayerInfo[]? __modelDslLayers;
 
         /// <summary>
         /// A torchinfo-style table of the layers, shapes and parameter counts.
@@ -158,18 +158,18 @@ namespace Zoo
         /// <summary>
         /// The layer graph as the generator knows it: every layer, tap, merge and block use in forward order, with its arguments, state_dict path and shapes. ExportOnnx and PyTorchSource walk it.
         /// </summary>
-        public static global::ModelDsl.Interop.ModelGraph Graph { get; } = new("Fcn", new global::ModelDsl.Shape(3, 64, 64), true, new global::ModelDsl.Shape(10, 9, 9), new global::ModelDsl.Interop.GraphNode[]
-        {
-            new("Conv1", "Conv1", new global::ModelDsl.Interop.Conv2dOp(5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(3, 64, 64), new global::ModelDsl.Shape(16, 60, 60)),
-            new("Relu1", "Relu1", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(16, 60, 60), new global::ModelDsl.Shape(16, 60, 60)),
-            new("MaxPool1", "MaxPool1", new global::ModelDsl.Interop.Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new global::ModelDsl.Shape(16, 60, 60), new global::ModelDsl.Shape(16, 30, 30)),
-            new("Conv2", "Conv2", new global::ModelDsl.Interop.Conv2dOp(5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(16, 30, 30), new global::ModelDsl.Shape(32, 26, 26)),
-            new("Relu2", "Relu2", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(32, 26, 26), new global::ModelDsl.Shape(32, 26, 26)),
-            new("MaxPool2", "MaxPool2", new global::ModelDsl.Interop.Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new global::ModelDsl.Shape(32, 26, 26), new global::ModelDsl.Shape(32, 13, 13)),
-            new("Conv3", "Conv3", new global::ModelDsl.Interop.Conv2dOp(5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(32, 13, 13), new global::ModelDsl.Shape(64, 9, 9)),
-            new("Relu3", "Relu3", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(64, 9, 9), new global::ModelDsl.Shape(64, 9, 9)),
-            new("Conv4", "Conv4", new global::ModelDsl.Interop.Conv2dOp(1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(64, 9, 9), new global::ModelDsl.Shape(10, 9, 9)),
-        });
+        public static global::ModelDsl.Interop.ModelGraph Graph => __modelDslGraph ??= global::ModelDsl.GeneratedNotation.Decode<global::ModelDsl.Interop.ModelGraph>(@"ModelGraph('Fcn', [3, 64, 64], true, [10, 9, 9], [
+            GraphNode('Conv1', 'Conv1', Conv2dOp(5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, Zeros), [3, 64, 64], [16, 60, 60]),
+            GraphNode('Relu1', 'Relu1', ActivationOp('ReLU', 0.0), [16, 60, 60], [16, 60, 60]),
+            GraphNode('MaxPool1', 'MaxPool1', Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), [16, 60, 60], [16, 30, 30]),
+            GraphNode('Conv2', 'Conv2', Conv2dOp(5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, Zeros), [16, 30, 30], [32, 26, 26]),
+            GraphNode('Relu2', 'Relu2', ActivationOp('ReLU', 0.0), [32, 26, 26], [32, 26, 26]),
+            GraphNode('MaxPool2', 'MaxPool2', Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), [32, 26, 26], [32, 13, 13]),
+            GraphNode('Conv3', 'Conv3', Conv2dOp(5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, Zeros), [32, 13, 13], [64, 9, 9]),
+            GraphNode('Relu3', 'Relu3', ActivationOp('ReLU', 0.0), [64, 9, 9], [64, 9, 9]),
+            GraphNode('Conv4', 'Conv4', Conv2dOp(1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, Zeros), [64, 9, 9], [10, 9, 9]),
+        ])");
+        private static global::ModelDsl.Interop.ModelGraph? __modelDslGraph;
 
         /// <summary>
         /// Writes the network in eval mode (batch norm with its running statistics, dropout off) as an ONNX model at opset 13 or later, with a dynamic batch axis and dynamic height and width. A layer that cannot be exported throws a NotSupportedException naming it.

@@ -34,28 +34,28 @@ namespace Zoo
         /// <summary>
         /// Every layer (blocks expanded into theirs) with its output shape, parameters and multiply-adds per sample.
         /// </summary>
-        public static global::System.Collections.Generic.IReadOnlyList<global::ModelDsl.LayerInfo> Layers { get; } = new global::ModelDsl.LayerInfo[]
-        {
-            new global::ModelDsl.LayerInfo("Conv1", "Conv2d", new global::ModelDsl.Shape(16, 64, 64), 160, 589824, "Backbone"),
-            new global::ModelDsl.LayerInfo("BatchNorm1", "BatchNorm2d", new global::ModelDsl.Shape(16, 64, 64), 32, 0, "Backbone"),
-            new global::ModelDsl.LayerInfo("Relu1", "ReLU", new global::ModelDsl.Shape(16, 64, 64), 0, 0, "Backbone"),
-            new global::ModelDsl.LayerInfo("MaxPool1", "MaxPool2d", new global::ModelDsl.Shape(16, 32, 32), 0, 0, "Backbone"),
-            new global::ModelDsl.LayerInfo("Conv2", "Conv2d", new global::ModelDsl.Shape(32, 32, 32), 4640, 4718592, "Backbone"),
-            new global::ModelDsl.LayerInfo("BatchNorm2", "BatchNorm2d", new global::ModelDsl.Shape(32, 32, 32), 64, 0, "Backbone"),
-            new global::ModelDsl.LayerInfo("Relu2", "ReLU", new global::ModelDsl.Shape(32, 32, 32), 0, 0, "Backbone"),
-            new global::ModelDsl.LayerInfo("MaxPool2", "MaxPool2d", new global::ModelDsl.Shape(32, 16, 16), 0, 0, "Backbone"),
-            new global::ModelDsl.LayerInfo("Conv3", "Conv2d", new global::ModelDsl.Shape(64, 16, 16), 18496, 4718592, "Backbone"),
-            new global::ModelDsl.LayerInfo("BatchNorm3", "BatchNorm2d", new global::ModelDsl.Shape(64, 16, 16), 128, 0, "Backbone"),
-            new global::ModelDsl.LayerInfo("Relu3", "ReLU", new global::ModelDsl.Shape(64, 16, 16), 0, 0, "Backbone"),
-            new global::ModelDsl.LayerInfo("MaxPool3", "MaxPool2d", new global::ModelDsl.Shape(64, 8, 8), 0, 0, "Backbone"),
-            new global::ModelDsl.LayerInfo("Conv4", "Conv2d", new global::ModelDsl.Shape(64, 8, 8), 36928, 2359296, "Classes"),
-            new global::ModelDsl.LayerInfo("Relu4", "ReLU", new global::ModelDsl.Shape(64, 8, 8), 0, 0, "Classes"),
-            new global::ModelDsl.LayerInfo("Conv5", "Conv2d", new global::ModelDsl.Shape(11, 8, 8), 715, 45056, "Classes"),
-            new global::ModelDsl.LayerInfo("Conv6", "Conv2d", new global::ModelDsl.Shape(64, 8, 8), 36928, 2359296, "Boxes"),
-            new global::ModelDsl.LayerInfo("Relu5", "ReLU", new global::ModelDsl.Shape(64, 8, 8), 0, 0, "Boxes"),
-            new global::ModelDsl.LayerInfo("Conv7", "Conv2d", new global::ModelDsl.Shape(5, 8, 8), 325, 20480, "Boxes"),
-            new global::ModelDsl.LayerInfo("Sigmoid1", "Sigmoid", new global::ModelDsl.Shape(5, 8, 8), 0, 0, "Boxes"),
-        };
+        public static global::System.Collections.Generic.IReadOnlyList<global::ModelDsl.LayerInfo> Layers => __modelDslLayers ??= global::ModelDsl.GeneratedNotation.Decode<global::ModelDsl.LayerInfo[]>(@"[
+            LayerInfo('Conv1', 'Conv2d', [16, 64, 64], 160, 589824, 'Backbone'),
+            LayerInfo('BatchNorm1', 'BatchNorm2d', [16, 64, 64], 32, 0, 'Backbone'),
+            LayerInfo('Relu1', 'ReLU', [16, 64, 64], 0, 0, 'Backbone'),
+            LayerInfo('MaxPool1', 'MaxPool2d', [16, 32, 32], 0, 0, 'Backbone'),
+            LayerInfo('Conv2', 'Conv2d', [32, 32, 32], 4640, 4718592, 'Backbone'),
+            LayerInfo('BatchNorm2', 'BatchNorm2d', [32, 32, 32], 64, 0, 'Backbone'),
+            LayerInfo('Relu2', 'ReLU', [32, 32, 32], 0, 0, 'Backbone'),
+            LayerInfo('MaxPool2', 'MaxPool2d', [32, 16, 16], 0, 0, 'Backbone'),
+            LayerInfo('Conv3', 'Conv2d', [64, 16, 16], 18496, 4718592, 'Backbone'),
+            LayerInfo('BatchNorm3', 'BatchNorm2d', [64, 16, 16], 128, 0, 'Backbone'),
+            LayerInfo('Relu3', 'ReLU', [64, 16, 16], 0, 0, 'Backbone'),
+            LayerInfo('MaxPool3', 'MaxPool2d', [64, 8, 8], 0, 0, 'Backbone'),
+            LayerInfo('Conv4', 'Conv2d', [64, 8, 8], 36928, 2359296, 'Classes'),
+            LayerInfo('Relu4', 'ReLU', [64, 8, 8], 0, 0, 'Classes'),
+            LayerInfo('Conv5', 'Conv2d', [11, 8, 8], 715, 45056, 'Classes'),
+            LayerInfo('Conv6', 'Conv2d', [64, 8, 8], 36928, 2359296, 'Boxes'),
+            LayerInfo('Relu5', 'ReLU', [64, 8, 8], 0, 0, 'Boxes'),
+            LayerInfo('Conv7', 'Conv2d', [5, 8, 8], 325, 20480, 'Boxes'),
+            LayerInfo('Sigmoid1', 'Sigmoid', [5, 8, 8], 0, 0, 'Boxes'),
+        ]");
+        private static global::ModelDsl.LayerInfo[]? __modelDslLayers;
 
         /// <summary>
         /// A torchinfo-style table of the layers, shapes and parameter counts.
@@ -250,31 +250,31 @@ namespace Zoo
         /// <summary>
         /// The layer graph as the generator knows it: every layer, tap, merge and block use in forward order, with its arguments, state_dict path and shapes. ExportOnnx and PyTorchSource walk it.
         /// </summary>
-        public static global::ModelDsl.Interop.ModelGraph Graph { get; } = new("TwoHeadDetector", new global::ModelDsl.Shape(1, 64, 64), false, new global::ModelDsl.Shape(11, 8, 8), new global::ModelDsl.Interop.GraphNode[]
-        {
-            new("Conv1", "Backbone.Conv1", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(1, 64, 64), new global::ModelDsl.Shape(16, 64, 64)),
-            new("BatchNorm1", "Backbone.BatchNorm1", new global::ModelDsl.Interop.BatchNormOp(1E-05, 0.1, true, true), new global::ModelDsl.Shape(16, 64, 64), new global::ModelDsl.Shape(16, 64, 64)),
-            new("Relu1", "Backbone.Relu1", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(16, 64, 64), new global::ModelDsl.Shape(16, 64, 64)),
-            new("MaxPool1", "Backbone.MaxPool1", new global::ModelDsl.Interop.Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new global::ModelDsl.Shape(16, 64, 64), new global::ModelDsl.Shape(16, 32, 32)),
-            new("Conv2", "Backbone.Conv2", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(16, 32, 32), new global::ModelDsl.Shape(32, 32, 32)),
-            new("BatchNorm2", "Backbone.BatchNorm2", new global::ModelDsl.Interop.BatchNormOp(1E-05, 0.1, true, true), new global::ModelDsl.Shape(32, 32, 32), new global::ModelDsl.Shape(32, 32, 32)),
-            new("Relu2", "Backbone.Relu2", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(32, 32, 32), new global::ModelDsl.Shape(32, 32, 32)),
-            new("MaxPool2", "Backbone.MaxPool2", new global::ModelDsl.Interop.Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new global::ModelDsl.Shape(32, 32, 32), new global::ModelDsl.Shape(32, 16, 16)),
-            new("Conv3", "Backbone.Conv3", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(32, 16, 16), new global::ModelDsl.Shape(64, 16, 16)),
-            new("BatchNorm3", "Backbone.BatchNorm3", new global::ModelDsl.Interop.BatchNormOp(1E-05, 0.1, true, true), new global::ModelDsl.Shape(64, 16, 16), new global::ModelDsl.Shape(64, 16, 16)),
-            new("Relu3", "Backbone.Relu3", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(64, 16, 16), new global::ModelDsl.Shape(64, 16, 16)),
-            new("MaxPool3", "Backbone.MaxPool3", new global::ModelDsl.Interop.Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), new global::ModelDsl.Shape(64, 16, 16), new global::ModelDsl.Shape(64, 8, 8)),
-            new("features", "", new global::ModelDsl.Interop.TapOp("features"), new global::ModelDsl.Shape(64, 8, 8), new global::ModelDsl.Shape(64, 8, 8)),
-            new("Classes", "", new global::ModelDsl.Interop.HeadOp("Classes", "features"), new global::ModelDsl.Shape(64, 8, 8), new global::ModelDsl.Shape(64, 8, 8)),
-            new("Conv4", "Classes.Conv4", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(64, 8, 8), new global::ModelDsl.Shape(64, 8, 8)),
-            new("Relu4", "Classes.Relu4", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(64, 8, 8), new global::ModelDsl.Shape(64, 8, 8)),
-            new("Conv5", "Classes.Conv5", new global::ModelDsl.Interop.Conv2dOp(1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(64, 8, 8), new global::ModelDsl.Shape(11, 8, 8)),
-            new("Boxes", "", new global::ModelDsl.Interop.HeadOp("Boxes", "features"), new global::ModelDsl.Shape(64, 8, 8), new global::ModelDsl.Shape(64, 8, 8)),
-            new("Conv6", "Boxes.Conv6", new global::ModelDsl.Interop.Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(64, 8, 8), new global::ModelDsl.Shape(64, 8, 8)),
-            new("Relu5", "Boxes.Relu5", new global::ModelDsl.Interop.ActivationOp("ReLU", 0.0), new global::ModelDsl.Shape(64, 8, 8), new global::ModelDsl.Shape(64, 8, 8)),
-            new("Conv7", "Boxes.Conv7", new global::ModelDsl.Interop.Conv2dOp(1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, global::ModelDsl.PaddingMode.Zeros), new global::ModelDsl.Shape(64, 8, 8), new global::ModelDsl.Shape(5, 8, 8)),
-            new("Sigmoid1", "Boxes.Sigmoid1", new global::ModelDsl.Interop.ActivationOp("Sigmoid", 0.0), new global::ModelDsl.Shape(5, 8, 8), new global::ModelDsl.Shape(5, 8, 8)),
-        });
+        public static global::ModelDsl.Interop.ModelGraph Graph => __modelDslGraph ??= global::ModelDsl.GeneratedNotation.Decode<global::ModelDsl.Interop.ModelGraph>(@"ModelGraph('TwoHeadDetector', [1, 64, 64], false, [11, 8, 8], [
+            GraphNode('Conv1', 'Backbone.Conv1', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [1, 64, 64], [16, 64, 64]),
+            GraphNode('BatchNorm1', 'Backbone.BatchNorm1', BatchNormOp(1E-05, 0.1, true, true), [16, 64, 64], [16, 64, 64]),
+            GraphNode('Relu1', 'Backbone.Relu1', ActivationOp('ReLU', 0.0), [16, 64, 64], [16, 64, 64]),
+            GraphNode('MaxPool1', 'Backbone.MaxPool1', Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), [16, 64, 64], [16, 32, 32]),
+            GraphNode('Conv2', 'Backbone.Conv2', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [16, 32, 32], [32, 32, 32]),
+            GraphNode('BatchNorm2', 'Backbone.BatchNorm2', BatchNormOp(1E-05, 0.1, true, true), [32, 32, 32], [32, 32, 32]),
+            GraphNode('Relu2', 'Backbone.Relu2', ActivationOp('ReLU', 0.0), [32, 32, 32], [32, 32, 32]),
+            GraphNode('MaxPool2', 'Backbone.MaxPool2', Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), [32, 32, 32], [32, 16, 16]),
+            GraphNode('Conv3', 'Backbone.Conv3', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [32, 16, 16], [64, 16, 16]),
+            GraphNode('BatchNorm3', 'Backbone.BatchNorm3', BatchNormOp(1E-05, 0.1, true, true), [64, 16, 16], [64, 16, 16]),
+            GraphNode('Relu3', 'Backbone.Relu3', ActivationOp('ReLU', 0.0), [64, 16, 16], [64, 16, 16]),
+            GraphNode('MaxPool3', 'Backbone.MaxPool3', Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), [64, 16, 16], [64, 8, 8]),
+            GraphNode('features', '', TapOp('features'), [64, 8, 8], [64, 8, 8]),
+            GraphNode('Classes', '', HeadOp('Classes', 'features'), [64, 8, 8], [64, 8, 8]),
+            GraphNode('Conv4', 'Classes.Conv4', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [64, 8, 8], [64, 8, 8]),
+            GraphNode('Relu4', 'Classes.Relu4', ActivationOp('ReLU', 0.0), [64, 8, 8], [64, 8, 8]),
+            GraphNode('Conv5', 'Classes.Conv5', Conv2dOp(1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, Zeros), [64, 8, 8], [11, 8, 8]),
+            GraphNode('Boxes', '', HeadOp('Boxes', 'features'), [64, 8, 8], [64, 8, 8]),
+            GraphNode('Conv6', 'Boxes.Conv6', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [64, 8, 8], [64, 8, 8]),
+            GraphNode('Relu5', 'Boxes.Relu5', ActivationOp('ReLU', 0.0), [64, 8, 8], [64, 8, 8]),
+            GraphNode('Conv7', 'Boxes.Conv7', Conv2dOp(1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, Zeros), [64, 8, 8], [5, 8, 8]),
+            GraphNode('Sigmoid1', 'Boxes.Sigmoid1', ActivationOp('Sigmoid', 0.0), [5, 8, 8], [5, 8, 8]),
+        ])");
+        private static global::ModelDsl.Interop.ModelGraph? __modelDslGraph;
 
         /// <summary>
         /// Writes the network in eval mode (batch norm with its running statistics, dropout off) as an ONNX model at opset 13 or later, with a dynamic batch axis. A layer that cannot be exported throws a NotSupportedException naming it.
