@@ -57,34 +57,33 @@ public static class GeneratedNotation
         {
             Skip();
             if (_at >= _text.Length) throw Error("a value");
+            int start = _at;
             char c = _text[_at];
             var nullable = Nullable.GetUnderlyingType(target);
             if (nullable is not null) target = nullable;
             if (c == '[') return List(target);
-            if (c == '\'') return Convert(Text(), target, typeof(string));
+            if (c == '\'') return Convert(Text(), target, start);
             if (c == '-' || char.IsDigit(c)) return Number(target);
             string name = Identifier();
             Skip();
-            if (_at < _text.Length && _text[_at] == '(') return Construct(name, target);
+            if (_at < _text.Length && _text[_at] == '(') return Construct(name, target, start);
             switch (name)
             {
                 case "null":
-                    if (target.IsValueType && nullable is null) throw Error($"a {target.Name}, not null");
+                    if (target.IsValueType && nullable is null) throw Error($"{Describe(target)}, not null", start);
                     return null;
-                case "true": return Convert(true, target, typeof(bool));
-                case "false": return Convert(false, target, typeof(bool));
+                case "true": return Convert(true, target, start);
+                case "false": return Convert(false, target, start);
             }
-            if (!target.IsEnum) throw Error($"a {target.Name}, not the name '{name}'");
-            if (!Enum.IsDefined(target, name)) throw Error($"a member of {target.Name}, not '{name}'");
+            if (!target.IsEnum || !Enum.IsDefined(target, name)) throw Error($"{Describe(target)}, not '{name}'", start);
             return Enum.Parse(target, name);
         }
 
-        private object Construct(string name, Type target)
+        private object Construct(string name, Type target, int start)
         {
-            int start = _at;
-            var type = Namespaces.Select(ns => Runtime.GetType(ns + name)).FirstOrDefault(t => t is not null)
-                ?? throw Error($"a ModelDsl record, not '{name}'");
-            if (!target.IsAssignableFrom(type)) throw Error($"a {target.Name}, not a {name}");
+            var type = Namespaces.Select(ns => Runtime.GetType(ns + name)).FirstOrDefault(t => t is not null && !t.IsAbstract && t.GetConstructors().Length > 0)
+                ?? throw Error($"a ModelDsl record, not '{name}'", start);
+            if (!target.IsAssignableFrom(type)) throw Error($"{Describe(target)}, not a {name}", start);
             var constructor = type.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
             var parameters = constructor.GetParameters();
             var args = new List<object?>();
@@ -107,7 +106,7 @@ public static class GeneratedNotation
             Type element = target == typeof(Shape) ? typeof(long)
                 : target.IsArray ? target.GetElementType()!
                 : target.IsGenericType && target.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) ? target.GetGenericArguments()[0]
-                : throw Error($"a {target.Name}, not a list");
+                : throw Error($"{Describe(target)}, not a list");
             var items = new List<object?>();
             Expect('[');
             foreach (var _ in Items(']')) items.Add(Value(element));
@@ -147,7 +146,7 @@ public static class GeneratedNotation
             if (target == typeof(long) && long.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long l)) return l;
             if (target == typeof(int) && int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int i)) return i;
             if (target == typeof(double) && double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)) return d;
-            throw Error($"a {target.Name}, not '{token}'", start);
+            throw Error($"{Describe(target)}, not '{token}'", start);
         }
 
         private string Text()
@@ -172,8 +171,16 @@ public static class GeneratedNotation
             return _text.Substring(start, _at - start);
         }
 
-        private object Convert(object value, Type target, Type actual)
-            => target.IsAssignableFrom(actual) ? value : throw Error($"a {target.Name}, not a {actual.Name}");
+        private object Convert(object value, Type target, int start)
+            => target.IsInstanceOfType(value) ? value : throw Error($"{Describe(target)}, not {Describe(value.GetType())}", start);
+
+        private static string Describe(Type type)
+            => type == typeof(long) || type == typeof(int) ? "an integer"
+                : type == typeof(double) ? "a number"
+                : type == typeof(bool) ? "true or false"
+                : type == typeof(string) ? "a quoted text"
+                : type.IsEnum ? $"a member of {type.Name}"
+                : $"a {type.Name}";
 
         private void Expect(char c)
         {

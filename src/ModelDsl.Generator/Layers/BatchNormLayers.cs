@@ -87,7 +87,10 @@ namespace ModelDsl.Generator.Layers
             }
 
             public override string Construct(string inChannels, string outChannels)
-                => $"{Nn}{Kind}({inChannels}, eps: {Double(_eps)}, momentum: {Double(_momentum)}, affine: {Bool(_affine)}, track_running_stats: {Bool(_trackRunningStats)})";
+                // Only what differs from TorchSharp's defaults (eps 1e-5, momentum 0.1, affine, tracking), as for Conv2d.
+                => $"{Nn}{Kind}({inChannels}"
+                    + (_eps == 1e-5 ? "" : $", eps: {Double(_eps)}") + (_momentum == 0.1 ? "" : $", momentum: {Double(_momentum)}")
+                    + (_affine ? "" : ", affine: false") + (_trackRunningStats ? "" : ", track_running_stats: false") + ")";
 
             public override string Export(long inChannels, long outChannels)
                 => Notation.Record("BatchNormOp", Double(_eps), Double(_momentum), Bool(_affine), Bool(_trackRunningStats));

@@ -236,10 +236,10 @@ namespace ModelDsl.Generator.Layers
                 if (NeedsExplicitSamePadding)
                     return $"new global::ModelDsl.SamePaddedConv2d({inChannels}, {outChannels}, {Tuple(KernelH, KernelW)}, {Tuple(DilationH, DilationW)}, global::TorchSharp.PaddingModes.{PaddingMode}, groups: {Long(Groups)}, bias: {Bool(Bias)})";
                 if (symmetricSame)
-                    return $"{Nn}Conv2d({inChannels}, {outChannels}, {Pair(KernelH, KernelW)}, stride: {Pair(1, 1)}{PaddingArgument(Pair(totalH / 2, totalW / 2))}, dilation: {Pair(DilationH, DilationW)}, padding_mode: global::TorchSharp.PaddingModes.{PaddingMode}, groups: {Long(Groups)}, bias: {Bool(Bias)})";
+                    return $"{Nn}Conv2d({inChannels}, {outChannels}, {Pair(KernelH, KernelW)}, stride: {Pair(1, 1)}{PaddingArgument(Pair(totalH / 2, totalW / 2))}{NonDefaultArguments(Pair)})";
                 return SamePadding
                     ? $"{Nn}Conv2d({inChannels}, {outChannels}, {Tuple(KernelH, KernelW)}, global::TorchSharp.Padding.Same, stride: {Tuple(1, 1)}, dilation: {Tuple(DilationH, DilationW)}, padding_mode: global::TorchSharp.PaddingModes.{PaddingMode}, groups: {Long(Groups)}, bias: {Bool(Bias)})"
-                    : $"{Nn}Conv2d({inChannels}, {outChannels}, {Pair(KernelH, KernelW)}, stride: {Pair(StrideH, StrideW)}{PaddingArgument(Pair(PaddingH, PaddingW))}, dilation: {Pair(DilationH, DilationW)}, padding_mode: global::TorchSharp.PaddingModes.{PaddingMode}, groups: {Long(Groups)}, bias: {Bool(Bias)})";
+                    : $"{Nn}Conv2d({inChannels}, {outChannels}, {Pair(KernelH, KernelW)}, stride: {Pair(StrideH, StrideW)}{PaddingArgument(Pair(PaddingH, PaddingW))}{NonDefaultArguments(Pair)})";
             }
 
             public override string Export(long inChannels, long outChannels)
@@ -257,6 +257,14 @@ namespace ModelDsl.Generator.Layers
             // A constant 0 converts to any enum, so "padding: 0" would also match the overload taking
             // TorchSharp.Padding and make the call ambiguous; 0 is the default anyway.
             private static string PaddingArgument(string padding) => padding == "0" ? "" : ", padding: " + padding;
+
+            // Arguments equal to TorchSharp's defaults are left out: fewer for every consumer's compiler to bind,
+            // and the call reads like the one a user would write. The description still prints them all.
+            private string NonDefaultArguments(System.Func<long, long, string> pair)
+                => (DilationH == 1 && DilationW == 1 ? "" : $", dilation: {pair(DilationH, DilationW)}")
+                    + (PaddingMode == nameof(ModelDsl.PaddingMode.Zeros) ? "" : $", padding_mode: global::TorchSharp.PaddingModes.{PaddingMode}")
+                    + (Groups == 1 ? "" : $", groups: {Long(Groups)}")
+                    + (Bias ? "" : ", bias: false");
 
             public override string Describe(string inChannels, string outChannels)
                 => Transposed

@@ -68,7 +68,7 @@ namespace ModelDsl.Generator.Layers
                 return new LayerShape(new Shape(_outFeatures), fin, _outFeatures, parameters, weights);
             }
 
-            public override string Construct(string inChannels, string outChannels) => $"{Nn}Linear({inChannels}, {outChannels}, hasBias: {Bool(_bias)})";
+            public override string Construct(string inChannels, string outChannels) => $"{Nn}Linear({inChannels}, {outChannels}{(_bias ? "" : ", hasBias: false")})";
 
             public override string Export(long inChannels, long outChannels) => Notation.Record("LinearOp", Long(inChannels), Long(outChannels), Bool(_bias));
 

@@ -99,14 +99,14 @@ partial class Net : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     /// </summary>
     public Net() : base("Net")
     {
-        Conv1 = global::TorchSharp.torch.nn.Conv2d(3, 32, 3, stride: 1, padding: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
+        Conv1 = global::TorchSharp.torch.nn.Conv2d(3, 32, 3, stride: 1, padding: 1);
         Elu1 = global::TorchSharp.torch.nn.ELU(1.0);
         MaxPool1 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2, padding: 0, dilation: 1, ceil_mode: false);
-        Conv2 = global::TorchSharp.torch.nn.Conv2d(32, 64, 3, stride: 1, padding: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
+        Conv2 = global::TorchSharp.torch.nn.Conv2d(32, 64, 3, stride: 1, padding: 1);
         Elu2 = global::TorchSharp.torch.nn.ELU(1.0);
         MaxPool2 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2, padding: 0, dilation: 1, ceil_mode: false);
         Flatten1 = global::TorchSharp.torch.nn.Flatten();
-        Linear1 = global::TorchSharp.torch.nn.Linear(16384, 7, hasBias: true);
+        Linear1 = global::TorchSharp.torch.nn.Linear(16384, 7);
         FeatureExtractor = global::TorchSharp.torch.nn.Sequential(("Conv1", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Conv1), ("Elu1", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Elu1), ("MaxPool1", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)MaxPool1), ("Conv2", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Conv2), ("Elu2", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Elu2), ("MaxPool2", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)MaxPool2), ("Flatten1", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Flatten1));
         register_module("FeatureExtractor", FeatureExtractor);
         Classifier = global::TorchSharp.torch.nn.Sequential(("Linear1", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Linear1));

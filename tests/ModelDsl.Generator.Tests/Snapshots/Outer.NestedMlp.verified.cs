@@ -67,9 +67,9 @@ partial class Outer
         /// </summary>
         public NestedMlp() : base("NestedMlp")
         {
-            Linear1 = global::TorchSharp.torch.nn.Linear(20, 16, hasBias: true);
+            Linear1 = global::TorchSharp.torch.nn.Linear(20, 16);
             Relu1 = global::TorchSharp.torch.nn.ReLU();
-            Linear2 = global::TorchSharp.torch.nn.Linear(16, 4, hasBias: true);
+            Linear2 = global::TorchSharp.torch.nn.Linear(16, 4);
             Tanh1 = global::TorchSharp.torch.nn.Tanh();
             register_module("Linear1", Linear1);
             register_module("Relu1", Relu1);

@@ -50,11 +50,11 @@ namespace Zoo.Vision
         /// </summary>
         public DownBlock(long channels, bool projectShortcut = false, long shortcutStrideH = 1, long shortcutStrideW = 1) : base("DownBlock")
         {
-            Conv1 = global::TorchSharp.torch.nn.Conv2d(channels, 64, 3, stride: 2, padding: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: false);
-            BatchNorm1 = global::TorchSharp.torch.nn.BatchNorm2d(64, eps: 1E-05, momentum: 0.1, affine: true, track_running_stats: true);
+            Conv1 = global::TorchSharp.torch.nn.Conv2d(channels, 64, 3, stride: 2, padding: 1, bias: false);
+            BatchNorm1 = global::TorchSharp.torch.nn.BatchNorm2d(64);
             Silu1 = global::TorchSharp.torch.nn.SiLU();
-            Conv2 = global::TorchSharp.torch.nn.Conv2d(64, 64, 3, stride: 1, padding: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: false);
-            BatchNorm2 = global::TorchSharp.torch.nn.BatchNorm2d(64, eps: 1E-05, momentum: 0.1, affine: true, track_running_stats: true);
+            Conv2 = global::TorchSharp.torch.nn.Conv2d(64, 64, 3, stride: 1, padding: 1, bias: false);
+            BatchNorm2 = global::TorchSharp.torch.nn.BatchNorm2d(64);
             register_module("Conv1", Conv1);
             register_module("BatchNorm1", BatchNorm1);
             register_module("Silu1", Silu1);
@@ -62,7 +62,7 @@ namespace Zoo.Vision
             register_module("BatchNorm2", BatchNorm2);
             if (projectShortcut)
             {
-                Shortcut = global::TorchSharp.torch.nn.Sequential(("Conv", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)global::TorchSharp.torch.nn.Conv2d(channels, 64, (1, 1), stride: (shortcutStrideH, shortcutStrideW), padding: (0, 0), dilation: (1, 1), padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: false)), ("BatchNorm", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)global::TorchSharp.torch.nn.BatchNorm2d(64, eps: 1E-05, momentum: 0.1, affine: true, track_running_stats: true)));
+                Shortcut = global::TorchSharp.torch.nn.Sequential(("Conv", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)global::TorchSharp.torch.nn.Conv2d(channels, 64, (1, 1), stride: (shortcutStrideH, shortcutStrideW), padding: (0, 0), dilation: (1, 1), padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: false)), ("BatchNorm", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)global::TorchSharp.torch.nn.BatchNorm2d(64)));
                 register_module("Shortcut", Shortcut);
             }
             Activation = global::TorchSharp.torch.nn.SiLU();

@@ -236,10 +236,10 @@ namespace Zoo.Vision
         /// </summary>
         public Everything() : base("Everything")
         {
-            StemConv = global::TorchSharp.torch.nn.Conv2d(3, 16, 3, stride: 1, padding: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
-            BatchNorm1 = global::TorchSharp.torch.nn.BatchNorm2d(16, eps: 1E-05, momentum: 0.1, affine: true, track_running_stats: true);
+            StemConv = global::TorchSharp.torch.nn.Conv2d(3, 16, 3, stride: 1, padding: 1);
+            BatchNorm1 = global::TorchSharp.torch.nn.BatchNorm2d(16);
             LeakyRelu1 = global::TorchSharp.torch.nn.LeakyReLU(0.2);
-            Conv1 = global::TorchSharp.torch.nn.Conv2d(16, 32, (3, 5), stride: (1, 2), padding: (1, 2), dilation: (1, 1), padding_mode: global::TorchSharp.PaddingModes.Reflect, groups: 2, bias: true);
+            Conv1 = global::TorchSharp.torch.nn.Conv2d(16, 32, (3, 5), stride: (1, 2), padding: (1, 2), padding_mode: global::TorchSharp.PaddingModes.Reflect, groups: 2);
             Elu1 = global::TorchSharp.torch.nn.ELU(0.5);
             MaxPool1 = global::TorchSharp.torch.nn.MaxPool2d(3, stride: 2, padding: 1, dilation: 1, ceil_mode: true);
             ResBlock1 = new global::Zoo.Vision.ResBlock(32);
@@ -254,12 +254,12 @@ namespace Zoo.Vision
             Sigmoid1 = global::TorchSharp.torch.nn.Sigmoid();
             Identity1 = global::TorchSharp.torch.nn.Identity();
             AdaptivePool1 = global::TorchSharp.torch.nn.AdaptiveAvgPool2d((3, 4));
-            Conv2 = global::TorchSharp.torch.nn.Conv2d(32, 32, 1, stride: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
+            Conv2 = global::TorchSharp.torch.nn.Conv2d(32, 32, 1, stride: 1);
             GlobalPool1 = global::TorchSharp.torch.nn.AdaptiveAvgPool2d(1);
             Flatten1 = global::TorchSharp.torch.nn.Flatten();
-            BatchNorm2 = global::TorchSharp.torch.nn.BatchNorm1d(32, eps: 1E-05, momentum: 0.1, affine: true, track_running_stats: true);
+            BatchNorm2 = global::TorchSharp.torch.nn.BatchNorm1d(32);
             Dropout1 = global::TorchSharp.torch.nn.Dropout(0.25);
-            Linear1 = global::TorchSharp.torch.nn.Linear(32, 64, hasBias: true);
+            Linear1 = global::TorchSharp.torch.nn.Linear(32, 64);
             Gelu1 = global::TorchSharp.torch.nn.GELU();
             Linear2 = global::TorchSharp.torch.nn.Linear(64, 10, hasBias: false);
             LogSoftmax1 = global::TorchSharp.torch.nn.LogSoftmax(1);

@@ -45,11 +45,11 @@ namespace Zoo.Vision
         /// </summary>
         public ResBlock(long channels) : base("ResBlock")
         {
-            Conv1 = global::TorchSharp.torch.nn.Conv2d(channels, channels, 3, stride: 1, padding: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
-            BatchNorm1 = global::TorchSharp.torch.nn.BatchNorm2d(channels, eps: 1E-05, momentum: 0.1, affine: true, track_running_stats: true);
+            Conv1 = global::TorchSharp.torch.nn.Conv2d(channels, channels, 3, stride: 1, padding: 1);
+            BatchNorm1 = global::TorchSharp.torch.nn.BatchNorm2d(channels);
             Relu1 = global::TorchSharp.torch.nn.ReLU();
-            Conv2 = global::TorchSharp.torch.nn.Conv2d(channels, channels, 3, stride: 1, padding: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
-            BatchNorm2 = global::TorchSharp.torch.nn.BatchNorm2d(channels, eps: 1E-05, momentum: 0.1, affine: true, track_running_stats: true);
+            Conv2 = global::TorchSharp.torch.nn.Conv2d(channels, channels, 3, stride: 1, padding: 1);
+            BatchNorm2 = global::TorchSharp.torch.nn.BatchNorm2d(channels);
             register_module("Conv1", Conv1);
             register_module("BatchNorm1", BatchNorm1);
             register_module("Relu1", Relu1);

@@ -168,21 +168,21 @@ namespace Zoo
         /// </summary>
         public AnyUNet() : base("AnyUNet")
         {
-            Conv1 = global::TorchSharp.torch.nn.Conv2d(1, 8, 3, stride: 1, padding: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
+            Conv1 = global::TorchSharp.torch.nn.Conv2d(1, 8, 3, stride: 1, padding: 1);
             Relu1 = global::TorchSharp.torch.nn.ReLU();
             MaxPool1 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2, padding: 0, dilation: 1, ceil_mode: false);
-            Conv2 = global::TorchSharp.torch.nn.Conv2d(8, 16, 3, stride: 1, padding: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
+            Conv2 = global::TorchSharp.torch.nn.Conv2d(8, 16, 3, stride: 1, padding: 1);
             Relu2 = global::TorchSharp.torch.nn.ReLU();
             MaxPool2 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2, padding: 0, dilation: 1, ceil_mode: false);
-            Conv3 = global::TorchSharp.torch.nn.Conv2d(16, 32, 3, stride: 1, padding: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
+            Conv3 = global::TorchSharp.torch.nn.Conv2d(16, 32, 3, stride: 1, padding: 1);
             Relu3 = global::TorchSharp.torch.nn.ReLU();
             ConvT1 = global::TorchSharp.torch.nn.ConvTranspose2d(32, 16, 2, stride: 2, padding: 0, output_padding: 0, dilation: 1, groups: 1, bias: true);
-            Conv4 = global::TorchSharp.torch.nn.Conv2d(32, 16, 3, stride: 1, padding: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
+            Conv4 = global::TorchSharp.torch.nn.Conv2d(32, 16, 3, stride: 1, padding: 1);
             Relu4 = global::TorchSharp.torch.nn.ReLU();
             ConvT2 = global::TorchSharp.torch.nn.ConvTranspose2d(16, 8, 2, stride: 2, padding: 0, output_padding: 0, dilation: 1, groups: 1, bias: true);
-            Conv5 = global::TorchSharp.torch.nn.Conv2d(16, 8, 3, stride: 1, padding: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
+            Conv5 = global::TorchSharp.torch.nn.Conv2d(16, 8, 3, stride: 1, padding: 1);
             Relu5 = global::TorchSharp.torch.nn.ReLU();
-            Conv6 = global::TorchSharp.torch.nn.Conv2d(8, 11, 1, stride: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
+            Conv6 = global::TorchSharp.torch.nn.Conv2d(8, 11, 1, stride: 1);
             Down1 = global::TorchSharp.torch.nn.Sequential(("Conv1", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Conv1), ("Relu1", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Relu1), ("MaxPool1", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)MaxPool1));
             register_module("Down1", Down1);
             Down2 = global::TorchSharp.torch.nn.Sequential(("Conv2", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Conv2), ("Relu2", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Relu2), ("MaxPool2", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)MaxPool2));

@@ -107,15 +107,15 @@ namespace Zoo
         /// </summary>
         public Fcn() : base("Fcn")
         {
-            Conv1 = global::TorchSharp.torch.nn.Conv2d(3, 16, 5, stride: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
+            Conv1 = global::TorchSharp.torch.nn.Conv2d(3, 16, 5, stride: 1);
             Relu1 = global::TorchSharp.torch.nn.ReLU();
             MaxPool1 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2, padding: 0, dilation: 1, ceil_mode: false);
-            Conv2 = global::TorchSharp.torch.nn.Conv2d(16, 32, 5, stride: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
+            Conv2 = global::TorchSharp.torch.nn.Conv2d(16, 32, 5, stride: 1);
             Relu2 = global::TorchSharp.torch.nn.ReLU();
             MaxPool2 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2, padding: 0, dilation: 1, ceil_mode: false);
-            Conv3 = global::TorchSharp.torch.nn.Conv2d(32, 64, 5, stride: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
+            Conv3 = global::TorchSharp.torch.nn.Conv2d(32, 64, 5, stride: 1);
             Relu3 = global::TorchSharp.torch.nn.ReLU();
-            Conv4 = global::TorchSharp.torch.nn.Conv2d(64, 10, 1, stride: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
+            Conv4 = global::TorchSharp.torch.nn.Conv2d(64, 10, 1, stride: 1);
             register_module("Conv1", Conv1);
             register_module("Relu1", Relu1);
             register_module("MaxPool1", MaxPool1);

@@ -177,24 +177,24 @@ namespace Zoo
         /// </summary>
         public TwoHeadDetector() : base("TwoHeadDetector")
         {
-            Conv1 = global::TorchSharp.torch.nn.Conv2d(1, 16, 3, stride: 1, padding: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
-            BatchNorm1 = global::TorchSharp.torch.nn.BatchNorm2d(16, eps: 1E-05, momentum: 0.1, affine: true, track_running_stats: true);
+            Conv1 = global::TorchSharp.torch.nn.Conv2d(1, 16, 3, stride: 1, padding: 1);
+            BatchNorm1 = global::TorchSharp.torch.nn.BatchNorm2d(16);
             Relu1 = global::TorchSharp.torch.nn.ReLU();
             MaxPool1 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2, padding: 0, dilation: 1, ceil_mode: false);
-            Conv2 = global::TorchSharp.torch.nn.Conv2d(16, 32, 3, stride: 1, padding: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
-            BatchNorm2 = global::TorchSharp.torch.nn.BatchNorm2d(32, eps: 1E-05, momentum: 0.1, affine: true, track_running_stats: true);
+            Conv2 = global::TorchSharp.torch.nn.Conv2d(16, 32, 3, stride: 1, padding: 1);
+            BatchNorm2 = global::TorchSharp.torch.nn.BatchNorm2d(32);
             Relu2 = global::TorchSharp.torch.nn.ReLU();
             MaxPool2 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2, padding: 0, dilation: 1, ceil_mode: false);
-            Conv3 = global::TorchSharp.torch.nn.Conv2d(32, 64, 3, stride: 1, padding: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
-            BatchNorm3 = global::TorchSharp.torch.nn.BatchNorm2d(64, eps: 1E-05, momentum: 0.1, affine: true, track_running_stats: true);
+            Conv3 = global::TorchSharp.torch.nn.Conv2d(32, 64, 3, stride: 1, padding: 1);
+            BatchNorm3 = global::TorchSharp.torch.nn.BatchNorm2d(64);
             Relu3 = global::TorchSharp.torch.nn.ReLU();
             MaxPool3 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2, padding: 0, dilation: 1, ceil_mode: false);
-            Conv4 = global::TorchSharp.torch.nn.Conv2d(64, 64, 3, stride: 1, padding: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
+            Conv4 = global::TorchSharp.torch.nn.Conv2d(64, 64, 3, stride: 1, padding: 1);
             Relu4 = global::TorchSharp.torch.nn.ReLU();
-            Conv5 = global::TorchSharp.torch.nn.Conv2d(64, 11, 1, stride: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
-            Conv6 = global::TorchSharp.torch.nn.Conv2d(64, 64, 3, stride: 1, padding: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
+            Conv5 = global::TorchSharp.torch.nn.Conv2d(64, 11, 1, stride: 1);
+            Conv6 = global::TorchSharp.torch.nn.Conv2d(64, 64, 3, stride: 1, padding: 1);
             Relu5 = global::TorchSharp.torch.nn.ReLU();
-            Conv7 = global::TorchSharp.torch.nn.Conv2d(64, 5, 1, stride: 1, dilation: 1, padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: true);
+            Conv7 = global::TorchSharp.torch.nn.Conv2d(64, 5, 1, stride: 1);
             Sigmoid1 = global::TorchSharp.torch.nn.Sigmoid();
             Backbone = global::TorchSharp.torch.nn.Sequential(("Conv1", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Conv1), ("BatchNorm1", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)BatchNorm1), ("Relu1", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Relu1), ("MaxPool1", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)MaxPool1), ("Conv2", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Conv2), ("BatchNorm2", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)BatchNorm2), ("Relu2", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Relu2), ("MaxPool2", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)MaxPool2), ("Conv3", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Conv3), ("BatchNorm3", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)BatchNorm3), ("Relu3", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Relu3), ("MaxPool3", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)MaxPool3));
             register_module("Backbone", Backbone);
