@@ -13,7 +13,8 @@ namespace ModelDsl.Benchmarks.SourceGeneration;
 /// build time per model. Also reports the generator's own run time per model, and what the compiler
 /// spends on the same kind of module written by hand (copies of Models/HandWritten.cs: CifarCnn, LeNet5,
 /// MnistNet, DigitUNet), so the cost of compiling a module at all is not mistaken for generator overhead.
-/// Quick mode: <c>quick generator-cost [--models 100,1000] [--repeats 7] [--warmups 3] [--only chains|graphs|INDEX]</c>.
+/// Quick mode: <c>quick generator-cost [--models 100,1000] [--repeats 7] [--warmups 3] [--only chains|graphs|INDEX]</c>;
+/// <c>--write-projects DIR</c> writes the same declarations as two real projects for <c>benchmarks/real-build-cost.sh</c>.
 /// </summary>
 public sealed class GeneratorCost : IQuickBenchmark
 {
@@ -22,6 +23,11 @@ public sealed class GeneratorCost : IQuickBenchmark
     public void Run(string[] args, TextWriter output)
     {
         int[] counts = Option(args, "--models", "100,1000").Split(',').Select(int.Parse).ToArray();
+        if (Option(args, "--write-projects", "") is { Length: > 0 } dir)
+        {
+            WriteProjects(dir, counts.Max(), Option(args, "--only", ""), output);
+            return;
+        }
         int repeats = int.Parse(Option(args, "--repeats", "7"));
         var generator = LoadGenerator();
         output.WriteLine($"| models | generator run (ms) | per model (ms) | build without generator (ms) | build with generator (ms) | added per model (ms) | generated files compiled as plain sources (ms) |");
@@ -117,6 +123,34 @@ public sealed class GeneratorCost : IQuickBenchmark
         for (int i = 0; i < n; i++)
             sb.Append(string.Format(bodies[i % bodies.Length], 2 + i % 10)).Append($"\npublic partial class Model{i};\n");
         return sb.Append("}\n").ToString();
+    }
+
+    /// <summary>
+    /// The same N declarations as two real projects for <c>benchmarks/real-build-cost.sh</c>: <c>with/</c> uses the
+    /// generator as a package consumer does (analyzer + runtime), <c>without/</c> has the same source and the
+    /// runtime only. The script times the SDK's own csc (ReadyToRun, with the SDK's default analyzers) on both.
+    /// </summary>
+    private static void WriteProjects(string dir, int n, string only, TextWriter output)
+    {
+        string repo = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
+        foreach (var (name, generator) in new[] { ("with", true), ("without", false) })
+        {
+            string project = Path.Combine(dir, name);
+            Directory.CreateDirectory(project);
+            File.WriteAllText(Path.Combine(project, "Models.cs"), Source(n, only));
+            string references = generator
+                ? $"<ProjectReference Include=\"{repo}/src/ModelDsl.Generator/ModelDsl.Generator.csproj\" OutputItemType=\"Analyzer\" ReferenceOutputAssembly=\"false\" />\n    "
+                : "";
+            File.WriteAllText(Path.Combine(project, name + ".csproj"), $$"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup><TargetFramework>net10.0</TargetFramework><Nullable>disable</Nullable><NoWarn>$(NoWarn);CS1591</NoWarn></PropertyGroup>
+                  <ItemGroup>
+                    {{references}}<ProjectReference Include="{{repo}}/src/ModelDsl.Runtime/ModelDsl.Runtime.csproj" />
+                  </ItemGroup>
+                </Project>
+                """);
+        }
+        output.WriteLine($"wrote {dir}/with and {dir}/without ({n} models)");
     }
 
     private static int HandWrittenModulesPerCopy() => typeof(Models.HandWritten).GetNestedTypes().Length;
