@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using System.Text;
 
 namespace ModelDsl.Generator.Layers
 {
@@ -23,8 +22,5 @@ namespace ModelDsl.Generator.Layers
         public static string List(IEnumerable<long> items) => List(items.Select(Code.Long));
 
         public static string Of(Shape shape) => List(shape.ToArray());
-
-        /// <summary>The notation as a C# verbatim string (its line breaks are whitespace to the decoder).</summary>
-        public static string VerbatimLiteral(string notation) => "@\"" + notation.Replace("\"", "\"\"") + "\"";
     }
 }
