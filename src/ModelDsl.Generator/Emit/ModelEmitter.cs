@@ -165,7 +165,9 @@ namespace ModelDsl.Generator.Emit
                 if (layer.Stage is { } stage && m.Stages.Contains(stage))
                 {
                     if (!registered.Add(stage)) continue;
-                    var members = modules.Where(l => l.Stage == stage).Select(l => $"({SourceWriter.Literal(l.Name)}, ({TypeScaffold.ModuleBase}){l.Name})");
+                    // No cast per layer: every layer type is a Module<Tensor, Tensor>, so each (name, layer) tuple
+                    // converts implicitly to Sequential's element type, and the casts were compile time every build paid.
+                    var members = modules.Where(l => l.Stage == stage).Select(l => $"({SourceWriter.Literal(l.Name)}, {l.Name})");
                     w.Line($"{stage} = global::TorchSharp.torch.nn.Sequential({string.Join(", ", members)});");
                     w.Line($"register_module({SourceWriter.Literal(stage)}, {stage});");
                 }

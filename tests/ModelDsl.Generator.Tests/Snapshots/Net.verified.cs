@@ -107,9 +107,9 @@ partial class Net : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
         MaxPool2 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2, padding: 0, dilation: 1, ceil_mode: false);
         Flatten1 = global::TorchSharp.torch.nn.Flatten();
         Linear1 = global::TorchSharp.torch.nn.Linear(16384, 7);
-        FeatureExtractor = global::TorchSharp.torch.nn.Sequential(("Conv1", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Conv1), ("Elu1", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Elu1), ("MaxPool1", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)MaxPool1), ("Conv2", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Conv2), ("Elu2", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Elu2), ("MaxPool2", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)MaxPool2), ("Flatten1", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Flatten1));
+        FeatureExtractor = global::TorchSharp.torch.nn.Sequential(("Conv1", Conv1), ("Elu1", Elu1), ("MaxPool1", MaxPool1), ("Conv2", Conv2), ("Elu2", Elu2), ("MaxPool2", MaxPool2), ("Flatten1", Flatten1));
         register_module("FeatureExtractor", FeatureExtractor);
-        Classifier = global::TorchSharp.torch.nn.Sequential(("Linear1", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Linear1));
+        Classifier = global::TorchSharp.torch.nn.Sequential(("Linear1", Linear1));
         register_module("Classifier", Classifier);
         OnCreated();
     }

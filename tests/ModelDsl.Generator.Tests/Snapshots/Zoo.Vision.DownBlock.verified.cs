@@ -62,7 +62,7 @@ namespace Zoo.Vision
             register_module("BatchNorm2", BatchNorm2);
             if (projectShortcut)
             {
-                Shortcut = global::TorchSharp.torch.nn.Sequential(("Conv", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)global::TorchSharp.torch.nn.Conv2d(channels, 64, (1, 1), stride: (shortcutStrideH, shortcutStrideW), padding: (0, 0), dilation: (1, 1), padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: false)), ("BatchNorm", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)global::TorchSharp.torch.nn.BatchNorm2d(64)));
+                Shortcut = global::TorchSharp.torch.nn.Sequential(("Conv", global::TorchSharp.torch.nn.Conv2d(channels, 64, (1, 1), stride: (shortcutStrideH, shortcutStrideW), padding: (0, 0), dilation: (1, 1), padding_mode: global::TorchSharp.PaddingModes.Zeros, groups: 1, bias: false)), ("BatchNorm", global::TorchSharp.torch.nn.BatchNorm2d(64)));
                 register_module("Shortcut", Shortcut);
             }
             Activation = global::TorchSharp.torch.nn.SiLU();

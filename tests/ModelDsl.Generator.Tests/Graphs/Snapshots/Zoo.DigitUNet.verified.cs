@@ -187,15 +187,15 @@ namespace Zoo
             Conv6 = global::TorchSharp.torch.nn.Conv2d(16, 8, 3, stride: 1, padding: 1);
             Relu6 = global::TorchSharp.torch.nn.ReLU();
             Conv7 = global::TorchSharp.torch.nn.Conv2d(8, 11, 1, stride: 1);
-            Down1 = global::TorchSharp.torch.nn.Sequential(("Conv1", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Conv1), ("Relu1", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Relu1), ("Conv2", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Conv2), ("Relu2", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Relu2), ("MaxPool1", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)MaxPool1));
+            Down1 = global::TorchSharp.torch.nn.Sequential(("Conv1", Conv1), ("Relu1", Relu1), ("Conv2", Conv2), ("Relu2", Relu2), ("MaxPool1", MaxPool1));
             register_module("Down1", Down1);
-            Down2 = global::TorchSharp.torch.nn.Sequential(("Conv3", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Conv3), ("Relu3", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Relu3), ("MaxPool2", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)MaxPool2));
+            Down2 = global::TorchSharp.torch.nn.Sequential(("Conv3", Conv3), ("Relu3", Relu3), ("MaxPool2", MaxPool2));
             register_module("Down2", Down2);
-            Bottom = global::TorchSharp.torch.nn.Sequential(("Conv4", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Conv4), ("Relu4", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Relu4));
+            Bottom = global::TorchSharp.torch.nn.Sequential(("Conv4", Conv4), ("Relu4", Relu4));
             register_module("Bottom", Bottom);
-            Up2 = global::TorchSharp.torch.nn.Sequential(("ConvT1", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)ConvT1), ("Conv5", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Conv5), ("Relu5", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Relu5));
+            Up2 = global::TorchSharp.torch.nn.Sequential(("ConvT1", ConvT1), ("Conv5", Conv5), ("Relu5", Relu5));
             register_module("Up2", Up2);
-            Up1 = global::TorchSharp.torch.nn.Sequential(("ConvT2", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)ConvT2), ("Conv6", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Conv6), ("Relu6", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Relu6), ("Conv7", (global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)Conv7));
+            Up1 = global::TorchSharp.torch.nn.Sequential(("ConvT2", ConvT2), ("Conv6", Conv6), ("Relu6", Relu6), ("Conv7", Conv7));
             register_module("Up1", Up1);
             OnCreated();
         }
