@@ -14,7 +14,8 @@ namespace ModelDsl.Benchmarks.SourceGeneration;
 /// spends on the same kind of module written by hand (copies of Models/HandWritten.cs: CifarCnn, LeNet5,
 /// MnistNet, DigitUNet), so the cost of compiling a module at all is not mistaken for generator overhead.
 /// Quick mode: <c>quick generator-cost [--models 100,1000] [--repeats 7] [--warmups 3] [--only chains|graphs|INDEX]</c>;
-/// <c>--write-projects DIR</c> writes the same declarations as two real projects for <c>benchmarks/real-build-cost.sh</c>.
+/// <c>--write-projects DIR [--repo PATH]</c> writes the same declarations as real projects (with and without the
+/// generator, and a hand-written yardstick) for <c>benchmarks/real-build-cost.sh</c>.
 /// </summary>
 public sealed class GeneratorCost : IQuickBenchmark
 {
@@ -25,7 +26,10 @@ public sealed class GeneratorCost : IQuickBenchmark
         int[] counts = Option(args, "--models", "100,1000").Split(',').Select(int.Parse).ToArray();
         if (Option(args, "--write-projects", "") is { Length: > 0 } dir)
         {
-            WriteProjects(dir, counts.Max(), Option(args, "--only", ""), output);
+            // The repository holding the generator and runtime projects: the script passes it; run from the build
+            // output without it, it is five levels above bin/Release/net10.0/.
+            string repo = Path.GetFullPath(Option(args, "--repo", Path.Combine(AppContext.BaseDirectory, "../../../../..")));
+            WriteProjects(dir, counts.Max(), Option(args, "--only", ""), repo, output);
             return;
         }
         int repeats = int.Parse(Option(args, "--repeats", "7"));
@@ -126,18 +130,21 @@ public sealed class GeneratorCost : IQuickBenchmark
     }
 
     /// <summary>
-    /// The same N declarations as two real projects for <c>benchmarks/real-build-cost.sh</c>: <c>with/</c> uses the
+    /// The same N declarations as real projects for <c>benchmarks/real-build-cost.sh</c>: <c>with/</c> uses the
     /// generator as a package consumer does (analyzer + runtime), <c>without/</c> has the same source and the
-    /// runtime only. The script times the SDK's own csc (ReadyToRun, with the SDK's default analyzers) on both.
+    /// runtime only, and <c>hand/</c> adds to that source N hand-written TorchSharp modules of the same kind of nets
+    /// (copies of Models/HandWritten.cs), the yardstick for what compiling a module costs in that build at all. The
+    /// script times the SDK's own csc (ReadyToRun, with the SDK's default analyzers) on all three.
     /// </summary>
-    private static void WriteProjects(string dir, int n, string only, TextWriter output)
+    private static void WriteProjects(string dir, int n, string only, string repo, TextWriter output)
     {
-        string repo = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
-        foreach (var (name, generator) in new[] { ("with", true), ("without", false) })
+        int copies = (n + HandWrittenModulesPerCopy() - 1) / HandWrittenModulesPerCopy();
+        foreach (var (name, generator) in new[] { ("with", true), ("without", false), ("hand", false) })
         {
             string project = Path.Combine(dir, name);
             Directory.CreateDirectory(project);
             File.WriteAllText(Path.Combine(project, "Models.cs"), Source(n, only));
+            if (name == "hand") File.WriteAllText(Path.Combine(project, "HandWritten.cs"), HandWrittenSource(copies));
             string references = generator
                 ? $"<ProjectReference Include=\"{repo}/src/ModelDsl.Generator/ModelDsl.Generator.csproj\" OutputItemType=\"Analyzer\" ReferenceOutputAssembly=\"false\" />\n    "
                 : "";
@@ -150,7 +157,7 @@ public sealed class GeneratorCost : IQuickBenchmark
                 </Project>
                 """);
         }
-        output.WriteLine($"wrote {dir}/with and {dir}/without ({n} models)");
+        output.WriteLine($"wrote {dir}/with, {dir}/without ({n} models) and {dir}/hand ({copies * HandWrittenModulesPerCopy()} hand-written modules)");
     }
 
     private static int HandWrittenModulesPerCopy() => typeof(Models.HandWritten).GetNestedTypes().Length;
