@@ -103,9 +103,14 @@ namespace ModelDsl.Generator.Layers
                 // Scalar overloads for square pools: see the note in ConvolutionLayers.
                 bool square = KernelH == KernelW && StrideH == StrideW && PaddingH == PaddingW && DilationH == DilationW;
                 string Pair(long h, long w) => square ? Long(h) : Tuple(h, w);
-                return Max
-                    ? $"{Nn}MaxPool2d({Pair(KernelH, KernelW)}, stride: {Pair(StrideH, StrideW)}, padding: {Pair(PaddingH, PaddingW)}, dilation: {Pair(DilationH, DilationW)}, ceil_mode: {Bool(CeilMode)})"
-                    : $"{Nn}AvgPool2d({Pair(KernelH, KernelW)}, stride: {Pair(StrideH, StrideW)}, padding: {Pair(PaddingH, PaddingW)}, ceil_mode: {Bool(CeilMode)}, count_include_pad: {Bool(CountIncludePad)})";
+                // Arguments equal to TorchSharp's defaults are left out, as for convolutions (padding null = 0,
+                // dilation null = 1, ceil_mode false, count_include_pad true); the stride is always written, since
+                // TorchSharp's default (the kernel) is not the attribute's.
+                string optional = (PaddingH == 0 && PaddingW == 0 ? "" : $", padding: {Pair(PaddingH, PaddingW)}")
+                    + (!Max || (DilationH == 1 && DilationW == 1) ? "" : $", dilation: {Pair(DilationH, DilationW)}")
+                    + (CeilMode ? ", ceil_mode: true" : "")
+                    + (Max || CountIncludePad ? "" : ", count_include_pad: false");
+                return $"{Nn}{(Max ? "MaxPool2d" : "AvgPool2d")}({Pair(KernelH, KernelW)}, stride: {Pair(StrideH, StrideW)}{optional})";
             }
 
             public override string Export(long inChannels, long outChannels)

@@ -101,10 +101,10 @@ partial class Net : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     {
         Conv1 = global::TorchSharp.torch.nn.Conv2d(3, 32, 3, stride: 1, padding: 1);
         Elu1 = global::TorchSharp.torch.nn.ELU(1.0);
-        MaxPool1 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2, padding: 0, dilation: 1, ceil_mode: false);
+        MaxPool1 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2);
         Conv2 = global::TorchSharp.torch.nn.Conv2d(32, 64, 3, stride: 1, padding: 1);
         Elu2 = global::TorchSharp.torch.nn.ELU(1.0);
-        MaxPool2 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2, padding: 0, dilation: 1, ceil_mode: false);
+        MaxPool2 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2);
         Flatten1 = global::TorchSharp.torch.nn.Flatten();
         Linear1 = global::TorchSharp.torch.nn.Linear(16384, 7);
         FeatureExtractor = global::TorchSharp.torch.nn.Sequential(("Conv1", Conv1), ("Elu1", Elu1), ("MaxPool1", MaxPool1), ("Conv2", Conv2), ("Elu2", Elu2), ("MaxPool2", MaxPool2), ("Flatten1", Flatten1));

@@ -241,12 +241,12 @@ namespace Zoo.Vision
             LeakyRelu1 = global::TorchSharp.torch.nn.LeakyReLU(0.2);
             Conv1 = global::TorchSharp.torch.nn.Conv2d(16, 32, (3, 5), stride: (1, 2), padding: (1, 2), padding_mode: global::TorchSharp.PaddingModes.Reflect, groups: 2);
             Elu1 = global::TorchSharp.torch.nn.ELU(0.5);
-            MaxPool1 = global::TorchSharp.torch.nn.MaxPool2d(3, stride: 2, padding: 1, dilation: 1, ceil_mode: true);
+            MaxPool1 = global::TorchSharp.torch.nn.MaxPool2d(3, stride: 2, padding: 1, ceil_mode: true);
             ResBlock1 = new global::Zoo.Vision.ResBlock(32);
             ResBlock2 = new global::Zoo.Vision.ResBlock(32);
             DownBlock1 = new global::Zoo.Vision.DownBlock(32, true, 2, 2);
             Mixer = new global::Zoo.Vision.PlainBlock(64);
-            AvgPool1 = global::TorchSharp.torch.nn.AvgPool2d(2, stride: 2, padding: 0, ceil_mode: false, count_include_pad: false);
+            AvgPool1 = global::TorchSharp.torch.nn.AvgPool2d(2, stride: 2, count_include_pad: false);
             Upsample1 = global::TorchSharp.torch.nn.Upsample(scale_factor: new double[] { 2.0, 2.0 }, mode: global::TorchSharp.torch.UpsampleMode.Nearest, align_corners: null);
             Upsample2 = global::TorchSharp.torch.nn.Upsample(size: new long[] { 9, 11 }, mode: global::TorchSharp.torch.UpsampleMode.Bilinear, align_corners: true);
             ConvT1 = global::TorchSharp.torch.nn.ConvTranspose2d(64, 32, 3, stride: 2, padding: 1, output_padding: 1, dilation: 1, groups: 1, bias: true);

@@ -170,10 +170,10 @@ namespace Zoo
         {
             Conv1 = global::TorchSharp.torch.nn.Conv2d(1, 8, 3, stride: 1, padding: 1);
             Relu1 = global::TorchSharp.torch.nn.ReLU();
-            MaxPool1 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2, padding: 0, dilation: 1, ceil_mode: false);
+            MaxPool1 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2);
             Conv2 = global::TorchSharp.torch.nn.Conv2d(8, 16, 3, stride: 1, padding: 1);
             Relu2 = global::TorchSharp.torch.nn.ReLU();
-            MaxPool2 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2, padding: 0, dilation: 1, ceil_mode: false);
+            MaxPool2 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2);
             Conv3 = global::TorchSharp.torch.nn.Conv2d(16, 32, 3, stride: 1, padding: 1);
             Relu3 = global::TorchSharp.torch.nn.ReLU();
             ConvT1 = global::TorchSharp.torch.nn.ConvTranspose2d(32, 16, 2, stride: 2, padding: 0, output_padding: 0, dilation: 1, groups: 1, bias: true);

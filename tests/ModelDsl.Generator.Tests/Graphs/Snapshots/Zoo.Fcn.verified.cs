@@ -109,10 +109,10 @@ namespace Zoo
         {
             Conv1 = global::TorchSharp.torch.nn.Conv2d(3, 16, 5, stride: 1);
             Relu1 = global::TorchSharp.torch.nn.ReLU();
-            MaxPool1 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2, padding: 0, dilation: 1, ceil_mode: false);
+            MaxPool1 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2);
             Conv2 = global::TorchSharp.torch.nn.Conv2d(16, 32, 5, stride: 1);
             Relu2 = global::TorchSharp.torch.nn.ReLU();
-            MaxPool2 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2, padding: 0, dilation: 1, ceil_mode: false);
+            MaxPool2 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2);
             Conv3 = global::TorchSharp.torch.nn.Conv2d(32, 64, 5, stride: 1);
             Relu3 = global::TorchSharp.torch.nn.ReLU();
             Conv4 = global::TorchSharp.torch.nn.Conv2d(64, 10, 1, stride: 1);
