@@ -54,7 +54,7 @@ namespace ModelDsl.Generator.Emit
                 if (block.Shortcut is { } shortcut)
                 {
                     w.Open("if (projectShortcut)");
-                    w.Line($"Shortcut = global::TorchSharp.torch.nn.Sequential((\"Conv\", {shortcut.ConvCall}), (\"BatchNorm\", {shortcut.BatchNormCall}));");
+                    w.Line($"Shortcut = {Layers.Code.ProjectionSequential(shortcut.ConvCall, shortcut.BatchNormCall)};");
                     w.Line("register_module(\"Shortcut\", Shortcut);");
                     w.Close();
                 }

@@ -7,6 +7,13 @@ namespace ModelDsl.Generator.Layers
     {
         public const string Nn = "global::TorchSharp.torch.nn.";
 
+        /// <summary>
+        /// A projection shortcut (a block's, an Add merge's): its 1×1 conv and batch norm in one Sequential, under the
+        /// names "Conv" and "BatchNorm" that state_dict keys and the PyTorch twin use.
+        /// </summary>
+        public static string ProjectionSequential(string convCall, string batchNormCall)
+            => $"{Nn}Sequential((\"Conv\", {convCall}), (\"BatchNorm\", {batchNormCall}))";
+
         public static string Long(long v) => v.ToString(CultureInfo.InvariantCulture);
         public static string Bool(bool v) => v ? "true" : "false";
         public static string Tuple(long h, long w) => $"({Long(h)}, {Long(w)})";

@@ -130,7 +130,7 @@ namespace ModelDsl.Generator.Layers
             // With a projection the merge's module is a Sequential of its conv and batch norm; else it has none.
             public override string Construct(string inChannels, string outChannels)
                 => _children.Count == 0 ? ""
-                    : $"{Code.Nn}Sequential((\"Conv\", {_children[0].Code.Construction}), (\"BatchNorm\", {_children[1].Code.Construction}))";
+                    : Code.ProjectionSequential(_children[0].Code.Construction, _children[1].Code.Construction);
 
             public override string Export(long inChannels, long outChannels)
                 => _add ? Notation.Record("AddOp", Notation.Text(_tap), Code.Bool(_children.Count > 0)) : Notation.Record("ConcatOp", Notation.Text(_tap));

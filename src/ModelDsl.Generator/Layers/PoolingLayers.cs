@@ -104,8 +104,8 @@ namespace ModelDsl.Generator.Layers
                 bool square = KernelH == KernelW && StrideH == StrideW && PaddingH == PaddingW && DilationH == DilationW;
                 string Pair(long h, long w) => square ? Long(h) : Tuple(h, w);
                 // Arguments equal to TorchSharp's defaults are left out, as for convolutions (padding null = 0,
-                // dilation null = 1, ceil_mode false, count_include_pad true); the stride is always written, since
-                // TorchSharp's default (the kernel) is not the attribute's.
+                // dilation null = 1, ceil_mode false, count_include_pad true). The stride is written even where it
+                // equals the kernel (both defaults): the call then states the pool's step, as its description does.
                 string optional = (PaddingH == 0 && PaddingW == 0 ? "" : $", padding: {Pair(PaddingH, PaddingW)}")
                     + (!Max || (DilationH == 1 && DilationW == 1) ? "" : $", dilation: {Pair(DilationH, DilationW)}")
                     + (CeilMode ? ", ceil_mode: true" : "")
