@@ -138,7 +138,7 @@ public sealed class GeneratorCost : IQuickBenchmark
     /// </summary>
     private static void WriteProjects(string dir, int n, string only, string repo, TextWriter output)
     {
-        int copies = (n + HandWrittenModulesPerCopy() - 1) / HandWrittenModulesPerCopy();
+        int perCopy = HandWrittenModulesPerCopy(), copies = (n + perCopy - 1) / perCopy;
         foreach (var (name, generator) in new[] { ("with", true), ("without", false), ("hand", false) })
         {
             string project = Path.Combine(dir, name);
@@ -157,7 +157,7 @@ public sealed class GeneratorCost : IQuickBenchmark
                 </Project>
                 """);
         }
-        output.WriteLine($"wrote {dir}/with, {dir}/without ({n} models) and {dir}/hand ({copies * HandWrittenModulesPerCopy()} hand-written modules)");
+        output.WriteLine($"wrote {dir}/with, {dir}/without ({n} models) and {dir}/hand ({copies * perCopy} hand-written modules)");
     }
 
     private static int HandWrittenModulesPerCopy() => typeof(Models.HandWritten).GetNestedTypes().Length;
