@@ -41,6 +41,8 @@ public sealed class AnySizeInput
     public void Check(torch.Tensor input, string model)
     {
         if (input is null) throw new ArgumentNullException(nameof(input), $"{model}.forward got a null input tensor.");
+        // Every generated forward starts here or in ShapeGuard: the first one checks the CPU's convolutions.
+        Platform.CpuNumerics.EnsureChecked();
         var dims = input.shape;
         if (dims.Length == 4 && dims[1] == Channels && Height.Accepts(dims[2]) && Width.Accepts(dims[3])) return;
         throw new ArgumentException(Problem(dims, model, batched: true), nameof(input));

@@ -5,7 +5,7 @@ namespace ModelDsl;
 /// <summary>
 /// The runtime check at the top of every generated <c>forward</c>: a wrong input shape becomes an
 /// <see cref="ArgumentException"/> naming the model and both shapes, not a libtorch error from deep
-/// inside a layer.
+/// inside a layer. The first call also makes sure the CPU's convolutions are right (<see cref="Platform.CpuNumerics"/>).
 /// </summary>
 public static class ShapeGuard
 {
@@ -13,6 +13,9 @@ public static class ShapeGuard
     public static void CheckInput(torch.Tensor input, Shape expected, string model)
     {
         if (input is null) throw new ArgumentNullException(nameof(input), $"{model}.forward got a null input tensor.");
+        // Every generated forward starts here or in AnySizeInput.Check: the first one checks the CPU's convolutions
+        // (Platform.CpuNumerics), before any of them computes.
+        Platform.CpuNumerics.EnsureChecked();
         var dims = input.shape;
         if (Matches(dims, expected)) return;
         throw new ArgumentException(Describe(dims, expected, model), nameof(input));

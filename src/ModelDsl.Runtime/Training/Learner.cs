@@ -47,6 +47,9 @@ public sealed partial class Learner : IDisposable
         Valid = valid;
         Loss = Options.Loss;
         Device = Options.Device ?? DefaultDevice;
+        // A hand-written model never passes a generated input check: make sure the CPU's convolutions are right
+        // before the first step (also on a GPU run, whose CPU-side work and evaluation may use them).
+        Platform.CpuNumerics.EnsureChecked();
         if (Options.Seed is { } seed) Seeding.Everything(seed);
         Module.to(Device);
         _lowPrecision = Options.MixedPrecision.LowPrecisionType();
