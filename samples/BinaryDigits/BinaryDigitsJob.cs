@@ -32,6 +32,10 @@ public static class BinaryDigitsJob
             errors.WriteLine($"error: {e.Message}");
             return 1;
         }
+        catch (TrainingStoppedException stopped)
+        {
+            return stopped.Report(outputDirectory: null, errors);
+        }
     }
 
     public static BinaryDigitsResult Train(BinaryDigitsSettings settings, TextWriter console)
@@ -128,6 +132,7 @@ public static class BinaryDigitsJob
         torch.manual_seed(settings.Seed);
         using var learner = NewLearner(model, train, test, loss, metric, settings, console);
         var history = learner.Fit(settings.Epochs, settings.LearningRate);
+        learner.ThrowIfFailed();
         return history[^1].Metrics.First(m => m.Key == "accuracy").Value;
     }
 

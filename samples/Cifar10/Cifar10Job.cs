@@ -47,6 +47,10 @@ public static class Cifar10Job
             errors.WriteLine($"error: {e.Message}");
             return 1;
         }
+        catch (TrainingStoppedException stopped)
+        {
+            return stopped.Report(Path.GetFullPath(settings.OutputDirectory), errors);
+        }
     }
 
     private static void RunOrThrow(Cifar10Settings settings, TextWriter console)
@@ -80,6 +84,7 @@ public static class Cifar10Job
             Writer = console,
         });
         learner.FitOneCycle(settings.Epochs, settings.LearningRate);
+        learner.ThrowIfFailed();
 
         string outDir = Path.GetFullPath(settings.OutputDirectory);
         Directory.CreateDirectory(outDir);

@@ -66,6 +66,7 @@ public static class CourseNetsJob
         foreach (var callback in extraCallbacks) learner.AddCallback(callback);
         console.WriteLine($"Monster's stages: {string.Join(", ", learner.StageNames)}; {FeaturesStage} frozen for the first {schedule.FrozenEpochs} of {settings.Epochs} epoch(s)");
         var history = learner.Fit(settings.Epochs, settings.LearningRate);
+        learner.ThrowIfFailed();
         double testAccuracy = history[^1].Metrics.First(m => m.Key == "accuracy").Value;
 
         // 3. What the first conv learned: its 64 filters (11×11, RGB) and its 64 feature maps for one digit.

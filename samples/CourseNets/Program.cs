@@ -19,7 +19,14 @@ root.SetAction(r =>
         Console.Error.WriteLine("error: --epochs, --batch-size and --limit must be at least 1.");
         return 2;
     }
-    CourseNetsJob.Run(settings, Console.Out);
-    return 0;
+    try
+    {
+        CourseNetsJob.Run(settings, Console.Out);
+        return 0;
+    }
+    catch (ModelDsl.Training.TrainingStoppedException stopped)
+    {
+        return stopped.Report(Path.GetFullPath(settings.OutputDirectory), Console.Error);
+    }
 });
 return root.Parse(args).Invoke();

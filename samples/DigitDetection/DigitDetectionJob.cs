@@ -41,8 +41,15 @@ public static class DigitDetectionJob
             stderr.WriteLine("error: --epochs, --batch-size, --train and --test must be at least 1 and --lr positive.");
             return 2;
         }
-        Train(settings, stdout);
-        return 0;
+        try
+        {
+            Train(settings, stdout);
+            return 0;
+        }
+        catch (TrainingStoppedException stopped)
+        {
+            return stopped.Report(Path.GetFullPath(settings.Output), stderr);
+        }
     }
 
     public static DigitDetectionResult Train(DigitDetectionSettings s, TextWriter stdout)
@@ -68,6 +75,7 @@ public static class DigitDetectionJob
         });
         var clock = Stopwatch.StartNew();
         var history = learner.FitOneCycle(s.Epochs, s.LearningRate);
+        learner.ThrowIfFailed();
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
         string outDir = Path.GetFullPath(s.Output);

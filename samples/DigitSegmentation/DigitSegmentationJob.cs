@@ -39,8 +39,15 @@ public static class DigitSegmentationJob
             stderr.WriteLine("error: --epochs, --batch-size, --train and --test must be at least 1, --lr and --background-weight positive.");
             return 2;
         }
-        Train(settings, stdout);
-        return 0;
+        try
+        {
+            Train(settings, stdout);
+            return 0;
+        }
+        catch (TrainingStoppedException stopped)
+        {
+            return stopped.Report(Path.GetFullPath(settings.Output), stderr);
+        }
     }
 
     public static DigitSegmentationResult Train(DigitSegmentationSettings s, TextWriter stdout)
@@ -79,6 +86,7 @@ public static class DigitSegmentationJob
         });
         var clock = Stopwatch.StartNew();
         var history = learner.FitOneCycle(s.Epochs, s.LearningRate);
+        learner.ThrowIfFailed(); // a stopped fit never validated: there are no metrics to compute
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
         // The last epoch's validation pass ran over the test canvases with the final weights: the metrics hold it.

@@ -27,6 +27,11 @@ public static class TrainingJob
             errors.WriteLine($"error: {e.Message}");
             return 1;
         }
+        // The NaN guard stopped the fit: one line, metrics.json with "stopped", exit code 1.
+        catch (TrainingStoppedException stopped)
+        {
+            return stopped.Report(Path.GetFullPath(settings.OutputDirectory), errors);
+        }
     }
 
     /// <summary>False when an interrupt stopped training (after writing the checkpoint).</summary>
@@ -70,6 +75,7 @@ public static class TrainingJob
             },
         });
         var history = Train(learner, settings, console);
+        learner.ThrowIfFailed();
         if (onInterrupt.Interrupted)
         {
             console.WriteLine($"interrupted: checkpoint written to {settings.CheckpointPath}; run again with --resume to continue.");

@@ -44,6 +44,10 @@ public static class SevenClassJob
             errors.WriteLine($"error: {e.Message}");
             return 1;
         }
+        catch (TrainingStoppedException stopped)
+        {
+            return stopped.Report(outputDirectory: null, errors);
+        }
     }
 
     private static void RunOrThrow(SevenClassSettings settings, TextWriter console)
@@ -83,6 +87,7 @@ public static class SevenClassJob
             Writer = console,
         });
         learner.Fit(settings.Epochs, settings.LearningRate);
+        learner.ThrowIfFailed();
 
         var (logits, targets) = learner.GetPredictions(test);
         using (logits)

@@ -15,7 +15,8 @@ namespace ModelDsl.Benchmarks.Training;
 /// dataset of CIFAR-10's shape (random pixels and labels) with on-device batched augmentation
 /// (random crop 32 pad 4, horizontal flip, normalize), images/s per epoch, median over the epochs after
 /// a warm-up epoch. Both TorchSharp's optim.Adam and the fused flat-buffer Adam.
-/// Defaults: CifarCnn 1,280 images batch 128 (about 100 img/s on this CPU); SmallNet 20,000 images batch 512 (this 2-core CPU).
+/// Defaults: CifarCnn 1,280 images batch 128 (about 100 img/s on this CPU); SmallNet 20,000 images batch 512 (this 2-core CPU);
+/// DigitSegNet (samples/DigitSegmentation's U-Net) 512 random 1×64×64 canvases batch 32 with per-pixel labels, no augmentation.
 /// Each line also gives the model's training FLOP/s (6 × the generated Layers table's multiply-adds per
 /// image) and, with --peak-tflops P (the device's peak, e.g. 67 for an H100 SXM's FP32 or 495 for its dense
 /// TF32), the MFU. --precision bf16/fp16 trains with <see cref="MixedPrecision"/> (always the fused optimizer, which holds
@@ -48,6 +49,7 @@ public sealed class TrainEpochBenchmark : IQuickBenchmark
             if (args.Contains("--profile"))
             {
                 if (device.type != DeviceType.CPU) throw new ArgumentException("--profile times phases with a stopwatch and is CPU-only (CUDA ops are asynchronous).");
+                if (name == "DigitSegNet") { output.WriteLine("DigitSegNet: --profile covers the classification nets only."); continue; }
                 Profile(name, make, n, batch, args.Contains("--channels-last"), output);
                 continue;
             }
@@ -84,7 +86,29 @@ public sealed class TrainEpochBenchmark : IQuickBenchmark
     [
         ("CifarCnn", () => new ModelDsl.Samples.CifarCnn(), 1_280, 128, TrainingBench.TrainingFlopsPerImage(ModelDsl.Samples.CifarCnn.Layers)),
         ("SmallNet", () => new SmallNet(), 20_000, 512, TrainingBench.TrainingFlopsPerImage(SmallNet.Layers)),
+        // Any size: its Layers table is at no fixed size, so its FLOPs are not counted (0).
+        ("DigitSegNet", () => new DigitSegmentation.DigitSegNet(), 512, 32, 0),
     ];
+
+    /// <summary>DigitSegNet's data: random 1×64×64 canvases with per-pixel labels of 11 classes, batches cut in order on the device.</summary>
+    private sealed class SegmentationBatches(int n, int batch, Device device) : IEnumerable<Batch>, IDisposable
+    {
+        private readonly Tensor _images = rand([n, 1, 64, 64], generator: new Generator(7)).to(device);
+        private readonly Tensor _masks = randint(0, 11, [n, 64, 64], generator: new Generator(8)).to(device);
+
+        public IEnumerator<Batch> GetEnumerator()
+        {
+            for (long i = 0; i < n; i += batch)
+            {
+                long len = Math.Min(batch, n - i);
+                yield return new Batch(_images.narrow(0, i, len), _masks.narrow(0, i, len));
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+        public int Count => (n + batch - 1) / batch;
+        public void Dispose() { _images.Dispose(); _masks.Dispose(); }
+    }
 
     /// <summary>Random pixels and labels on the CPU; the loader (deviceResident) moves them to the training device once.</summary>
     private static TensorDataset Data(int n)
@@ -99,10 +123,12 @@ public sealed class TrainEpochBenchmark : IQuickBenchmark
     private static List<double> Epochs(Func<nn.Module<Tensor, Tensor>> make, int n, int batch, int epochs, bool fused, Device device, MixedPrecision precision)
     {
         manual_seed(1);
-        using var data = Data(n);
-        using var loader = new DataLoader(data, batch, shuffle: true, seed: 3, device: device, deviceResident: true, augmentation: Augmentation());
         using var model = make();
-        using var learner = new Learner(model, loader, null, new LearnerOptions
+        bool dense = model is DigitSegmentation.DigitSegNet;
+        using var data = dense ? null : Data(n);
+        using var segmentation = dense ? new SegmentationBatches(n, batch, device) : null;
+        using var loader = dense ? null : new DataLoader(data!, batch, shuffle: true, seed: 3, device: device, deviceResident: true, augmentation: Augmentation());
+        using var learner = new Learner(model, (IEnumerable<Batch>?)segmentation ?? loader!, null, new LearnerOptions
         {
             Optimizer = OptimizerSpec.Adam(fused: fused),
             Device = device,

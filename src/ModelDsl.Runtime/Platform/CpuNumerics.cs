@@ -10,7 +10,9 @@ namespace ModelDsl.Platform;
 /// some AVX-512 CPUs (its oneDNN 3.7.1's avx512_core backward-data kernels, at channel counts that are not a
 /// multiple of 16; the fault moves from run to run). Before ModelDsl runs its first model, this class runs a
 /// known-answer check of that family (<see cref="ConvolutionCheck"/>, a few milliseconds) and, where it fails,
-/// switches libtorch's oneDNN kernels off for the process, checks again and says so in one line on stderr.
+/// switches libtorch's oneDNN kernels off for the process, checks again and says so in one line on stderr. It also
+/// records the fault (<see cref="FaultVerdicts"/>), so that later processes on the machine cap oneDNN at AVX2 from
+/// their start instead: right as well, and much cheaper (docs/BENCHMARKS.md, "The CPU convolution fix").
 /// <para>When it runs: at the first forward of any generated model (its input check calls
 /// <see cref="EnsureChecked"/>), when a <see cref="Training.Learner"/> is built, or when called. Choose another
 /// behaviour with <see cref="Fix"/> before that, or with the environment variable <c>MODELDSL_CPU_CONV_FIX</c>
@@ -23,6 +25,7 @@ public static class CpuNumerics
 
     private static readonly object Gate = new();
     private static volatile CpuNumericsReport? _report;
+    private static string? _cappedForRecordedFault;
     private static CpuConvolutionFix? _chosen;
 
     /// <summary>Where the one line goes when a fault is found or a fix applied (default: standard error).</summary>
@@ -40,7 +43,10 @@ public static class CpuNumerics
     {
         try
         {
-            if (FromEnvironment(out _) == CpuConvolutionFix.CapOneDnnAtAvx2) CapOneDnn();
+            var fix = FromEnvironment(out _);
+            if (fix == CpuConvolutionFix.CapOneDnnAtAvx2) CapOneDnn();
+            // A fault found on this machine by an earlier process: the cheaper fix, in time for oneDNN's first look.
+            else if (fix == CpuConvolutionFix.Auto && FaultVerdicts.Recorded() is { } verdict && CapOneDnn()) _cappedForRecordedFault = verdict;
         }
         catch
         {
@@ -156,8 +162,13 @@ public static class CpuNumerics
             default:
             {
                 var first = ConvolutionCheck.Run(SimulatedFault);
+                if (first.Passed && _cappedForRecordedFault is { } recorded)
+                    return new CpuNumericsReport(fix, null, true, recorded, first.Elapsed, oneDnnWasEnabled, LibTorchSwitches.MkldnnEnabled,
+                        $"ModelDsl: oneDNN capped at AVX2 for this process: this CPU's AVX-512 convolutions were found wrong before ({FaultVerdicts.PathForThisMachine()}); the check passes.");
                 if (first.Passed)
                     return new CpuNumericsReport(fix, true, null, null, first.Elapsed, oneDnnWasEnabled, LibTorchSwitches.MkldnnEnabled, null);
+                string? recordedAt = _cappedForRecordedFault is null ? FaultVerdicts.Record(first.Worst!) : null;
+                string later = recordedAt is not null ? $"; later processes cap oneDNN at AVX2 instead, which is faster (recorded in {recordedAt})" : "";
                 if (!LibTorchSwitches.TrySetMkldnnEnabled(false))
                     return new CpuNumericsReport(fix, false, null, first.Worst, first.Elapsed, oneDnnWasEnabled, LibTorchSwitches.MkldnnEnabled,
                         $"ModelDsl: libtorch's CPU convolutions are wrong on this CPU ({first.Worst}) and its oneDNN switch cannot be reached; " +
@@ -166,7 +177,7 @@ public static class CpuNumerics
                 return new CpuNumericsReport(fix, false, second.Passed, first.Worst, first.Elapsed + second.Elapsed, oneDnnWasEnabled, LibTorchSwitches.MkldnnEnabled,
                     $"ModelDsl: libtorch's oneDNN convolutions are wrong on this {CpuWords()} ({first.Worst}); " +
                     (second.Passed ? "switched them off for this process, the check now passes" : $"switched them off, but the check still fails ({second.Worst})") +
-                    $" ({EnvironmentVariable}=avx2 may be faster, =off keeps them; docs/TRAINING.md, \"Right numbers on every CPU\").");
+                    later + $" ({EnvironmentVariable}=off keeps them; docs/TRAINING.md, \"Right numbers on every CPU\").");
             }
         }
     }

@@ -44,7 +44,7 @@ public sealed partial class Learner
         // batches were all trained before the checkpoint (it is set again by every step).
         if (startStep > 0) CurrentLr = ApplyLearningRate(plan.LearningRate, plan.Schedule.Factor(startStep - 1, plan.TotalSteps, plan.StepsPerEpoch));
         _stopRequested = _stopImmediately = false;
-        StopReason = null;
+        StopReason = Failure = null;
         _reporter = ProgressReporter.Create(Options.Output, Options.Writer);
         try
         {

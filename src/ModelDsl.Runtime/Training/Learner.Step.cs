@@ -77,6 +77,19 @@ public sealed partial class Learner
             ((FusedOptimizer)Optimizer).GradientScale = scaler.Scale;
         }
         else loss.backward();
+        // Non-finite gradients never reach the weights (float16's loss scaler skips those steps itself).
+        if (_gradientGuard is { } guard && LossScaler is null &&
+            !guard.AllFinite(info, () => GradientGuard.DescribeWeights(Module, _step), out var stopReason))
+        {
+            if (phase == StepPhase.Probe) return new StepResult(output, value, false);
+            if (stopReason is not null)
+            {
+                Stop(stopReason, immediately: true, failed: true);
+                return new StepResult(output, value, false);
+            }
+            AdvancePosition(inputs, value, info);
+            return new StepResult(output, value, true);
+        }
         // Mixed precision clips inside the fused optimizer, in float32 after unscaling (MaxGradientNorm).
         if (Options.GradientClipNorm is { } clip && _lowPrecision is null) nn.utils.clip_grad_norm_(TrainableParameters(), clip);
         Optimizer.step();
@@ -86,19 +99,25 @@ public sealed partial class Learner
             // LossScaler.SkippedSteps counts them.
             s.Update(((FusedOptimizer)Optimizer).LastStepSkipped);
         }
-        if (phase == StepPhase.Fit)
-        {
-            _step++;
-            // Before OnBatchEnd: a checkpoint written there records this batch as done.
-            _position = _position! with
-            {
-                Batch = _position.Batch + 1,
-                LossSum = _position.LossSum + value * inputs.shape[0],
-                Samples = _position.Samples + inputs.shape[0],
-            };
-            foreach (var cb in _callbacks) cb.OnBatchEnd(this, info);
-        }
+        if (phase == StepPhase.Fit) AdvancePosition(inputs, value, info);
         return new StepResult(output, value, true);
+    }
+
+    /// <summary>
+    /// A fit batch is done (stepped, or skipped by the gradient guard, which like GradScaler lets the schedule's clock
+    /// run on): the step counter and the epoch position advance, then the batch-end callbacks run.
+    /// </summary>
+    private void AdvancePosition(Tensor inputs, double loss, BatchInfo info)
+    {
+        _step++;
+        // Before OnBatchEnd: a checkpoint written there records this batch as done.
+        _position = _position! with
+        {
+            Batch = _position.Batch + 1,
+            LossSum = _position.LossSum + loss * inputs.shape[0],
+            Samples = _position.Samples + inputs.shape[0],
+        };
+        foreach (var cb in _callbacks) cb.OnBatchEnd(this, info);
     }
 
     /// <summary>

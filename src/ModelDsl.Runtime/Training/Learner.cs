@@ -58,6 +58,12 @@ public sealed partial class Learner : IDisposable
         _metrics = Options.Metrics.ToList();
         _callbacks = Options.Callbacks.ToList();
         if (Options.GuardAgainstNaN && !_callbacks.OfType<NanGuard>().Any()) _callbacks.Insert(0, new NanGuard());
+        if (Options.GuardAgainstNaN)
+        {
+            if (Options.MaxConsecutiveSkippedSteps < 1)
+                throw new ArgumentOutOfRangeException(nameof(options), Options.MaxConsecutiveSkippedSteps, "MaxConsecutiveSkippedSteps must be at least 1.");
+            _gradientGuard = new GradientGuard(Module.named_parameters().ToList(), Options.MaxConsecutiveSkippedSteps);
+        }
 
         _stages = GroupByStage(Module);
         // Mixed precision keeps its float32 master weights in the fused optimizer's flat buffers.
@@ -139,6 +145,26 @@ public sealed partial class Learner : IDisposable
     public string? StopReason { get; private set; }
 
     /// <summary>
+    /// Why the last fit could not go on (the NaN guard: a non-finite loss, or non-finite gradients too many steps in
+    /// a row), or null when it ended normally — early stopping included. <see cref="ThrowIfFailed"/> turns it into an exception.
+    /// </summary>
+    public string? Failure { get; private set; }
+
+    /// <summary>Throws <see cref="TrainingStoppedException"/> (the reason and the history so far) when the last fit failed.</summary>
+    public void ThrowIfFailed()
+    {
+        if (Failure is { } why) throw new TrainingStoppedException(why, History);
+    }
+
+    /// <summary>Optimizer steps skipped because a gradient was NaN or ±∞ (see <see cref="LearnerOptions.MaxConsecutiveSkippedSteps"/>).</summary>
+    public long SkippedSteps => _gradientGuard?.Skipped ?? 0;
+
+    private readonly GradientGuard? _gradientGuard;
+
+    /// <summary>The truth about the weights at a stop, for the guards' messages.</summary>
+    internal string DescribeWeights() => GradientGuard.DescribeWeights(Module, _step);
+
+    /// <summary>
     /// The model's stages in order: its named child modules that own parameters. For a generated
     /// model these are the <c>[Stage]</c> names (plus top-level layers outside any stage); for a
     /// hand-written one, its registered submodules. "(root)" holds parameters registered directly on the model.
@@ -194,10 +220,14 @@ public sealed partial class Learner : IDisposable
     public IReadOnlyDictionary<string, double> CurrentLearningRates =>
         _stages.Select((s, i) => (s.Name, _groups[i].LearningRate)).ToDictionary(x => x.Name, x => x.LearningRate);
 
-    /// <summary>Asks the loop to stop: after the current epoch, or <paramref name="immediately"/> (skipping the current batch's step).</summary>
-    public void Stop(string reason, bool immediately = false)
+    /// <summary>
+    /// Asks the loop to stop: after the current epoch, or <paramref name="immediately"/> (skipping the current batch's
+    /// step). <paramref name="failed"/> marks a stop training cannot recover from (it sets <see cref="Failure"/>).
+    /// </summary>
+    public void Stop(string reason, bool immediately = false, bool failed = false)
     {
         StopReason ??= reason;
+        if (failed) Failure ??= reason;
         _stopRequested = true;
         _stopImmediately |= immediately;
         _reporter?.Message(reason);

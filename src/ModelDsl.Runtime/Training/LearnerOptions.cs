@@ -31,8 +31,17 @@ public sealed class LearnerOptions
     /// <summary>Clips the global L2 norm of the gradients (clip_grad_norm_) when set.</summary>
     public double? GradientClipNorm { get; init; }
 
-    /// <summary>Adds a <see cref="NanGuard"/> (default true).</summary>
+    /// <summary>
+    /// The NaN guard (default true): a <see cref="NanGuard"/> stops the fit when the loss is NaN/±∞, and a step whose
+    /// gradients hold NaN/±∞ is skipped (<see cref="Learner.SkippedSteps"/>) — the weights never take them.
+    /// </summary>
     public bool GuardAgainstNaN { get; init; } = true;
+
+    /// <summary>
+    /// Steps in a row with non-finite gradients after which the NaN guard stops the fit (default 3): one such step
+    /// is skipped and training goes on, as GradScaler does; several in a row mean training cannot recover.
+    /// </summary>
+    public int MaxConsecutiveSkippedSteps { get; init; } = 3;
 
     public OutputMode Output { get; init; } = OutputMode.Auto;
 

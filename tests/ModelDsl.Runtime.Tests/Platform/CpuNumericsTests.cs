@@ -15,15 +15,21 @@ public sealed class CpuNumericsTests : IDisposable
 {
     private readonly StringWriter _log = new();
     private readonly TextWriter _previousLog = CpuNumerics.Log;
+    // A stand-in fault is recorded like a real one: into a folder of the test's, never the user's cache.
+    private readonly string _home = Path.Combine(Path.GetTempPath(), "mdsl-home-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string? _previousHome = Environment.GetEnvironmentVariable("MODELDSL_HOME");
 
     public CpuNumericsTests()
     {
+        Environment.SetEnvironmentVariable("MODELDSL_HOME", _home);
         CpuNumerics.Log = _log;
         CpuNumerics.ResetForTests();
     }
 
     public void Dispose()
     {
+        Environment.SetEnvironmentVariable("MODELDSL_HOME", _previousHome);
+        if (Directory.Exists(_home)) Directory.Delete(_home, recursive: true);
         CpuNumerics.SimulatedFault = null;
         CpuNumerics.ResetForTests();
         CpuNumerics.Log = _previousLog;
@@ -85,6 +91,13 @@ public sealed class CpuNumericsTests : IDisposable
         Assert.Contains("wrong on this", lines[0]);
         Assert.Contains("switched them off for this process, the check now passes", lines[0]);
         Assert.Contains("MODELDSL_CPU_CONV_FIX", lines[0]);
+        // Recorded for the next process (which caps oneDNN at AVX2 before its first convolution), under MODELDSL_HOME.
+        string verdict = FaultVerdicts.PathForThisMachine();
+        Assert.StartsWith(_home, verdict);
+        Assert.Contains("later processes cap oneDNN at AVX2 instead, which is faster (recorded in " + verdict, lines[0]);
+        Assert.Contains(report.Fault!, File.ReadAllText(verdict));
+        Assert.Equal(File.ReadAllText(verdict).Trim(), FaultVerdicts.Recorded());
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(verdict)!, "*.tmp"));
     }
 
     [Fact]
@@ -96,6 +109,7 @@ public sealed class CpuNumericsTests : IDisposable
         Assert.Null(report.Message);
         Assert.Equal(report.OneDnnWasEnabled, LibTorchSwitches.MkldnnEnabled);
         Assert.Equal("", _log.ToString());
+        Assert.Null(FaultVerdicts.Recorded()); // a pass is never recorded: the fault comes and goes
     }
 
     [Fact]
