@@ -46,6 +46,28 @@ public sealed class DigitSegmentationTests : IDisposable
     }
 
     [Fact]
+    public void A_diverging_fit_ends_with_one_line_metrics_json_with_stopped_and_exit_code_1()
+    {
+        // A learning rate no net survives: the NaN guard stops the fit inside its first epoch, before any validation.
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var settings = new DigitSegmentationSettings(Path.Combine(_dir, "canvases"), Path.Combine(_dir, "out"), Train: 48, Test: 16, Epochs: 1, BatchSize: 16,
+            LearningRate: 1e30);
+
+        int code = DigitSegmentationJob.Run(settings, stdout, stderr);
+
+        Assert.Equal(1, code);
+        var lines = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, stderr.ToString());
+        Assert.StartsWith("stopped: Training stopped:", lines[0]);
+        Assert.DoesNotContain("   at ", stderr.ToString() + stdout.ToString()); // no stack trace
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "out", "metrics.json")));
+        Assert.StartsWith("Training stopped:", json.RootElement.GetProperty("stopped").GetString());
+        Assert.Equal(0, json.RootElement.GetProperty("epochs").GetArrayLength());
+        Assert.False(File.Exists(Path.Combine(_dir, "out", "segmentation_grid.png")));
+    }
+
+    [Fact]
     public void Bad_settings_are_refused()
     {
         var stderr = new StringWriter();

@@ -73,6 +73,12 @@ public static class CpuNumerics
         }
     }
 
+    /// <summary>
+    /// Where a fault found on this machine is recorded (per CPU and TorchSharp version, under <c>MODELDSL_HOME</c> or
+    /// <c>~/.cache/modeldsl</c>); while that file exists, processes start with oneDNN capped at AVX2. Delete it to check afresh.
+    /// </summary>
+    public static string RecordedFaultPath => FaultVerdicts.PathForThisMachine();
+
     /// <summary>What the check found and what was done; runs the check first if it has not run.</summary>
     public static CpuNumericsReport Report => EnsureChecked();
 

@@ -38,7 +38,7 @@ public sealed class TrainingStoppedException(string reason, History history) : E
         Directory.CreateDirectory(outputDirectory);
         string path = Path.Combine(outputDirectory, "metrics.json");
         string temporary = path + $".{Environment.ProcessId}.tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(temporary, JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         File.Move(temporary, path, overwrite: true);
         return path;
     }
