@@ -42,11 +42,11 @@ public class RandomAffine : RandomAugmentation
         var apply = Mask(g, n, dev);
         var zero = zeros(n, device: dev);
         var one = ones(n, device: dev);
-        var angle = where(apply, Uniform(g, n, dev, -Degrees, Degrees) * (Math.PI / 180), zero);
-        var tx = where(apply, Uniform(g, n, dev, -Translate.X, Translate.X) * w, zero);
-        var ty = where(apply, Uniform(g, n, dev, -Translate.Y, Translate.Y) * h, zero);
+        var angle = where(apply, Uniform(g, n, dev, -Degrees, Degrees) * S(Math.PI / 180), zero);
+        var tx = where(apply, Uniform(g, n, dev, -Translate.X, Translate.X) * S(w), zero);
+        var ty = where(apply, Uniform(g, n, dev, -Translate.Y, Translate.Y) * S(h), zero);
         var s = where(apply, Uniform(g, n, dev, Scale.Min, Scale.Max), one);
-        var k = where(apply, (Uniform(g, n, dev, -Shear, Shear) * (Math.PI / 180)).tan_(), zero);
+        var k = where(apply, (Uniform(g, n, dev, -Shear, Shear) * S(Math.PI / 180)).tan_(), zero);
         var cos = angle.cos();
         var sin = angle.sin();
         var inv = s.reciprocal();
@@ -55,8 +55,8 @@ public class RandomAffine : RandomAugmentation
         var i10 = -sin * inv;
         var i11 = cos * inv;
         var theta = AffineSampling.Theta(
-            i00, i01 * (h / w), -(i00 * tx + i01 * ty) / (w / 2),
-            i10 * (w / h), i11, -(i10 * tx + i11 * ty) / (h / 2));
+            i00, i01 * S(h / w), -(i00 * tx + i01 * ty) / S(w / 2),
+            i10 * S(w / h), i11, -(i10 * tx + i11 * ty) / S(h / 2));
         return AffineSampling.Sample(x, theta, x.shape[2], x.shape[3], PaddingMode);
     }
 }

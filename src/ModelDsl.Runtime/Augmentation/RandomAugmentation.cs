@@ -35,10 +35,24 @@ public abstract class RandomAugmentation : IAugmentation, IRandomState, IDisposa
             throw new ArgumentException($"{GetType().Name} expects floating-point images in [0,1]; got {batch.dtype}.", nameof(batch));
         using var scope = NewDisposeScope();
         Tensor y;
-        lock (_lock) y = ApplyCore(batch, GeneratorFor(batch.device));
+        lock (_lock)
+        {
+            try { y = ApplyCore(batch, GeneratorFor(batch.device)); }
+            finally { _kept.Dispose(); }
+        }
         if (ReferenceEquals(y, batch)) y = batch.alias();
         return y.MoveToOuterDisposeScope();
     }
+
+    private readonly KeptScalars _kept = new();
+
+    /// <summary>
+    /// <paramref name="value"/> as a libtorch Scalar that stays alive until this call of <see cref="Apply"/> ends. Use it
+    /// instead of a bare number in tensor arithmetic (<c>x * S(0.5)</c>, not <c>x * 0.5</c>): TorchSharp turns a bare
+    /// number into a temporary Scalar that a garbage collection can free while libtorch still reads it
+    /// (<see cref="KeptScalars"/> says why).
+    /// </summary>
+    protected Scalar S(double value) => _kept.Of(value);
 
     /// <summary>Transforms <paramref name="x"/>; runs inside a dispose scope, so intermediates need no disposing.</summary>
     protected abstract Tensor ApplyCore(Tensor x, Generator g);
@@ -112,15 +126,15 @@ public abstract class RandomAugmentation : IAugmentation, IRandomState, IDisposa
     }
 
     /// <summary>U(lo, hi) per sample, shape N, float32 on <paramref name="device"/>.</summary>
-    protected static Tensor Uniform(Generator g, long n, Device device, double lo, double hi)
+    protected Tensor Uniform(Generator g, long n, Device device, double lo, double hi)
     {
         var u = torch.rand(new[] { n }, ScalarType.Float32, device: device, generator: g);
-        return lo == 0 && hi == 1 ? u : u.mul_(hi - lo).add_(lo);
+        return lo == 0 && hi == 1 ? u : u.mul_(S(hi - lo)).add_(S(lo), S(1)); // add_(x) alone makes its alpha 1 a temporary Scalar inside TorchSharp
     }
 
     /// <summary>Which samples are transformed: bool N, true with probability P (drawn even when P is 0 or 1, so the random stream does not depend on P).</summary>
     protected Tensor Mask(Generator g, long n, Device device) =>
-        torch.rand(new[] { n }, ScalarType.Float32, device: device, generator: g).lt(P);
+        torch.rand(new[] { n }, ScalarType.Float32, device: device, generator: g).lt(S(P));
 
     /// <summary>A per-sample mask shaped to broadcast over N×C×H×W.</summary>
     protected static Tensor View4(Tensor perSample) => perSample.view(-1, 1, 1, 1);
