@@ -45,10 +45,7 @@ internal static class FaultVerdicts
         try
         {
             var path = PathForThisMachine();
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            string temporary = $"{path}.{Environment.ProcessId}.tmp";
-            File.WriteAllText(temporary, $"{DateTime.UtcNow:yyyy-MM-dd} {Describe()}: {fault}\n");
-            File.Move(temporary, path, overwrite: true);
+            AtomicFile.WriteAllText(path, $"{DateTime.UtcNow:yyyy-MM-dd} {Describe()}: {fault}\n");
             return path;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { return null; }

@@ -73,8 +73,8 @@ public sealed class History : IReadOnlyList<EpochRecord>
         return Encoding.UTF8.GetString(ms.ToArray());
     }
 
-    public void SaveCsv(string path) => WriteAtomically(path, ToCsv());
-    public void SaveJson(string path) => WriteAtomically(path, ToJson());
+    public void SaveCsv(string path) => AtomicFile.WriteAllText(path, ToCsv());
+    public void SaveJson(string path) => AtomicFile.WriteAllText(path, ToJson());
 
     /// <summary>Rebuilds a history from <see cref="ToJson"/> output (used by checkpoints).</summary>
     public static History FromJson(string json)
@@ -100,13 +100,4 @@ public sealed class History : IReadOnlyList<EpochRecord>
     private static string Num(double v) => double.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture);
 
     private static string Csv(string s) => s.IndexOfAny(new[] { ',', '"', '\n' }) < 0 ? s : "\"" + s.Replace("\"", "\"\"") + "\"";
-
-    internal static void WriteAtomically(string path, string text)
-    {
-        var full = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-        var tmp = full + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        File.WriteAllText(tmp, text, new UTF8Encoding(false));
-        File.Move(tmp, full, overwrite: true);
-    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace ModelDsl.Training;
 
@@ -17,29 +18,16 @@ public sealed class TrainingStoppedException(string reason, History history) : E
 
     /// <summary>
     /// Writes <c>metrics.json</c> in <paramref name="outputDirectory"/> (atomically: a temporary file renamed over it):
-    /// <c>stopped</c> (the reason), <c>epochs</c> (each finished epoch's losses and metrics) and whatever
-    /// <paramref name="extra"/> the job knows. Returns the file's path.
+    /// <c>stopped</c> (the reason), <c>epochs</c> (each finished epoch as <see cref="Training.History.ToJson"/> writes it)
+    /// and whatever <paramref name="extra"/> the job knows. Returns the file's path.
     /// </summary>
     public string WriteMetrics(string outputDirectory, IReadOnlyDictionary<string, object?>? extra = null)
     {
-        static double? Finite(double v) => double.IsFinite(v) ? Math.Round(v, 6) : null;
-        var json = new Dictionary<string, object?>
-        {
-            ["stopped"] = Reason,
-            ["epochs"] = History.Select(e => new Dictionary<string, object?>
-            {
-                ["epoch"] = e.Epoch,
-                ["train_loss"] = Finite(e.TrainLoss),
-                ["valid_loss"] = Finite(e.ValidLoss),
-                ["metrics"] = e.Metrics.ToDictionary(m => m.Key, m => Finite(m.Value)),
-            }).ToList(),
-        };
-        foreach (var (key, value) in extra ?? new Dictionary<string, object?>()) json.TryAdd(key, value);
-        Directory.CreateDirectory(outputDirectory);
+        var json = new JsonObject { ["stopped"] = Reason, ["epochs"] = JsonNode.Parse(History.ToJson())!["epochs"]!.DeepClone() };
+        foreach (var (key, value) in extra ?? new Dictionary<string, object?>())
+            if (!json.ContainsKey(key)) json[key] = JsonSerializer.SerializeToNode(value);
         string path = Path.Combine(outputDirectory, "metrics.json");
-        string temporary = path + $".{Environment.ProcessId}.tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         return path;
     }
 
