@@ -9,7 +9,7 @@ namespace ModelDsl.Platform;
 /// 0.107 brings, computes wrong or NaN float32 convolution input gradients and stride-1 transposed convolutions on
 /// some AVX-512 CPUs (its oneDNN 3.7.1's avx512_core backward-data kernels, at channel counts that are not a
 /// multiple of 16; the fault moves from run to run). Before ModelDsl runs its first model, this class runs a
-/// known-answer check of that family (<see cref="ConvolutionCheck"/>, a few milliseconds) and, where it fails,
+/// known-answer check of that family (<see cref="ConvolutionCheck"/>; 0.1–1.3 s, docs/TRAINING.md) and, where it fails,
 /// switches libtorch's oneDNN kernels off for the process, checks again and says so in one line on stderr. It also
 /// records the fault (<see cref="FaultVerdicts"/>), so that later processes on the machine cap oneDNN at AVX2 from
 /// their start instead: right as well, and much cheaper (docs/BENCHMARKS.md, "The CPU convolution fix").
@@ -138,21 +138,24 @@ public static class CpuNumerics
     {
         // Whatever an earlier choice did, start from oneDNN as the process had it.
         LibTorchSwitches.TrySetMkldnnEnabled(oneDnnWasEnabled);
+        // Every report states oneDNN as it is after the decision.
+        CpuNumericsReport Made(bool? passed, bool? passedAfterFix, string? fault, TimeSpan time, string? message) =>
+            new(fix, passed, passedAfterFix, fault, time, oneDnnWasEnabled, LibTorchSwitches.MkldnnEnabled, message);
         switch (fix)
         {
             case CpuConvolutionFix.Off:
-                return new CpuNumericsReport(fix, null, null, null, TimeSpan.Zero, oneDnnWasEnabled, LibTorchSwitches.MkldnnEnabled, null);
+                return Made(null, null, null, TimeSpan.Zero, null);
             case CpuConvolutionFix.CheckOnly:
             {
                 var check = ConvolutionCheck.Run(SimulatedFault);
-                return new CpuNumericsReport(fix, check.Passed, null, check.Worst, check.Elapsed, oneDnnWasEnabled, LibTorchSwitches.MkldnnEnabled,
+                return Made(check.Passed, null, check.Worst, check.Elapsed,
                     check.Passed ? null : $"ModelDsl: libtorch's CPU convolutions are wrong on this CPU ({check.Worst}); left as they are ({EnvironmentVariable}=check).");
             }
             case CpuConvolutionFix.DisableOneDnn:
             {
                 bool switched = LibTorchSwitches.TrySetMkldnnEnabled(false);
                 var check = ConvolutionCheck.Run(SimulatedFault);
-                return new CpuNumericsReport(fix, null, check.Passed, check.Worst, check.Elapsed, oneDnnWasEnabled, LibTorchSwitches.MkldnnEnabled,
+                return Made(null, check.Passed, check.Worst, check.Elapsed,
                     switched ? $"ModelDsl: libtorch's oneDNN convolutions switched off ({EnvironmentVariable}=onednn-off){(check.Passed ? "" : $"; the check still fails: {check.Worst}")}."
                              : "ModelDsl: could not switch libtorch's oneDNN off (its switch is not exported by this libtorch).");
             }
@@ -160,7 +163,7 @@ public static class CpuNumerics
             {
                 bool capped = CapOneDnn();
                 var check = ConvolutionCheck.Run(SimulatedFault);
-                return new CpuNumericsReport(fix, null, check.Passed, check.Worst, check.Elapsed, oneDnnWasEnabled, LibTorchSwitches.MkldnnEnabled,
+                return Made(null, check.Passed, check.Worst, check.Elapsed,
                     (capped ? $"ModelDsl: oneDNN capped at AVX2 ({EnvironmentVariable}=avx2; in effect only if no convolution ran before)"
                             : "ModelDsl: could not set ONEDNN_MAX_CPU_ISA in the native environment") +
                     (check.Passed ? "." : $"; the check fails: {check.Worst}."));
@@ -169,18 +172,18 @@ public static class CpuNumerics
             {
                 var first = ConvolutionCheck.Run(SimulatedFault);
                 if (first.Passed && _cappedForRecordedFault is { } recorded)
-                    return new CpuNumericsReport(fix, null, true, recorded, first.Elapsed, oneDnnWasEnabled, LibTorchSwitches.MkldnnEnabled,
+                    return Made(null, true, recorded, first.Elapsed,
                         $"ModelDsl: oneDNN capped at AVX2 for this process: this CPU's AVX-512 convolutions were found wrong before ({FaultVerdicts.PathForThisMachine()}); the check passes.");
                 if (first.Passed)
-                    return new CpuNumericsReport(fix, true, null, null, first.Elapsed, oneDnnWasEnabled, LibTorchSwitches.MkldnnEnabled, null);
+                    return Made(true, null, null, first.Elapsed, null);
                 string? recordedAt = _cappedForRecordedFault is null ? FaultVerdicts.Record(first.Worst!) : null;
                 string later = recordedAt is not null ? $"; later processes cap oneDNN at AVX2 instead, which is faster (recorded in {recordedAt})" : "";
                 if (!LibTorchSwitches.TrySetMkldnnEnabled(false))
-                    return new CpuNumericsReport(fix, false, null, first.Worst, first.Elapsed, oneDnnWasEnabled, LibTorchSwitches.MkldnnEnabled,
+                    return Made(false, null, first.Worst, first.Elapsed,
                         $"ModelDsl: libtorch's CPU convolutions are wrong on this CPU ({first.Worst}) and its oneDNN switch cannot be reached; " +
                         $"set ONEDNN_MAX_CPU_ISA=AVX2 before starting the process (docs/TRAINING.md, \"Right numbers on every CPU\").");
                 var second = ConvolutionCheck.Run(SimulatedFault);
-                return new CpuNumericsReport(fix, false, second.Passed, first.Worst, first.Elapsed + second.Elapsed, oneDnnWasEnabled, LibTorchSwitches.MkldnnEnabled,
+                return Made(false, second.Passed, first.Worst, first.Elapsed + second.Elapsed,
                     $"ModelDsl: libtorch's oneDNN convolutions are wrong on this {CpuWords()} ({first.Worst}); " +
                     (second.Passed ? "switched them off for this process, the check now passes" : $"switched them off, but the check still fails ({second.Worst})") +
                     later + $" ({EnvironmentVariable}=off keeps them; docs/TRAINING.md, \"Right numbers on every CPU\").");

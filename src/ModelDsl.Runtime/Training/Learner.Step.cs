@@ -79,7 +79,7 @@ public sealed partial class Learner
         else loss.backward();
         // Non-finite gradients never reach the weights (float16's loss scaler skips those steps itself).
         if (_gradientGuard is { } guard && LossScaler is null &&
-            !guard.AllFinite(info, () => GradientGuard.DescribeWeights(Module, _step), out var stopReason))
+            !guard.AllFinite(info, DescribeWeights, out var stopReason))
         {
             if (phase == StepPhase.Probe) return new StepResult(output, value, false);
             if (stopReason is not null)
