@@ -31,52 +31,54 @@ public class ConvolutionGradientTests
     private static void AssertAllRight(List<string> failures, int cases) =>
         Assert.True(failures.Count == 0, $"{failures.Count} of {cases} cases broke the float64-derived bound (oneDNN: {LibTorchSwitches.MkldnnEnabled}):\n" + string.Join("\n", failures.Take(20)));
 
-    [Theory, MemberData(nameof(ChannelCounts))]
-    public void Conv2d_forward_and_both_gradients_match_float64(int channels)
+    /// <summary>One case of a convolution family: its words for the failure list, the op, its inputs and the bound on summed terms.</summary>
+    private readonly record struct ConvCase(string Name, Func<Tensor[], Tensor> Op, Tensor[] Inputs, long Terms);
+
+    /// <summary>Every stride (1, 2), groups (<see cref="Groups"/>) and dilation (1, 2) of a family with <paramref name="channels"/> input channels.</summary>
+    private static void AssertEveryCase(int channels, ulong seed, Func<Generator, int, int, int, ConvCase> make)
     {
         var failures = new List<string>();
         int cases = 0;
-        var g = new Generator((ulong)channels);
+        var g = new Generator(seed);
         foreach (int stride in new[] { 1, 2 })
         foreach (int groups in Groups(channels))
         foreach (int dilation in new[] { 1, 2 })
         {
-            // Output channels: the input's, and one that is not a multiple of 16 nor of the input's (the faulting family).
-            int cout = groups == 1 ? channels + 5 : channels;
             using var scope = NewDisposeScope();
-            var x = randn([Batch, channels, 13, 13], generator: g);
-            var w = randn([cout, channels / groups, 3, 3], generator: g) * 0.2;
-            int outSize = (13 + 2 - dilation * 2 - 1) / stride + 1;
-            long terms = Math.Max(Math.Max(channels, cout) / groups * 9, Batch * outSize * outSize);
-            var c = Float64Reference.Compare(t => nn.functional.conv2d(t[0], t[1], null, [stride, stride], [1, 1], [dilation, dilation], groups), [x, w], terms, seed: cases);
+            var k = make(g, stride, groups, dilation);
+            var c = Float64Reference.Compare(k.Op, k.Inputs, k.Terms, seed: cases);
             cases++;
-            if (!c.Passed) failures.Add($"conv2d {channels}→{cout} stride {stride} groups {groups} dilation {dilation}: {c.Where} off by {c.RelativeError:G3} ({c.WorstRatio:G3}× the bound)");
+            if (!c.Passed) failures.Add($"{k.Name} stride {stride} groups {groups} dilation {dilation}: {c.Where} off by {c.RelativeError:G3} ({c.WorstRatio:G3}× the bound)");
         }
         AssertAllRight(failures, cases);
     }
 
     [Theory, MemberData(nameof(ChannelCounts))]
-    public void ConvTranspose2d_forward_and_both_gradients_match_float64(int channels)
-    {
-        var failures = new List<string>();
-        int cases = 0;
-        var g = new Generator((ulong)(100 + channels));
-        foreach (int stride in new[] { 1, 2 })
-        foreach (int groups in Groups(channels))
-        foreach (int dilation in new[] { 1, 2 })
+    public void Conv2d_forward_and_both_gradients_match_float64(int channels) =>
+        AssertEveryCase(channels, (ulong)channels, (g, stride, groups, dilation) =>
+        {
+            // Output channels: the input's, and one that is not a multiple of 16 nor of the input's (the faulting family).
+            int cout = groups == 1 ? channels + 5 : channels;
+            var x = randn([Batch, channels, 13, 13], generator: g);
+            var w = randn([cout, channels / groups, 3, 3], generator: g) * 0.2;
+            int outSize = (13 + 2 - dilation * 2 - 1) / stride + 1;
+            long terms = Math.Max(Math.Max(channels, cout) / groups * 9, Batch * outSize * outSize);
+            return new ConvCase($"conv2d {channels}→{cout}",
+                t => nn.functional.conv2d(t[0], t[1], null, [stride, stride], [1, 1], [dilation, dilation], groups), [x, w], terms);
+        });
+
+    [Theory, MemberData(nameof(ChannelCounts))]
+    public void ConvTranspose2d_forward_and_both_gradients_match_float64(int channels) =>
+        AssertEveryCase(channels, (ulong)(100 + channels), (g, stride, groups, dilation) =>
         {
             int cout = groups == 1 ? channels + 3 : channels;
-            using var scope = NewDisposeScope();
             var x = randn([Batch, channels, 9, 9], generator: g);
             var w = randn([channels, cout / groups, 3, 3], generator: g) * 0.2;
             int outSize = (9 - 1) * stride - 2 + dilation * 2 + 1;
             long terms = Math.Max(Math.Max(channels, cout) / groups * 9, Batch * Math.Max(outSize, 9) * Math.Max(outSize, 9));
-            var c = Float64Reference.Compare(t => nn.functional.conv_transpose2d(t[0], t[1], null, [stride, stride], [1, 1], null, [dilation, dilation], groups), [x, w], terms, seed: cases);
-            cases++;
-            if (!c.Passed) failures.Add($"conv_transpose2d {channels}→{cout} stride {stride} groups {groups} dilation {dilation}: {c.Where} off by {c.RelativeError:G3} ({c.WorstRatio:G3}× the bound)");
-        }
-        AssertAllRight(failures, cases);
-    }
+            return new ConvCase($"conv_transpose2d {channels}→{cout}",
+                t => nn.functional.conv_transpose2d(t[0], t[1], null, [stride, stride], [1, 1], null, [dilation, dilation], groups), [x, w], terms);
+        });
 
     [Theory, MemberData(nameof(ChannelCounts))]
     public void Pooling_forward_and_gradient_match_float64(int channels)
