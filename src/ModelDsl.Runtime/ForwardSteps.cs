@@ -1,3 +1,4 @@
+using ModelDsl.Platform;
 using TorchSharp;
 
 namespace ModelDsl;
@@ -19,7 +20,7 @@ public static class ForwardSteps
     /// <summary>body + shortcut for a residual block, disposing both operands when they are intermediates.</summary>
     public static torch.Tensor AddResidual(torch.Tensor body, torch.Tensor shortcut, torch.Tensor input)
     {
-        var sum = body.add(shortcut);
+        var sum = body.add(shortcut, KeptScalars.One); // not add(t): its hidden alpha is a temporary Scalar (KeptScalars)
         if (!ReferenceEquals(body, input)) body.Dispose();
         if (!ReferenceEquals(shortcut, input)) shortcut.Dispose();
         return sum;
@@ -28,7 +29,7 @@ public static class ForwardSteps
     /// <summary><c>current + tap</c> for an Add merge; the generated code says which operands nothing later needs.</summary>
     public static torch.Tensor Add(torch.Tensor current, torch.Tensor tap, bool disposeCurrent, bool disposeTap)
     {
-        var sum = current.add(tap);
+        var sum = current.add(tap, KeptScalars.One);
         if (disposeCurrent) current.Dispose();
         if (disposeTap) tap.Dispose();
         return sum;

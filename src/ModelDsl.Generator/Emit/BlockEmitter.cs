@@ -33,7 +33,7 @@ namespace ModelDsl.Generator.Emit
                 if (block.Activation is { } activation)
                 {
                     w.Doc($"{activation} applied after the residual addition.");
-                    w.Line($"public global::TorchSharp.Modules.{activation} Activation {{ get; }}");
+                    w.Line($"public {Layers.ActivationLayers.TypeNameOf(activation)} Activation {{ get; }}");
                     w.Line();
                 }
 
@@ -60,7 +60,7 @@ namespace ModelDsl.Generator.Emit
                 }
                 if (block.Activation is { } then)
                 {
-                    w.Line($"Activation = global::TorchSharp.torch.nn.{then}();");
+                    w.Line($"Activation = {Layers.ActivationLayers.ConstructWithDefaults(then)};");
                     w.Line("register_module(\"Activation\", Activation);");
                 }
                 w.Line("OnCreated();");

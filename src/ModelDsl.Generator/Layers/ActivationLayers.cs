@@ -31,12 +31,37 @@ namespace ModelDsl.Generator.Layers
 
         public override string NamePrefix(string kind) => s_prefixes[kind];
 
+        /// <summary>
+        /// ModelDsl's own modules for the activations that take a number: TorchSharp's ELU and LeakyReLU make a temporary
+        /// libtorch Scalar per forward that a garbage collection can free mid-call (EluActivation explains); the others
+        /// are TorchSharp's.
+        /// </summary>
+        private static readonly Dictionary<string, string> s_ownModules = new()
+        {
+            [ELU] = "global::ModelDsl.EluActivation",
+            [LeakyReLU] = "global::ModelDsl.LeakyReluActivation",
+        };
+
+        public override string TypeName(string kind) => TypeNameOf(kind);
+
+        /// <summary>The module type of <paramref name="kind"/> (also for a residual block's <c>Then</c>).</summary>
+        public static string TypeNameOf(string kind) => s_ownModules.TryGetValue(kind, out var own) ? own : "global::TorchSharp.Modules." + kind;
+
+        /// <summary>The construction of <paramref name="kind"/> with its one number (ignored by those without).</summary>
+        private static string ConstructionOf(string kind, double argument)
+            => s_ownModules.TryGetValue(kind, out var own) ? $"new {own}({Double(argument)})" : $"{Nn}{kind}()";
+
+        /// <summary>The construction of a residual block's <c>Then</c>: the module with its defaults.</summary>
+        public static string ConstructWithDefaults(string kind) => ConstructionOf(kind, DefaultArgument(kind));
+
+        private static double DefaultArgument(string kind) => kind == ELU ? EluDefaults.Alpha : kind == LeakyReLU ? LeakyDefaults.NegativeSlope : 0;
+
         /// <summary>The <c>ActivationOp</c> of <paramref name="kind"/> with its one number (0 for those without).</summary>
         public static string ExportOf(string kind, double argument) => Notation.Record("ActivationOp", Notation.Text(kind), Double(argument));
 
         /// <summary>The <c>ActivationOp</c> of a residual block's <c>Then</c>: the module built with its defaults.</summary>
         public static string ExportWithDefaults(string kind)
-            => ExportOf(kind, kind == ELU ? EluDefaults.Alpha : kind == LeakyReLU ? LeakyDefaults.NegativeSlope : 0);
+            => ExportOf(kind, DefaultArgument(kind));
 
         public override LayerConfig? Read(LayerSpec layer, string name, DiagnosticSink sink)
         {
@@ -61,8 +86,7 @@ namespace ModelDsl.Generator.Layers
 
             public override LayerShape? Resolve(LayerInput input) => LayerShape.Preserving(input.Shape);
 
-            public override string Construct(string inChannels, string outChannels)
-                => _reprArgument is null ? $"{Nn}{_kind}()" : $"{Nn}{_kind}({Double(_argument)})";
+            public override string Construct(string inChannels, string outChannels) => ConstructionOf(_kind, _argument);
 
             public override string Export(long inChannels, long outChannels) => ExportOf(_kind, _reprArgument is null ? 0 : _argument);
 

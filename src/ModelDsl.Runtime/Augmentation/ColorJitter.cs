@@ -40,20 +40,20 @@ public sealed class ColorJitter : RandomAugmentation
         bool rgb = x.shape[1] == 3;
         // The first step allocates the output; the rest work in place on it (every full-size temporary
         // costs an allocation and page faults, which dominate at CIFAR sizes).
-        var y = Brightness > 0 ? (x * Factor(Brightness)).clamp_(0, 1) : x.clone();
+        var y = Brightness > 0 ? (x * Factor(Brightness)).clamp_(C(0), C(1)) : x.clone();
         if (Contrast > 0)
         {
             // Mean of the luma per sample = luma of the per-channel means (linearity): no N×1×H×W temporary.
             var means = y.mean([2, 3], keepdim: true);
             var m = rgb ? (means * LumaWeights(x)).sum(1, keepdim: true) : means.mean([1], keepdim: true);
             var f = Factor(Contrast);
-            y.mul_(f).add_(m * (1 - f)).clamp_(0, 1);
+            y.mul_(f).add_(m * OneMinus(f), One).clamp_(C(0), C(1));
         }
         if (Saturation > 0 && rgb)
         {
             var f = Factor(Saturation);
             var gray = (y * LumaWeights(x)).sum(1, keepdim: true);
-            y.mul_(f).add_(gray.mul_(1 - f)).clamp_(0, 1);
+            y.mul_(f).add_(gray.mul_(OneMinus(f)), One).clamp_(C(0), C(1));
         }
         if (Hue > 0 && rgb)
         {
@@ -82,12 +82,12 @@ public sealed class ColorJitter : RandomAugmentation
         var next = index_select(x, 1, tensor(new long[] { 1, 2, 0 }, device: x.device));
         var prev = index_select(x, 1, tensor(new long[] { 2, 0, 1 }, device: x.device));
         var offsets = tensor(new[] { 0f, 2f, 4f }, [1, 3, 1, 1]).to(x.dtype, x.device);
-        var cand = (next - prev).div_(delta.clamp_min(1e-12)).add_(offsets);     // Δ = 0 ⇒ output = max whatever h is
+        var cand = (next - prev).div_(delta.clamp_min(C(1e-12))).add_(offsets, One);     // Δ = 0 ⇒ output = max whatever h is
         var h6 = where(x.narrow(1, 0, 1) == max, cand.narrow(1, 0, 1),
                        where(x.narrow(1, 1, 1) == max, cand.narrow(1, 1, 1), cand.narrow(1, 2, 1)))
-                 .add_(shift * 6);                                                 // N×1×H×W, any real; wrapped below
-        var k = (h6 + tensor(new[] { 5f, 3f, 1f }, [1, 3, 1, 1]).to(x.dtype, x.device)).remainder_(6);
-        var t = minimum(k, 4 - k).clamp_(0, 1);
+                 .add_(shift * C(6), One);                                              // N×1×H×W, any real; wrapped below
+        var k = h6.add(tensor(new[] { 5f, 3f, 1f }, [1, 3, 1, 1]).to(x.dtype, x.device), One).remainder_(C(6));
+        var t = minimum(k, k.neg().add_(C(4), One)).clamp_(C(0), C(1));
         return max - t.mul_(delta);
     }
 }

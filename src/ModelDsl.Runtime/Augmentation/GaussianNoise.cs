@@ -11,7 +11,7 @@ public sealed class GaussianNoise(double std = 0.1, double mean = 0, double p = 
     protected override Tensor ApplyCore(Tensor x, Generator g)
     {
         var mask = View4(Mask(g, x.shape[0], x.device)).to_type(x.dtype);
-        var noise = randn(x.shape, x.dtype, device: x.device, generator: g).mul_(Std).add_(Mean);
-        return x + noise * mask;
+        var noise = randn(x.shape, x.dtype, device: x.device, generator: g).mul_(S(Std)).add_(S(Mean), One);
+        return x.add(noise * mask, One);
     }
 }

@@ -13,7 +13,7 @@ public sealed class PairedHorizontalFlip(double p = 0.5, long? seed = null, doub
         var one = ones(n, ScalarType.Float64, device);
         var zero = zeros(n, ScalarType.Float64, device);
         var a = where(flip, -one, one);
-        var c = where(flip, full_like(zero, (double)width), zero);
+        var c = where(flip, full_like(zero, S(width)), zero);
         return (Matrix(a, zero, c, zero, one, zero), height, width);
     }
 }
@@ -28,7 +28,7 @@ public sealed class PairedVerticalFlip(double p = 0.5, long? seed = null, double
         var one = ones(n, ScalarType.Float64, device);
         var zero = zeros(n, ScalarType.Float64, device);
         var e = where(flip, -one, one);
-        var f = where(flip, full_like(zero, (double)height), zero);
+        var f = where(flip, full_like(zero, S(height)), zero);
         return (Matrix(one, zero, zero, zero, e, f), height, width);
     }
 }

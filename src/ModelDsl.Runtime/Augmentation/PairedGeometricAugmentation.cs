@@ -1,4 +1,5 @@
 using ModelDsl.Data;
+using ModelDsl.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -60,14 +61,19 @@ public abstract class PairedGeometricAugmentation : IPairedAugmentation, IDispos
         long n = x.shape[0], h = x.shape[2], w = x.shape[3];
         Tensor fwd;
         long oh, ow;
-        lock (_lock) (fwd, oh, ow) = Draw(GeneratorFor(x.device), n, h, w, x.device);
+        lock (_lock)
+        {
+            try { (fwd, oh, ow) = Draw(GeneratorFor(x.device), n, h, w, x.device); }
+            finally { _kept.Dispose(); }
+        }
+        using var warpScalars = new KeptScalars();
         var images = PairedWarp.Images(x, fwd, oh, ow);
-        var masks = batch.Masks is null ? null : PairedWarp.Masks(batch.Masks, fwd, oh, ow, MaskFill);
+        var masks = batch.Masks is null ? null : PairedWarp.Masks(batch.Masks, fwd, oh, ow, MaskFill, warpScalars);
         Tensor? boxes = null, classes = null;
         if (batch.Boxes is not null)
         {
             if (batch.Classes is null) throw new ArgumentException($"{GetType().Name}: boxes given without their classes.", nameof(batch));
-            (boxes, classes) = PairedWarp.Boxes(batch.Boxes, batch.Classes, fwd, oh, ow, MinVisible);
+            (boxes, classes) = PairedWarp.Boxes(batch.Boxes, batch.Classes, fwd, oh, ow, MinVisible, warpScalars);
         }
         return new DenseBatch(images.MoveToOuterDisposeScope(), masks?.MoveToOuterDisposeScope(),
                               boxes?.MoveToOuterDisposeScope(), classes?.MoveToOuterDisposeScope());
@@ -97,13 +103,24 @@ public abstract class PairedGeometricAugmentation : IPairedAugmentation, IDispos
         return g;
     }
 
+    private readonly KeptScalars _kept = new();
+
+    /// <summary>
+    /// <paramref name="value"/> as a libtorch Scalar alive until this <see cref="Apply"/>'s draw ends: use it instead of a bare
+    /// number in tensor arithmetic inside <see cref="Draw"/>, as <see cref="RandomAugmentation"/>'s S (KeptScalars says why).
+    /// </summary>
+    protected Scalar S(double value) => _kept.Of(value);
+
+    /// <summary>The integer 1 as the alpha of <c>add(t, One)</c> (TorchSharp's <c>a + b</c> makes it a temporary).</summary>
+    protected static Scalar One => KeptScalars.One;
+
     /// <summary>U(lo, hi) per sample, shape N, float64 on <paramref name="device"/> (drawn as float32, as RandomAugmentation does).</summary>
-    protected static Tensor Uniform(Generator g, long n, Device device, double lo, double hi) =>
-        torch.rand(new[] { n }, ScalarType.Float32, device: device, generator: g).to_type(ScalarType.Float64).mul_(hi - lo).add_(lo);
+    protected Tensor Uniform(Generator g, long n, Device device, double lo, double hi) =>
+        torch.rand(new[] { n }, ScalarType.Float32, device: device, generator: g).to_type(ScalarType.Float64).mul_(S(hi - lo)).add_(S(lo), One);
 
     /// <summary>Which samples are transformed: bool N, true with probability P (always drawn, so the stream does not depend on P).</summary>
     protected Tensor Selected(Generator g, long n, Device device) =>
-        torch.rand(new[] { n }, ScalarType.Float32, device: device, generator: g).lt(P);
+        torch.rand(new[] { n }, ScalarType.Float32, device: device, generator: g).lt(S(P));
 
     /// <summary>N×3×3 matrices [[a, b, c], [d, e, f], [0, 0, 1]] from per-sample N-vectors (float64).</summary>
     protected static Tensor Matrix(Tensor a, Tensor b, Tensor c, Tensor d, Tensor e, Tensor f)

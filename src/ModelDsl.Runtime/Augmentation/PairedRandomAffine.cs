@@ -31,9 +31,9 @@ public sealed class PairedRandomAffine : PairedGeometricAugmentation
         double h = height, w = width, cx = w / 2, cy = h / 2;
         var apply = Selected(g, n, device);
         var zero = zeros(n, ScalarType.Float64, device);
-        var angle = where(apply, Uniform(g, n, device, -Degrees, Degrees) * (Math.PI / 180), zero);
-        var tx = where(apply, Uniform(g, n, device, -Translate.X, Translate.X) * w, zero);
-        var ty = where(apply, Uniform(g, n, device, -Translate.Y, Translate.Y) * h, zero);
+        var angle = where(apply, Uniform(g, n, device, -Degrees, Degrees) * S(Math.PI / 180), zero);
+        var tx = where(apply, Uniform(g, n, device, -Translate.X, Translate.X) * S(w), zero);
+        var ty = where(apply, Uniform(g, n, device, -Translate.Y, Translate.Y) * S(h), zero);
         var s = where(apply, Uniform(g, n, device, Scale.Min, Scale.Max), ones_like(zero));
         // Image rows grow downwards, so a positive angle turns clockwise on screen; the sign is a convention only.
         var a = s * angle.cos();
@@ -41,8 +41,8 @@ public sealed class PairedRandomAffine : PairedGeometricAugmentation
         var d = s * angle.sin();
         var e = s * angle.cos();
         // p' = M·(p − c) + c + t  ⇒  offset = c + t − M·c.
-        var c0 = tx + cx - (a * cx + b * cy);
-        var f0 = ty + cy - (d * cx + e * cy);
+        var c0 = tx.add(S(cx), One).sub_((a * S(cx)).add_(b * S(cy), One));
+        var f0 = ty.add(S(cy), One).sub_((d * S(cx)).add_(e * S(cy), One));
         return (Matrix(a, b, c0, d, e, f0), height, width);
     }
 }

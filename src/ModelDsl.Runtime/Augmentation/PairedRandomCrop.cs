@@ -32,10 +32,10 @@ public sealed class PairedRandomCrop : PairedGeometricAugmentation
             throw new ArgumentException($"PairedRandomCrop {Height}×{Width} does not fit in an image of {height}×{width} padded by {Padding}.");
         var apply = Selected(g, n, device);
         // Offsets uniform over the whole-pixel positions −padding .. range − padding (floor(u·(range+1)), clamped for u → 1).
-        var oy = Uniform(g, n, device, 0, 1).mul_(rangeY + 1).floor_().clamp_(0, rangeY).sub_(Padding);
-        var ox = Uniform(g, n, device, 0, 1).mul_(rangeX + 1).floor_().clamp_(0, rangeX).sub_(Padding);
-        oy = where(apply, oy, full_like(oy, (double)((height - Height) / 2)));
-        ox = where(apply, ox, full_like(ox, (double)((width - Width) / 2)));
+        var oy = Uniform(g, n, device, 0, 1).mul_(S(rangeY + 1)).floor_().clamp_(S(0), S(rangeY)).sub_(S(Padding));
+        var ox = Uniform(g, n, device, 0, 1).mul_(S(rangeX + 1)).floor_().clamp_(S(0), S(rangeX)).sub_(S(Padding));
+        oy = where(apply, oy, full_like(oy, S((height - Height) / 2)));
+        ox = where(apply, ox, full_like(ox, S((width - Width) / 2)));
         var one = ones_like(ox);
         var zero = zeros_like(ox);
         return (Matrix(one, zero, -ox, zero, one, -oy), Height, Width);

@@ -31,9 +31,9 @@ public sealed class PairedRandomResizedCrop : PairedGeometricAugmentation
     protected override (Tensor Forward, long OutHeight, long OutWidth) Draw(Generator g, long n, long height, long width, Device device)
     {
         var apply = Selected(g, n, device);
-        var (x0, y0, cw, ch) = ResizedCropWindow.Draw((lo, hi) => Uniform(g, n, device, lo, hi), apply, height, width, Scale, Ratio);
-        var sx = Width / cw;
-        var sy = Height / ch;
+        var (x0, y0, cw, ch) = ResizedCropWindow.Draw((lo, hi) => Uniform(g, n, device, lo, hi), S, apply, height, width, Scale, Ratio);
+        var sx = cw.reciprocal().mul_(S(Width));
+        var sy = ch.reciprocal().mul_(S(Height));
         var zero = zeros_like(sx);
         return (Matrix(sx, zero, -x0 * sx, zero, sy, -y0 * sy), Height, Width);
     }

@@ -1,3 +1,4 @@
+using ModelDsl.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -32,18 +33,18 @@ internal static class PairedWarp
     /// Nearest resampling of integer masks. Sampled as (value + 1) in float32 (exact for all byte and
     /// small int values) with zero padding, so 0 marks "came from outside" and becomes <paramref name="fill"/>.
     /// </summary>
-    public static Tensor Masks(Tensor masks, Tensor forward, long outH, long outW, int fill)
+    public static Tensor Masks(Tensor masks, Tensor forward, long outH, long outW, int fill, KeptScalars kept)
     {
         long n = masks.shape[0], h = masks.shape[1], w = masks.shape[2];
         var grid = Grid(forward, n, 1, h, w, outH, outW, ScalarType.Float32);
-        var shifted = masks.to_type(ScalarType.Float32).add_(1).unsqueeze(1);
+        var shifted = masks.to_type(ScalarType.Float32).add_(KeptScalars.Constant(1), KeptScalars.One).unsqueeze(1);
         var sampled = nn.functional.grid_sample(shifted, grid, GridSampleMode.Nearest, GridSamplePaddingMode.Zeros, align_corners: false).squeeze(1);
         var values = sampled.round_().to_type(ScalarType.Int64);
-        return where(values.eq(0), full_like(values, fill), values.sub_(1)).to_type(masks.dtype);
+        return where(values.eq(KeptScalars.Constant(0)), full_like(values, kept.Of((long)fill)), values.sub_(KeptScalars.Constant(1))).to_type(masks.dtype);
     }
 
     /// <summary>Maps every box's 4 corners, takes their bounding box, clips it to the output and drops what is too little inside.</summary>
-    public static (Tensor Boxes, Tensor Classes) Boxes(Tensor boxes, Tensor classes, Tensor forward, long outH, long outW, double minVisible)
+    public static (Tensor Boxes, Tensor Classes) Boxes(Tensor boxes, Tensor classes, Tensor forward, long outH, long outW, double minVisible, KeptScalars kept)
     {
         long n = boxes.shape[0], m = boxes.shape[1];
         var b = boxes.to_type(ScalarType.Float64);
@@ -55,10 +56,11 @@ internal static class PairedWarp
         var mx = mapped.select(3, 0); var my = mapped.select(3, 1);
         var bx1 = mx.amin([2]); var bx2 = mx.amax([2]); var by1 = my.amin([2]); var by2 = my.amax([2]);
         var area = (bx2 - bx1) * (by2 - by1);
-        var cx1 = bx1.clamp(0, outW); var cx2 = bx2.clamp(0, outW); var cy1 = by1.clamp(0, outH); var cy2 = by2.clamp(0, outH);
-        var clipped = (cx2 - cx1).clamp_min(0) * (cy2 - cy1).clamp_min(0);
-        var keep = classes.ge(0) & clipped.gt(0) & clipped.ge(area * minVisible);
+        Scalar zero = KeptScalars.Constant(0), right = kept.Of(outW), bottom = kept.Of(outH);
+        var cx1 = bx1.clamp(zero, right); var cx2 = bx2.clamp(zero, right); var cy1 = by1.clamp(zero, bottom); var cy2 = by2.clamp(zero, bottom);
+        var clipped = (cx2 - cx1).clamp_min(zero) * (cy2 - cy1).clamp_min(zero);
+        var keep = classes.ge(zero) & clipped.gt(zero) & clipped.ge(area * kept.Of(minVisible));
         var result = stack([cx1, cy1, cx2, cy2], 2).mul_(keep.unsqueeze(2).to_type(ScalarType.Float64)).to_type(boxes.dtype);
-        return (result, where(keep, classes, full_like(classes, -1)));
+        return (result, where(keep, classes, full_like(classes, KeptScalars.Constant(-1))));
     }
 }

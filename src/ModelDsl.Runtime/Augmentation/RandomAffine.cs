@@ -50,13 +50,13 @@ public class RandomAffine : RandomAugmentation
         var cos = angle.cos();
         var sin = angle.sin();
         var inv = s.reciprocal();
-        var i00 = (cos + sin * k) * inv;
+        var i00 = cos.add(sin * k, One).mul_(inv);
         var i01 = (sin - cos * k) * inv;
         var i10 = -sin * inv;
         var i11 = cos * inv;
         var theta = AffineSampling.Theta(
-            i00, i01 * S(h / w), -(i00 * tx + i01 * ty) / S(w / 2),
-            i10 * S(w / h), i11, -(i10 * tx + i11 * ty) / S(h / 2));
+            i00, i01 * S(h / w), (i00 * tx).add_(i01 * ty, One).div_(S(-w / 2)),
+            i10 * S(w / h), i11, (i10 * tx).add_(i11 * ty, One).div_(S(-h / 2)));
         return AffineSampling.Sample(x, theta, x.shape[2], x.shape[3], PaddingMode);
     }
 }

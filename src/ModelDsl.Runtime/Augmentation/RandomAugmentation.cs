@@ -1,3 +1,4 @@
+using ModelDsl.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -53,6 +54,21 @@ public abstract class RandomAugmentation : IAugmentation, IRandomState, IDisposa
     /// (<see cref="KeptScalars"/> says why).
     /// </summary>
     protected Scalar S(double value) => _kept.Of(value);
+
+    /// <summary>An integer <paramref name="value"/> computed at run time, kept as <see cref="S(double)"/> keeps a real one.</summary>
+    protected Scalar S(long value) => _kept.Of(value);
+
+    /// <summary>A literal number of the code (0, 1, 0.299) as a process-wide Scalar; <see cref="S(double)"/> is for values computed at run time.</summary>
+    protected static Scalar C(double literal) => KeptScalars.Constant(literal);
+
+    /// <summary>An integer literal as a process-wide Scalar.</summary>
+    protected static Scalar C(long literal) => KeptScalars.Constant(literal);
+
+    /// <summary>The integer 1 as the alpha of <c>add(t, One)</c>: <c>a + b</c> and <c>add_(t)</c> make it a temporary Scalar inside TorchSharp.</summary>
+    protected static Scalar One => KeptScalars.One;
+
+    /// <summary>1 − <paramref name="t"/>, without the temporary Scalars of TorchSharp's <c>1 - t</c>.</summary>
+    protected static Tensor OneMinus(Tensor t) => t.neg().add_(C(1), One);
 
     /// <summary>Transforms <paramref name="x"/>; runs inside a dispose scope, so intermediates need no disposing.</summary>
     protected abstract Tensor ApplyCore(Tensor x, Generator g);
@@ -146,7 +162,7 @@ public abstract class RandomAugmentation : IAugmentation, IRandomState, IDisposa
         var r = x.narrow(1, 0, 1);
         var g = x.narrow(1, 1, 1);
         var b = x.narrow(1, 2, 1);
-        return r * 0.299 + g * 0.587 + b * 0.114;
+        return (r * C(0.299)).add_(g * C(0.587), One).add_(b * C(0.114), One);
     }
 
     public void Dispose()

@@ -57,13 +57,13 @@ public sealed class RandomCrop : RandomAugmentation
             throw new ArgumentException($"RandomCrop {Height}×{Width} does not fit in a padded image of {hp}×{wp} (input [{string.Join(", ", x.shape)}], padding {Padding}).");
         var apply = Mask(g, n, dev);
         // Offsets uniform in [0, hp − Height]; floor(u·(range+1)) clamped for u → 1.
-        var oy = Uniform(g, n, dev, 0, 1).mul_(hp - Height + 1).floor_().clamp_(0, hp - Height).to_type(ScalarType.Int64);
-        var ox = Uniform(g, n, dev, 0, 1).mul_(wp - Width + 1).floor_().clamp_(0, wp - Width).to_type(ScalarType.Int64);
-        oy = where(apply, oy, full_like(oy, (hp - Height) / 2));
-        ox = where(apply, ox, full_like(ox, (wp - Width) / 2));
-        var rows = oy.view(n, 1) + arange(Height, dtype: ScalarType.Int64, device: dev).view(1, Height);   // N×h
-        var cols = ox.view(n, 1) + arange(Width, dtype: ScalarType.Int64, device: dev).view(1, Width);     // N×w
-        var flat = (rows.view(n, Height, 1) * wp + cols.view(n, 1, Width)).view(n, 1, Height * Width).expand(n, c, Height * Width);
+        var oy = Uniform(g, n, dev, 0, 1).mul_(S(hp - Height + 1)).floor_().clamp_(C(0), S(hp - Height)).to_type(ScalarType.Int64);
+        var ox = Uniform(g, n, dev, 0, 1).mul_(S(wp - Width + 1)).floor_().clamp_(C(0), S(wp - Width)).to_type(ScalarType.Int64);
+        oy = where(apply, oy, full_like(oy, S((hp - Height) / 2)));
+        ox = where(apply, ox, full_like(ox, S((wp - Width) / 2)));
+        var rows = oy.view(n, 1).add(arange(Height, dtype: ScalarType.Int64, device: dev).view(1, Height), One);   // N×h
+        var cols = ox.view(n, 1).add(arange(Width, dtype: ScalarType.Int64, device: dev).view(1, Width), One);     // N×w
+        var flat = (rows.view(n, Height, 1) * S(wp)).add_(cols.view(n, 1, Width), One).view(n, 1, Height * Width).expand(n, c, Height * Width);
         return xp.flatten(2).gather(2, flat).view(n, c, Height, Width);
     }
 }

@@ -28,17 +28,17 @@ public sealed class RandomErasing : RandomAugmentation
         long n = x.shape[0], h = x.shape[2], w = x.shape[3];
         var dev = x.device;
         var apply = Mask(g, n, dev);
-        var area = Uniform(g, n, dev, Scale.Min, Scale.Max) * (h * w);
+        var area = Uniform(g, n, dev, Scale.Min, Scale.Max) * S(h * w);
         var r = Uniform(g, n, dev, Math.Log(Ratio.Min), Math.Log(Ratio.Max)).exp_();
-        var eh = (area * r).sqrt_().round_().clamp_(1, h);
-        var ew = (area / r).sqrt_().round_().clamp_(1, w);
-        var y0 = (Uniform(g, n, dev, 0, 1) * (h - eh + 1)).floor_();
-        var x0 = (Uniform(g, n, dev, 0, 1) * (w - ew + 1)).floor_();
+        var eh = (area * r).sqrt_().round_().clamp_(C(1), S(h));
+        var ew = (area / r).sqrt_().round_().clamp_(C(1), S(w));
+        var y0 = (Uniform(g, n, dev, 0, 1) * eh.neg().add_(S(h + 1), One)).floor_();
+        var x0 = (Uniform(g, n, dev, 0, 1) * ew.neg().add_(S(w + 1), One)).floor_();
         var rows = arange(h, dtype: ScalarType.Float32, device: dev).view(1, h);
         var cols = arange(w, dtype: ScalarType.Float32, device: dev).view(1, w);
-        var rm = (rows >= y0.view(n, 1)) & (rows < (y0 + eh).view(n, 1));   // N×H
-        var cm = (cols >= x0.view(n, 1)) & (cols < (x0 + ew).view(n, 1));   // N×W
+        var rm = (rows >= y0.view(n, 1)) & (rows < y0.add(eh, One).view(n, 1));   // N×H
+        var cm = (cols >= x0.view(n, 1)) & (cols < x0.add(ew, One).view(n, 1));   // N×W
         var mask = rm.view(n, 1, h, 1) & cm.view(n, 1, 1, w) & View4(apply);
-        return x.masked_fill(mask, Value);
+        return x.masked_fill(mask, S(Value));
     }
 }

@@ -32,9 +32,12 @@ public sealed class RandomResizedCrop : RandomAugmentation
         double h = x.shape[2], w = x.shape[3];
         var dev = x.device;
         var apply = Mask(g, n, dev);
-        var (x0, y0, cw, ch) = ResizedCropWindow.Draw((lo, hi) => Uniform(g, n, dev, lo, hi), apply, h, w, Scale, Ratio);
+        var (x0, y0, cw, ch) = ResizedCropWindow.Draw((lo, hi) => Uniform(g, n, dev, lo, hi), S, apply, h, w, Scale, Ratio);
         var zero = zeros_like(cw);
-        var theta = AffineSampling.Theta(cw / w, zero, (x0 + cw / 2) * (2 / w) - 1, zero, ch / h, (y0 + ch / 2) * (2 / h) - 1);
+        // tx = (x0 + cw/2)·(2/w) − 1, ty likewise, written without TorchSharp's temporary Scalars (KeptScalars).
+        var tx = x0.add(cw * C(0.5), One).mul_(S(2 / w)).sub_(C(1));
+        var ty = y0.add(ch * C(0.5), One).mul_(S(2 / h)).sub_(C(1));
+        var theta = AffineSampling.Theta(cw / S(w), zero, tx, zero, ch / S(h), ty);
         return AffineSampling.Sample(x, theta, Height, Width);
     }
 }

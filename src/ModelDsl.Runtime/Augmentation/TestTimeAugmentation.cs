@@ -1,3 +1,4 @@
+using ModelDsl.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -36,8 +37,8 @@ public static class TestTimeAugmentation
         {
             var o = model(v);
             if (softmax) o = o.softmax(-1);
-            sum = sum is null ? o : sum + o;
+            sum = sum is null ? o : sum.add(o, KeptScalars.One); // not sum + o: TorchSharp's hidden alpha is a temporary Scalar
         }
-        return (sum! / views.Count).MoveToOuterDisposeScope();
+        return sum!.div(KeptScalars.Constant(views.Count)).MoveToOuterDisposeScope(); // at most 10 views: a bounded set of constants
     }
 }

@@ -1,3 +1,4 @@
+using ModelDsl.Platform;
 using System.Buffers;
 using System.Collections;
 using System.Runtime.ExceptionServices;
@@ -275,7 +276,7 @@ public sealed class DataLoader : IEnumerable<Batch>, IRandomState, IDisposable
                     using (var raw = torch.frombuffer(buf, ScalarType.Byte, count: total))
                     using (var view = raw.view(shape))
                         x = view.to_type(ScalarType.Float32);
-                    x.div_(255f);
+                    x.div_(KeptScalars.Constant(255.0));
                 }
                 finally
                 {

@@ -1,3 +1,4 @@
+using ModelDsl.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -33,12 +34,12 @@ internal static class DenseImages
         CheckSize(img.Width, img.Height, width, height, policy, path);
         using var scope = NewDisposeScope();
         var x = torch.tensor(img.Pixels, new long[] { img.Height, img.Width, img.Channels }, ScalarType.Byte)
-            .permute(2, 0, 1).to_type(ScalarType.Float32).div_(255f);
+            .permute(2, 0, 1).to_type(ScalarType.Float32).div_(KeptScalars.Constant(255.0));
         if (img.Height != height || img.Width != width)
         {
             bool shrink = height < img.Height || width < img.Width;
             x = nn.functional.interpolate(x.unsqueeze(0), new long[] { height, width }, mode: InterpolationMode.Bilinear, align_corners: false, antialias: shrink)
-                .squeeze(0).clamp_(0f, 1f);
+                .squeeze(0).clamp_(KeptScalars.Constant(0.0), KeptScalars.Constant(1.0));
         }
         return x.contiguous().MoveToOuterDisposeScope();
     }

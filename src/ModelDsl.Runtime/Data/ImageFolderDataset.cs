@@ -1,3 +1,4 @@
+using ModelDsl.Platform;
 using System.Collections.Concurrent;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -226,7 +227,7 @@ public sealed class ImageFolderDataset : IDataset, ISampleWriter, IByteSampleWri
     {
         using var scope = NewDisposeScope();
         var x = torch.tensor(img.Pixels, new long[] { img.Height, img.Width, Channels }, ScalarType.Byte)
-            .permute(2, 0, 1).unsqueeze(0).to_type(ScalarType.Float32).div_(255f);
+            .permute(2, 0, 1).unsqueeze(0).to_type(ScalarType.Float32).div_(KeptScalars.Constant(255.0));
         long th = Height, tw = Width;
         if (_options.Resize == ResizePolicy.ResizeShorterThenCenterCrop)
         {
@@ -241,7 +242,7 @@ public sealed class ImageFolderDataset : IDataset, ISampleWriter, IByteSampleWri
             long top = (th - Height) / 2, left = (tw - Width) / 2;
             y = y[.., .., TensorIndex.Slice(top, top + Height), TensorIndex.Slice(left, left + Width)];
         }
-        y = y.clamp_(0f, 1f).contiguous();
+        y = y.clamp_(KeptScalars.Constant(0.0), KeptScalars.Constant(1.0)).contiguous();
         y.data<float>().ToArray().AsSpan().CopyTo(destination);
     }
 }

@@ -1,3 +1,4 @@
+using ModelDsl.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -59,7 +60,7 @@ public class TensorDataset : IDataset, ITensorStorage, IDisposable
             throw new ArgumentOutOfRangeException(nameof(index), index, $"Dataset has {Count} samples.");
         using var scope = NewDisposeScope();
         var img = Images[index];
-        var result = img.dtype == ScalarType.Byte ? img.to_type(ScalarType.Float32).div_(255f) : img.clone();
+        var result = img.dtype == ScalarType.Byte ? img.to_type(ScalarType.Float32).div_(KeptScalars.Constant(255.0)) : img.clone();
         long label = Labels[index].item<long>();
         return (result.MoveToOuterDisposeScope(), label);
     }
@@ -82,7 +83,7 @@ internal static class TensorBatching
     {
         using var scope = NewDisposeScope();
         var x = images.index_select(0, indices);
-        x = x.dtype == ScalarType.Byte ? x.to_type(ScalarType.Float32).div_(255f) : x;
+        x = x.dtype == ScalarType.Byte ? x.to_type(ScalarType.Float32).div_(KeptScalars.Constant(255.0)) : x;
         var y = labels.index_select(0, indices);
         return new Batch(x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope());
     }

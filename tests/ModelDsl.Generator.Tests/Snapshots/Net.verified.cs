@@ -52,7 +52,7 @@ partial class Net : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     /// <summary>
     /// ELU(alpha=1.0) → 32×64×64, 0 parameters (stage FeatureExtractor).
     /// </summary>
-    public global::TorchSharp.Modules.ELU Elu1 { get; }
+    public global::ModelDsl.EluActivation Elu1 { get; }
 
     /// <summary>
     /// MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False) → 32×32×32, 0 parameters (stage FeatureExtractor).
@@ -67,7 +67,7 @@ partial class Net : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     /// <summary>
     /// ELU(alpha=1.0) → 64×32×32, 0 parameters (stage FeatureExtractor).
     /// </summary>
-    public global::TorchSharp.Modules.ELU Elu2 { get; }
+    public global::ModelDsl.EluActivation Elu2 { get; }
 
     /// <summary>
     /// MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False) → 64×16×16, 0 parameters (stage FeatureExtractor).
@@ -100,10 +100,10 @@ partial class Net : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     public Net() : base("Net")
     {
         Conv1 = global::TorchSharp.torch.nn.Conv2d(3, 32, 3, stride: 1, padding: 1);
-        Elu1 = global::TorchSharp.torch.nn.ELU(1.0);
+        Elu1 = new global::ModelDsl.EluActivation(1.0);
         MaxPool1 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2);
         Conv2 = global::TorchSharp.torch.nn.Conv2d(32, 64, 3, stride: 1, padding: 1);
-        Elu2 = global::TorchSharp.torch.nn.ELU(1.0);
+        Elu2 = new global::ModelDsl.EluActivation(1.0);
         MaxPool2 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2);
         Flatten1 = global::TorchSharp.torch.nn.Flatten();
         Linear1 = global::TorchSharp.torch.nn.Linear(16384, 7);

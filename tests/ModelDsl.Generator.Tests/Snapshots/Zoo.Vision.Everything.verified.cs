@@ -94,7 +94,7 @@ namespace Zoo.Vision
         /// <summary>
         /// LeakyReLU(negative_slope=0.2) → 16×32×40, 0 parameters (stage Stem).
         /// </summary>
-        public global::TorchSharp.Modules.LeakyReLU LeakyRelu1 { get; }
+        public global::ModelDsl.LeakyReluActivation LeakyRelu1 { get; }
 
         /// <summary>
         /// Conv2d(16, 32, kernel_size=(3, 5), stride=(1, 2), padding=(1, 2), groups=2, padding_mode=reflect) → 32×32×20, 3,872 parameters (stage Stem).
@@ -104,7 +104,7 @@ namespace Zoo.Vision
         /// <summary>
         /// ELU(alpha=0.5) → 32×32×20, 0 parameters (stage Stem).
         /// </summary>
-        public global::TorchSharp.Modules.ELU Elu1 { get; }
+        public global::ModelDsl.EluActivation Elu1 { get; }
 
         /// <summary>
         /// MaxPool2d(kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), dilation=(1, 1), ceil_mode=True) → 32×17×11, 0 parameters (stage Stem).
@@ -238,9 +238,9 @@ namespace Zoo.Vision
         {
             StemConv = global::TorchSharp.torch.nn.Conv2d(3, 16, 3, stride: 1, padding: 1);
             BatchNorm1 = global::TorchSharp.torch.nn.BatchNorm2d(16);
-            LeakyRelu1 = global::TorchSharp.torch.nn.LeakyReLU(0.2);
+            LeakyRelu1 = new global::ModelDsl.LeakyReluActivation(0.2);
             Conv1 = global::TorchSharp.torch.nn.Conv2d(16, 32, (3, 5), stride: (1, 2), padding: (1, 2), padding_mode: global::TorchSharp.PaddingModes.Reflect, groups: 2);
-            Elu1 = global::TorchSharp.torch.nn.ELU(0.5);
+            Elu1 = new global::ModelDsl.EluActivation(0.5);
             MaxPool1 = global::TorchSharp.torch.nn.MaxPool2d(3, stride: 2, padding: 1, ceil_mode: true);
             ResBlock1 = new global::Zoo.Vision.ResBlock(32);
             ResBlock2 = new global::Zoo.Vision.ResBlock(32);
