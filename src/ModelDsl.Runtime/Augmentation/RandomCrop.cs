@@ -63,7 +63,7 @@ public sealed class RandomCrop : RandomAugmentation
         ox = where(apply, ox, full_like(ox, S((wp - Width) / 2)));
         var rows = oy.view(n, 1).add(arange(Height, dtype: ScalarType.Int64, device: dev).view(1, Height), One);   // N×h
         var cols = ox.view(n, 1).add(arange(Width, dtype: ScalarType.Int64, device: dev).view(1, Width), One);     // N×w
-        var flat = (rows.view(n, Height, 1) * S(wp)).add_(cols.view(n, 1, Width), One).view(n, 1, Height * Width).expand(n, c, Height * Width);
+        var flat = (rows.view(n, Height, 1) * S(wp)).add(cols.view(n, 1, Width), One).view(n, 1, Height * Width).expand(n, c, Height * Width);
         return xp.flatten(2).gather(2, flat).view(n, c, Height, Width);
     }
 }
