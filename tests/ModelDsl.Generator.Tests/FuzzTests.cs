@@ -66,8 +66,8 @@ public class FuzzTests
         {
             var run = GeneratorHarness.Run(source);
             if (run.GeneratorException is { } e) { problems.Add($"[{family}] generator threw {e.GetType().Name}: {e.Message}\n{source}"); continue; }
-            if (run.GeneratorDiagnostics.FirstOrDefault(d => d.Id == "MDSL9999") is { } internalError) { problems.Add($"[{family}] {internalError}\n{source}"); continue; }
-            bool reported = run.GeneratorDiagnostics.Any(d => d.Severity >= DiagnosticSeverity.Warning)
+            if (run.Diagnostics.FirstOrDefault(d => d.Id == "MDSL9999") is { } internalError) { problems.Add($"[{family}] {internalError}\n{source}"); continue; }
+            bool reported = run.Diagnostics.Any(d => d.Severity >= DiagnosticSeverity.Warning)
                 || run.Output.GetDiagnostics(TestContext.Current.CancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error);
             if (!reported) problems.Add($"[{family}] no diagnostic for an invalid declaration:\n{source}");
         }
@@ -91,7 +91,7 @@ public class FuzzTests
 
         var run = GeneratorHarness.Run(sources.ToArray());
         Assert.Null(run.GeneratorException);
-        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "MDSL9999");
+        Assert.DoesNotContain(run.Diagnostics, d => d.Id == "MDSL9999");
         var generatedErrors = run.Output.GetDiagnostics(TestContext.Current.CancellationToken)
             .Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true).ToList();
         Assert.True(generatedErrors.Count == 0, "generated code that does not compile:\n" + string.Join("\n", generatedErrors.Take(8)));

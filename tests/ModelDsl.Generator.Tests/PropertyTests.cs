@@ -39,7 +39,7 @@ public class PropertyTests
 
         var run = GeneratorHarness.Run(source.ToString());
         Assert.Null(run.GeneratorException);
-        var errors = run.GeneratorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        var errors = run.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         Assert.True(errors.Count == 0, "The generator rejected nets PyTorch accepts:\n" + string.Join("\n", errors.Take(10)));
         var assembly = run.Load();
 

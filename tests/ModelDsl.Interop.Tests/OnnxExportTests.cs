@@ -198,7 +198,7 @@ public class OnnxExportTests
     {
         var run = GeneratorHarness.Run(sources);
         Assert.Null(run.GeneratorException);
-        var errors = run.GeneratorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        var errors = run.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         Assert.True(errors.Count == 0, string.Join("\n", errors.Take(10)));
         return run.Load();
     }

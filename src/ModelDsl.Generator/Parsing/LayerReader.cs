@@ -122,7 +122,7 @@ namespace ModelDsl.Generator.Parsing
             // block class and in every model's Layers and Summary.
             var members = new SortedSet<string>(StringComparer.Ordinal) { block.Name };
             foreach (var member in block.GetMembers())
-                if (!member.IsImplicitlyDeclared && member is not IMethodSymbol { MethodKind: MethodKind.Constructor }) members.Add(member.Name);
+                if (ModelParser.IsUserMember(member)) members.Add(member.Name);
             return new BlockSpec(block.Name, block.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 layers.Where(l => !l.IsStage).ToEquatableArray(), residual is not null, then, projection, members.ToEquatableArray());
         }

@@ -18,12 +18,16 @@ namespace ModelDsl.Generator.Parsing
     {
         private const string Ns = "ModelDsl";
 
-        public static ModelSpec Parse(GeneratorAttributeSyntaxContext context, bool isBlock, CancellationToken ct)
+        /// <summary>
+        /// The analyzer's and the generator's entry (through <see cref="ModelPipeline"/>): <paramref name="declaration"/> is
+        /// the declaration carrying <paramref name="attribute"/>, the [Model] or [Block] attribute.
+        /// </summary>
+        public static ModelSpec Parse(INamedTypeSymbol symbol, ClassDeclarationSyntax declaration, AttributeData attribute, Compilation compilation,
+            bool isBlock, CancellationToken ct)
         {
-            var symbol = (INamedTypeSymbol)context.TargetSymbol;
             var diagnostics = new List<DiagnosticInfo>();
             bool canEmit = true;
-            var classLocation = LocationInfo.From(((ClassDeclarationSyntax)context.TargetNode).Identifier.GetLocation());
+            var classLocation = LocationInfo.From(declaration.Identifier.GetLocation());
 
             // Structure: partial everywhere (the class and every containing type), non-generic, not static.
             foreach (var reference in symbol.DeclaringSyntaxReferences)
@@ -76,7 +80,7 @@ namespace ModelDsl.Generator.Parsing
             long channels = 0, height = 0, width = 0, features = 0;
             if (!isBlock)
             {
-                var model = context.Attributes[0];
+                var model = attribute;
                 var modelLocation = LocationInfo.From(model.ApplicationSyntaxReference?.GetSyntax(ct));
                 foreach (var named in model.NamedArguments)
                 {
@@ -123,7 +127,7 @@ namespace ModelDsl.Generator.Parsing
             var hint = string.Join(".", new[] { ns }.Concat(OuterNames(symbol)).Append(symbol.Name).Where(s => !string.IsNullOrEmpty(s)));
             return new ModelSpec(new GeneratedType(ns, symbol.Name, hint + ".g.cs", containing.ToEquatableArray()), isBlock,
                 channels, height, width, features, classLocation, layers.ToEquatableArray(), ownBlock,
-                diagnostics.ToEquatableArray(), canEmit, ReservedNames(symbol, context.SemanticModel.Compilation));
+                diagnostics.ToEquatableArray(), canEmit, ReservedNames(symbol, compilation));
         }
 
         private static ModelSpec Skipped(INamedTypeSymbol symbol, bool isBlock)
@@ -150,6 +154,18 @@ namespace ModelDsl.Generator.Parsing
             return null;
         }
 
+        /// <summary>
+        /// A member the user wrote (not a constructor, not compiler-made, not ModelDsl's own output). The analyzer sees the
+        /// class with its generated members: counting those as the user's would make every layer name collide with itself.
+        /// </summary>
+        internal static bool IsUserMember(ISymbol member)
+            => !member.IsImplicitlyDeclared && member is not IMethodSymbol { MethodKind: MethodKind.Constructor }
+               && !(member.DeclaringSyntaxReferences.Length > 0 && member.DeclaringSyntaxReferences.All(r => IsModelDslOutput(r.SyntaxTree)));
+
+        /// <summary>A file this generator wrote: Roslyn places generated trees under "{assembly}/{generator type}/{hint name}".</summary>
+        private static bool IsModelDslOutput(SyntaxTree tree)
+            => tree.FilePath.IndexOf(typeof(ModelGenerator).FullName, StringComparison.Ordinal) >= 0;
+
         /// <summary>Names the generated members may not take: TorchSharp Module members, our API members, and the user's own members.</summary>
         private static EquatableArray<string> ReservedNames(INamedTypeSymbol symbol, Compilation compilation)
         {
@@ -160,8 +176,7 @@ namespace ModelDsl.Generator.Parsing
                 "Graph", "ExportOnnx", "PyTorchSource",
             };
             foreach (var member in symbol.GetMembers())
-                if (!member.IsImplicitlyDeclared && member is not IMethodSymbol { MethodKind: MethodKind.Constructor })
-                    names.Add(member.Name);
+                if (IsUserMember(member)) names.Add(member.Name);
             // The generated class derives from Module<Tensor, Tensor>: a layer property must not hide its members.
             for (INamedTypeSymbol? t = compilation.GetTypeByMetadataName("TorchSharp.torch+nn+Module`2"); t is not null; t = t.BaseType)
                 foreach (var member in t.GetMembers())

@@ -4,18 +4,19 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 using Xunit;
+using ModelDiagnosticsAnalyzer = gen::ModelDsl.Generator.ModelDiagnosticsAnalyzer;
 using ModelGenerator = gen::ModelDsl.Generator.ModelGenerator;
 
 namespace ModelDsl.CodeFixes.Tests.Infrastructure;
 
 /// <summary>
 /// A small IDE stand-in: an <see cref="AdhocWorkspace"/> with one consumer document, the real
-/// generator run over the project's compilation for its MDSL diagnostics, and a code fix applied the
-/// way the light bulb applies it (the action's <see cref="ApplyChangesOperation"/>). Generator
-/// diagnostics carry a file path and span rather than a tree, so — as the IDE does — the document is
-/// found by the diagnostic's path.
+/// generator run over the project's compilation, ModelDsl's analyzer over the result for its MDSL diagnostics
+/// (as an editor asks it), and a code fix applied the way the light bulb applies it (the action's
+/// <see cref="ApplyChangesOperation"/>).
 /// </summary>
 public static class CodeFixHarness
 {
@@ -46,14 +47,19 @@ public static class CodeFixHarness
         return solution.GetDocument(documentId)!;
     }
 
-    /// <summary>Runs the generator over the project: its MDSL diagnostics and the compiler errors of user plus generated code.</summary>
+    /// <summary>
+    /// Runs the generator over the project, then the analyzer over the result: the MDSL diagnostics (the analyzer's and any
+    /// of the generator's) and the compiler errors of user plus generated code.
+    /// </summary>
     public static async Task<(ImmutableArray<Diagnostic> Mdsl, ImmutableArray<Diagnostic> CompileErrors)> RunGeneratorAsync(Project project)
     {
-        var compilation = (await project.GetCompilationAsync(TestContext.Current.CancellationToken))!;
+        var ct = TestContext.Current.CancellationToken;
+        var compilation = (await project.GetCompilationAsync(ct))!;
         CSharpGeneratorDriver.Create(new[] { new ModelGenerator().AsSourceGenerator() }, parseOptions: s_parseOptions)
-            .RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics, TestContext.Current.CancellationToken);
-        return (diagnostics.Where(d => d.Id.StartsWith("MDSL", StringComparison.Ordinal)).ToImmutableArray(),
-                output.GetDiagnostics(TestContext.Current.CancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error).ToImmutableArray());
+            .RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics, ct);
+        var analyzed = await output.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new ModelDiagnosticsAnalyzer())).GetAnalyzerDiagnosticsAsync(ct);
+        return (analyzed.Concat(diagnostics).Where(d => d.Id.StartsWith("MDSL", StringComparison.Ordinal)).ToImmutableArray(),
+                output.GetDiagnostics(ct).Where(d => d.Severity == DiagnosticSeverity.Error).ToImmutableArray());
     }
 
     /// <summary>The code actions <paramref name="provider"/> registers for <paramref name="diagnostic"/> in <paramref name="document"/>.</summary>

@@ -3,7 +3,9 @@ using System.Collections.Immutable;
 using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using ModelGenerator = gen::ModelDsl.Generator.ModelGenerator;
+using ModelDiagnosticsAnalyzer = gen::ModelDsl.Generator.ModelDiagnosticsAnalyzer;
 
 namespace ModelDsl.Generator.Tests.Infrastructure;
 
@@ -35,19 +37,32 @@ public static class GeneratorHarness
         => CSharpGeneratorDriver.Create(new[] { new ModelGenerator().AsSourceGenerator() }, parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
-    /// <summary>Runs the generator; returns the generator's diagnostics, the generated sources and the final compilation.</summary>
+    /// <summary>
+    /// Runs the generator, then ModelDsl's analyzer on the compilation with the generated code (as a build and an editor do);
+    /// returns both sets of diagnostics, the generated sources and the final compilation.
+    /// </summary>
     public static GeneratorRun Run(params string[] sources)
     {
         var compilation = Compile(sources);
         var driver = Driver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
         var result = driver.GetRunResult();
-        return new GeneratorRun(result, generatorDiagnostics, output);
+        return new GeneratorRun(result, generatorDiagnostics, AnalyzerDiagnostics(output), output);
     }
+
+    /// <summary>The MDSL diagnostics ModelDsl's analyzer reports on <paramref name="compilation"/>.</summary>
+    public static ImmutableArray<Diagnostic> AnalyzerDiagnostics(Compilation compilation)
+        => compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new ModelDiagnosticsAnalyzer()))
+            .GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
 }
 
-public sealed record GeneratorRun(GeneratorDriverRunResult Result, ImmutableArray<Diagnostic> GeneratorDiagnostics, Compilation Output)
+/// <param name="GeneratorDiagnostics">What the generator itself reports: only an exception of its emitters (MDSL9999).</param>
+/// <param name="AnalyzerDiagnostics">What ModelDsl's analyzer reports: every MDSL diagnostic of the models and blocks.</param>
+public sealed record GeneratorRun(GeneratorDriverRunResult Result, ImmutableArray<Diagnostic> GeneratorDiagnostics, ImmutableArray<Diagnostic> AnalyzerDiagnostics, Compilation Output)
 {
-    public IEnumerable<Diagnostic> Mdsl => GeneratorDiagnostics.Where(d => d.Id.StartsWith("MDSL"));
+    /// <summary>Every MDSL diagnostic a build shows: the analyzer's and the generator's.</summary>
+    public IEnumerable<Diagnostic> Diagnostics => AnalyzerDiagnostics.Concat(GeneratorDiagnostics);
+
+    public IEnumerable<Diagnostic> Mdsl => Diagnostics.Where(d => d.Id.StartsWith("MDSL"));
 
     public Exception? GeneratorException => Result.Results.Select(r => r.Exception).FirstOrDefault(e => e is not null);
 
