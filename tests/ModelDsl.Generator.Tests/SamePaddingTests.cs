@@ -29,7 +29,7 @@ public class SamePaddingTests
                 public partial class Net;
             }
             """);
-        Assert.Empty(run.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.DoesNotContain(run.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
         var type = run.Load().GetType("Same.Net", throwOnError: true)!;
         Assert.Equal(new Shape(3, 9, 7), (Shape)type.GetProperty("OutputShape")!.GetValue(null)!);
 

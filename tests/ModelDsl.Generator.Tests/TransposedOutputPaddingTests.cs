@@ -27,7 +27,7 @@ public class TransposedOutputPaddingTests
                 public partial class Net;
             }
             """);
-        Assert.Empty(run.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.DoesNotContain(run.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
         var type = run.Load().GetType("Transposed.Net", throwOnError: true)!;
         long oh = (5 - 1) * sh - 2 * ph + (kh - 1) + oph + 1, ow = (4 - 1) * sw - 2 * pw + (kw - 1) + opw + 1;
         Assert.Equal(new Shape(3, oh, ow), (Shape)type.GetProperty("OutputShape")!.GetValue(null)!);
