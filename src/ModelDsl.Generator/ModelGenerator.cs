@@ -45,6 +45,11 @@ namespace ModelDsl.Generator
                 static (spc, model) => Emit(spc, model, m => m.Type, ModelEmitter.Emit));
             context.RegisterSourceOutput(blocks.Select(static (r, _) => r.Value).WithTrackingName(PipelineStepNames.BlocksToEmit),
                 static (spc, block) => Emit(spc, block, b => b.Type, BlockEmitter.Emit));
+            // A class with errors still gets its public surface, so its uses compile and only the MDSL errors show.
+            context.RegisterSourceOutput(models.Select(static (r, _) => r.Surface).WithTrackingName(PipelineStepNames.SurfacesToEmit),
+                static (spc, surface) => Emit(spc, surface, s => s.Type, ModelSurfaceEmitter.Emit));
+            context.RegisterSourceOutput(blocks.Select(static (r, _) => r.Surface),
+                static (spc, surface) => Emit(spc, surface, s => s.Type, ModelSurfaceEmitter.Emit));
         }
 
         private static ModelSpec Parse(GeneratorAttributeSyntaxContext ctx, bool isBlock, CancellationToken ct)

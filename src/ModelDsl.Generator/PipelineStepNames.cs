@@ -23,5 +23,6 @@ namespace ModelDsl.Generator
 
         /// <summary>The analysed blocks alone: what the block emitter reads.</summary>
         public const string BlocksToEmit = nameof(BlocksToEmit);
+        public const string SurfacesToEmit = nameof(SurfacesToEmit);
     }
 }

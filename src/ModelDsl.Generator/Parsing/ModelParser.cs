@@ -75,6 +75,9 @@ namespace ModelDsl.Generator.Parsing
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBlock, classLocation, symbol.Name, "has both [Model] and [Block]; a class is either a model or a block"));
                 canEmit = false;
             }
+            // Everything above makes a generated partial declaration of the class itself an error; what follows only
+            // makes the model wrong, and a wrong model still gets its public surface (ModelSurface).
+            bool canDeclare = canEmit;
 
             // Input shape, from [Model].
             long channels = 0, height = 0, width = 0, features = 0;
@@ -127,7 +130,7 @@ namespace ModelDsl.Generator.Parsing
             var hint = string.Join(".", new[] { ns }.Concat(OuterNames(symbol)).Append(symbol.Name).Where(s => !string.IsNullOrEmpty(s)));
             return new ModelSpec(new GeneratedType(ns, symbol.Name, hint + ".g.cs", containing.ToEquatableArray()), isBlock,
                 channels, height, width, features, classLocation, layers.ToEquatableArray(), ownBlock,
-                diagnostics.ToEquatableArray(), canEmit, ReservedNames(symbol, compilation));
+                diagnostics.ToEquatableArray(), canEmit, ReservedNames(symbol, compilation), canDeclare);
         }
 
         private static ModelSpec Skipped(INamedTypeSymbol symbol, bool isBlock)

@@ -19,8 +19,12 @@ namespace ModelDsl.Generator.Parsing
         BlockSpec? OwnBlock,
         EquatableArray<DiagnosticInfo> Diagnostics,
         bool CanEmit,
-        EquatableArray<string> ReservedNames)
+        EquatableArray<string> ReservedNames,
+        bool CanDeclare = false)
     {
+        // CanEmit: the analysis may produce the full module. CanDeclare: a generated partial declaration of the class
+        // compiles (it is partial, not generic, not static), so a model with errors still gets its public surface.
+
         public string ClassName => Type.ClassName;
 
         /// <summary>A spec that produces only <paramref name="diagnostics"/> (a class the parser could not read).</summary>

@@ -38,7 +38,21 @@ namespace ModelDsl.Generator.Shapes
                 configs[i] = family.Read(layer, names[i], sink);
             }
             bool canEmit = spec.CanEmit && spec.OwnBlock is not null && configs.All(c => c is not null) && !diagnostics.Any(d => d.IsError);
-            return new Result<AnalyzedBlock>(canEmit ? Describe(spec, layers, names, configs!) : null, diagnostics.ToEquatableArray());
+            if (canEmit) return new Result<AnalyzedBlock>(Describe(spec, layers, names, configs!), diagnostics.ToEquatableArray());
+            var surface = spec.CanDeclare && spec.OwnBlock is { } own ? Surface(spec, own, layers, names, configs, diagnostics) : null;
+            return new Result<AnalyzedBlock>(null, diagnostics.ToEquatableArray(), surface);
+        }
+
+        /// <summary>The public surface of a block with errors: its constructor and the properties of the layers that could be read.</summary>
+        private static ModelSurface Surface(ModelSpec spec, BlockSpec block, List<LayerSpec> layers, string[] names, LayerConfig?[] configs, List<DiagnosticInfo> diagnostics)
+        {
+            var members = new List<SurfaceMember>();
+            for (int i = 0; i < layers.Count; i++)
+                if (configs[i] is { } config)
+                    members.Add(new SurfaceMember(names[i], config.ModuleType ?? LayerCatalog.Get(layers[i].Kind).TypeName(layers[i].Kind), config.Describe("in", "out")));
+            string? activation = block.IsResidual && block.ResidualThen != nameof(Act.None) ? ActivationLayers.TypeNameOf(block.ResidualThen) : null;
+            return new ModelSurface(spec.Type, true, ShapeEngine.ProblemText(spec.ClassName, diagnostics), null, 0, members.ToEquatableArray(),
+                EquatableArray<string>.Empty, block.Projection, activation);
         }
 
         private static AnalyzedBlock Describe(ModelSpec spec, List<LayerSpec> layers, string[] names, LayerConfig[] configs)

@@ -142,7 +142,80 @@ namespace ModelDsl.Generator.Shapes
                 ? new AnalyzedModel(spec.Type, input, outputs.Count > 0 ? outputs[0].Output : current, parameters, multiplyAdds, resolved.ToEquatableArray(),
                     stages.Concat(heads).ToEquatableArray(), any, outputs.ToEquatableArray())
                 : null;
-            return new Result<AnalyzedModel>(model, diagnostics.ToEquatableArray());
+            var surface = model is null && spec.CanDeclare
+                ? Surface(spec, layers, names, resolved, resolvedIndex, stages.Concat(heads).ToList(), heads, anySize, diagnostics)
+                : null;
+            return new Result<AnalyzedModel>(model, diagnostics.ToEquatableArray(), surface);
+        }
+
+        /// <summary>
+        /// The public surface of a model the analysis could not finish: each layer's property with the type it has
+        /// where that is known — from the walk up to the error, then from the layer's arguments alone (a merge's type
+        /// depends on the shapes, so a merge after the error is left out) — and the stages and heads.
+        /// </summary>
+        private static ModelSurface Surface(ModelSpec spec, List<LayerSpec> layers, string[] names, List<ResolvedLayer> resolved, List<int> resolvedIndex,
+            List<string> stages, List<string> heads, bool anySize, List<DiagnosticInfo> diagnostics)
+        {
+            var members = new List<SurfaceMember>();
+            var quiet = new DiagnosticSink(new List<DiagnosticInfo>()); // arguments are read again; their errors are already reported
+            var stagesWithModules = new HashSet<string>(StringComparer.Ordinal);
+            for (int i = 0; i < layers.Count; i++)
+            {
+                var layer = layers[i];
+                if (layer.IsTap || layer.IsHead) continue;
+                int at = resolvedIndex.IndexOf(i);
+                SurfaceMember? member = null;
+                if (at >= 0)
+                {
+                    var r = resolved[at];
+                    if (r.HasModule) member = new SurfaceMember(r.Name, r.Code.TypeName, $"{r.Code.Description} → {r.Output}");
+                }
+                else if (layer.IsBlock)
+                {
+                    if (layer.Block is { } block) member = new SurfaceMember(names[i], block.FullyQualifiedTypeName, $"a use of block {block.TypeName}");
+                }
+                else
+                {
+                    var family = LayerCatalog.Get(layer.Kind);
+                    if (family.Read(layer, names[i], quiet) is { Graph: null } config)
+                        member = new SurfaceMember(names[i], config.ModuleType ?? family.TypeName(layer.Kind), config.Describe("in", "out"));
+                }
+                if (member is null) continue;
+                members.Add(member);
+                if (layer.Stage is { } stage && stages.Contains(stage)) stagesWithModules.Add(stage);
+            }
+            foreach (var stage in stages.Where(stagesWithModules.Contains))
+                members.Add(new SurfaceMember(stage, "global::TorchSharp.Modules.Sequential", $"{(heads.Contains(stage) ? "head" : "stage")} {stage}"));
+            // Only names that can be declared: a name that drew an MDSL0012/0039 (not an identifier, taken, twice) is left out.
+            var reserved = new HashSet<string>(spec.ReservedNames, StringComparer.Ordinal);
+            var taken = new HashSet<string>(StringComparer.Ordinal);
+            members = members.Where(m => Declarable(m.Name, reserved) && taken.Add(m.Name)).ToList();
+            string output = HeadAnalysis.OutputTypeName(spec.ClassName);
+            var usableHeads = heads.Distinct(StringComparer.Ordinal)
+                .Where(h => heads.Count(x => x == h) == 1 && Declarable(h, reserved) && !reserved.Contains(h + "Shape") && !reserved.Contains(h + "ShapeFor")
+                            && h is not ("Heads" or "HeadNames") && h != output && !members.Any(m => m.Name == h + "Shape" || m.Name == h + "ShapeFor"))
+                .ToList();
+            if (usableHeads.Count != heads.Count) usableHeads.Clear(); // an output record without one of its heads would mislead
+            Shape? input = anySize || spec.Diagnostics.Any(d => d.Id == DiagnosticDescriptors.InvalidInputShape.Id) ? null
+                : spec.Features > 0 ? new Shape(spec.Features)
+                : spec.Channels > 0 && spec.Height > 0 && spec.Width > 0 ? new Shape(spec.Channels, spec.Height, spec.Width) : null;
+            return new ModelSurface(spec.Type, false, ProblemText(spec.ClassName, diagnostics), input, anySize ? spec.Channels : 0,
+                members.ToEquatableArray(), usableHeads.ToEquatableArray());
+        }
+
+        private static bool Declarable(string name, ISet<string> reserved)
+            => Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(name)
+               && Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) == Microsoft.CodeAnalysis.CSharp.SyntaxKind.None
+               && Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetContextualKeywordKind(name) is Microsoft.CodeAnalysis.CSharp.SyntaxKind.None or Microsoft.CodeAnalysis.CSharp.SyntaxKind.VarKeyword
+               && !reserved.Contains(name);
+
+        /// <summary>"Net has errors: MDSL0002 Linear 'Classifier' declares …" — the first three errors, for members that cannot answer.</summary>
+        public static string ProblemText(string className, IEnumerable<DiagnosticInfo> diagnostics)
+        {
+            var errors = diagnostics.Where(d => d.IsError).ToList();
+            var shown = errors.Take(3).Select(d => d.Id + " " + string.Format(CultureInfo.InvariantCulture,
+                DiagnosticDescriptors.ById(d.Id).MessageFormat.ToString(CultureInfo.InvariantCulture), d.Arguments.Cast<object>().ToArray()));
+            return $"{className} has {(errors.Count == 1 ? "an error" : errors.Count + " errors")}: {string.Join("; ", shown)}{(errors.Count > 3 ? "; …" : "")}";
         }
 
         /// <summary>One layer at <paramref name="input"/>: its shape rule, then its code with the channel counts filled in.</summary>
