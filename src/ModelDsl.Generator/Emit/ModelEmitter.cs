@@ -67,7 +67,7 @@ namespace ModelDsl.Generator.Emit
                     w.Line();
                 }
             }
-            w.Doc("Trainable parameters, computed at compile time (equal to summing numel() over parameters()).");
+            w.Doc($"{SummaryTable.N(m.ParameterCount)} trainable parameters, computed at compile time (equal to summing numel() over parameters()); {SummaryTable.N(m.MultiplyAdds)} multiply-adds per sample{(m.AnySize is null ? "" : $" at {m.Input}")}.");
             w.Line($"public const long ParameterCount = {m.ParameterCount.ToString(CultureInfo.InvariantCulture)};");
             w.Line();
             w.Doc("Every layer (blocks expanded into theirs) with its output shape, parameters and multiply-adds per sample"
@@ -135,7 +135,7 @@ namespace ModelDsl.Generator.Emit
         {
             foreach (var layer in m.Layers.Where(l => l.HasModule))
             {
-                w.Doc($"{layer.Code.Description} → {layer.Output}, {SummaryTable.N(layer.Parameters)} parameters{(layer.Stage is null ? "" : $" (stage {layer.Stage})")}.");
+                w.Doc($"{layer.Code.Description}: {layer.Input} → {layer.Output}, {SummaryTable.N(layer.Parameters)} parameters, {SummaryTable.N(layer.MultiplyAdds)} multiply-adds per sample{(m.AnySize is null ? "" : $" at the input {m.Input}")}{(layer.Stage is null ? "" : $" (stage {layer.Stage})")}.");
                 w.Line($"public {layer.Code.TypeName} {layer.Name} {{ get; }}");
                 w.Line();
             }

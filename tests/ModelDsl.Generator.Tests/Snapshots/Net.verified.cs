@@ -20,7 +20,7 @@ partial class Net : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     public static global::ModelDsl.Shape OutputShape { get; } = new global::ModelDsl.Shape(7);
 
     /// <summary>
-    /// Trainable parameters, computed at compile time (equal to summing numel() over parameters()).
+    /// 134,087 trainable parameters, computed at compile time (equal to summing numel() over parameters()); 22,528,000 multiply-adds per sample.
     /// </summary>
     public const long ParameterCount = 134087;
 
@@ -45,42 +45,42 @@ partial class Net : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     public const string Summary = "================================================================================\nNet: 3×64×64 -> 7\n================================================================================\nLayer (type)           Stage              Output shape   Param #    Mult-adds\n--------------------------------------------------------------------------------\nConv1 (Conv2d)         FeatureExtractor   32×64×64           896    3,538,944\nElu1 (ELU)             FeatureExtractor   32×64×64             0            0\nMaxPool1 (MaxPool2d)   FeatureExtractor   32×32×32             0            0\nConv2 (Conv2d)         FeatureExtractor   64×32×32        18,496   18,874,368\nElu2 (ELU)             FeatureExtractor   64×32×32             0            0\nMaxPool2 (MaxPool2d)   FeatureExtractor   64×16×16             0            0\nFlatten1 (Flatten)     FeatureExtractor   16384                0            0\nLinear1 (Linear)       Classifier         7              114,695      114,688\n================================================================================\nTotal params: 134,087\nTrainable params: 134,087\nTotal mult-adds (M): 22.53\nInput size per sample (MB): 0.05\nParams size (MB): 0.54\n================================================================================\n";
 
     /// <summary>
-    /// Conv2d(3, 32, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)) → 32×64×64, 896 parameters (stage FeatureExtractor).
+    /// Conv2d(3, 32, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)): 3×64×64 → 32×64×64, 896 parameters, 3,538,944 multiply-adds per sample (stage FeatureExtractor).
     /// </summary>
     public global::TorchSharp.Modules.Conv2d Conv1 { get; }
 
     /// <summary>
-    /// ELU(alpha=1.0) → 32×64×64, 0 parameters (stage FeatureExtractor).
+    /// ELU(alpha=1.0): 32×64×64 → 32×64×64, 0 parameters, 0 multiply-adds per sample (stage FeatureExtractor).
     /// </summary>
     public global::ModelDsl.EluActivation Elu1 { get; }
 
     /// <summary>
-    /// MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False) → 32×32×32, 0 parameters (stage FeatureExtractor).
+    /// MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False): 32×64×64 → 32×32×32, 0 parameters, 0 multiply-adds per sample (stage FeatureExtractor).
     /// </summary>
     public global::TorchSharp.Modules.MaxPool2d MaxPool1 { get; }
 
     /// <summary>
-    /// Conv2d(32, 64, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)) → 64×32×32, 18,496 parameters (stage FeatureExtractor).
+    /// Conv2d(32, 64, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)): 32×32×32 → 64×32×32, 18,496 parameters, 18,874,368 multiply-adds per sample (stage FeatureExtractor).
     /// </summary>
     public global::TorchSharp.Modules.Conv2d Conv2 { get; }
 
     /// <summary>
-    /// ELU(alpha=1.0) → 64×32×32, 0 parameters (stage FeatureExtractor).
+    /// ELU(alpha=1.0): 64×32×32 → 64×32×32, 0 parameters, 0 multiply-adds per sample (stage FeatureExtractor).
     /// </summary>
     public global::ModelDsl.EluActivation Elu2 { get; }
 
     /// <summary>
-    /// MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False) → 64×16×16, 0 parameters (stage FeatureExtractor).
+    /// MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False): 64×32×32 → 64×16×16, 0 parameters, 0 multiply-adds per sample (stage FeatureExtractor).
     /// </summary>
     public global::TorchSharp.Modules.MaxPool2d MaxPool2 { get; }
 
     /// <summary>
-    /// Flatten(start_dim=1, end_dim=-1) → 16384, 0 parameters (stage FeatureExtractor).
+    /// Flatten(start_dim=1, end_dim=-1): 64×16×16 → 16384, 0 parameters, 0 multiply-adds per sample (stage FeatureExtractor).
     /// </summary>
     public global::TorchSharp.Modules.Flatten Flatten1 { get; }
 
     /// <summary>
-    /// Linear(in_features=16384, out_features=7, bias=True) → 7, 114,695 parameters (stage Classifier).
+    /// Linear(in_features=16384, out_features=7, bias=True): 16384 → 7, 114,695 parameters, 114,688 multiply-adds per sample (stage Classifier).
     /// </summary>
     public global::TorchSharp.Modules.Linear Linear1 { get; }
 

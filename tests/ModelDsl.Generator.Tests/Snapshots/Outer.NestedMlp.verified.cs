@@ -22,7 +22,7 @@ partial class Outer
         public static global::ModelDsl.Shape OutputShape { get; } = new global::ModelDsl.Shape(4);
 
         /// <summary>
-        /// Trainable parameters, computed at compile time (equal to summing numel() over parameters()).
+        /// 404 trainable parameters, computed at compile time (equal to summing numel() over parameters()); 384 multiply-adds per sample.
         /// </summary>
         public const long ParameterCount = 404;
 
@@ -43,22 +43,22 @@ partial class Outer
         public const string Summary = "========================================================\nNestedMlp: 20 -> 4\n========================================================\nLayer (type)       Output shape   Param #   Mult-adds\n--------------------------------------------------------\nLinear1 (Linear)   16                 336         320\nRelu1 (ReLU)       16                   0           0\nLinear2 (Linear)   4                   68          64\nTanh1 (Tanh)       4                    0           0\n========================================================\nTotal params: 404\nTrainable params: 404\nTotal mult-adds (M): 0.00\nInput size per sample (MB): 0.00\nParams size (MB): 0.00\n========================================================\n";
 
         /// <summary>
-        /// Linear(in_features=20, out_features=16, bias=True) → 16, 336 parameters.
+        /// Linear(in_features=20, out_features=16, bias=True): 20 → 16, 336 parameters, 320 multiply-adds per sample.
         /// </summary>
         public global::TorchSharp.Modules.Linear Linear1 { get; }
 
         /// <summary>
-        /// ReLU() → 16, 0 parameters.
+        /// ReLU(): 16 → 16, 0 parameters, 0 multiply-adds per sample.
         /// </summary>
         public global::TorchSharp.Modules.ReLU Relu1 { get; }
 
         /// <summary>
-        /// Linear(in_features=16, out_features=4, bias=True) → 4, 68 parameters.
+        /// Linear(in_features=16, out_features=4, bias=True): 16 → 4, 68 parameters, 64 multiply-adds per sample.
         /// </summary>
         public global::TorchSharp.Modules.Linear Linear2 { get; }
 
         /// <summary>
-        /// Tanh() → 4, 0 parameters.
+        /// Tanh(): 4 → 4, 0 parameters, 0 multiply-adds per sample.
         /// </summary>
         public global::TorchSharp.Modules.Tanh Tanh1 { get; }
 

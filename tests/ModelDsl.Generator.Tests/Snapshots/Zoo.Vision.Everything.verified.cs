@@ -22,7 +22,7 @@ namespace Zoo.Vision
         public static global::ModelDsl.Shape OutputShape { get; } = new global::ModelDsl.Shape(10);
 
         /// <summary>
-        /// Trainable parameters, computed at compile time (equal to summing numel() over parameters()).
+        /// 125,824 trainable parameters, computed at compile time (equal to summing numel() over parameters()); 15,061,632 multiply-adds per sample.
         /// </summary>
         public const long ParameterCount = 125824;
 
@@ -82,137 +82,137 @@ namespace Zoo.Vision
         public const string Summary = "==================================================================================\nEverything: 3×32×40 -> 10\n==================================================================================\nLayer (type)                         Stage   Output shape   Param #   Mult-adds\n----------------------------------------------------------------------------------\nStemConv (Conv2d)                    Stem    16×32×40           448     552,960\nBatchNorm1 (BatchNorm2d)             Stem    16×32×40            32           0\nLeakyRelu1 (LeakyReLU)               Stem    16×32×40             0           0\nConv1 (Conv2d)                       Stem    32×32×20         3,872   2,457,600\nElu1 (ELU)                           Stem    32×32×20             0           0\nMaxPool1 (MaxPool2d)                 Stem    32×17×11             0           0\nResBlock1 (ResBlock)                 Body    32×17×11        18,624   3,446,784\n  Conv1 (Conv2d)                             32×17×11         9,248   1,723,392\n  BatchNorm1 (BatchNorm2d)                   32×17×11            64           0\n  Relu1 (ReLU)                               32×17×11             0           0\n  Conv2 (Conv2d)                             32×17×11         9,248   1,723,392\n  BatchNorm2 (BatchNorm2d)                   32×17×11            64           0\nResBlock2 (ResBlock)                 Body    32×17×11        18,624   3,446,784\n  Conv1 (Conv2d)                             32×17×11         9,248   1,723,392\n  BatchNorm1 (BatchNorm2d)                   32×17×11            64           0\n  Relu1 (ReLU)                               32×17×11             0           0\n  Conv2 (Conv2d)                             32×17×11         9,248   1,723,392\n  BatchNorm2 (BatchNorm2d)                   32×17×11            64           0\nDownBlock1 (DownBlock)               Body    64×9×6          57,728   3,096,576\n  Conv1 (Conv2d)                             64×9×6          18,432     995,328\n  BatchNorm1 (BatchNorm2d)                   64×9×6             128           0\n  Silu1 (SiLU)                               64×9×6               0           0\n  Conv2 (Conv2d)                             64×9×6          36,864   1,990,656\n  BatchNorm2 (BatchNorm2d)                   64×9×6             128           0\n  Shortcut.Conv (Conv2d)                     64×9×6           2,048     110,592\n  Shortcut.BatchNorm (BatchNorm2d)           64×9×6             128           0\nMixer (PlainBlock)                   Body    64×9×6           4,160     221,184\n  Conv1 (Conv2d)                             64×9×6           4,160     221,184\n  Gelu1 (GELU)                               64×9×6               0           0\n  Dropout1 (Dropout2d)                       64×9×6               0           0\nAvgPool1 (AvgPool2d)                 Body    64×4×3               0           0\nUpsample1 (Upsample)                 Body    64×8×6               0           0\nUpsample2 (Upsample)                 Body    64×9×11              0           0\nConvT1 (ConvTranspose2d)             Body    32×18×22        18,464   1,824,768\nTanh1 (Tanh)                         Body    32×18×22             0           0\nSigmoid1 (Sigmoid)                   Body    32×18×22             0           0\nIdentity1 (Identity)                 Body    32×18×22             0           0\nAdaptivePool1 (AdaptiveAvgPool2d)    Body    32×3×4               0           0\nConv2 (Conv2d)                       Body    32×3×4           1,056      12,288\nGlobalPool1 (GlobalAvgPool)          Body    32×1×1               0           0\nFlatten1 (Flatten)                   Head    32                   0           0\nBatchNorm2 (BatchNorm1d)             Head    32                  64           0\nDropout1 (Dropout)                   Head    32                   0           0\nLinear1 (Linear)                     Head    64               2,112       2,048\nGelu1 (GELU)                         Head    64                   0           0\nLinear2 (Linear)                     Head    10                 640         640\nLogSoftmax1 (LogSoftmax)             Head    10                   0           0\n==================================================================================\nTotal params: 125,824\nTrainable params: 125,824\nTotal mult-adds (M): 15.06\nInput size per sample (MB): 0.02\nParams size (MB): 0.50\n==================================================================================\n";
 
         /// <summary>
-        /// Conv2d(3, 16, kernel_size=(3, 3), stride=(1, 1), padding=same) → 16×32×40, 448 parameters (stage Stem).
+        /// Conv2d(3, 16, kernel_size=(3, 3), stride=(1, 1), padding=same): 3×32×40 → 16×32×40, 448 parameters, 552,960 multiply-adds per sample (stage Stem).
         /// </summary>
         public global::TorchSharp.Modules.Conv2d StemConv { get; }
 
         /// <summary>
-        /// BatchNorm2d(16, eps=1E-05, momentum=0.1, affine=True, track_running_stats=True) → 16×32×40, 32 parameters (stage Stem).
+        /// BatchNorm2d(16, eps=1E-05, momentum=0.1, affine=True, track_running_stats=True): 16×32×40 → 16×32×40, 32 parameters, 0 multiply-adds per sample (stage Stem).
         /// </summary>
         public global::TorchSharp.Modules.BatchNorm2d BatchNorm1 { get; }
 
         /// <summary>
-        /// LeakyReLU(negative_slope=0.2) → 16×32×40, 0 parameters (stage Stem).
+        /// LeakyReLU(negative_slope=0.2): 16×32×40 → 16×32×40, 0 parameters, 0 multiply-adds per sample (stage Stem).
         /// </summary>
         public global::ModelDsl.LeakyReluActivation LeakyRelu1 { get; }
 
         /// <summary>
-        /// Conv2d(16, 32, kernel_size=(3, 5), stride=(1, 2), padding=(1, 2), groups=2, padding_mode=reflect) → 32×32×20, 3,872 parameters (stage Stem).
+        /// Conv2d(16, 32, kernel_size=(3, 5), stride=(1, 2), padding=(1, 2), groups=2, padding_mode=reflect): 16×32×40 → 32×32×20, 3,872 parameters, 2,457,600 multiply-adds per sample (stage Stem).
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv1 { get; }
 
         /// <summary>
-        /// ELU(alpha=0.5) → 32×32×20, 0 parameters (stage Stem).
+        /// ELU(alpha=0.5): 32×32×20 → 32×32×20, 0 parameters, 0 multiply-adds per sample (stage Stem).
         /// </summary>
         public global::ModelDsl.EluActivation Elu1 { get; }
 
         /// <summary>
-        /// MaxPool2d(kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), dilation=(1, 1), ceil_mode=True) → 32×17×11, 0 parameters (stage Stem).
+        /// MaxPool2d(kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), dilation=(1, 1), ceil_mode=True): 32×32×20 → 32×17×11, 0 parameters, 0 multiply-adds per sample (stage Stem).
         /// </summary>
         public global::TorchSharp.Modules.MaxPool2d MaxPool1 { get; }
 
         /// <summary>
-        /// ResBlock block (5 layers), 32×17×11 → 32×17×11, 18,624 parameters (stage Body).
+        /// ResBlock block (5 layers), 32×17×11: 32×17×11 → 32×17×11, 18,624 parameters, 3,446,784 multiply-adds per sample (stage Body).
         /// </summary>
         public global::Zoo.Vision.ResBlock ResBlock1 { get; }
 
         /// <summary>
-        /// ResBlock block (5 layers), 32×17×11 → 32×17×11, 18,624 parameters (stage Body).
+        /// ResBlock block (5 layers), 32×17×11: 32×17×11 → 32×17×11, 18,624 parameters, 3,446,784 multiply-adds per sample (stage Body).
         /// </summary>
         public global::Zoo.Vision.ResBlock ResBlock2 { get; }
 
         /// <summary>
-        /// DownBlock block (7 layers, projection shortcut), 32×17×11 → 64×9×6, 57,728 parameters (stage Body).
+        /// DownBlock block (7 layers, projection shortcut), 32×17×11: 32×17×11 → 64×9×6, 57,728 parameters, 3,096,576 multiply-adds per sample (stage Body).
         /// </summary>
         public global::Zoo.Vision.DownBlock DownBlock1 { get; }
 
         /// <summary>
-        /// PlainBlock block (3 layers), 64×9×6 → 64×9×6, 4,160 parameters (stage Body).
+        /// PlainBlock block (3 layers), 64×9×6: 64×9×6 → 64×9×6, 4,160 parameters, 221,184 multiply-adds per sample (stage Body).
         /// </summary>
         public global::Zoo.Vision.PlainBlock Mixer { get; }
 
         /// <summary>
-        /// AvgPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), ceil_mode=False) → 64×4×3, 0 parameters (stage Body).
+        /// AvgPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), ceil_mode=False): 64×9×6 → 64×4×3, 0 parameters, 0 multiply-adds per sample (stage Body).
         /// </summary>
         public global::TorchSharp.Modules.AvgPool2d AvgPool1 { get; }
 
         /// <summary>
-        /// Upsample(scale_factor=2.0, mode='nearest') → 64×8×6, 0 parameters (stage Body).
+        /// Upsample(scale_factor=2.0, mode='nearest'): 64×4×3 → 64×8×6, 0 parameters, 0 multiply-adds per sample (stage Body).
         /// </summary>
         public global::TorchSharp.Modules.Upsample Upsample1 { get; }
 
         /// <summary>
-        /// Upsample(size=(9, 11), mode='bilinear') → 64×9×11, 0 parameters (stage Body).
+        /// Upsample(size=(9, 11), mode='bilinear'): 64×8×6 → 64×9×11, 0 parameters, 0 multiply-adds per sample (stage Body).
         /// </summary>
         public global::TorchSharp.Modules.Upsample Upsample2 { get; }
 
         /// <summary>
-        /// ConvTranspose2d(64, 32, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), output_padding=(1, 1)) → 32×18×22, 18,464 parameters (stage Body).
+        /// ConvTranspose2d(64, 32, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), output_padding=(1, 1)): 64×9×11 → 32×18×22, 18,464 parameters, 1,824,768 multiply-adds per sample (stage Body).
         /// </summary>
         public global::TorchSharp.Modules.ConvTranspose2d ConvT1 { get; }
 
         /// <summary>
-        /// Tanh() → 32×18×22, 0 parameters (stage Body).
+        /// Tanh(): 32×18×22 → 32×18×22, 0 parameters, 0 multiply-adds per sample (stage Body).
         /// </summary>
         public global::TorchSharp.Modules.Tanh Tanh1 { get; }
 
         /// <summary>
-        /// Sigmoid() → 32×18×22, 0 parameters (stage Body).
+        /// Sigmoid(): 32×18×22 → 32×18×22, 0 parameters, 0 multiply-adds per sample (stage Body).
         /// </summary>
         public global::TorchSharp.Modules.Sigmoid Sigmoid1 { get; }
 
         /// <summary>
-        /// Identity() → 32×18×22, 0 parameters (stage Body).
+        /// Identity(): 32×18×22 → 32×18×22, 0 parameters, 0 multiply-adds per sample (stage Body).
         /// </summary>
         public global::TorchSharp.Modules.Identity Identity1 { get; }
 
         /// <summary>
-        /// AdaptiveAvgPool2d(output_size=(3, 4)) → 32×3×4, 0 parameters (stage Body).
+        /// AdaptiveAvgPool2d(output_size=(3, 4)): 32×18×22 → 32×3×4, 0 parameters, 0 multiply-adds per sample (stage Body).
         /// </summary>
         public global::TorchSharp.Modules.AdaptiveAvgPool2d AdaptivePool1 { get; }
 
         /// <summary>
-        /// Conv2d(32, 32, kernel_size=(1, 1), stride=(1, 1), padding=(0, 0)) → 32×3×4, 1,056 parameters (stage Body).
+        /// Conv2d(32, 32, kernel_size=(1, 1), stride=(1, 1), padding=(0, 0)): 32×3×4 → 32×3×4, 1,056 parameters, 12,288 multiply-adds per sample (stage Body).
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv2 { get; }
 
         /// <summary>
-        /// AdaptiveAvgPool2d(output_size=(1, 1)) → 32×1×1, 0 parameters (stage Body).
+        /// AdaptiveAvgPool2d(output_size=(1, 1)): 32×3×4 → 32×1×1, 0 parameters, 0 multiply-adds per sample (stage Body).
         /// </summary>
         public global::TorchSharp.Modules.AdaptiveAvgPool2d GlobalPool1 { get; }
 
         /// <summary>
-        /// Flatten(start_dim=1, end_dim=-1) → 32, 0 parameters (stage Head).
+        /// Flatten(start_dim=1, end_dim=-1): 32×1×1 → 32, 0 parameters, 0 multiply-adds per sample (stage Head).
         /// </summary>
         public global::TorchSharp.Modules.Flatten Flatten1 { get; }
 
         /// <summary>
-        /// BatchNorm1d(32, eps=1E-05, momentum=0.1, affine=True, track_running_stats=True) → 32, 64 parameters (stage Head).
+        /// BatchNorm1d(32, eps=1E-05, momentum=0.1, affine=True, track_running_stats=True): 32 → 32, 64 parameters, 0 multiply-adds per sample (stage Head).
         /// </summary>
         public global::TorchSharp.Modules.BatchNorm1d BatchNorm2 { get; }
 
         /// <summary>
-        /// Dropout(p=0.25) → 32, 0 parameters (stage Head).
+        /// Dropout(p=0.25): 32 → 32, 0 parameters, 0 multiply-adds per sample (stage Head).
         /// </summary>
         public global::TorchSharp.Modules.Dropout Dropout1 { get; }
 
         /// <summary>
-        /// Linear(in_features=32, out_features=64, bias=True) → 64, 2,112 parameters (stage Head).
+        /// Linear(in_features=32, out_features=64, bias=True): 32 → 64, 2,112 parameters, 2,048 multiply-adds per sample (stage Head).
         /// </summary>
         public global::TorchSharp.Modules.Linear Linear1 { get; }
 
         /// <summary>
-        /// GELU() → 64, 0 parameters (stage Head).
+        /// GELU(): 64 → 64, 0 parameters, 0 multiply-adds per sample (stage Head).
         /// </summary>
         public global::TorchSharp.Modules.GELU Gelu1 { get; }
 
         /// <summary>
-        /// Linear(in_features=64, out_features=10, bias=False) → 10, 640 parameters (stage Head).
+        /// Linear(in_features=64, out_features=10, bias=False): 64 → 10, 640 parameters, 640 multiply-adds per sample (stage Head).
         /// </summary>
         public global::TorchSharp.Modules.Linear Linear2 { get; }
 
         /// <summary>
-        /// LogSoftmax(dim=1) → 10, 0 parameters (stage Head).
+        /// LogSoftmax(dim=1): 10 → 10, 0 parameters, 0 multiply-adds per sample (stage Head).
         /// </summary>
         public global::TorchSharp.Modules.LogSoftmax LogSoftmax1 { get; }
 

@@ -32,7 +32,7 @@ namespace Zoo
         public static global::ModelDsl.Shape OutputShapeFor(global::ModelDsl.Shape input) => AcceptedInput.OutputFor(input, 11, "AnyUNet");
 
         /// <summary>
-        /// Trainable parameters, computed at compile time (equal to summing numel() over parameters()).
+        /// 14,355 trainable parameters, computed at compile time (equal to summing numel() over parameters()); 13,500,416 multiply-adds per sample at 1×64×64.
         /// </summary>
         public const long ParameterCount = 14355;
 
@@ -64,77 +64,77 @@ namespace Zoo
         public const string Summary = "=========================================================================================\nAnyUNet: 1×64×64 -> 11×64×64\nAccepts 1×H×W, H, W = 4, 8, 12, … (multiples of 4); shapes below at 1×64×64\n=========================================================================================\nLayer (type)               Stage    Output shape   Param #   Mult-adds   Connected to\n-----------------------------------------------------------------------------------------\nConv1 (Conv2d)             Down1    8×64×64             80     294,912   input\nRelu1 (ReLU)               Down1    8×64×64              0           0   Conv1\nMaxPool1 (MaxPool2d)       Down1    8×32×32              0           0   Relu1\nConv2 (Conv2d)             Down2    16×32×32         1,168   1,179,648   MaxPool1\nRelu2 (ReLU)               Down2    16×32×32             0           0   Conv2\nMaxPool2 (MaxPool2d)       Down2    16×16×16             0           0   Relu2\nConv3 (Conv2d)             Bottom   32×16×16         4,640   1,179,648   MaxPool2\nRelu3 (ReLU)               Bottom   32×16×16             0           0   Conv3\nConvT1 (ConvTranspose2d)   Up2      16×32×32         2,064     524,288   Relu3\nConcat1 (Concat)           Up2      32×32×32             0           0   ConvT1, Relu2\nConv4 (Conv2d)             Up2      16×32×32         4,624   4,718,592   Concat1\nRelu4 (ReLU)               Up2      16×32×32             0           0   Conv4\nConvT2 (ConvTranspose2d)   Up1      8×64×64            520     524,288   Relu4\nConcat2 (Concat)           Up1      16×64×64             0           0   ConvT2, Relu1\nConv5 (Conv2d)             Up1      8×64×64          1,160   4,718,592   Concat2\nRelu5 (ReLU)               Up1      8×64×64              0           0   Conv5\nConv6 (Conv2d)             Up1      11×64×64            99     360,448   Relu5\n=========================================================================================\nTotal params: 14,355\nTrainable params: 14,355\nTotal mult-adds (M): 13.50\nInput size per sample (MB): 0.02\nParams size (MB): 0.06\n=========================================================================================\n";
 
         /// <summary>
-        /// Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)) → 8×64×64, 80 parameters (stage Down1).
+        /// Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)): 1×64×64 → 8×64×64, 80 parameters, 294,912 multiply-adds per sample at the input 1×64×64 (stage Down1).
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv1 { get; }
 
         /// <summary>
-        /// ReLU() → 8×64×64, 0 parameters (stage Down1).
+        /// ReLU(): 8×64×64 → 8×64×64, 0 parameters, 0 multiply-adds per sample at the input 1×64×64 (stage Down1).
         /// </summary>
         public global::TorchSharp.Modules.ReLU Relu1 { get; }
 
         /// <summary>
-        /// MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False) → 8×32×32, 0 parameters (stage Down1).
+        /// MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False): 8×64×64 → 8×32×32, 0 parameters, 0 multiply-adds per sample at the input 1×64×64 (stage Down1).
         /// </summary>
         public global::TorchSharp.Modules.MaxPool2d MaxPool1 { get; }
 
         /// <summary>
-        /// Conv2d(8, 16, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)) → 16×32×32, 1,168 parameters (stage Down2).
+        /// Conv2d(8, 16, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)): 8×32×32 → 16×32×32, 1,168 parameters, 1,179,648 multiply-adds per sample at the input 1×64×64 (stage Down2).
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv2 { get; }
 
         /// <summary>
-        /// ReLU() → 16×32×32, 0 parameters (stage Down2).
+        /// ReLU(): 16×32×32 → 16×32×32, 0 parameters, 0 multiply-adds per sample at the input 1×64×64 (stage Down2).
         /// </summary>
         public global::TorchSharp.Modules.ReLU Relu2 { get; }
 
         /// <summary>
-        /// MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False) → 16×16×16, 0 parameters (stage Down2).
+        /// MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False): 16×32×32 → 16×16×16, 0 parameters, 0 multiply-adds per sample at the input 1×64×64 (stage Down2).
         /// </summary>
         public global::TorchSharp.Modules.MaxPool2d MaxPool2 { get; }
 
         /// <summary>
-        /// Conv2d(16, 32, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)) → 32×16×16, 4,640 parameters (stage Bottom).
+        /// Conv2d(16, 32, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)): 16×16×16 → 32×16×16, 4,640 parameters, 1,179,648 multiply-adds per sample at the input 1×64×64 (stage Bottom).
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv3 { get; }
 
         /// <summary>
-        /// ReLU() → 32×16×16, 0 parameters (stage Bottom).
+        /// ReLU(): 32×16×16 → 32×16×16, 0 parameters, 0 multiply-adds per sample at the input 1×64×64 (stage Bottom).
         /// </summary>
         public global::TorchSharp.Modules.ReLU Relu3 { get; }
 
         /// <summary>
-        /// ConvTranspose2d(32, 16, kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), output_padding=(0, 0)) → 16×32×32, 2,064 parameters (stage Up2).
+        /// ConvTranspose2d(32, 16, kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), output_padding=(0, 0)): 32×16×16 → 16×32×32, 2,064 parameters, 524,288 multiply-adds per sample at the input 1×64×64 (stage Up2).
         /// </summary>
         public global::TorchSharp.Modules.ConvTranspose2d ConvT1 { get; }
 
         /// <summary>
-        /// Conv2d(32, 16, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)) → 16×32×32, 4,624 parameters (stage Up2).
+        /// Conv2d(32, 16, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)): 32×32×32 → 16×32×32, 4,624 parameters, 4,718,592 multiply-adds per sample at the input 1×64×64 (stage Up2).
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv4 { get; }
 
         /// <summary>
-        /// ReLU() → 16×32×32, 0 parameters (stage Up2).
+        /// ReLU(): 16×32×32 → 16×32×32, 0 parameters, 0 multiply-adds per sample at the input 1×64×64 (stage Up2).
         /// </summary>
         public global::TorchSharp.Modules.ReLU Relu4 { get; }
 
         /// <summary>
-        /// ConvTranspose2d(16, 8, kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), output_padding=(0, 0)) → 8×64×64, 520 parameters (stage Up1).
+        /// ConvTranspose2d(16, 8, kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), output_padding=(0, 0)): 16×32×32 → 8×64×64, 520 parameters, 524,288 multiply-adds per sample at the input 1×64×64 (stage Up1).
         /// </summary>
         public global::TorchSharp.Modules.ConvTranspose2d ConvT2 { get; }
 
         /// <summary>
-        /// Conv2d(16, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)) → 8×64×64, 1,160 parameters (stage Up1).
+        /// Conv2d(16, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)): 16×64×64 → 8×64×64, 1,160 parameters, 4,718,592 multiply-adds per sample at the input 1×64×64 (stage Up1).
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv5 { get; }
 
         /// <summary>
-        /// ReLU() → 8×64×64, 0 parameters (stage Up1).
+        /// ReLU(): 8×64×64 → 8×64×64, 0 parameters, 0 multiply-adds per sample at the input 1×64×64 (stage Up1).
         /// </summary>
         public global::TorchSharp.Modules.ReLU Relu5 { get; }
 
         /// <summary>
-        /// Conv2d(8, 11, kernel_size=(1, 1), stride=(1, 1), padding=(0, 0)) → 11×64×64, 99 parameters (stage Up1).
+        /// Conv2d(8, 11, kernel_size=(1, 1), stride=(1, 1), padding=(0, 0)): 8×64×64 → 11×64×64, 99 parameters, 360,448 multiply-adds per sample at the input 1×64×64 (stage Up1).
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv6 { get; }
 

@@ -22,7 +22,7 @@ namespace Zoo
         public static global::ModelDsl.Shape OutputShape { get; } = new global::ModelDsl.Shape(11, 16, 16);
 
         /// <summary>
-        /// Trainable parameters, computed at compile time (equal to summing numel() over parameters()).
+        /// 14,939 trainable parameters, computed at compile time (equal to summing numel() over parameters()); 991,232 multiply-adds per sample.
         /// </summary>
         public const long ParameterCount = 14939;
 
@@ -56,87 +56,87 @@ namespace Zoo
         public const string Summary = "=========================================================================================\nDigitUNet: 1×16×16 -> 11×16×16\n=========================================================================================\nLayer (type)               Stage    Output shape   Param #   Mult-adds   Connected to\n-----------------------------------------------------------------------------------------\nConv1 (Conv2d)             Down1    8×16×16             80      18,432   input\nRelu1 (ReLU)               Down1    8×16×16              0           0   Conv1\nConv2 (Conv2d)             Down1    8×16×16            584     147,456   Relu1\nRelu2 (ReLU)               Down1    8×16×16              0           0   Conv2\nMaxPool1 (MaxPool2d)       Down1    8×8×8                0           0   Relu2\nConv3 (Conv2d)             Down2    16×8×8           1,168      73,728   MaxPool1\nRelu3 (ReLU)               Down2    16×8×8               0           0   Conv3\nMaxPool2 (MaxPool2d)       Down2    16×4×4               0           0   Relu3\nConv4 (Conv2d)             Bottom   32×4×4           4,640      73,728   MaxPool2\nRelu4 (ReLU)               Bottom   32×4×4               0           0   Conv4\nConvT1 (ConvTranspose2d)   Up2      16×8×8           2,064      32,768   Relu4\nConcat1 (Concat)           Up2      32×8×8               0           0   ConvT1, Relu3\nConv5 (Conv2d)             Up2      16×8×8           4,624     294,912   Concat1\nRelu5 (ReLU)               Up2      16×8×8               0           0   Conv5\nConvT2 (ConvTranspose2d)   Up1      8×16×16            520      32,768   Relu5\nConcat2 (Concat)           Up1      16×16×16             0           0   ConvT2, Relu2\nConv6 (Conv2d)             Up1      8×16×16          1,160     294,912   Concat2\nRelu6 (ReLU)               Up1      8×16×16              0           0   Conv6\nConv7 (Conv2d)             Up1      11×16×16            99      22,528   Relu6\n=========================================================================================\nTotal params: 14,939\nTrainable params: 14,939\nTotal mult-adds (M): 0.99\nInput size per sample (MB): 0.00\nParams size (MB): 0.06\n=========================================================================================\n";
 
         /// <summary>
-        /// Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)) → 8×16×16, 80 parameters (stage Down1).
+        /// Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)): 1×16×16 → 8×16×16, 80 parameters, 18,432 multiply-adds per sample (stage Down1).
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv1 { get; }
 
         /// <summary>
-        /// ReLU() → 8×16×16, 0 parameters (stage Down1).
+        /// ReLU(): 8×16×16 → 8×16×16, 0 parameters, 0 multiply-adds per sample (stage Down1).
         /// </summary>
         public global::TorchSharp.Modules.ReLU Relu1 { get; }
 
         /// <summary>
-        /// Conv2d(8, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)) → 8×16×16, 584 parameters (stage Down1).
+        /// Conv2d(8, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)): 8×16×16 → 8×16×16, 584 parameters, 147,456 multiply-adds per sample (stage Down1).
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv2 { get; }
 
         /// <summary>
-        /// ReLU() → 8×16×16, 0 parameters (stage Down1).
+        /// ReLU(): 8×16×16 → 8×16×16, 0 parameters, 0 multiply-adds per sample (stage Down1).
         /// </summary>
         public global::TorchSharp.Modules.ReLU Relu2 { get; }
 
         /// <summary>
-        /// MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False) → 8×8×8, 0 parameters (stage Down1).
+        /// MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False): 8×16×16 → 8×8×8, 0 parameters, 0 multiply-adds per sample (stage Down1).
         /// </summary>
         public global::TorchSharp.Modules.MaxPool2d MaxPool1 { get; }
 
         /// <summary>
-        /// Conv2d(8, 16, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)) → 16×8×8, 1,168 parameters (stage Down2).
+        /// Conv2d(8, 16, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)): 8×8×8 → 16×8×8, 1,168 parameters, 73,728 multiply-adds per sample (stage Down2).
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv3 { get; }
 
         /// <summary>
-        /// ReLU() → 16×8×8, 0 parameters (stage Down2).
+        /// ReLU(): 16×8×8 → 16×8×8, 0 parameters, 0 multiply-adds per sample (stage Down2).
         /// </summary>
         public global::TorchSharp.Modules.ReLU Relu3 { get; }
 
         /// <summary>
-        /// MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False) → 16×4×4, 0 parameters (stage Down2).
+        /// MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False): 16×8×8 → 16×4×4, 0 parameters, 0 multiply-adds per sample (stage Down2).
         /// </summary>
         public global::TorchSharp.Modules.MaxPool2d MaxPool2 { get; }
 
         /// <summary>
-        /// Conv2d(16, 32, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)) → 32×4×4, 4,640 parameters (stage Bottom).
+        /// Conv2d(16, 32, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)): 16×4×4 → 32×4×4, 4,640 parameters, 73,728 multiply-adds per sample (stage Bottom).
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv4 { get; }
 
         /// <summary>
-        /// ReLU() → 32×4×4, 0 parameters (stage Bottom).
+        /// ReLU(): 32×4×4 → 32×4×4, 0 parameters, 0 multiply-adds per sample (stage Bottom).
         /// </summary>
         public global::TorchSharp.Modules.ReLU Relu4 { get; }
 
         /// <summary>
-        /// ConvTranspose2d(32, 16, kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), output_padding=(0, 0)) → 16×8×8, 2,064 parameters (stage Up2).
+        /// ConvTranspose2d(32, 16, kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), output_padding=(0, 0)): 32×4×4 → 16×8×8, 2,064 parameters, 32,768 multiply-adds per sample (stage Up2).
         /// </summary>
         public global::TorchSharp.Modules.ConvTranspose2d ConvT1 { get; }
 
         /// <summary>
-        /// Conv2d(32, 16, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)) → 16×8×8, 4,624 parameters (stage Up2).
+        /// Conv2d(32, 16, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)): 32×8×8 → 16×8×8, 4,624 parameters, 294,912 multiply-adds per sample (stage Up2).
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv5 { get; }
 
         /// <summary>
-        /// ReLU() → 16×8×8, 0 parameters (stage Up2).
+        /// ReLU(): 16×8×8 → 16×8×8, 0 parameters, 0 multiply-adds per sample (stage Up2).
         /// </summary>
         public global::TorchSharp.Modules.ReLU Relu5 { get; }
 
         /// <summary>
-        /// ConvTranspose2d(16, 8, kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), output_padding=(0, 0)) → 8×16×16, 520 parameters (stage Up1).
+        /// ConvTranspose2d(16, 8, kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), output_padding=(0, 0)): 16×8×8 → 8×16×16, 520 parameters, 32,768 multiply-adds per sample (stage Up1).
         /// </summary>
         public global::TorchSharp.Modules.ConvTranspose2d ConvT2 { get; }
 
         /// <summary>
-        /// Conv2d(16, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)) → 8×16×16, 1,160 parameters (stage Up1).
+        /// Conv2d(16, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)): 16×16×16 → 8×16×16, 1,160 parameters, 294,912 multiply-adds per sample (stage Up1).
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv6 { get; }
 
         /// <summary>
-        /// ReLU() → 8×16×16, 0 parameters (stage Up1).
+        /// ReLU(): 8×16×16 → 8×16×16, 0 parameters, 0 multiply-adds per sample (stage Up1).
         /// </summary>
         public global::TorchSharp.Modules.ReLU Relu6 { get; }
 
         /// <summary>
-        /// Conv2d(8, 11, kernel_size=(1, 1), stride=(1, 1), padding=(0, 0)) → 11×16×16, 99 parameters (stage Up1).
+        /// Conv2d(8, 11, kernel_size=(1, 1), stride=(1, 1), padding=(0, 0)): 8×16×16 → 11×16×16, 99 parameters, 22,528 multiply-adds per sample (stage Up1).
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv7 { get; }
 

@@ -32,7 +32,7 @@ namespace Zoo
         public static global::ModelDsl.Shape OutputShapeFor(global::ModelDsl.Shape input) => AcceptedInput.OutputFor(input, 10, "Fcn");
 
         /// <summary>
-        /// Trainable parameters, computed at compile time (equal to summing numel() over parameters()).
+        /// 65,962 trainable parameters, computed at compile time (equal to summing numel() over parameters()); 17,171,840 multiply-adds per sample at 3×64×64.
         /// </summary>
         public const long ParameterCount = 65962;
 
@@ -58,47 +58,47 @@ namespace Zoo
         public const string Summary = "============================================================\nFcn: 3×64×64 -> 10×9×9\nAccepts 3×H×W, H, W = any size ≥ 32; shapes below at 3×64×64\n============================================================\nLayer (type)           Output shape   Param #   Mult-adds\n------------------------------------------------------------\nConv1 (Conv2d)         16×60×60         1,216   4,320,000\nRelu1 (ReLU)           16×60×60             0           0\nMaxPool1 (MaxPool2d)   16×30×30             0           0\nConv2 (Conv2d)         32×26×26        12,832   8,652,800\nRelu2 (ReLU)           32×26×26             0           0\nMaxPool2 (MaxPool2d)   32×13×13             0           0\nConv3 (Conv2d)         64×9×9          51,264   4,147,200\nRelu3 (ReLU)           64×9×9               0           0\nConv4 (Conv2d)         10×9×9             650      51,840\n============================================================\nTotal params: 65,962\nTrainable params: 65,962\nTotal mult-adds (M): 17.17\nInput size per sample (MB): 0.05\nParams size (MB): 0.26\n============================================================\n";
 
         /// <summary>
-        /// Conv2d(3, 16, kernel_size=(5, 5), stride=(1, 1), padding=(0, 0)) → 16×60×60, 1,216 parameters.
+        /// Conv2d(3, 16, kernel_size=(5, 5), stride=(1, 1), padding=(0, 0)): 3×64×64 → 16×60×60, 1,216 parameters, 4,320,000 multiply-adds per sample at the input 3×64×64.
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv1 { get; }
 
         /// <summary>
-        /// ReLU() → 16×60×60, 0 parameters.
+        /// ReLU(): 16×60×60 → 16×60×60, 0 parameters, 0 multiply-adds per sample at the input 3×64×64.
         /// </summary>
         public global::TorchSharp.Modules.ReLU Relu1 { get; }
 
         /// <summary>
-        /// MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False) → 16×30×30, 0 parameters.
+        /// MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False): 16×60×60 → 16×30×30, 0 parameters, 0 multiply-adds per sample at the input 3×64×64.
         /// </summary>
         public global::TorchSharp.Modules.MaxPool2d MaxPool1 { get; }
 
         /// <summary>
-        /// Conv2d(16, 32, kernel_size=(5, 5), stride=(1, 1), padding=(0, 0)) → 32×26×26, 12,832 parameters.
+        /// Conv2d(16, 32, kernel_size=(5, 5), stride=(1, 1), padding=(0, 0)): 16×30×30 → 32×26×26, 12,832 parameters, 8,652,800 multiply-adds per sample at the input 3×64×64.
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv2 { get; }
 
         /// <summary>
-        /// ReLU() → 32×26×26, 0 parameters.
+        /// ReLU(): 32×26×26 → 32×26×26, 0 parameters, 0 multiply-adds per sample at the input 3×64×64.
         /// </summary>
         public global::TorchSharp.Modules.ReLU Relu2 { get; }
 
         /// <summary>
-        /// MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False) → 32×13×13, 0 parameters.
+        /// MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False): 32×26×26 → 32×13×13, 0 parameters, 0 multiply-adds per sample at the input 3×64×64.
         /// </summary>
         public global::TorchSharp.Modules.MaxPool2d MaxPool2 { get; }
 
         /// <summary>
-        /// Conv2d(32, 64, kernel_size=(5, 5), stride=(1, 1), padding=(0, 0)) → 64×9×9, 51,264 parameters.
+        /// Conv2d(32, 64, kernel_size=(5, 5), stride=(1, 1), padding=(0, 0)): 32×13×13 → 64×9×9, 51,264 parameters, 4,147,200 multiply-adds per sample at the input 3×64×64.
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv3 { get; }
 
         /// <summary>
-        /// ReLU() → 64×9×9, 0 parameters.
+        /// ReLU(): 64×9×9 → 64×9×9, 0 parameters, 0 multiply-adds per sample at the input 3×64×64.
         /// </summary>
         public global::TorchSharp.Modules.ReLU Relu3 { get; }
 
         /// <summary>
-        /// Conv2d(64, 10, kernel_size=(1, 1), stride=(1, 1), padding=(0, 0)) → 10×9×9, 650 parameters.
+        /// Conv2d(64, 10, kernel_size=(1, 1), stride=(1, 1), padding=(0, 0)): 64×9×9 → 10×9×9, 650 parameters, 51,840 multiply-adds per sample at the input 3×64×64.
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv4 { get; }
 

@@ -27,7 +27,7 @@ namespace Zoo
         public static global::ModelDsl.Shape BoxesShape { get; } = new global::ModelDsl.Shape(5, 8, 8);
 
         /// <summary>
-        /// Trainable parameters, computed at compile time (equal to summing numel() over parameters()).
+        /// 98,416 trainable parameters, computed at compile time (equal to summing numel() over parameters()); 14,811,136 multiply-adds per sample.
         /// </summary>
         public const long ParameterCount = 98416;
 
@@ -63,97 +63,97 @@ namespace Zoo
         public const string Summary = "=======================================================================================================\nTwoHeadDetector: 1×64×64 -> Classes 11×8×8, Boxes 5×8×8\n=======================================================================================================\nLayer (type)               Stage      Output shape   Param #   Mult-adds   Connected to\n-------------------------------------------------------------------------------------------------------\nConv1 (Conv2d)             Backbone   16×64×64           160     589,824   input\nBatchNorm1 (BatchNorm2d)   Backbone   16×64×64            32           0   Conv1\nRelu1 (ReLU)               Backbone   16×64×64             0           0   BatchNorm1\nMaxPool1 (MaxPool2d)       Backbone   16×32×32             0           0   Relu1\nConv2 (Conv2d)             Backbone   32×32×32         4,640   4,718,592   MaxPool1\nBatchNorm2 (BatchNorm2d)   Backbone   32×32×32            64           0   Conv2\nRelu2 (ReLU)               Backbone   32×32×32             0           0   BatchNorm2\nMaxPool2 (MaxPool2d)       Backbone   32×16×16             0           0   Relu2\nConv3 (Conv2d)             Backbone   64×16×16        18,496   4,718,592   MaxPool2\nBatchNorm3 (BatchNorm2d)   Backbone   64×16×16           128           0   Conv3\nRelu3 (ReLU)               Backbone   64×16×16             0           0   BatchNorm3\nMaxPool3 (MaxPool2d)       Backbone   64×8×8               0           0   Relu3\nClasses (Head)             Classes    64×8×8                               MaxPool3 (tap 'features')\nConv4 (Conv2d)             Classes    64×8×8          36,928   2,359,296   MaxPool3\nRelu4 (ReLU)               Classes    64×8×8               0           0   Conv4\nConv5 (Conv2d)             Classes    11×8×8             715      45,056   Relu4\nBoxes (Head)               Boxes      64×8×8                               MaxPool3 (tap 'features')\nConv6 (Conv2d)             Boxes      64×8×8          36,928   2,359,296   MaxPool3\nRelu5 (ReLU)               Boxes      64×8×8               0           0   Conv6\nConv7 (Conv2d)             Boxes      5×8×8              325      20,480   Relu5\nSigmoid1 (Sigmoid)         Boxes      5×8×8                0           0   Conv7\n=======================================================================================================\nTotal params: 98,416\nTrainable params: 98,416\nTotal mult-adds (M): 14.81\nInput size per sample (MB): 0.02\nParams size (MB): 0.39\n=======================================================================================================\n";
 
         /// <summary>
-        /// Conv2d(1, 16, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)) → 16×64×64, 160 parameters (stage Backbone).
+        /// Conv2d(1, 16, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)): 1×64×64 → 16×64×64, 160 parameters, 589,824 multiply-adds per sample (stage Backbone).
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv1 { get; }
 
         /// <summary>
-        /// BatchNorm2d(16, eps=1E-05, momentum=0.1, affine=True, track_running_stats=True) → 16×64×64, 32 parameters (stage Backbone).
+        /// BatchNorm2d(16, eps=1E-05, momentum=0.1, affine=True, track_running_stats=True): 16×64×64 → 16×64×64, 32 parameters, 0 multiply-adds per sample (stage Backbone).
         /// </summary>
         public global::TorchSharp.Modules.BatchNorm2d BatchNorm1 { get; }
 
         /// <summary>
-        /// ReLU() → 16×64×64, 0 parameters (stage Backbone).
+        /// ReLU(): 16×64×64 → 16×64×64, 0 parameters, 0 multiply-adds per sample (stage Backbone).
         /// </summary>
         public global::TorchSharp.Modules.ReLU Relu1 { get; }
 
         /// <summary>
-        /// MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False) → 16×32×32, 0 parameters (stage Backbone).
+        /// MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False): 16×64×64 → 16×32×32, 0 parameters, 0 multiply-adds per sample (stage Backbone).
         /// </summary>
         public global::TorchSharp.Modules.MaxPool2d MaxPool1 { get; }
 
         /// <summary>
-        /// Conv2d(16, 32, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)) → 32×32×32, 4,640 parameters (stage Backbone).
+        /// Conv2d(16, 32, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)): 16×32×32 → 32×32×32, 4,640 parameters, 4,718,592 multiply-adds per sample (stage Backbone).
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv2 { get; }
 
         /// <summary>
-        /// BatchNorm2d(32, eps=1E-05, momentum=0.1, affine=True, track_running_stats=True) → 32×32×32, 64 parameters (stage Backbone).
+        /// BatchNorm2d(32, eps=1E-05, momentum=0.1, affine=True, track_running_stats=True): 32×32×32 → 32×32×32, 64 parameters, 0 multiply-adds per sample (stage Backbone).
         /// </summary>
         public global::TorchSharp.Modules.BatchNorm2d BatchNorm2 { get; }
 
         /// <summary>
-        /// ReLU() → 32×32×32, 0 parameters (stage Backbone).
+        /// ReLU(): 32×32×32 → 32×32×32, 0 parameters, 0 multiply-adds per sample (stage Backbone).
         /// </summary>
         public global::TorchSharp.Modules.ReLU Relu2 { get; }
 
         /// <summary>
-        /// MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False) → 32×16×16, 0 parameters (stage Backbone).
+        /// MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False): 32×32×32 → 32×16×16, 0 parameters, 0 multiply-adds per sample (stage Backbone).
         /// </summary>
         public global::TorchSharp.Modules.MaxPool2d MaxPool2 { get; }
 
         /// <summary>
-        /// Conv2d(32, 64, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)) → 64×16×16, 18,496 parameters (stage Backbone).
+        /// Conv2d(32, 64, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)): 32×16×16 → 64×16×16, 18,496 parameters, 4,718,592 multiply-adds per sample (stage Backbone).
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv3 { get; }
 
         /// <summary>
-        /// BatchNorm2d(64, eps=1E-05, momentum=0.1, affine=True, track_running_stats=True) → 64×16×16, 128 parameters (stage Backbone).
+        /// BatchNorm2d(64, eps=1E-05, momentum=0.1, affine=True, track_running_stats=True): 64×16×16 → 64×16×16, 128 parameters, 0 multiply-adds per sample (stage Backbone).
         /// </summary>
         public global::TorchSharp.Modules.BatchNorm2d BatchNorm3 { get; }
 
         /// <summary>
-        /// ReLU() → 64×16×16, 0 parameters (stage Backbone).
+        /// ReLU(): 64×16×16 → 64×16×16, 0 parameters, 0 multiply-adds per sample (stage Backbone).
         /// </summary>
         public global::TorchSharp.Modules.ReLU Relu3 { get; }
 
         /// <summary>
-        /// MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False) → 64×8×8, 0 parameters (stage Backbone).
+        /// MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False): 64×16×16 → 64×8×8, 0 parameters, 0 multiply-adds per sample (stage Backbone).
         /// </summary>
         public global::TorchSharp.Modules.MaxPool2d MaxPool3 { get; }
 
         /// <summary>
-        /// Conv2d(64, 64, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)) → 64×8×8, 36,928 parameters (stage Classes).
+        /// Conv2d(64, 64, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)): 64×8×8 → 64×8×8, 36,928 parameters, 2,359,296 multiply-adds per sample (stage Classes).
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv4 { get; }
 
         /// <summary>
-        /// ReLU() → 64×8×8, 0 parameters (stage Classes).
+        /// ReLU(): 64×8×8 → 64×8×8, 0 parameters, 0 multiply-adds per sample (stage Classes).
         /// </summary>
         public global::TorchSharp.Modules.ReLU Relu4 { get; }
 
         /// <summary>
-        /// Conv2d(64, 11, kernel_size=(1, 1), stride=(1, 1), padding=(0, 0)) → 11×8×8, 715 parameters (stage Classes).
+        /// Conv2d(64, 11, kernel_size=(1, 1), stride=(1, 1), padding=(0, 0)): 64×8×8 → 11×8×8, 715 parameters, 45,056 multiply-adds per sample (stage Classes).
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv5 { get; }
 
         /// <summary>
-        /// Conv2d(64, 64, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)) → 64×8×8, 36,928 parameters (stage Boxes).
+        /// Conv2d(64, 64, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)): 64×8×8 → 64×8×8, 36,928 parameters, 2,359,296 multiply-adds per sample (stage Boxes).
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv6 { get; }
 
         /// <summary>
-        /// ReLU() → 64×8×8, 0 parameters (stage Boxes).
+        /// ReLU(): 64×8×8 → 64×8×8, 0 parameters, 0 multiply-adds per sample (stage Boxes).
         /// </summary>
         public global::TorchSharp.Modules.ReLU Relu5 { get; }
 
         /// <summary>
-        /// Conv2d(64, 5, kernel_size=(1, 1), stride=(1, 1), padding=(0, 0)) → 5×8×8, 325 parameters (stage Boxes).
+        /// Conv2d(64, 5, kernel_size=(1, 1), stride=(1, 1), padding=(0, 0)): 64×8×8 → 5×8×8, 325 parameters, 20,480 multiply-adds per sample (stage Boxes).
         /// </summary>
         public global::TorchSharp.Modules.Conv2d Conv7 { get; }
 
         /// <summary>
-        /// Sigmoid() → 5×8×8, 0 parameters (stage Boxes).
+        /// Sigmoid(): 5×8×8 → 5×8×8, 0 parameters, 0 multiply-adds per sample (stage Boxes).
         /// </summary>
         public global::TorchSharp.Modules.Sigmoid Sigmoid1 { get; }
 
