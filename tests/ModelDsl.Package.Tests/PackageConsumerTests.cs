@@ -21,9 +21,6 @@ namespace ModelDsl.Package.Tests;
 /// </remarks>
 public sealed class PackageConsumerTests
 {
-    private static readonly TimeSpan Short = TimeSpan.FromMinutes(2);
-    private static readonly TimeSpan Long = TimeSpan.FromMinutes(4);
-
     // The model's layer stack gives 64×16×16 = 16384 features; InFeatures = 4096 is the shape error.
     private const string BrokenLinear = "[Linear(7, InFeatures = 4096)]";
     private const string FixedLinear = "[Linear(7, InFeatures = 16384)]";
@@ -62,57 +59,20 @@ public sealed class PackageConsumerTests
     public async Task Packed_ModelDsl_reports_shape_errors_in_a_fresh_console_app_then_builds_and_runs_forward()
     {
         var total = Stopwatch.StartNew();
-        var repo = FindRepoRoot();
-        var configuration = typeof(PackageConsumerTests).Assembly
-            .GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-        var version = $"0.1.0-ci.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
-        var work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"modeldsl-package-{Guid.NewGuid():N}")).FullName;
-        var feed = Path.Combine(work, "feed");
-        var app = Path.Combine(work, "Consumer");
-        var log = new List<ProcessResult>();
-
-        async Task<ProcessResult> Run(string file, string dir, TimeSpan timeout, params string[] args)
+        // 1–2. Pack into a temporary feed (its layout checked), a fresh console app using it, restored.
+        await using var c = await PackedConsumer.CreateAsync(new Dictionary<string, string>
         {
-            var r = await ChildProcess.RunAsync(file, args, dir, timeout);
-            log.Add(r);
-            return r;
-        }
-        string Log() => string.Join("\n", log.Select(r => r.ToString()));
-        void AssertOk(ProcessResult r) => Assert.True(r.ExitCode == 0, $"Command failed.\n{r}");
-
-        var succeeded = false;
+            ["Program.cs"] = ProgramSource,
+            ["SevenClassNet.cs"] = ModelSource(BrokenLinear),
+        }, AssertPackageLayout);
+        var app = c.App;
+        var modelFile = Path.Combine(app, "SevenClassNet.cs");
+        Assert.Equal(BrokenLinear, File.ReadAllLines(modelFile)[LinearLine - 1]);
         try
         {
-            // 1. Pack the runtime, built with this test project, into a temporary local feed.
-            AssertOk(await Run(ChildProcess.DotNet, repo, Short,
-                "pack", Path.Combine(repo, "src", "ModelDsl.Runtime", "ModelDsl.Runtime.csproj"),
-                "-c", configuration, "--no-build", "-o", feed, "-nodeReuse:false",
-                $"-p:ModelDslVersion={version}", "-p:IncludeSymbols=false",
-                $"-p:NuspecOutputPath={Path.Combine(work, "nuspec")}{Path.DirectorySeparatorChar}"));
-            var nupkg = Path.Combine(feed, $"ModelDsl.{version}.nupkg");
-            Assert.True(File.Exists(nupkg), $"{nupkg} was not produced.\n{Log()}");
-            AssertPackageLayout(nupkg, repo);
-
-            // 2. A fresh console app whose NuGet sources are the temporary feed plus the machine's own.
-            AssertOk(await Run(ChildProcess.DotNet, work, Short, "new", "console", "-n", "Consumer", "-o", app, "--no-restore"));
-            File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <configuration>
-                  <packageSources>
-                    <add key="modeldsl-test-feed" value="{feed}" />
-                  </packageSources>
-                </configuration>
-                """);
-            AssertOk(await Run(ChildProcess.DotNet, app, Short, "add", "package", "ModelDsl", "--version", version, "--no-restore"));
-            AssertOk(await Run(ChildProcess.DotNet, app, Short, "add", "package", "TorchSharp-cpu", "--version", "0.107.0", "--no-restore"));
-            File.WriteAllText(Path.Combine(app, "Program.cs"), ProgramSource);
-            var modelFile = Path.Combine(app, "SevenClassNet.cs");
-            File.WriteAllText(modelFile, ModelSource(BrokenLinear));
-            Assert.Equal(BrokenLinear, File.ReadAllLines(modelFile)[LinearLine - 1]);
-            AssertOk(await Run(ChildProcess.DotNet, app, Long, "restore", "-nodeReuse:false"));
-
-            // 3. The shape error fails the build with MDSL0002 on the InFeatures argument, numbers in the message.
-            var broken = await Run(ChildProcess.DotNet, app, Long, "build", "--no-restore", "--disable-build-servers", "-nodeReuse:false");
+            // 3. The shape error fails the build with MDSL0002 on the InFeatures argument, numbers in the message, and
+            //    nothing else: the model's public surface is still generated, so Program.cs's uses of it compile.
+            var broken = await c.RunAsync(ChildProcess.DotNet, app, PackedConsumer.Long, "build", "--no-restore", "--disable-build-servers", "-nodeReuse:false");
             Assert.True(broken.ExitCode != 0, $"The build should fail with MDSL0002.\n{broken}");
             var error = Regex.Match(broken.Output, @"(?<file>[^\s:]*SevenClassNet\.cs)\((?<line>\d+),(?<col>\d+)\): error MDSL0002: (?<msg>[^\r\n\[]*)");
             Assert.True(error.Success, $"No MDSL0002 error on SevenClassNet.cs in the build output.\n{broken}");
@@ -121,31 +81,30 @@ public sealed class PackageConsumerTests
             Assert.Equal(InFeaturesColumn, int.Parse(error.Groups["col"].Value));
             Assert.Contains("declares 4096 input features but receives 16384", error.Groups["msg"].Value);
             Assert.Contains("64×16×16", error.Groups["msg"].Value);
+            Assert.DoesNotMatch(@"error CS\d{4}", broken.Output);
 
             // 4. Fixed: it builds. Where libstdc++ predates GCC 13 (Debian 12, Ubuntu 22.04) the package's
             //    buildTransitive target has relaxed TorchSharp's shim in bin/, not in the NuGet cache: no manual step.
             File.WriteAllText(modelFile, ModelSource(FixedLinear));
-            var fixedBuild = await Run(ChildProcess.DotNet, app, Long, "build", "--no-restore", "--disable-build-servers", "-nodeReuse:false");
-            AssertOk(fixedBuild);
+            var fixedBuild = await c.RunAsync(ChildProcess.DotNet, app, PackedConsumer.Long, "build", "--no-restore", "--disable-build-servers", "-nodeReuse:false");
+            c.AssertOk(fixedBuild);
             Assert.DoesNotContain("MDSL", fixedBuild.Output);
-            if (OperatingSystem.IsLinux()) AssertShimRelaxedInOutputOnly(Path.Combine(app, "bin", "Debug", "net10.0"), Log);
+            if (OperatingSystem.IsLinux()) AssertShimRelaxedInOutputOnly(Path.Combine(app, "bin", "Debug", "net10.0"), () => c.LogText);
 
             // 5. `dotnet run`, as a user types it (it builds again first), runs forward on zeros and prints the shape.
-            var run = await Run(ChildProcess.DotNet, app, Long, "run", "--disable-build-servers");
-            AssertOk(run);
+            var run = await c.RunAsync(ChildProcess.DotNet, app, PackedConsumer.Long, "run", "--disable-build-servers");
+            c.AssertOk(run);
             Assert.Contains("parameters: 134087", run.Output);
             Assert.Contains("output shape: [2, 7]", run.Output);
-            succeeded = true;
+            c.Succeeded = true;
         }
         finally
         {
-            RemoveFromGlobalPackages(version);
-            if (succeeded) TryDelete(work);
             var summary = $"Package consumer test: {total.Elapsed.TotalSeconds:F1} s (" +
-                string.Join(", ", log.Select(r => $"{string.Join(' ', r.CommandLine.Split(' ').Skip(1).Take(1))} {r.Elapsed.TotalSeconds:F1} s")) + ")" +
-                (succeeded ? "" : $"; work folder kept: {work}");
+                string.Join(", ", c.Log.Select(r => $"{string.Join(' ', r.CommandLine.Split(' ').Skip(1).Take(1))} {r.Elapsed.TotalSeconds:F1} s")) + ")" +
+                (c.Succeeded ? "" : $"; work folder kept: {c.Work}");
             TestContext.Current.SendDiagnosticMessage(summary);
-            TestContext.Current.TestOutputHelper?.WriteLine(summary + "\n" + Log());
+            TestContext.Current.TestOutputHelper?.WriteLine(summary + "\n" + c.LogText);
         }
     }
 
@@ -164,7 +123,7 @@ public sealed class PackageConsumerTests
         Assert.NotNull(libstdcxx);
         var machineLacksIt = !ModelDsl.Build.ElfVersionInfo.DefinedVersions(File.ReadAllBytes(libstdcxx), libstdcxx).Contains(needed);
         Assert.Equal(machineLacksIt, Weak(shim));
-        var cached = Path.Combine(GlobalPackagesFolder(), "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        var cached = Path.Combine(PackedConsumer.GlobalPackagesFolder(), "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
         Assert.False(Weak(cached), $"The NuGet cache's {cached} was modified.");
     }
 
@@ -194,33 +153,5 @@ public sealed class PackageConsumerTests
         Assert.Contains("TorchSharp", dependencies);
         Assert.DoesNotContain(dependencies, d => d.StartsWith("TorchSharp-", StringComparison.OrdinalIgnoreCase) || d.StartsWith("libtorch", StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(dependencies, d => d.StartsWith("ModelDsl", StringComparison.Ordinal) || d.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal));
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "ModelDsl.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"ModelDsl.sln not found above {AppContext.BaseDirectory}");
-    }
-
-    /// <summary>Each run's prerelease version is unique; don't let them pile up in the global packages folder.</summary>
-    private static string GlobalPackagesFolder() =>
-        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p
-            ? p : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-
-    private static void RemoveFromGlobalPackages(string version)
-    {
-        var packages = GlobalPackagesFolder();
-        TryDelete(Path.Combine(packages, "modeldsl", version.ToLowerInvariant()));
-        try { Directory.Delete(Path.Combine(packages, "modeldsl")); } // only when no other version is there
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
-
-    private static void TryDelete(string dir)
-    {
-        try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
     }
 }
