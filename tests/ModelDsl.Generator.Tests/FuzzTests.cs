@@ -166,6 +166,15 @@ public class FuzzTests
             yield return ("linear on map", Model($"[Conv2d(8, 3), Linear({rng.Next(1, 100)})]"));
             yield return ("conv on flat", Model($"[Flatten, Conv2d(8, 3)]"));
             yield return ("batchnorm count", Model($"[Conv2d(8, 3), BatchNorm2d({rng.Next(9, 64)})]"));
+            yield return ("groupnorm groups", Model($"[Conv2d(12, 3), GroupNorm({Pick(rng, 5, 7, 8, 9, 24, 36)})]"));
+            yield return ("groupnorm without groups", Model("[Conv2d(12, 3), GroupNorm]"));
+            yield return ("groupnorm channels", Model($"[Conv2d(12, 3), GroupNorm(4, NumChannels = {rng.Next(13, 64)})]"));
+            yield return ("instancenorm count", Model($"[Conv2d(8, 3), InstanceNorm2d({rng.Next(9, 64)})]"));
+            yield return ("layernorm2d on flat", Model("[Flatten, LayerNorm2d]"));
+            yield return ("norm eps", Model($"[Conv2d(8, 3), {Pick(rng, "GroupNorm(2", "InstanceNorm2d(8", "LayerNorm2d(8")}, Eps = {-rng.Next(0, 5)})]"));
+            double lo = rng.Next(-5, 5);
+            yield return ("hardtanh bounds", Model($"[Conv2d(8, 3), Hardtanh({lo}, {lo - rng.Next(0, 3)})]"));
+            yield return ("softplus beta", Model($"[Conv2d(8, 3), Softplus(Beta = {-rng.Next(0, 4)})]"));
             yield return ("bad input shape", Model("[ReLU]", $"[Model(Channels = {rng.Next(-5, 1)}, Height = 32, Width = 32)]"));
             yield return ("stride overshoot", Model($"[Conv2d(8, 3, Stride = {rng.Next(40, 90)}), MaxPool2d(2)]"));
         }
@@ -202,4 +211,6 @@ public class FuzzTests
         yield return ("softmax trailer", Model("[Flatten, Linear(10), Softmax]"));
         yield return ("single unit softmax", Model("[Flatten, Linear(1), Softmax]"));
     }
+
+    private static T Pick<T>(Random rng, params T[] items) => items[rng.Next(items.Length)];
 }

@@ -15,6 +15,7 @@ namespace ModelDsl.Generator.Layers
             new PoolingLayers(),
             new AdaptivePoolingLayers(),
             new BatchNormLayers(),
+            new FeatureNormLayers(),
             new DropoutLayers(),
             new FlattenLayer(),
             new LinearLayer(),

@@ -56,3 +56,42 @@ public sealed class LogSoftmaxAttribute : LayerAttribute
 /// <summary><c>nn.Identity()</c>.</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class IdentityAttribute : LayerAttribute { }
+
+/// <summary><c>nn.ReLU6()</c>: min(max(x, 0), 6) (MobileNetV2).</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class ReLU6Attribute : LayerAttribute { }
+
+/// <summary><c>nn.Hardswish()</c>: x · ReLU6(x + 3) / 6 (MobileNetV3).</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class HardswishAttribute : LayerAttribute { }
+
+/// <summary><c>nn.Hardsigmoid()</c>: ReLU6(x + 3) / 6 (MobileNetV3's squeeze-and-excitation gate).</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class HardsigmoidAttribute : LayerAttribute { }
+
+/// <summary><c>nn.Mish()</c>: x · tanh(softplus(x)).</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class MishAttribute : LayerAttribute { }
+
+/// <summary><c>nn.Hardtanh(min_val, max_val)</c>: x clamped to [MinVal, MaxVal].</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class HardtanhAttribute : LayerAttribute
+{
+    public HardtanhAttribute() { }
+    public HardtanhAttribute(double minVal, double maxVal)
+    {
+        MinVal = minVal;
+        MaxVal = maxVal;
+    }
+
+    public double MinVal { get; set; } = -1.0;
+    public double MaxVal { get; set; } = 1.0;
+}
+
+/// <summary><c>nn.Softplus(beta, threshold)</c>: log(1 + exp(β·x)) / β, and x itself where β·x &gt; Threshold.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class SoftplusAttribute : LayerAttribute
+{
+    public double Beta { get; set; } = 1.0;
+    public double Threshold { get; set; } = 20.0;
+}

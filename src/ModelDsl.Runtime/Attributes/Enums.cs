@@ -23,6 +23,10 @@ public enum Act
     SiLU,
     Sigmoid,
     Tanh,
+    ReLU6,
+    Hardswish,
+    Hardsigmoid,
+    Mish,
 }
 
 /// <summary>PyTorch's conv <c>padding_mode</c>.</summary>

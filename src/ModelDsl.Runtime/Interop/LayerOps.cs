@@ -29,6 +29,15 @@ public sealed record AdaptiveAvgPool2dOp(long Height, long Width) : LayerOp;
 /// <summary><c>nn.BatchNorm2d</c> / <c>nn.BatchNorm1d</c>; in eval mode it uses its running statistics when it tracks them, else the batch's.</summary>
 public sealed record BatchNormOp(double Eps, double Momentum, bool Affine, bool TrackRunningStats) : LayerOp;
 
+/// <summary><c>nn.GroupNorm</c>: <paramref name="Groups"/> groups of channels, each normalised over its channels and the map (batch statistics never used).</summary>
+public sealed record GroupNormOp(long Groups, double Eps, bool Affine) : LayerOp;
+
+/// <summary><c>nn.InstanceNorm2d</c>: each channel of each sample over its map; in eval mode the running statistics when it tracks them.</summary>
+public sealed record InstanceNormOp(double Eps, double Momentum, bool Affine, bool TrackRunningStats) : LayerOp;
+
+/// <summary>torchvision's <c>LayerNorm2d</c>: <c>nn.LayerNorm</c> over the channels of each pixel (channels first).</summary>
+public sealed record LayerNorm2dOp(double Eps, bool Affine) : LayerOp;
+
 /// <summary><c>nn.Dropout</c> / <c>nn.Dropout2d</c>: the identity in eval mode.</summary>
 public sealed record DropoutOp(bool Channelwise, double P) : LayerOp;
 
@@ -47,8 +56,11 @@ public sealed record LinearOp(long InFeatures, long OutFeatures, bool Bias) : La
 /// <summary><c>nn.Upsample</c> by <paramref name="Scale"/> (when positive) or to <paramref name="Height"/>×<paramref name="Width"/>.</summary>
 public sealed record UpsampleOp(double Scale, long Height, long Width, UpsampleMode Mode, bool AlignCorners) : LayerOp;
 
-/// <summary>An element-wise activation: the PyTorch module's name ("ReLU", "ELU", "LeakyReLU", …) and its one number (ELU's alpha, LeakyReLU's slope; 0 otherwise).</summary>
-public sealed record ActivationOp(string Kind, double Argument = 0) : LayerOp;
+/// <summary>
+/// An element-wise activation: the PyTorch module's name ("ReLU", "ELU", "LeakyReLU", "Hardtanh", …) and its numbers in
+/// PyTorch's constructor order (ELU's alpha, LeakyReLU's slope, Hardtanh's min and max, Softplus's beta and threshold; 0 otherwise).
+/// </summary>
+public sealed record ActivationOp(string Kind, double Argument = 0, double Argument2 = 0) : LayerOp;
 
 /// <summary><c>nn.Softmax</c> or <c>nn.LogSoftmax</c> over <paramref name="Dim"/> (of the batched tensor).</summary>
 public sealed record SoftmaxOp(bool Log, long Dim) : LayerOp;

@@ -36,6 +36,9 @@ internal sealed class OnnxLayerTranslator
         Pool2dOp op => Pool(node, op, x),
         AdaptiveAvgPool2dOp op => AdaptivePool(node, op, x),
         BatchNormOp op => BatchNorm(node, op, x),
+        GroupNormOp op => GroupNorm(node, op, x),
+        InstanceNormOp op => InstanceNorm(node, op, x),
+        LayerNorm2dOp op => Affine(node, op.Affine, Normalise(node, x, new long[] { 1 }, op.Eps)),
         DropoutOp => x, // the identity in eval mode
         FlattenOp => _b.Node("Flatten", node.Path + ".out", new[] { x }, Int("axis", 1)),
         // Reshape's 0 copies the input's dimension (allowzero = 0): the batch axis stays dynamic.
@@ -201,24 +204,55 @@ internal sealed class OnnxLayerTranslator
 
     private string BatchNorm(GraphNode node, BatchNormOp op, string x)
     {
-        long c = node.Input.IsFlat ? node.Input.Features : node.Input.Channels;
-        if (op.TrackRunningStats)
-        {
-            string scale = op.Affine ? Weight(node, "weight", c) : _b.Floats(node.Path + ".ones", Enumerable.Repeat(1f, (int)c).ToArray(), c);
-            string bias = op.Affine ? Weight(node, "bias", c) : _b.Floats(node.Path + ".zeros", new float[c], c);
-            return _b.Node("BatchNormalization", node.Path + ".out", new[] { x, scale, bias, Weight(node, "running_mean", c), Weight(node, "running_var", c) }, Float("epsilon", op.Eps));
-        }
+        if (op.TrackRunningStats) return RunningStatistics(node, op.Affine, op.Eps, x);
         // Without running statistics PyTorch normalises with the batch's mean and biased variance even in eval mode.
         long[] axes = node.Input.IsFlat ? new long[] { 0 } : new long[] { 0, 2, 3 };
-        long[] perChannel = node.Input.IsFlat ? new[] { c } : new[] { c, 1L, 1L };
+        return Affine(node, op.Affine, Normalise(node, x, axes, op.Eps));
+    }
+
+    /// <summary>(x − mean) / √(biased variance + eps) over <paramref name="axes"/> — what every PyTorch norm computes from the statistics it uses.</summary>
+    private string Normalise(GraphNode node, string x, long[] axes, double eps)
+    {
         string mean = ReduceMean(node, x, axes);
         string centred = _b.Node("Sub", node.Path + ".centred", new[] { x, mean });
         string variance = ReduceMean(node, _b.Node("Mul", node.Path + ".squared", new[] { centred, centred }), axes);
-        string std = _b.Node("Sqrt", node.Path + ".std", new[] { _b.Node("Add", node.Path + ".var_eps", new[] { variance, _b.Floats(node.Path + ".eps", new[] { (float)op.Eps }) }) });
-        string y = _b.Node("Div", node.Path + ".normalised", new[] { centred, std });
-        if (!op.Affine) return y;
+        string std = _b.Node("Sqrt", node.Path + ".std", new[] { _b.Node("Add", node.Path + ".var_eps", new[] { variance, _b.Floats(node.Path + ".eps", new[] { (float)eps }) }) });
+        return _b.Node("Div", node.Path + ".normalised", new[] { centred, std });
+    }
+
+    /// <summary>y · weight + bias per channel (C for a flat input, C×1×1 for a map), the layer's own tensors; y itself when not affine.</summary>
+    private string Affine(GraphNode node, bool affine, string y)
+    {
+        if (!affine) return y;
+        long c = node.Input.IsFlat ? node.Input.Features : node.Input.Channels;
+        long[] perChannel = node.Input.IsFlat ? new[] { c } : new[] { c, 1L, 1L };
         y = _b.Node("Mul", node.Path + ".scaled", new[] { y, _b.Floats(node.Path + ".weight", _weight(node.Path + ".weight"), perChannel) });
         return _b.Node("Add", node.Path + ".out", new[] { y, _b.Floats(node.Path + ".bias", _weight(node.Path + ".bias"), perChannel) });
+    }
+
+    /// <summary>GroupNorm: the map seen as N×G×(C/G·H·W), each group normalised over its last axis, shaped back, then the per-channel affine.</summary>
+    private string GroupNorm(GraphNode node, GroupNormOp op, string x)
+    {
+        string grouped = _b.Node("Reshape", node.Path + ".grouped", new[] { x, _b.Int64s(node.Path + ".group_shape", 0, op.Groups, -1) });
+        string normalised = Normalise(node, grouped, new long[] { 2 }, op.Eps);
+        string back = _b.Node("Reshape", node.Path + ".ungrouped", new[] { normalised, _b.Node("Shape", node.Path + ".shape", new[] { x }) });
+        return Affine(node, op.Affine, back);
+    }
+
+    /// <summary>InstanceNorm2d: with running statistics (eval) a BatchNormalization on them, else each channel of each sample over its map.</summary>
+    private string InstanceNorm(GraphNode node, InstanceNormOp op, string x)
+    {
+        if (op.TrackRunningStats) return RunningStatistics(node, op.Affine, op.Eps, x);
+        return Affine(node, op.Affine, Normalise(node, x, new long[] { 2, 3 }, op.Eps));
+    }
+
+    /// <summary>A norm in eval mode on its running statistics (BatchNorm, a tracking InstanceNorm2d): ONNX's BatchNormalization.</summary>
+    private string RunningStatistics(GraphNode node, bool affine, double eps, string x)
+    {
+        long c = node.Input.IsFlat ? node.Input.Features : node.Input.Channels;
+        string scale = affine ? Weight(node, "weight", c) : _b.Floats(node.Path + ".ones", Enumerable.Repeat(1f, (int)c).ToArray(), c);
+        string bias = affine ? Weight(node, "bias", c) : _b.Floats(node.Path + ".zeros", new float[c], c);
+        return _b.Node("BatchNormalization", node.Path + ".out", new[] { x, scale, bias, Weight(node, "running_mean", c), Weight(node, "running_var", c) }, Float("epsilon", eps));
     }
 
     // ReduceMean took its axes as an attribute until opset 18, as an input since.
@@ -230,11 +264,11 @@ internal sealed class OnnxLayerTranslator
     private string Upsample(GraphNode node, UpsampleOp op, string x)
     {
         // PyTorch's coordinate rules: nearest is floor(dst / scale) ('asymmetric', floor); bilinear and bicubic
-        // sample pixel centres ('pytorch_half_pixel', which also maps a size-1 output as PyTorch does) or corners.
+        // sample pixel centres ('half_pixel': a size-1 output samples the centre, as PyTorch 2 does — 'pytorch_half_pixel' would take the first pixel) or corners.
         var attributes = new List<AttributeProto>
         {
             String("mode", op.Mode switch { UpsampleMode.Nearest => "nearest", UpsampleMode.Bilinear => "linear", _ => "cubic" }),
-            String("coordinate_transformation_mode", op.Mode == UpsampleMode.Nearest ? "asymmetric" : op.AlignCorners ? "align_corners" : "pytorch_half_pixel"),
+            String("coordinate_transformation_mode", op.Mode == UpsampleMode.Nearest ? "asymmetric" : op.AlignCorners ? "align_corners" : "half_pixel"),
         };
         if (op.Mode == UpsampleMode.Nearest) attributes.Add(String("nearest_mode", "floor"));
         if (op.Mode == UpsampleMode.Bicubic) attributes.Add(Float("cubic_coeff_a", -0.75));
@@ -269,8 +303,33 @@ internal sealed class OnnxLayerTranslator
             }),
         }),
         "Identity" => x,
+        "ReLU6" => Clip(name, x, 0, 6),
+        "Hardtanh" => Clip(name, x, op.Argument, op.Argument2),
+        // PyTorch's hardsigmoid is clamp(x / 6 + 1/2, 0, 1): ONNX's HardSigmoid with alpha 1/6, beta 1/2.
+        "Hardsigmoid" => HardSigmoid(name + ".out", x),
+        // Hardswish(x) = x · hardsigmoid(x); ONNX's HardSwish op exists only from opset 14.
+        "Hardswish" => _b.Opset >= 14 ? _b.Node("HardSwish", name + ".out", new[] { x }) : _b.Node("Mul", name + ".out", new[] { x, HardSigmoid(name + ".gate", x) }),
+        "Softplus" => Softplus(name, x, op.Argument, op.Argument2),
+        // Mish(x) = x · tanh(softplus(x)) (ONNX's Mish op exists only from opset 18).
+        "Mish" => _b.Node("Mul", name + ".out", new[] { x, _b.Node("Tanh", name + ".tanh", new[] { _b.Node("Softplus", name + ".softplus", new[] { x }) }) }),
         _ => throw new NotSupportedException($"{_graph.Name}: layer {name} cannot be exported to ONNX: no translation for the activation {op.Kind}."),
     };
+
+    /// <summary>x clamped to [min, max]: Clip with its bounds as scalar inputs (opset 11 and later).</summary>
+    private string Clip(string name, string x, double min, double max)
+        => _b.Node("Clip", name + ".out", new[] { x, _b.Floats(name + ".min", new[] { (float)min }), _b.Floats(name + ".max", new[] { (float)max }) });
+
+    private string HardSigmoid(string output, string x)
+        => _b.Node("HardSigmoid", output, new[] { x }, Float("alpha", 1.0 / 6), Float("beta", 0.5));
+
+    /// <summary>PyTorch's softplus: where(β·x &gt; threshold, x, softplus(β·x) / β).</summary>
+    private string Softplus(string name, string x, double beta, double threshold)
+    {
+        string bx = _b.Node("Mul", name + ".bx", new[] { x, _b.Floats(name + ".beta", new[] { (float)beta }) });
+        string smooth = _b.Node("Div", name + ".smooth", new[] { _b.Node("Softplus", name + ".softplus", new[] { bx }), _b.Floats(name + ".beta_div", new[] { (float)beta }) });
+        string linear = _b.Node("Greater", name + ".linear", new[] { bx, _b.Floats(name + ".threshold", new[] { (float)threshold }) });
+        return _b.Node("Where", name + ".out", new[] { linear, x, smooth });
+    }
 
     private string Block(GraphNode node, BlockOp op, string x)
     {

@@ -61,6 +61,14 @@ public static class PyTorchTwin
                 return x.permute(*self.order)
 
 
+        class _LayerNorm2d(nn.LayerNorm):
+            # torchvision.models.convnext.LayerNorm2d: nn.LayerNorm over the channels of each pixel (channels first).
+            def forward(self, x):
+                x = x.permute(0, 2, 3, 1)
+                x = nn.functional.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+                return x.permute(0, 3, 1, 2)
+
+
         class _Wrapped(nn.Module):
             # ModelDsl.SamePaddedConv2d: an even-kernel 'same' conv with a padding mode, its conv registered as "conv".
             def __init__(self, conv):
@@ -168,6 +176,9 @@ public static class PyTorchTwin
             Pool2dOp op => $"nn.AvgPool2d(kernel_size={Pair(op.KernelH, op.KernelW)}, stride={Pair(op.StrideH, op.StrideW)}, padding={Pair(op.PaddingH, op.PaddingW)}, ceil_mode={Bool(op.CeilMode)}, count_include_pad={Bool(op.CountIncludePad)})",
             AdaptiveAvgPool2dOp op => $"nn.AdaptiveAvgPool2d({Pair(op.Height, op.Width)})",
             BatchNormOp op => $"nn.BatchNorm{(node.Input.IsFlat ? "1d" : "2d")}({cin}, eps={Num(op.Eps)}, momentum={Num(op.Momentum)}, affine={Bool(op.Affine)}, track_running_stats={Bool(op.TrackRunningStats)})",
+            GroupNormOp op => $"nn.GroupNorm({op.Groups}, {cin}, eps={Num(op.Eps)}, affine={Bool(op.Affine)})",
+            InstanceNormOp op => $"nn.InstanceNorm2d({cin}, eps={Num(op.Eps)}, momentum={Num(op.Momentum)}, affine={Bool(op.Affine)}, track_running_stats={Bool(op.TrackRunningStats)})",
+            LayerNorm2dOp op => $"_LayerNorm2d({cin}, eps={Num(op.Eps)}, elementwise_affine={Bool(op.Affine)})",
             DropoutOp op => $"nn.Dropout{(op.Channelwise ? "2d" : "")}(p={Num(op.P)})",
             FlattenOp => "nn.Flatten()",
             ReshapeOp op => $"_Reshape({string.Join(", ", op.Dims)})",
@@ -209,7 +220,9 @@ public static class PyTorchTwin
     {
         "ELU" => $"nn.ELU(alpha={Num(op.Argument)})",
         "LeakyReLU" => $"nn.LeakyReLU(negative_slope={Num(op.Argument)})",
-        "ReLU" or "Sigmoid" or "Tanh" or "GELU" or "SiLU" or "Identity" => $"nn.{op.Kind}()",
+        "Hardtanh" => $"nn.Hardtanh(min_val={Num(op.Argument)}, max_val={Num(op.Argument2)})",
+        "Softplus" => $"nn.Softplus(beta={Num(op.Argument)}, threshold={Num(op.Argument2)})",
+        "ReLU" or "Sigmoid" or "Tanh" or "GELU" or "SiLU" or "Identity" or "ReLU6" or "Hardswish" or "Hardsigmoid" or "Mish" => $"nn.{op.Kind}()",
         _ => throw new NotSupportedException($"{graph.Name}: layer {node.Name} has no PyTorch twin: no translation for the activation {op.Kind}."),
     };
 

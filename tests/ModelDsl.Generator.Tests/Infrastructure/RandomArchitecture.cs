@@ -34,7 +34,8 @@ public sealed class RandomArchitecture
 
         """;
 
-    private static readonly string[] Activations = { "ReLU", "LeakyReLU(0.1)", "LeakyReLU", "GELU", "SiLU", "Tanh", "Sigmoid", "ELU", "ELU(Alpha = 0.5)", "Identity" };
+    private static readonly string[] Activations = { "ReLU", "LeakyReLU(0.1)", "LeakyReLU", "GELU", "SiLU", "Tanh", "Sigmoid", "ELU", "ELU(Alpha = 0.5)", "Identity",
+        "ReLU6", "Hardswish", "Hardsigmoid", "Mish", "Hardtanh", "Hardtanh(-0.5, 0.25)", "Softplus", "Softplus(Beta = 2, Threshold = 1)" };
     private static readonly string[] PaddingModes = { "Reflect", "Replicate", "Circular" };
 
     private readonly Random _rng;
@@ -100,8 +101,9 @@ public sealed class RandomArchitecture
 
     private string? NextMapLayer(ref long c, ref long h, ref long w)
     {
-        switch (_rng.Next(14))
+        switch (_rng.Next(15))
         {
+            case 13: return FeatureNorm(c, h, w);
             case 0: case 1: case 2: case 3: return Conv(ref c, ref h, ref w);
             case 4: return ConvTranspose(ref c, ref h, ref w);
             case 5: case 6: return Pool(max: true, ref h, ref w);
@@ -134,6 +136,16 @@ public sealed class RandomArchitecture
                 return "Use<Down8>";
             default: return "Use<Mix>";
         }
+    }
+
+    /// <summary>GroupNorm (groups dividing the channels), InstanceNorm2d (only on maps of more than one pixel: PyTorch refuses one in training) or LayerNorm2d.</summary>
+    private string FeatureNorm(long c, long h, long w)
+    {
+        var divisors = Enumerable.Range(1, (int)c).Where(d => c % d == 0).ToArray();
+        long g = divisors[_rng.Next(divisors.Length)];
+        var choices = new List<string> { $"GroupNorm({g})", $"GroupNorm({g}, NumChannels = {c}, Affine = false, Eps = 0.001)", "LayerNorm2d", "LayerNorm2d(Eps = 1e-6)", $"LayerNorm2d({c}, ElementwiseAffine = false)" };
+        if (h * w > 1) choices.AddRange(new[] { "InstanceNorm2d", $"InstanceNorm2d({c}, Affine = true)", "InstanceNorm2d(TrackRunningStats = true, Momentum = 0.2)" });
+        return choices[_rng.Next(choices.Count)];
     }
 
     private string? Conv(ref long c, ref long h, ref long w)

@@ -145,10 +145,10 @@ partial class Net : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     /// </summary>
     public static global::ModelDsl.Interop.ModelGraph Graph => __modelDslGraph ??= global::ModelDsl.GeneratedNotation.Decode<global::ModelDsl.Interop.ModelGraph>(@"ModelGraph('Net', [3, 64, 64], false, [7], [
         GraphNode('Conv1', 'FeatureExtractor.Conv1', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [3, 64, 64], [32, 64, 64]),
-        GraphNode('Elu1', 'FeatureExtractor.Elu1', ActivationOp('ELU', 1.0), [32, 64, 64], [32, 64, 64]),
+        GraphNode('Elu1', 'FeatureExtractor.Elu1', ActivationOp('ELU', 1.0, 0.0), [32, 64, 64], [32, 64, 64]),
         GraphNode('MaxPool1', 'FeatureExtractor.MaxPool1', Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), [32, 64, 64], [32, 32, 32]),
         GraphNode('Conv2', 'FeatureExtractor.Conv2', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [32, 32, 32], [64, 32, 32]),
-        GraphNode('Elu2', 'FeatureExtractor.Elu2', ActivationOp('ELU', 1.0), [64, 32, 32], [64, 32, 32]),
+        GraphNode('Elu2', 'FeatureExtractor.Elu2', ActivationOp('ELU', 1.0, 0.0), [64, 32, 32], [64, 32, 32]),
         GraphNode('MaxPool2', 'FeatureExtractor.MaxPool2', Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), [64, 32, 32], [64, 16, 16]),
         GraphNode('Flatten1', 'FeatureExtractor.Flatten1', FlattenOp(), [64, 16, 16], [16384]),
         GraphNode('Linear1', 'Classifier.Linear1', LinearOp(16384, 7, true), [16384], [7]),

@@ -105,9 +105,9 @@ partial class Outer
         /// </summary>
         public static global::ModelDsl.Interop.ModelGraph Graph => __modelDslGraph ??= global::ModelDsl.GeneratedNotation.Decode<global::ModelDsl.Interop.ModelGraph>(@"ModelGraph('NestedMlp', [20], false, [4], [
             GraphNode('Linear1', 'Linear1', LinearOp(20, 16, true), [20], [16]),
-            GraphNode('Relu1', 'Relu1', ActivationOp('ReLU', 0.0), [16], [16]),
+            GraphNode('Relu1', 'Relu1', ActivationOp('ReLU', 0.0, 0.0), [16], [16]),
             GraphNode('Linear2', 'Linear2', LinearOp(16, 4, true), [16], [4]),
-            GraphNode('Tanh1', 'Tanh1', ActivationOp('Tanh', 0.0), [4], [4]),
+            GraphNode('Tanh1', 'Tanh1', ActivationOp('Tanh', 0.0, 0.0), [4], [4]),
         ])");
         private static global::ModelDsl.Interop.ModelGraph? __modelDslGraph;
 

@@ -28,6 +28,10 @@ public class GeneratedNotationTests
             ("UpsampleOp(0.0, 32, 48, Bilinear, true)", new UpsampleOp(0, 32, 48, UpsampleMode.Bilinear, true)),
             ("ActivationOp('LeakyReLU', 0.01)", new ActivationOp("LeakyReLU", 0.01)),
             ("ActivationOp('ReLU')", new ActivationOp("ReLU")),
+            ("ActivationOp('Hardtanh', -0.5, 2.0)", new ActivationOp("Hardtanh", -0.5, 2)),
+            ("GroupNormOp(8, 1E-05, true)", new GroupNormOp(8, 1e-5, true)),
+            ("InstanceNormOp(1E-05, 0.1, false, true)", new InstanceNormOp(1e-5, 0.1, false, true)),
+            ("LayerNorm2dOp(1E-06, true)", new LayerNorm2dOp(1e-6, true)),
             ("SoftmaxOp(true, -1)", new SoftmaxOp(true, -1)),
             ("UnsupportedOp('Mystery')", new UnsupportedOp("Mystery")),
             ("HeadOp('Boxes', 'features')", new HeadOp("Boxes", "features")),
@@ -48,7 +52,7 @@ public class GeneratedNotationTests
         // Every concrete op the runtime defines is covered above, so a new one cannot be added without its case.
         var covered = cases.Select(c => c.Expected.GetType()).Append(typeof(ReshapeOp)).Append(typeof(PermuteOp)).ToHashSet();
         var all = typeof(LayerOp).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(LayerOp)) && !t.IsAbstract);
-        Assert.Empty(all.Where(t => !covered.Contains(t)));
+        Assert.DoesNotContain(all, t => !covered.Contains(t));
     }
 
     [Fact]

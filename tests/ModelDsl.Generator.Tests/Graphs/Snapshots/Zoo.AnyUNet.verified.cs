@@ -238,23 +238,23 @@ namespace Zoo
         /// </summary>
         public static global::ModelDsl.Interop.ModelGraph Graph => __modelDslGraph ??= global::ModelDsl.GeneratedNotation.Decode<global::ModelDsl.Interop.ModelGraph>(@"ModelGraph('AnyUNet', [1, 64, 64], true, [11, 64, 64], [
             GraphNode('Conv1', 'Down1.Conv1', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [1, 64, 64], [8, 64, 64]),
-            GraphNode('Relu1', 'Down1.Relu1', ActivationOp('ReLU', 0.0), [8, 64, 64], [8, 64, 64]),
+            GraphNode('Relu1', 'Down1.Relu1', ActivationOp('ReLU', 0.0, 0.0), [8, 64, 64], [8, 64, 64]),
             GraphNode('skip1', '', TapOp('skip1'), [8, 64, 64], [8, 64, 64]),
             GraphNode('MaxPool1', 'Down1.MaxPool1', Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), [8, 64, 64], [8, 32, 32]),
             GraphNode('Conv2', 'Down2.Conv2', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [8, 32, 32], [16, 32, 32]),
-            GraphNode('Relu2', 'Down2.Relu2', ActivationOp('ReLU', 0.0), [16, 32, 32], [16, 32, 32]),
+            GraphNode('Relu2', 'Down2.Relu2', ActivationOp('ReLU', 0.0, 0.0), [16, 32, 32], [16, 32, 32]),
             GraphNode('skip2', '', TapOp('skip2'), [16, 32, 32], [16, 32, 32]),
             GraphNode('MaxPool2', 'Down2.MaxPool2', Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), [16, 32, 32], [16, 16, 16]),
             GraphNode('Conv3', 'Bottom.Conv3', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [16, 16, 16], [32, 16, 16]),
-            GraphNode('Relu3', 'Bottom.Relu3', ActivationOp('ReLU', 0.0), [32, 16, 16], [32, 16, 16]),
+            GraphNode('Relu3', 'Bottom.Relu3', ActivationOp('ReLU', 0.0, 0.0), [32, 16, 16], [32, 16, 16]),
             GraphNode('ConvT1', 'Up2.ConvT1', ConvTranspose2dOp(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, true), [32, 16, 16], [16, 32, 32]),
             GraphNode('Concat1', '', ConcatOp('skip2'), [16, 32, 32], [32, 32, 32]),
             GraphNode('Conv4', 'Up2.Conv4', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [32, 32, 32], [16, 32, 32]),
-            GraphNode('Relu4', 'Up2.Relu4', ActivationOp('ReLU', 0.0), [16, 32, 32], [16, 32, 32]),
+            GraphNode('Relu4', 'Up2.Relu4', ActivationOp('ReLU', 0.0, 0.0), [16, 32, 32], [16, 32, 32]),
             GraphNode('ConvT2', 'Up1.ConvT2', ConvTranspose2dOp(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, true), [16, 32, 32], [8, 64, 64]),
             GraphNode('Concat2', '', ConcatOp('skip1'), [8, 64, 64], [16, 64, 64]),
             GraphNode('Conv5', 'Up1.Conv5', Conv2dOp(3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, Zeros), [16, 64, 64], [8, 64, 64]),
-            GraphNode('Relu5', 'Up1.Relu5', ActivationOp('ReLU', 0.0), [8, 64, 64], [8, 64, 64]),
+            GraphNode('Relu5', 'Up1.Relu5', ActivationOp('ReLU', 0.0, 0.0), [8, 64, 64], [8, 64, 64]),
             GraphNode('Conv6', 'Up1.Conv6', Conv2dOp(1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, Zeros), [8, 64, 64], [11, 64, 64]),
         ])");
         private static global::ModelDsl.Interop.ModelGraph? __modelDslGraph;

@@ -160,13 +160,13 @@ namespace Zoo
         /// </summary>
         public static global::ModelDsl.Interop.ModelGraph Graph => __modelDslGraph ??= global::ModelDsl.GeneratedNotation.Decode<global::ModelDsl.Interop.ModelGraph>(@"ModelGraph('Fcn', [3, 64, 64], true, [10, 9, 9], [
             GraphNode('Conv1', 'Conv1', Conv2dOp(5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, Zeros), [3, 64, 64], [16, 60, 60]),
-            GraphNode('Relu1', 'Relu1', ActivationOp('ReLU', 0.0), [16, 60, 60], [16, 60, 60]),
+            GraphNode('Relu1', 'Relu1', ActivationOp('ReLU', 0.0, 0.0), [16, 60, 60], [16, 60, 60]),
             GraphNode('MaxPool1', 'MaxPool1', Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), [16, 60, 60], [16, 30, 30]),
             GraphNode('Conv2', 'Conv2', Conv2dOp(5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, Zeros), [16, 30, 30], [32, 26, 26]),
-            GraphNode('Relu2', 'Relu2', ActivationOp('ReLU', 0.0), [32, 26, 26], [32, 26, 26]),
+            GraphNode('Relu2', 'Relu2', ActivationOp('ReLU', 0.0, 0.0), [32, 26, 26], [32, 26, 26]),
             GraphNode('MaxPool2', 'MaxPool2', Pool2dOp(true, 2, 2, 2, 2, 0, 0, 1, 1, false, true), [32, 26, 26], [32, 13, 13]),
             GraphNode('Conv3', 'Conv3', Conv2dOp(5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, Zeros), [32, 13, 13], [64, 9, 9]),
-            GraphNode('Relu3', 'Relu3', ActivationOp('ReLU', 0.0), [64, 9, 9], [64, 9, 9]),
+            GraphNode('Relu3', 'Relu3', ActivationOp('ReLU', 0.0, 0.0), [64, 9, 9], [64, 9, 9]),
             GraphNode('Conv4', 'Conv4', Conv2dOp(1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true, Zeros), [64, 9, 9], [10, 9, 9]),
         ])");
         private static global::ModelDsl.Interop.ModelGraph? __modelDslGraph;

@@ -1,0 +1,32 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ModelDsl;
+
+/// <summary>
+/// <c>nn.Mish()</c>: x · tanh(softplus(x)). TorchSharp 0.107's <c>nn.Mish</c> calls its softplus with .NET doubles, which
+/// become temporary Scalars per call (<see cref="EluActivation"/> explains why that crashes under GC pressure); this one
+/// uses <see cref="SoftplusActivation"/>'s formula with Scalars it owns. The generator emits it for every <c>[Mish]</c>.
+/// </summary>
+public sealed class MishActivation : nn.Module<Tensor, Tensor>
+{
+    private readonly Scalar _one = 1.0.ToScalar(), _twenty = 20.0.ToScalar();
+
+    public MishActivation() : base("Mish") { }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        return input.mul(SoftplusActivation.Compute(input, _one, _twenty).tanh()).MoveToOuterDisposeScope();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _one.Dispose();
+            _twenty.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}
