@@ -55,12 +55,18 @@ public sealed class CrashResumeTests(ITestOutputHelper testOutput) : IDisposable
 
     private static Child Start(string data, string outDir, bool resume, bool slowSaves)
     {
-        var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        // Through coreutils' env with SIGINT reset to its default: a shell that starts the test run in the background
+        // (nohup, `&` without job control) makes SIGINT ignored, children inherit that, and the interrupt below would
+        // never arrive. env execs dotnet, so the PID is the app's.
+        bool viaEnv = OperatingSystem.IsLinux() && File.Exists("/usr/bin/env");
+        var psi = new ProcessStartInfo(viaEnv ? "/usr/bin/env" : dotnet)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (viaEnv) { psi.ArgumentList.Add("--default-signal=INT"); psi.ArgumentList.Add(dotnet); }
         foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "MnistDigits.dll"), "--data", data, "--out", outDir, "--epochs", $"{Epochs}",
                      "--batch-size", $"{BatchSize}", "--device", "cpu", "--seed", "5", "--workers", "0", "--checkpoint-every", $"{CheckpointEvery}" })
             psi.ArgumentList.Add(a);
