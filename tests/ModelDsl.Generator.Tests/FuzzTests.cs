@@ -175,6 +175,9 @@ public class FuzzTests
             double lo = rng.Next(-5, 5);
             yield return ("hardtanh bounds", Model($"[Conv2d(8, 3), Hardtanh({lo}, {lo - rng.Next(0, 3)})]"));
             yield return ("softplus beta", Model($"[Conv2d(8, 3), Softplus(Beta = {-rng.Next(0, 4)})]"));
+            yield return ("negative padding", Model($"[Conv2d(8, 3), {Pick(rng, "ZeroPad2d", "ReflectionPad2d", "ReplicationPad2d")}({Pick(rng, "", "Left = ", "Bottom = ")}{-rng.Next(1, 5)})]"));
+            yield return ("reflection past the edge", Model($"[ReflectionPad2d({rng.Next(32, 40)})]"));
+            yield return ("padding on flat", Model("[Flatten, ZeroPad2d(1)]"));
             yield return ("bad input shape", Model("[ReLU]", $"[Model(Channels = {rng.Next(-5, 1)}, Height = 32, Width = 32)]"));
             yield return ("stride overshoot", Model($"[Conv2d(8, 3, Stride = {rng.Next(40, 90)}), MaxPool2d(2)]"));
         }

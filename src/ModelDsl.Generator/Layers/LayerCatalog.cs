@@ -16,6 +16,7 @@ namespace ModelDsl.Generator.Layers
             new AdaptivePoolingLayers(),
             new BatchNormLayers(),
             new FeatureNormLayers(),
+            new PaddingLayers(),
             new DropoutLayers(),
             new FlattenLayer(),
             new LinearLayer(),

@@ -38,6 +38,12 @@ public sealed record InstanceNormOp(double Eps, double Momentum, bool Affine, bo
 /// <summary>torchvision's <c>LayerNorm2d</c>: <c>nn.LayerNorm</c> over the channels of each pixel (channels first).</summary>
 public sealed record LayerNorm2dOp(double Eps, bool Affine) : LayerOp;
 
+/// <summary>
+/// <c>nn.ZeroPad2d</c> / <c>ConstantPad2d</c> (<paramref name="Mode"/> "constant", filled with <paramref name="Value"/>),
+/// <c>ReflectionPad2d</c> ("reflect") or <c>ReplicationPad2d</c> ("replicate"); sides in PyTorch's order.
+/// </summary>
+public sealed record PadOp(string Mode, long Left, long Right, long Top, long Bottom, double Value = 0) : LayerOp;
+
 /// <summary><c>nn.Dropout</c> / <c>nn.Dropout2d</c>: the identity in eval mode.</summary>
 public sealed record DropoutOp(bool Channelwise, double P) : LayerOp;
 

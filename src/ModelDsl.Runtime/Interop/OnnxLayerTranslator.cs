@@ -37,6 +37,7 @@ internal sealed class OnnxLayerTranslator
         AdaptiveAvgPool2dOp op => AdaptivePool(node, op, x),
         BatchNormOp op => BatchNorm(node, op, x),
         GroupNormOp op => GroupNorm(node, op, x),
+        PadOp op => Pad(node, op, x),
         InstanceNormOp op => InstanceNorm(node, op, x),
         LayerNorm2dOp op => Affine(node, op.Affine, Normalise(node, x, new long[] { 1 }, op.Eps)),
         DropoutOp => x, // the identity in eval mode
@@ -208,6 +209,19 @@ internal sealed class OnnxLayerTranslator
         // Without running statistics PyTorch normalises with the batch's mean and biased variance even in eval mode.
         long[] axes = node.Input.IsFlat ? new long[] { 0 } : new long[] { 0, 2, 3 };
         return Affine(node, op.Affine, Normalise(node, x, axes, op.Eps));
+    }
+
+    /// <summary>
+    /// A padding layer: ONNX's Pad (every axis's start, then every axis's end; replicate is "edge"). A zero pad is written
+    /// with the value −0.0: ONNX Runtime's PadFusion folds a Pad whose value is all zero bytes into a following MaxPool's
+    /// pads — which pads with −∞, not 0, and refuses pads not smaller than the kernel — and −0.0 has a sign byte, so the
+    /// Pad stays; every later operation treats −0.0 as 0.
+    /// </summary>
+    private string Pad(GraphNode node, PadOp op, string x)
+    {
+        float value = op.Mode == "constant" && op.Value == 0 ? -0.0f : (float)op.Value;
+        return _b.Node("Pad", node.Path + ".out", new[] { x, _b.Int64s(node.Path + ".pads", 0, 0, op.Top, op.Left, 0, 0, op.Bottom, op.Right), _b.Floats(node.Path + ".value", new[] { value }) },
+            String("mode", op.Mode == "replicate" ? "edge" : op.Mode));
     }
 
     /// <summary>(x − mean) / √(biased variance + eps) over <paramref name="axes"/> — what every PyTorch norm computes from the statistics it uses.</summary>

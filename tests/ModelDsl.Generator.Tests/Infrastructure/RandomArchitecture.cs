@@ -101,9 +101,10 @@ public sealed class RandomArchitecture
 
     private string? NextMapLayer(ref long c, ref long h, ref long w)
     {
-        switch (_rng.Next(15))
+        switch (_rng.Next(16))
         {
             case 13: return FeatureNorm(c, h, w);
+            case 14: return Padding(ref h, ref w);
             case 0: case 1: case 2: case 3: return Conv(ref c, ref h, ref w);
             case 4: return ConvTranspose(ref c, ref h, ref w);
             case 5: case 6: return Pool(max: true, ref h, ref w);
@@ -136,6 +137,21 @@ public sealed class RandomArchitecture
                 return "Use<Down8>";
             default: return "Use<Mix>";
         }
+    }
+
+    /// <summary>A padding layer: all sides or each on its own; reflection only with every side smaller than its axis.</summary>
+    private string Padding(ref long h, ref long w)
+    {
+        long l = _rng.Next(0, 4), r = _rng.Next(0, 4), t = _rng.Next(0, 4), b = _rng.Next(0, 4);
+        bool uniform = _rng.Next(2) == 0;
+        if (uniform) r = t = b = l;
+        string kind = Pick("ZeroPad2d", "ConstantPad2d", "ReflectionPad2d", "ReplicationPad2d");
+        if (kind == "ReflectionPad2d" && (Math.Max(t, b) >= h || Math.Max(l, r) >= w)) kind = "ReplicationPad2d";
+        h += t + b; w += l + r;
+        string sides = uniform ? $"{l}" : $"Left = {l}, Right = {r}, Top = {t}, Bottom = {b}";
+        return kind == "ConstantPad2d"
+            ? (uniform ? $"ConstantPad2d({l}, {_rng.Next(-3, 4) / 2.0:0.0})" : $"ConstantPad2d({sides}, Value = 1.5)")
+            : $"{kind}({sides})";
     }
 
     /// <summary>GroupNorm (groups dividing the channels), InstanceNorm2d (only on maps of more than one pixel: PyTorch refuses one in training) or LayerNorm2d.</summary>

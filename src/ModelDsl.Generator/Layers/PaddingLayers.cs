@@ -1,0 +1,99 @@
+using System.Collections.Generic;
+using ModelDsl.Generator.Diagnostics;
+using ModelDsl.Generator.Parsing;
+using ModelDsl.Generator.Shapes;
+using static ModelDsl.Generator.Layers.Code;
+
+namespace ModelDsl.Generator.Layers
+{
+    /// <summary>
+    /// <c>nn.ZeroPad2d</c>, <c>nn.ConstantPad2d</c>, <c>nn.ReflectionPad2d</c>, <c>nn.ReplicationPad2d</c>: H + top + bottom,
+    /// W + left + right. Sides are non-negative (PyTorch's negative padding crops; not offered). Reflection needs every
+    /// side smaller than its axis, as PyTorch checks.
+    /// </summary>
+    internal sealed class PaddingLayers : LayerFamily
+    {
+        public static readonly string ZeroPad2d = KindOf(nameof(ZeroPad2dAttribute));
+        public static readonly string ConstantPad2d = KindOf(nameof(ConstantPad2dAttribute));
+        public static readonly string ReflectionPad2d = KindOf(nameof(ReflectionPad2dAttribute));
+        public static readonly string ReplicationPad2d = KindOf(nameof(ReplicationPad2dAttribute));
+
+        public override IReadOnlyList<string> Kinds { get; } = new[] { ZeroPad2d, ConstantPad2d, ReflectionPad2d, ReplicationPad2d };
+
+        public override string NamePrefix(string kind) => kind.Substring(0, kind.Length - "2d".Length); // ZeroPad1, ReflectionPad1
+
+        public override LayerConfig? Read(LayerSpec layer, string name, DiagnosticSink sink)
+        {
+            long all = layer.Int(nameof(PaddingLayerAttribute.Padding), 0);
+            long Side(string property) => layer.Has(property) ? layer.Int(property, 0) : all;
+            bool ok = true;
+            foreach (var property in new[] { nameof(PaddingLayerAttribute.Padding), nameof(PaddingLayerAttribute.Left), nameof(PaddingLayerAttribute.Right), nameof(PaddingLayerAttribute.Top), nameof(PaddingLayerAttribute.Bottom) })
+                if (layer.Has(property) && layer.Int(property, 0) < 0)
+                {
+                    ArgumentChecks.Invalid(layer, name, property, layer.Int(property, 0), "it must be ≥ 0 (PyTorch's negative padding crops; use a crop for that)", sink);
+                    ok = false;
+                }
+            if (!ok) return null;
+            return new Pad(layer.Kind, Side(nameof(PaddingLayerAttribute.Left)), Side(nameof(PaddingLayerAttribute.Right)), Side(nameof(PaddingLayerAttribute.Top)),
+                Side(nameof(PaddingLayerAttribute.Bottom)), layer.Real(nameof(ConstantPad2dAttribute.Value), 0));
+        }
+
+        private sealed class Pad : LayerConfig
+        {
+            private readonly string _kind;
+            private readonly long _left, _right, _top, _bottom;
+            private readonly double _value;
+
+            public Pad(string kind, long left, long right, long top, long bottom, double value)
+            {
+                _kind = kind;
+                (_left, _right, _top, _bottom, _value) = (left, right, top, bottom, value);
+            }
+
+            private bool Reflects => _kind == ReflectionPad2d;
+
+            public override LayerShape? Resolve(LayerInput input)
+            {
+                if (!input.NeedsFeatureMap()) return null;
+                var shape = input.Shape;
+                if (Reflects && (System.Math.Max(_top, _bottom) >= shape.Height || System.Math.Max(_left, _right) >= shape.Width))
+                {
+                    input.Sink.Report(DiagnosticDescriptors.InvalidLayerArgument, input.Layer.Location, input.Kind, input.Name, "padding",
+                        $"({_left}, {_right}, {_top}, {_bottom})", $"reflection needs every side smaller than the input's size on its axis (input {shape})");
+                    return null;
+                }
+                long h = Counts.Sum("its output height", Counts.Sum("its output height", shape.Height, _top), _bottom);
+                long w = Counts.Sum("its output width", Counts.Sum("its output width", shape.Width, _left), _right);
+                return new LayerShape(new Shape(shape.Channels, h, w), shape.Channels, shape.Channels);
+            }
+
+            // A pad of (a, b) on an axis is the window step kernel 2·max(a, b) − (a + b) + 1, stride 1, padding max(a, b):
+            // its output is n + a + b, and its padding rule checks max(a, b) — exactly what reflection demands.
+            public override bool TryAxisSteps(out AxisStep height, out AxisStep width)
+            {
+                var rule = Reflects ? AxisStep.PaddingRule.LessThanInput : AxisStep.PaddingRule.Any;
+                height = Step(_top, _bottom, rule);
+                width = Step(_left, _right, rule);
+                return true;
+            }
+
+            private static AxisStep Step(long before, long after, AxisStep.PaddingRule rule)
+            {
+                long most = System.Math.Max(before, after);
+                return AxisStep.Window(2 * most - (before + after) + 1, 1, most, 1, rule: rule);
+            }
+
+            private string Tuple4 => $"({Long(_left)}, {Long(_right)}, {Long(_top)}, {Long(_bottom)})";
+
+            public override string Construct(string inChannels, string outChannels)
+                => _kind == ConstantPad2d ? $"{Nn}ConstantPad2d({Tuple4}, {Double(_value)})" : $"{Nn}{_kind}({Tuple4})";
+
+            public override string Export(long inChannels, long outChannels)
+                => Notation.Record("PadOp", Notation.Text(_kind == ZeroPad2d || _kind == ConstantPad2d ? "constant" : Reflects ? "reflect" : "replicate"),
+                    Long(_left), Long(_right), Long(_top), Long(_bottom), Double(_value));
+
+            public override string Describe(string inChannels, string outChannels)
+                => _kind == ConstantPad2d ? $"ConstantPad2d(padding={Tuple4}, value={Double(_value)})" : $"{_kind}({Tuple4})";
+        }
+    }
+}
