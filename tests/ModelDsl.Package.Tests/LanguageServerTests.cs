@@ -16,21 +16,6 @@ public sealed class LanguageServerTests
     private const string CsharpLsVersion = "0.28.0";
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
 
-    private static string Model(string linear) => $$"""
-        using ModelDsl;
-
-        namespace Consumer;
-
-        [Model(Channels = 3, Height = 64, Width = 64)]
-        [Conv2d(32, 3, Padding = 1), ELU, MaxPool2d(2)]
-        [Conv2d(64, 3, Padding = 1), ELU, MaxPool2d(2)]
-        [Flatten]
-        {{linear}}
-        public partial class SevenClassNet;
-        """;
-
-    private const string Broken = "[Linear(7, InFeatures = 4096)]", Fixed = "[Linear(7, InFeatures = 16384)]";
-
     private const string Program = """
         using Consumer;
 
@@ -56,7 +41,7 @@ public sealed class LanguageServerTests
             $"csharp-ls is not installed: `dotnet tool install --global csharp-ls --version {CsharpLsVersion}` (.ci/run does it), or set MODELDSL_CSHARP_LS.");
         await using var consumer = await PackedConsumer.CreateAsync(new Dictionary<string, string>
         {
-            ["SevenClassNet.cs"] = Model(Broken),
+            ["SevenClassNet.cs"] = ConsumerModel.Source(ConsumerModel.BrokenLinear),
             ["Program.cs"] = Program,
         });
         string modelUri = new Uri(Path.Combine(consumer.App, "SevenClassNet.cs")).AbsoluteUri;
@@ -77,14 +62,15 @@ public sealed class LanguageServerTests
         await lsp.NotifyAsync("workspace/didChangeConfiguration", new JsonObject { ["settings"] = new JsonObject { ["csharp"] = lsp.Settings.DeepClone() } });
 
         var clock = Stopwatch.StartNew();
-        await Open(lsp, modelUri, Model(Broken));
+        await Open(lsp, modelUri, ConsumerModel.Source(ConsumerModel.BrokenLinear));
         await Open(lsp, programUri, Program);
         var shown = await PullUntil(lsp, modelUri, items => items.Any(d => Code(d) == "MDSL0002"), "MDSL0002 on SevenClassNet.cs");
         var openToDiagnostic = clock.Elapsed;
 
-        // On the InFeatures argument: line 9, columns 12–28 (0-based in LSP: line 8, characters 11–27).
+        // On the InFeatures argument, where the build reports it (LSP counts lines and characters from 0).
         var d = shown.Single(x => Code(x) == "MDSL0002");
-        Assert.Equal((8, 11, 8, 28), (Int(d, "start", "line"), Int(d, "start", "character"), Int(d, "end", "line"), Int(d, "end", "character")));
+        int line = ConsumerModel.LinearLine - 1, start = ConsumerModel.InFeaturesColumn - 1;
+        Assert.Equal((line, start, line, start + "InFeatures = 4096".Length), (Int(d, "start", "line"), Int(d, "start", "character"), Int(d, "end", "line"), Int(d, "end", "character")));
         Assert.Contains("declares 4096 input features but receives 16384", d["message"]!.GetValue<string>());
         // The broken model's uses in Program.cs bind: no CS0117 or any other compiler error there.
         var program = await Pull(lsp, programUri);
@@ -94,13 +80,13 @@ public sealed class LanguageServerTests
         // Edit right, then wrong, then right again: each edit's diagnostics follow it.
         var updates = new List<TimeSpan>();
         int version = 1;
-        foreach (var (text, wanted) in new[] { (Fixed, false), (Broken, true), (Fixed, false) })
+        foreach (var (text, wanted) in new[] { (ConsumerModel.FixedLinear, false), (ConsumerModel.BrokenLinear, true), (ConsumerModel.FixedLinear, false) })
         {
             clock.Restart();
             await lsp.NotifyAsync("textDocument/didChange", new JsonObject
             {
                 ["textDocument"] = new JsonObject { ["uri"] = modelUri, ["version"] = ++version },
-                ["contentChanges"] = new JsonArray(new JsonObject { ["text"] = Model(text) }),
+                ["contentChanges"] = new JsonArray(new JsonObject { ["text"] = ConsumerModel.Source(text) }),
             });
             await PullUntil(lsp, modelUri, items => items.Any(x => Code(x) == "MDSL0002") == wanted, wanted ? "MDSL0002 back" : "MDSL0002 cleared");
             updates.Add(clock.Elapsed);

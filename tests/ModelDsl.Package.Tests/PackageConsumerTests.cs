@@ -21,27 +21,6 @@ namespace ModelDsl.Package.Tests;
 /// </remarks>
 public sealed class PackageConsumerTests
 {
-    // The model's layer stack gives 64×16×16 = 16384 features; InFeatures = 4096 is the shape error.
-    private const string BrokenLinear = "[Linear(7, InFeatures = 4096)]";
-    private const string FixedLinear = "[Linear(7, InFeatures = 16384)]";
-    private const int LinearLine = 10;
-    private const int InFeaturesColumn = 12; // 1-based column of "InFeatures" on that line
-
-    private static string ModelSource(string linear) => $$"""
-        using ModelDsl;
-
-        namespace Consumer;
-
-        /// <summary>A 7-class classifier for 3×64×64 images.</summary>
-        [Model(Channels = 3, Height = 64, Width = 64)]
-        [Conv2d(32, 3, Padding = 1), ELU, MaxPool2d(2)]
-        [Conv2d(64, 3, Padding = 1), ELU, MaxPool2d(2)]
-        [Flatten]
-        {{linear}}
-        public partial class SevenClassNet;
-
-        """;
-
     private const string ProgramSource = """
         using Consumer;
         using static TorchSharp.torch;
@@ -63,11 +42,11 @@ public sealed class PackageConsumerTests
         await using var c = await PackedConsumer.CreateAsync(new Dictionary<string, string>
         {
             ["Program.cs"] = ProgramSource,
-            ["SevenClassNet.cs"] = ModelSource(BrokenLinear),
+            ["SevenClassNet.cs"] = ConsumerModel.Source(ConsumerModel.BrokenLinear),
         }, AssertPackageLayout);
         var app = c.App;
         var modelFile = Path.Combine(app, "SevenClassNet.cs");
-        Assert.Equal(BrokenLinear, File.ReadAllLines(modelFile)[LinearLine - 1]);
+        Assert.Equal(ConsumerModel.BrokenLinear, File.ReadAllLines(modelFile)[ConsumerModel.LinearLine - 1]);
         try
         {
             // 3. The shape error fails the build with MDSL0002 on the InFeatures argument, numbers in the message, and
@@ -77,15 +56,15 @@ public sealed class PackageConsumerTests
             var error = Regex.Match(broken.Output, @"(?<file>[^\s:]*SevenClassNet\.cs)\((?<line>\d+),(?<col>\d+)\): error MDSL0002: (?<msg>[^\r\n\[]*)");
             Assert.True(error.Success, $"No MDSL0002 error on SevenClassNet.cs in the build output.\n{broken}");
             Assert.Equal(modelFile, Path.GetFullPath(error.Groups["file"].Value));
-            Assert.Equal(LinearLine, int.Parse(error.Groups["line"].Value));
-            Assert.Equal(InFeaturesColumn, int.Parse(error.Groups["col"].Value));
+            Assert.Equal(ConsumerModel.LinearLine, int.Parse(error.Groups["line"].Value));
+            Assert.Equal(ConsumerModel.InFeaturesColumn, int.Parse(error.Groups["col"].Value));
             Assert.Contains("declares 4096 input features but receives 16384", error.Groups["msg"].Value);
             Assert.Contains("64×16×16", error.Groups["msg"].Value);
             Assert.DoesNotMatch(@"error CS\d{4}", broken.Output);
 
             // 4. Fixed: it builds. Where libstdc++ predates GCC 13 (Debian 12, Ubuntu 22.04) the package's
             //    buildTransitive target has relaxed TorchSharp's shim in bin/, not in the NuGet cache: no manual step.
-            File.WriteAllText(modelFile, ModelSource(FixedLinear));
+            File.WriteAllText(modelFile, ConsumerModel.Source(ConsumerModel.FixedLinear));
             var fixedBuild = await c.RunAsync(ChildProcess.DotNet, app, PackedConsumer.Long, "build", "--no-restore", "--disable-build-servers", "-nodeReuse:false");
             c.AssertOk(fixedBuild);
             Assert.DoesNotContain("MDSL", fixedBuild.Output);
