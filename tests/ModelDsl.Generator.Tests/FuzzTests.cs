@@ -178,6 +178,8 @@ public class FuzzTests
             yield return ("negative padding", Model($"[Conv2d(8, 3), {Pick(rng, "ZeroPad2d", "ReflectionPad2d", "ReplicationPad2d")}({Pick(rng, "", "Left = ", "Bottom = ")}{-rng.Next(1, 5)})]"));
             yield return ("reflection past the edge", Model($"[ReflectionPad2d({rng.Next(32, 40)})]"));
             yield return ("padding on flat", Model("[Flatten, ZeroPad2d(1)]"));
+            yield return ("prelu count", Model($"[Conv2d(8, 3), PReLU({Pick(rng, 0, 2, 7, 9, 16)})]"));
+            yield return ("stochastic depth p", Model($"[Conv2d(8, 3), StochasticDepth({Pick(rng, "-0.1", "1", "1.5")})]"));
             yield return ("bad input shape", Model("[ReLU]", $"[Model(Channels = {rng.Next(-5, 1)}, Height = 32, Width = 32)]"));
             yield return ("stride overshoot", Model($"[Conv2d(8, 3, Stride = {rng.Next(40, 90)}), MaxPool2d(2)]"));
         }

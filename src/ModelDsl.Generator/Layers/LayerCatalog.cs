@@ -22,6 +22,7 @@ namespace ModelDsl.Generator.Layers
             new LinearLayer(),
             new UpsampleLayer(),
             new ActivationLayers(),
+            new PReluLayer(),
             new SoftmaxLayers(),
             new MergeLayers(),
             new ReshapeLayers(),

@@ -95,3 +95,17 @@ public sealed class SoftplusAttribute : LayerAttribute
     public double Beta { get; set; } = 1.0;
     public double Threshold { get; set; } = 20.0;
 }
+
+/// <summary>
+/// <c>nn.PReLU(num_parameters, init)</c>: max(0, x) + a·min(0, x) with a learnt slope a — one for all channels
+/// (<see cref="NumParameters"/> = 1) or one per channel (= the input's channels, checked).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class PReLUAttribute : LayerAttribute
+{
+    public PReLUAttribute() { }
+    public PReLUAttribute(int numParameters) => NumParameters = numParameters;
+
+    public int NumParameters { get; set; } = 1;
+    public double Init { get; set; } = 0.25;
+}

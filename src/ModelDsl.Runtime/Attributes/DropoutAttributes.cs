@@ -22,3 +22,19 @@ public sealed class Dropout2dAttribute : LayerAttribute
 
     public double P { get; set; } = 0.5;
 }
+
+/// <summary>
+/// torchvision's <c>ops.StochasticDepth(p, mode)</c>: while training, drops the whole residual branch with probability
+/// <see cref="P"/> — per sample (<see cref="StochasticDepthMode.Row"/>) or for the whole batch — and scales the survivors
+/// by 1/(1 − p); the identity in eval mode. It ends a residual branch, before the addition (ConvNeXt, EfficientNet).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class StochasticDepthAttribute : LayerAttribute
+{
+    public StochasticDepthAttribute() { }
+    public StochasticDepthAttribute(double p) => P = p;
+
+    /// <summary>Drop probability in [0, 1).</summary>
+    public double P { get; set; }
+    public StochasticDepthMode Mode { get; set; } = StochasticDepthMode.Row;
+}

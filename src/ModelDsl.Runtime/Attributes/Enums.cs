@@ -45,3 +45,10 @@ public enum UpsampleMode
     Bilinear,
     Bicubic,
 }
+
+/// <summary>What <see cref="StochasticDepthAttribute"/> drops together: each sample's branch, or the batch's.</summary>
+public enum StochasticDepthMode
+{
+    Row,
+    Batch,
+}

@@ -44,6 +44,9 @@ public sealed record LayerNorm2dOp(double Eps, bool Affine) : LayerOp;
 /// </summary>
 public sealed record PadOp(string Mode, long Left, long Right, long Top, long Bottom, double Value = 0) : LayerOp;
 
+/// <summary>torchvision's <c>StochasticDepth</c> (<paramref name="Row"/>: per sample, else the batch): the identity in eval mode.</summary>
+public sealed record StochasticDepthOp(double P, bool Row) : LayerOp;
+
 /// <summary><c>nn.Dropout</c> / <c>nn.Dropout2d</c>: the identity in eval mode.</summary>
 public sealed record DropoutOp(bool Channelwise, double P) : LayerOp;
 
@@ -67,6 +70,9 @@ public sealed record UpsampleOp(double Scale, long Height, long Width, UpsampleM
 /// PyTorch's constructor order (ELU's alpha, LeakyReLU's slope, Hardtanh's min and max, Softplus's beta and threshold; 0 otherwise).
 /// </summary>
 public sealed record ActivationOp(string Kind, double Argument = 0, double Argument2 = 0) : LayerOp;
+
+/// <summary><c>nn.PReLU</c> with <paramref name="Count"/> learnt slopes (1, or one per channel); its tensor is "weight".</summary>
+public sealed record PReluOp(long Count) : LayerOp;
 
 /// <summary><c>nn.Softmax</c> or <c>nn.LogSoftmax</c> over <paramref name="Dim"/> (of the batched tensor).</summary>
 public sealed record SoftmaxOp(bool Log, long Dim) : LayerOp;

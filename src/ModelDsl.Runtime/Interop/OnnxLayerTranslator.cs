@@ -41,6 +41,11 @@ internal sealed class OnnxLayerTranslator
         InstanceNormOp op => InstanceNorm(node, op, x),
         LayerNorm2dOp op => Affine(node, op.Affine, Normalise(node, x, new long[] { 1 }, op.Eps)),
         DropoutOp => x, // the identity in eval mode
+        StochasticDepthOp => x, // likewise
+        // The slopes broadcast over the channel axis: C×1×1 on a map, F on a flat input (one slope: a single value).
+        PReluOp op => _b.Node("PRelu", node.Path + ".out", new[] { x, node.Input.IsFlat || op.Count == 1
+            ? _b.Floats(node.Path + ".weight", _weight(node.Path + ".weight"), op.Count)
+            : _b.Floats(node.Path + ".weight", _weight(node.Path + ".weight"), op.Count, 1, 1) }),
         FlattenOp => _b.Node("Flatten", node.Path + ".out", new[] { x }, Int("axis", 1)),
         // Reshape's 0 copies the input's dimension (allowzero = 0): the batch axis stays dynamic.
         ReshapeOp op => _b.Node("Reshape", node.Path + ".out", new[] { x, _b.Int64s(node.Path + ".shape", op.Dims.Prepend(0L).ToArray()) }),

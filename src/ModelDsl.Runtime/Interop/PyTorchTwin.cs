@@ -69,6 +69,21 @@ public static class PyTorchTwin
                 return x.permute(0, 3, 1, 2)
 
 
+        class _StochasticDepth(nn.Module):
+            # torchvision.ops.StochasticDepth: in training, each sample's ("row") or the batch's input dropped with
+            # probability p, survivors scaled by 1/(1 - p); the identity in eval mode.
+            def __init__(self, p, mode):
+                super().__init__()
+                self.p, self.mode = p, mode
+
+            def forward(self, x):
+                if not self.training or self.p == 0.0:
+                    return x
+                shape = [x.shape[0]] + [1] * (x.dim() - 1) if self.mode == "row" else [1] * x.dim()
+                keep = torch.empty(shape, dtype=x.dtype, device=x.device).bernoulli_(1.0 - self.p)
+                return x * keep.div_(1.0 - self.p)
+
+
         class _Wrapped(nn.Module):
             # ModelDsl.SamePaddedConv2d: an even-kernel 'same' conv with a padding mode, its conv registered as "conv".
             def __init__(self, conv):
@@ -183,6 +198,8 @@ public static class PyTorchTwin
             PadOp { Mode: "reflect" } op => $"nn.ReflectionPad2d(({op.Left}, {op.Right}, {op.Top}, {op.Bottom}))",
             PadOp op => $"nn.ReplicationPad2d(({op.Left}, {op.Right}, {op.Top}, {op.Bottom}))",
             DropoutOp op => $"nn.Dropout{(op.Channelwise ? "2d" : "")}(p={Num(op.P)})",
+            PReluOp op => $"nn.PReLU(num_parameters={op.Count})",
+            StochasticDepthOp op => $"_StochasticDepth({Num(op.P)}, {Str(op.Row ? "row" : "batch")})",
             FlattenOp => "nn.Flatten()",
             ReshapeOp op => $"_Reshape({string.Join(", ", op.Dims)})",
             PermuteOp op => $"_Permute({string.Join(", ", op.Dims)})",

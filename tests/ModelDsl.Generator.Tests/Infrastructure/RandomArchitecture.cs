@@ -35,7 +35,7 @@ public sealed class RandomArchitecture
         """;
 
     private static readonly string[] Activations = { "ReLU", "LeakyReLU(0.1)", "LeakyReLU", "GELU", "SiLU", "Tanh", "Sigmoid", "ELU", "ELU(Alpha = 0.5)", "Identity",
-        "ReLU6", "Hardswish", "Hardsigmoid", "Mish", "Hardtanh", "Hardtanh(-0.5, 0.25)", "Softplus", "Softplus(Beta = 2, Threshold = 1)" };
+        "ReLU6", "Hardswish", "Hardsigmoid", "Mish", "Hardtanh", "Hardtanh(-0.5, 0.25)", "Softplus", "Softplus(Beta = 2, Threshold = 1)", "PReLU", "PReLU(Init = 0.1)" };
     private static readonly string[] PaddingModes = { "Reflect", "Replicate", "Circular" };
 
     private readonly Random _rng;
@@ -101,8 +101,9 @@ public sealed class RandomArchitecture
 
     private string? NextMapLayer(ref long c, ref long h, ref long w)
     {
-        switch (_rng.Next(16))
+        switch (_rng.Next(17))
         {
+            case 15: return _rng.Next(2) == 0 ? $"PReLU({c})" : $"StochasticDepth({_rng.Next(0, 9) / 10.0:0.0}{Pick("", ", Mode = StochasticDepthMode.Batch")})";
             case 13: return FeatureNorm(c, h, w);
             case 14: return Padding(ref h, ref w);
             case 0: case 1: case 2: case 3: return Conv(ref c, ref h, ref w);

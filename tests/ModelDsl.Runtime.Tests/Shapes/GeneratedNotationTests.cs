@@ -33,6 +33,8 @@ public class GeneratedNotationTests
             ("InstanceNormOp(1E-05, 0.1, false, true)", new InstanceNormOp(1e-5, 0.1, false, true)),
             ("LayerNorm2dOp(1E-06, true)", new LayerNorm2dOp(1e-6, true)),
             ("PadOp('reflect', 1, 2, 0, 3, 0.0)", new PadOp("reflect", 1, 2, 0, 3)),
+            ("StochasticDepthOp(0.1, true)", new StochasticDepthOp(0.1, true)),
+            ("PReluOp(16)", new PReluOp(16)),
             ("SoftmaxOp(true, -1)", new SoftmaxOp(true, -1)),
             ("UnsupportedOp('Mystery')", new UnsupportedOp("Mystery")),
             ("HeadOp('Boxes', 'features')", new HeadOp("Boxes", "features")),
