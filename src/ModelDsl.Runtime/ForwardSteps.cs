@@ -35,6 +35,15 @@ public static class ForwardSteps
         return sum;
     }
 
+    /// <summary><c>current * tap</c> for a Multiply merge (PyTorch's broadcasting, checked at compile time).</summary>
+    public static torch.Tensor Multiply(torch.Tensor current, torch.Tensor tap, bool disposeCurrent, bool disposeTap)
+    {
+        var product = current.mul(tap);
+        if (disposeCurrent) current.Dispose();
+        if (disposeTap) tap.Dispose();
+        return product;
+    }
+
     /// <summary><c>torch.cat([current, tap], dim=1)</c> for a Concat merge (channels of a feature map, features of a vector).</summary>
     public static torch.Tensor Concat(torch.Tensor current, torch.Tensor tap, bool disposeCurrent, bool disposeTap)
     {

@@ -151,6 +151,10 @@ namespace ModelDsl.Generator.Diagnostics
             "Trunk layers reach no head",
             "{0} follow{1} the last tap a head starts from ('{2}'), so no output of '{3}' depends on {4}; in a model with heads only the heads are outputs. Add [Tap(\"…\")] after them and a [Head] from it, or remove them");
 
+        public static readonly DiagnosticDescriptor MultiplyShapeMismatch = Make("MDSL0041", Shapes, DiagnosticSeverity.Error,
+            "Multiply of shapes that do not broadcast",
+            "Multiply '{0}' multiplies {1} (from {2}) by {3} (tap '{4}', from {5}); per axis the sizes must be equal or one of them 1, but {6}");
+
         public static readonly DiagnosticDescriptor InternalError = Make("MDSL9999", Design, DiagnosticSeverity.Error,
             "ModelDsl generator failed",
             "ModelDsl could not generate '{0}': {1}. Please report this with the declaration.");
@@ -163,7 +167,7 @@ namespace ModelDsl.Generator.Diagnostics
             GenericModelNotSupported, InvalidInputShape, LayerNeedsFeatureMap, TrailingSoftmax, SingleUnitSoftmax,
             PoolingDropsInput, NotABlock, InvalidBlock, NoLayers, SizeOutOfRange,
             UnknownTap, TapUsedBeforeDefined, DuplicateTap, ConcatSizeMismatch, AddShapeMismatch, ReshapeElementCount, BadPermutation, NoAcceptedInputSize,
-            HeadNeedsFrom, HeadNotUsable, LayersReachNoHead,
+            HeadNeedsFrom, HeadNotUsable, LayersReachNoHead, MultiplyShapeMismatch,
             InternalError,
         };
 

@@ -97,7 +97,7 @@ namespace ModelDsl.Generator.Emit
                 string operand = graph.Projected ? $"{node.Name}.call({tap})" : tap;
                 // A projected operand is a fresh tensor, always disposed; the tap itself then separately.
                 bool disposeOperand = graph.Projected || (tapDone && t != current);
-                string helper = graph.Op == GraphEdge.AddOp ? "Add" : "Concat";
+                string helper = graph.Op; // ForwardSteps.Add, .Concat or .Multiply
                 string first = currentVariable;
                 w.Line(Assign($"{Steps}{helper}({first}, {operand}, disposeCurrent: {Bool(disposeCurrent)}, disposeTap: {Bool(disposeOperand)})") + $" // {node.Name}: {node.Output}");
                 if (graph.Projected && tapDone && t != current) w.Line($"{tap}.Dispose();");

@@ -7,18 +7,20 @@ using ModelDsl.Generator.Shapes;
 namespace ModelDsl.Generator.Layers
 {
     /// <summary>
-    /// Add and Concat: merge a tapped tensor back into the chain (<c>x + tap</c>, <c>torch.cat([x, tap], 1)</c>).
-    /// Every merge is checked where it stands: the tap must be defined before it, Add needs equal shapes (or a
-    /// projection that maps the tap onto the current shape), Concat equal heights and widths.
+    /// Add, Concat and Multiply: merge a tapped tensor back into the chain (<c>x + tap</c>, <c>torch.cat([x, tap], 1)</c>,
+    /// <c>x * tap</c>). Every merge is checked where it stands: the tap must be defined before it, Add needs equal shapes
+    /// (or a projection that maps the tap onto the current shape), Concat equal heights and widths, Multiply shapes that
+    /// broadcast (per axis equal or one of them 1).
     /// </summary>
     internal sealed class MergeLayers : LayerFamily
     {
         public static readonly string Add = KindOf(nameof(AddAttribute));
         public static readonly string Concat = KindOf(nameof(ConcatAttribute));
+        public static readonly string Multiply = KindOf(nameof(MultiplyAttribute));
 
-        public override IReadOnlyList<string> Kinds { get; } = new[] { Add, Concat };
+        public override IReadOnlyList<string> Kinds { get; } = new[] { Add, Concat, Multiply };
 
-        public override string NamePrefix(string kind) => kind == Add ? "Add" : "Concat";
+        public override string NamePrefix(string kind) => kind;
 
         public override string TypeName(string kind) => "global::TorchSharp.Modules.Sequential";
 
@@ -33,25 +35,27 @@ namespace ModelDsl.Generator.Layers
                 ArgumentChecks.Invalid(layer, name, nameof(AddAttribute.Tap), "\"\"", "name the [Tap] to merge, e.g. [" + layer.Kind + "(\"skip1\")]", sink);
                 return null;
             }
-            return new Merge(layer.Kind == Add, tap, layer.Bool(nameof(AddAttribute.Projection), false));
+            return new Merge(layer.Kind, tap, layer.Bool(nameof(AddAttribute.Projection), false));
         }
 
         private sealed class Merge : LayerConfig
         {
+            private readonly string _kind;
             private readonly bool _add;
             private readonly string _tap;
             private readonly bool _projection;
             private GraphEdge? _edge;
             private List<ResolvedLayer> _children = new();
 
-            public Merge(bool add, string tap, bool projection)
+            public Merge(string kind, string tap, bool projection)
             {
-                _add = add;
+                _kind = kind;
+                _add = kind == Add;
                 _tap = tap;
                 _projection = projection;
             }
 
-            private string Op => _add ? GraphEdge.AddOp : GraphEdge.ConcatOp;
+            private string Op => _add ? GraphEdge.AddOp : _kind == Multiply ? GraphEdge.MultiplyOp : GraphEdge.ConcatOp;
 
             public override GraphEdge? Graph => _edge;
 
@@ -77,6 +81,7 @@ namespace ModelDsl.Generator.Layers
                     return null;
                 }
                 var current = input.Shape;
+                if (_kind == Multiply) return Broadcast(input, current, tap);
                 if (!_add)
                 {
                     if (!current.IsFeatureMap || !tap.Shape.IsFeatureMap || current.Height != tap.Shape.Height || current.Width != tap.Shape.Width)
@@ -119,6 +124,26 @@ namespace ModelDsl.Generator.Layers
                 return new LayerShape(current, tap.Shape.Channels, current.Channels, _children.Sum(c => c.Parameters), _children.Sum(c => c.MultiplyAdds));
             }
 
+            /// <summary>PyTorch's broadcasting of two per-sample shapes of one rank: per axis equal, or a 1 stretched to the other.</summary>
+            private LayerShape? Broadcast(LayerInput input, Shape current, TapPoint tap)
+            {
+                var a = current.ToArray();
+                var b = tap.Shape.ToArray();
+                string Axes(int n) => n == 1 ? "1 axis" : $"{n} axes";
+                string? why = a.Length != b.Length ? $"{current} has {Axes(a.Length)} and {tap.Shape} has {Axes(b.Length)}"
+                    : Enumerable.Range(0, a.Length).Where(i => a[i] != b[i] && a[i] != 1 && b[i] != 1)
+                        .Select(i => $"axis {i} has {a[i]} and {b[i]}").FirstOrDefault();
+                if (why is not null)
+                {
+                    input.Sink.Report(DiagnosticDescriptors.MultiplyShapeMismatch, input.Layer.Location, input.Name, current.ToString(), input.Source, tap.Shape.ToString(), _tap, tap.Source, why);
+                    return null;
+                }
+                _edge = new GraphEdge(Op, _tap, tap.Source);
+                var output = Shape.Of(Enumerable.Range(0, a.Length).Select(i => System.Math.Max(a[i], b[i])).ToArray());
+                long channels = output.IsFlat ? output.Features : output[0];
+                return new LayerShape(output, channels, channels);
+            }
+
             private static ResolvedLayer Projection(string kind, LayerConfig config, LayerInput merge, string name, Shape input)
             {
                 var layer = new LayerSpec(kind, name, merge.Layer.Stage, merge.Layer.Location, EquatableArray<LayerArg>.Empty, null);
@@ -133,12 +158,14 @@ namespace ModelDsl.Generator.Layers
                     : Code.ProjectionSequential(_children[0].Code.Construction, _children[1].Code.Construction);
 
             public override string Export(long inChannels, long outChannels)
-                => _add ? Notation.Record("AddOp", Notation.Text(_tap), Code.Bool(_children.Count > 0)) : Notation.Record("ConcatOp", Notation.Text(_tap));
+                => _add ? Notation.Record("AddOp", Notation.Text(_tap), Code.Bool(_children.Count > 0))
+                 : _kind == Multiply ? Notation.Record("MultiplyOp", Notation.Text(_tap))
+                 : Notation.Record("ConcatOp", Notation.Text(_tap));
 
             public override string Describe(string inChannels, string outChannels)
                 => _add
                     ? (_children.Count == 0 ? $"x + {_tap}" : $"x + BatchNorm2d(Conv2d({_tap}, 1×1))")
-                    : $"torch.cat([x, {_tap}], dim=1)";
+                    : _kind == Multiply ? $"x * {_tap}" : $"torch.cat([x, {_tap}], dim=1)";
         }
     }
 }

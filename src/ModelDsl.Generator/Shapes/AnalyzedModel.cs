@@ -66,7 +66,7 @@ namespace ModelDsl.Generator.Shapes
     }
 
     /// <summary>
-    /// A tap, a merge or a head's start in a graph model. <see cref="Op"/> is "Tap", "Add", "Concat" or "Head"; <see cref="Tap"/> the
+    /// A tap, a merge or a head's start in a graph model. <see cref="Op"/> is "Tap", "Add", "Concat", "Multiply" or "Head"; <see cref="Tap"/> the
     /// tap's name; <see cref="Source"/> the layer whose output the tap names ("input" for the model's input);
     /// <see cref="Projected"/> an Add whose tapped operand goes through its 1×1 projection first.
     /// </summary>
@@ -75,6 +75,7 @@ namespace ModelDsl.Generator.Shapes
         public const string TapOp = "Tap";
         public const string AddOp = "Add";
         public const string ConcatOp = "Concat";
+        public const string MultiplyOp = "Multiply";
         /// <summary>The start of a head: the chain continues from <see cref="Tap"/>.</summary>
         public const string HeadOp = "Head";
     }

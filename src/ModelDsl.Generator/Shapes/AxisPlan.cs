@@ -96,7 +96,9 @@ namespace ModelDsl.Generator.Shapes
                 {
                     string tap = layer.Arg(nameof(AddAttribute.Tap))?.Text ?? "";
                     bool projection = layer.Kind == MergeLayers.Add && layer.Bool(nameof(AddAttribute.Projection), false);
-                    if (taps.TryGetValue(tap, out int at)) Merge(at, i, projection, $"{layer.Kind} '{name}'");
+                    if (!taps.TryGetValue(tap, out int at)) continue;
+                    if (layer.Kind == MergeLayers.Multiply) Add(AxisStep.Broadcast(at), AxisStep.Broadcast(at), $"{layer.Kind} '{name}'");
+                    else Merge(at, i, projection, $"{layer.Kind} '{name}'");
                     continue;
                 }
                 if (family.Read(layer, name, Quiet) is { } config && config.TryAxisSteps(out var sh, out var sw))

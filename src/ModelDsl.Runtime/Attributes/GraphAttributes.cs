@@ -47,6 +47,20 @@ public sealed class ConcatAttribute : LayerAttribute
 }
 
 /// <summary>
+/// <c>x * tap</c>, broadcasting as PyTorch does: per axis the sizes are equal or one of them is 1, which is stretched
+/// (a squeeze-and-excitation gate C×1×1 times the map C×H×W, in either order). Checked at compile time; a mismatch
+/// names both shapes (MDSL0041).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class MultiplyAttribute : LayerAttribute
+{
+    public MultiplyAttribute(string tap) => Tap = tap;
+
+    /// <summary>The name given to an earlier <see cref="TapAttribute"/>.</summary>
+    public string Tap { get; }
+}
+
+/// <summary>
 /// Starts an output branch: the layers after it, up to the next <c>[Head]</c>, run on the tensor named by
 /// <see cref="From"/> and make one output of the model. A model with heads is a
 /// <c>Module&lt;Tensor, {Model}Output&gt;</c> whose generated record struct holds one tensor per head in

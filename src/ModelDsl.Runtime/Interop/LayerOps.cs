@@ -89,6 +89,9 @@ public sealed record TapOp(string Tap) : LayerOp;
 /// <summary><c>[Add("tap")]</c>: x + tap; with <paramref name="Projected"/>, x + BatchNorm(Conv1×1(tap)) (the node's two children).</summary>
 public sealed record AddOp(string Tap, bool Projected) : LayerOp;
 
+/// <summary><c>[Multiply("tap")]</c>: <c>x * tap</c>, broadcasting a size of 1.</summary>
+public sealed record MultiplyOp(string Tap) : LayerOp;
+
 /// <summary><c>[Concat("tap")]</c>: <c>torch.cat([x, tap], 1)</c>.</summary>
 public sealed record ConcatOp(string Tap) : LayerOp;
 

@@ -58,6 +58,7 @@ internal sealed class OnnxLayerTranslator
         HeadOp op => TapValue(node, op.Tap), // OnnxExport ends the previous head's output first
         AddOp op => _b.Node("Add", node.Name + ".out", new[] { x, op.Projected ? Chain(node.Inner, TapValue(node, op.Tap)) : TapValue(node, op.Tap) }),
         ConcatOp op => _b.Node("Concat", node.Name + ".out", new[] { x, TapValue(node, op.Tap) }, Int("axis", 1)),
+        MultiplyOp op => _b.Node("Mul", node.Name + ".out", new[] { x, TapValue(node, op.Tap) }), // ONNX broadcasts as PyTorch does
         BlockOp op => Block(node, op, x),
         UnsupportedOp op => throw Unsupported(node, $"the exporter has no ONNX translation for {op.Kind} yet"),
         _ => throw Unsupported(node, $"the exporter has no ONNX translation for {node.Op.GetType().Name}"),

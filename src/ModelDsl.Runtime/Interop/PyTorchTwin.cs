@@ -114,7 +114,9 @@ public static class PyTorchTwin
         var py = new StringBuilder();
         string input = graph.AnySize ? $"N×{graph.Input.Channels}×H×W" : "N×" + graph.Input;
         py.Append($"class {graph.Name}(nn.Module):\n");
-        py.Append($"    \"\"\"{graph.Name}: {input} → N×{(graph.AnySize ? graph.Output.Channels + "×…" : graph.Output.ToString())}.\"\"\"\n\n");
+        // A net of any size: a map's size follows the input (C×…); a flat output (after a pool and Flatten) does not.
+        string output = graph.AnySize && graph.Output.IsFeatureMap ? graph.Output.Channels + "×…" : graph.Output.ToString();
+        py.Append($"    \"\"\"{graph.Name}: {input} → N×{output}.\"\"\"\n\n");
         py.Append("    def __init__(self):\n        super().__init__()\n");
         var stagesDone = new HashSet<string>(StringComparer.Ordinal);
         foreach (var node in graph.Nodes.Where(n => n.Path.Length > 0))
@@ -156,6 +158,7 @@ public static class PyTorchTwin
         AddOp { Projected: true } op => $"x = x + self.{node.Path}({TapVariable(op.Tap)})",
         AddOp op => $"x = x + {TapVariable(op.Tap)}",
         ConcatOp op => $"x = torch.cat([x, {TapVariable(op.Tap)}], dim=1)",
+        MultiplyOp op => $"x = x * {TapVariable(op.Tap)}",
         _ => $"x = self.{node.Path}(x)",
     };
 

@@ -61,4 +61,20 @@ public class GraphDiagnosticTests
         Assert.Equal("Add 'Add1' adds 4×8×8 (tap 'skip', from Conv1) to 8×16×16 (from Conv2); the shapes must be equal. "
             + "A 1×1 projection cannot map 8×8 onto 16×16 with an integer stride.", d.GetMessage());
     }
+
+    [Fact]
+    public void MDSL0041_a_multiply_whose_shapes_do_not_broadcast_names_both_and_the_axis()
+    {
+        var d = Single("""[Conv2d(16, 1), Tap("x"), GlobalAvgPool, Conv2d(4, 1), ReLU, Conv2d(8, 1), Sigmoid, Multiply("x")]""", "MDSL0041");
+        Assert.Equal("Multiply(\"x\")", SpanText(d));
+        Assert.Equal("Multiply 'Multiply1' multiplies 8×1×1 (from Sigmoid1) by 16×8×8 (tap 'x', from Conv1); per axis the sizes must be equal or one of them 1, "
+            + "but axis 0 has 8 and 16", d.GetMessage());
+    }
+
+    [Fact]
+    public void MDSL0041_a_flat_vector_times_a_map()
+    {
+        var d = Single("""[Conv2d(4, 1), Tap("x"), Flatten, Multiply("x")]""", "MDSL0041");
+        Assert.EndsWith("but 256 has 1 axis and 4×8×8 has 3 axes", d.GetMessage());
+    }
 }

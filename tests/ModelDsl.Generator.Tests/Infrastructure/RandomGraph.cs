@@ -2,7 +2,8 @@ namespace ModelDsl.Generator.Tests.Infrastructure;
 
 /// <summary>
 /// Random graph models for the graph property tests (and the interop tests, which link this file): convs,
-/// pools, transposed convs, batch norm, taps, Concat, Add with and without projection, an optional pooled
+/// pools, transposed convs, batch norm, taps, Concat, Add with and without projection, squeeze-and-excitation
+/// (a pooled gate Multiply-ed back onto its map, broadcasting), an optional pooled
 /// classifier head. Every net is valid at 32×32 and, declared with Channels alone, at any size it accepts.
 /// </summary>
 public static class RandomGraph
@@ -18,12 +19,19 @@ public static class RandomGraph
         int channels = random.Next(1, 4), inputChannels = channels, level = 0;
         for (int step = random.Next(4, 12), t = 0; step > 0; step--)
         {
-            int choice = random.Next(9);
+            int choice = random.Next(10);
             if (choice <= 1) { channels = random.Next(2, 9) * 2; parts.Add($"Conv2d({channels}, 3, Padding = 1)"); }
             else if (choice == 2) parts.Add(random.Next(2) == 0 ? "ReLU" : "BatchNorm2d");
             else if (choice == 3 && level < 3) { parts.Add(random.Next(2) == 0 ? "MaxPool2d(2)" : "AvgPool2d(2)"); level++; }
             else if (choice == 4 && level > 0) { channels = random.Next(2, 9) * 2; parts.Add($"ConvTranspose2d({channels}, 2, Stride = 2)"); level--; }
             else if (choice == 5) { string name = "t" + t++; taps.Add((name, level, channels)); parts.Add($"Tap(\"{name}\")"); }
+            else if (choice == 9)
+            {
+                // Squeeze-and-excitation: a C×1×1 gate from the pooled map times the map (MobileNetV3, EfficientNet).
+                string name = "t" + t++;
+                taps.Add((name, level, channels));
+                parts.Add($"Tap(\"{name}\"), GlobalAvgPool, Conv2d({Math.Max(1, channels / 4)}, 1), ReLU, Conv2d({channels}, 1), {(random.Next(2) == 0 ? "Sigmoid" : "Hardsigmoid")}, Multiply(\"{name}\")");
+            }
             else
             {
                 var same = taps.Where(x => x.Level == level).ToList();

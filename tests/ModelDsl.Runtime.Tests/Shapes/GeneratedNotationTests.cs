@@ -41,6 +41,7 @@ public class GeneratedNotationTests
             ("TapOp('skip1')", new TapOp("skip1")),
             ("AddOp('a', true)", new AddOp("a", true)),
             ("ConcatOp('it''s')", new ConcatOp("it's")),
+            ("MultiplyOp('x')", new MultiplyOp("x")),
             ("BlockOp('Res', true, false, ActivationOp('ReLU', 0.0))", new BlockOp("Res", true, false, new ActivationOp("ReLU"))),
             ("BlockOp('Down', false, false, null)", new BlockOp("Down", false, false, null)),
         };

@@ -129,6 +129,11 @@ namespace ModelDsl
                         case AxisStep.Operation.Resume:
                             output = reference;
                             return AxisFailure.Reason.None;
+                        case AxisStep.Operation.Broadcast:
+                            // PyTorch's broadcasting: equal sizes, or a size of 1 stretched to the other.
+                            if (input == reference || reference == 1) return AxisFailure.Reason.None;
+                            if (input == 1) { output = reference; return AxisFailure.Reason.None; }
+                            return AxisFailure.Reason.Mismatch;
                         default: // Tap
                             return AxisFailure.Reason.None;
                     }

@@ -32,6 +32,8 @@ namespace ModelDsl
             Project,
             /// <summary>Head: continue from the size at step <see cref="Reference"/>.</summary>
             Resume,
+            /// <summary>Multiply: the current size and the size at step <see cref="Reference"/> must be equal or one of them 1; the output is the other.</summary>
+            Broadcast,
         }
 
         /// <summary>What a non-zero padding mode demands of the input (PyTorch pads with F.pad before the conv).</summary>
@@ -90,6 +92,8 @@ namespace ModelDsl
 
         public static AxisStep Resume(int tapStep) => new(Operation.Resume, reference: tapStep);
 
+        public static AxisStep Broadcast(int tapStep) => new(Operation.Broadcast, reference: tapStep);
+
         public bool Equals(AxisStep other)
             => Kind == other.Kind && Kernel == other.Kernel && Stride == other.Stride && Padding == other.Padding
                && Dilation == other.Dilation && OutputPadding == other.OutputPadding && CeilMode == other.CeilMode
@@ -127,6 +131,7 @@ namespace ModelDsl
                 Operation.Tap => $"{T}Tap()",
                 Operation.Merge => $"{T}Merge({I(Reference)})",
                 Operation.Project => $"{T}Project({I(Reference)}, {I(Stride)})",
+                Operation.Broadcast => $"{T}Broadcast({I(Reference)})",
                 _ => $"{T}Resume({I(Reference)})",
             };
         }
