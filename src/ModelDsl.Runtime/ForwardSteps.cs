@@ -45,9 +45,10 @@ public static class ForwardSteps
     }
 
     /// <summary><c>torch.cat([current, tap], dim=1)</c> for a Concat merge (channels of a feature map, features of a vector).</summary>
-    public static torch.Tensor Concat(torch.Tensor current, torch.Tensor tap, bool disposeCurrent, bool disposeTap)
+    /// <param name="tapFirst">Put the tapped channels first: <c>torch.cat([tap, current], dim=1)</c> (DenseNet, Fire, Inception).</param>
+    public static torch.Tensor Concat(torch.Tensor current, torch.Tensor tap, bool disposeCurrent, bool disposeTap, bool tapFirst = false)
     {
-        var joined = torch.cat(new[] { current, tap }, 1);
+        var joined = torch.cat(tapFirst ? new[] { tap, current } : new[] { current, tap }, 1);
         if (disposeCurrent) current.Dispose();
         if (disposeTap) tap.Dispose();
         return joined;

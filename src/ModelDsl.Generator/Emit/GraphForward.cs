@@ -27,9 +27,9 @@ namespace ModelDsl.Generator.Emit
             {
                 var graph = nodes[i].Graph;
                 if (graph?.Op == GraphEdge.TapOp) { tapTensor[graph.Tap] = tensor; continue; }
-                if (graph?.Op == GraphEdge.HeadOp)
+                if (graph?.Op == GraphEdge.HeadOp || graph?.Op == GraphEdge.FromOp)
                 {
-                    headTaps.Add(graph.Tap);
+                    if (graph.Op == GraphEdge.HeadOp) headTaps.Add(graph.Tap);
                     tensor = tapTensor[graph.Tap];
                     lastUse[tensor] = i;
                     continue;
@@ -70,6 +70,18 @@ namespace ModelDsl.Generator.Emit
                     w.Line($"var {variable} = {currentVariable}; // Tap(\"{graph.Tap}\"): {node.Output}, {use}");
                     continue;
                 }
+                if (graph?.Op == GraphEdge.FromOp)
+                {
+                    // A branch restarts from its tap. The tensor the last branch ended in is disposed here when
+                    // nothing later reads it (no tap of it is used again) — unless it is the input or this very tap.
+                    int from = tapTensor[graph.Tap];
+                    if (current != -1 && current != from && currentVariable == "x" && !NeededAfter(current, i))
+                        w.Line("x.Dispose(); // the branch before this From ends unused");
+                    current = from;
+                    currentVariable = current == -1 ? "input" : variables[graph.Tap];
+                    w.Line($"// From(\"{graph.Tap}\"): {node.Output}");
+                    continue;
+                }
                 if (graph?.Op == GraphEdge.HeadOp)
                 {
                     EndHead();
@@ -99,7 +111,8 @@ namespace ModelDsl.Generator.Emit
                 bool disposeOperand = graph.Projected || (tapDone && t != current);
                 string helper = graph.Op; // ForwardSteps.Add, .Concat or .Multiply
                 string first = currentVariable;
-                w.Line(Assign($"{Steps}{helper}({first}, {operand}, disposeCurrent: {Bool(disposeCurrent)}, disposeTap: {Bool(disposeOperand)})") + $" // {node.Name}: {node.Output}");
+                string order = graph.TapFirst ? ", tapFirst: true" : "";
+                w.Line(Assign($"{Steps}{helper}({first}, {operand}, disposeCurrent: {Bool(disposeCurrent)}, disposeTap: {Bool(disposeOperand)}{order})") + $" // {node.Name}: {node.Output}");
                 if (graph.Projected && tapDone && t != current) w.Line($"{tap}.Dispose();");
                 current = i;
             }

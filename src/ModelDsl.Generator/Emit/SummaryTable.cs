@@ -18,7 +18,7 @@ namespace ModelDsl.Generator.Emit
             string previous = "input";
             foreach (var layer in model.Layers)
             {
-                if (layer.Graph?.Op == GraphEdge.TapOp) continue;
+                if (layer.Graph?.Op is GraphEdge.TapOp or GraphEdge.FromOp) continue;
                 if (layer.Graph is { Op: GraphEdge.HeadOp } head)
                 {
                     // A head's row marks where its branch starts; its first layer reads the tapped layer's output.

@@ -35,7 +35,8 @@ namespace ModelDsl.Generator.Layers
                 ArgumentChecks.Invalid(layer, name, nameof(AddAttribute.Tap), "\"\"", "name the [Tap] to merge, e.g. [" + layer.Kind + "(\"skip1\")]", sink);
                 return null;
             }
-            return new Merge(layer.Kind, tap, layer.Bool(nameof(AddAttribute.Projection), false));
+            bool tapFirst = layer.Kind == Concat && layer.Arg(nameof(ConcatAttribute.Order))?.Text == nameof(ConcatOrder.TapFirst);
+            return new Merge(layer.Kind, tap, layer.Bool(nameof(AddAttribute.Projection), false), tapFirst);
         }
 
         private sealed class Merge : LayerConfig
@@ -44,15 +45,18 @@ namespace ModelDsl.Generator.Layers
             private readonly bool _add;
             private readonly string _tap;
             private readonly bool _projection;
+            /// <summary>A Concat that puts the tapped channels first.</summary>
+            private readonly bool _tapFirst;
             private GraphEdge? _edge;
             private List<ResolvedLayer> _children = new();
 
-            public Merge(string kind, string tap, bool projection)
+            public Merge(string kind, string tap, bool projection, bool tapFirst)
             {
                 _kind = kind;
                 _add = kind == Add;
                 _tap = tap;
                 _projection = projection;
+                _tapFirst = tapFirst;
             }
 
             private string Op => _add ? GraphEdge.AddOp : _kind == Multiply ? GraphEdge.MultiplyOp : GraphEdge.ConcatOp;
@@ -89,7 +93,7 @@ namespace ModelDsl.Generator.Layers
                         input.Sink.Report(DiagnosticDescriptors.ConcatSizeMismatch, input.Layer.Location, input.Name, current.ToString(), input.Source, tap.Shape.ToString(), _tap, tap.Source);
                         return null;
                     }
-                    _edge = new GraphEdge(Op, _tap, tap.Source);
+                    _edge = new GraphEdge(Op, _tap, tap.Source, TapFirst: _tapFirst);
                     long channels = current.Channels + tap.Shape.Channels;
                     return new LayerShape(new Shape(channels, current.Height, current.Width), current.Channels, channels);
                 }
@@ -160,12 +164,12 @@ namespace ModelDsl.Generator.Layers
             public override string Export(long inChannels, long outChannels)
                 => _add ? Notation.Record("AddOp", Notation.Text(_tap), Code.Bool(_children.Count > 0))
                  : _kind == Multiply ? Notation.Record("MultiplyOp", Notation.Text(_tap))
-                 : Notation.Record("ConcatOp", Notation.Text(_tap));
+                 : Notation.Record("ConcatOp", Notation.Text(_tap), Code.Bool(_tapFirst));
 
             public override string Describe(string inChannels, string outChannels)
                 => _add
                     ? (_children.Count == 0 ? $"x + {_tap}" : $"x + BatchNorm2d(Conv2d({_tap}, 1×1))")
-                    : _kind == Multiply ? $"x * {_tap}" : $"torch.cat([x, {_tap}], dim=1)";
+                    : _kind == Multiply ? $"x * {_tap}" : _tapFirst ? $"torch.cat([{_tap}, x], dim=1)" : $"torch.cat([x, {_tap}], dim=1)";
         }
     }
 }

@@ -72,6 +72,15 @@ namespace ModelDsl.Generator.Parsing
                         string tap = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string ?? "" : "";
                         layers.Add(new LayerSpec(LayerSpec.TapKind, tap, stage, location, EquatableArray<LayerArg>.Empty, null));
                         continue;
+                    case nameof(FromAttribute):
+                        if (isBlock)
+                        {
+                            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBlock, location, owner, "declares a [From]; taps, From and merges belong to a model's graph, a block is a chain"));
+                            continue;
+                        }
+                        string from = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string ?? "" : "";
+                        layers.Add(new LayerSpec(LayerSpec.FromKind, from, stage, location, EquatableArray<LayerArg>.Empty, null));
+                        continue;
                     case nameof(HeadAttribute):
                         if (isBlock)
                         {

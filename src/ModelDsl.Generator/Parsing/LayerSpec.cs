@@ -28,7 +28,13 @@ namespace ModelDsl.Generator.Parsing
         /// </summary>
         public const string HeadKind = "[Head]";
 
+        /// <summary>A [From("tap")]: the chain restarts from the tap; <see cref="Name"/> holds the tap's name.</summary>
+        public const string FromKind = "[From]";
+
         public bool IsStage => Kind == StageKind;
+        public bool IsFrom => Kind == FromKind;
+        /// <summary>A tap, a head or a From: a point of the graph, not a layer (no module, no property name).</summary>
+        public bool IsMarker => IsTap || IsHead || IsFrom;
         public bool IsTap => Kind == TapKind;
         public bool IsHead => Kind == HeadKind;
         public bool IsBlock => Kind == BlockKind;

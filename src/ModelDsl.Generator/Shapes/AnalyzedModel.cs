@@ -70,12 +70,15 @@ namespace ModelDsl.Generator.Shapes
     /// tap's name; <see cref="Source"/> the layer whose output the tap names ("input" for the model's input);
     /// <see cref="Projected"/> an Add whose tapped operand goes through its 1×1 projection first.
     /// </summary>
-    internal sealed record GraphEdge(string Op, string Tap, string Source, bool Projected = false)
+    /// <remarks><see cref="TapFirst"/>: a Concat that puts the tapped channels before the current ones.</remarks>
+    internal sealed record GraphEdge(string Op, string Tap, string Source, bool Projected = false, bool TapFirst = false)
     {
         public const string TapOp = "Tap";
         public const string AddOp = "Add";
         public const string ConcatOp = "Concat";
         public const string MultiplyOp = "Multiply";
+        /// <summary>A [From]: the chain continues from <see cref="Tap"/>.</summary>
+        public const string FromOp = "From";
         /// <summary>The start of a head: the chain continues from <see cref="Tap"/>.</summary>
         public const string HeadOp = "Head";
     }

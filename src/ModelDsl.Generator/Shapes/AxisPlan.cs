@@ -67,6 +67,13 @@ namespace ModelDsl.Generator.Shapes
                     if (!fixedSize) Add(AxisStep.Resume(from), AxisStep.Resume(from), $"Head '{layer.Name}'");
                     continue;
                 }
+                if (layer.IsFrom)
+                {
+                    // A branch restarts from its tap: the sizes follow it again if the tap's do (as a head).
+                    fixedSize = !taps.TryGetValue(layer.Name ?? "", out int start) || start == FixedTap;
+                    if (!fixedSize) Add(AxisStep.Resume(start), AxisStep.Resume(start), $"From '{layer.Name}'");
+                    continue;
+                }
                 if (layer.IsTap)
                 {
                     string tap = layer.Name ?? "";

@@ -70,7 +70,7 @@ namespace ModelDsl.Generator.Shapes
         private static bool HasLayers(IReadOnlyList<LayerSpec> layers, int head)
         {
             for (int i = head + 1; i < layers.Count && !layers[i].IsHead; i++)
-                if (!layers[i].IsTap && !layers[i].IsStage) return true;
+                if (!layers[i].IsMarker && !layers[i].IsStage) return true;
             return false;
         }
 
@@ -89,7 +89,7 @@ namespace ModelDsl.Generator.Shapes
             var seen = new HashSet<string>(StringComparer.Ordinal);
             for (int i = 0; i < firstHead; i++)
                 if (layers[i].IsTap && seen.Add(layers[i].Name ?? "") && from.Contains(layers[i].Name ?? "")) { lastUsed = i; lastTap = layers[i].Name ?? ""; }
-            var dead = Enumerable.Range(lastUsed + 1, Math.Max(0, firstHead - lastUsed - 1)).Where(i => !layers[i].IsTap).ToList();
+            var dead = Enumerable.Range(lastUsed + 1, Math.Max(0, firstHead - lastUsed - 1)).Where(i => !layers[i].IsMarker).ToList();
             if (dead.Count == 0 || lastUsed < 0) return;
             string what = dead.Count == 1 ? names[dead[0]] ?? "" : $"{names[dead[0]]} … {names[dead[dead.Count - 1]]}";
             sink.Report(DiagnosticDescriptors.LayersReachNoHead, layers[dead[0]].Location, what, dead.Count == 1 ? "s" : "", lastTap, spec.ClassName, dead.Count == 1 ? "it" : "them");

@@ -29,10 +29,10 @@ namespace ModelDsl.Generator.Shapes
             var heads = HeadAnalysis.Declare(spec, spec.Layers, reserved, stages, sink);
 
             // Taps and heads are no layers: they take no property name; taps are checked for duplicates here.
-            var modules = layers.Where(l => !l.IsTap && !l.IsHead).ToList();
+            var modules = layers.Where(l => !l.IsMarker).ToList();
             var moduleNames = LayerNaming.Assign(modules, reserved, sink);
             var names = new string[layers.Count];
-            for (int i = 0, m = 0; i < layers.Count; i++) if (!layers[i].IsTap && !layers[i].IsHead) names[i] = moduleNames[m++];
+            for (int i = 0, m = 0; i < layers.Count; i++) if (!layers[i].IsMarker) names[i] = moduleNames[m++];
             var taps = DeclareTaps(layers, sink);
 
             bool inputKnown = spec.CanEmit || (spec.Features > 0 || (spec.Channels > 0 && spec.Height > 0 && spec.Width > 0));
@@ -90,7 +90,26 @@ namespace ModelDsl.Generator.Shapes
                     resolvedIndex.Add(index);
                     continue;
                 }
-                if (head is not null && !layer.IsTap) headLast = layer;
+                if (head is not null && !layer.IsTap && !layer.IsFrom) headLast = layer;
+                if (layer.IsFrom)
+                {
+                    if (!shapeKnown) continue;
+                    string from = layer.Name ?? "";
+                    if (!taps.TryGet(from, out var start))
+                    {
+                        ReportUnknownTap(layer, from, taps, sink);
+                        shapeKnown = false;
+                        continue;
+                    }
+                    current = start.Shape;
+                    beforeFlatten = null;
+                    taps.CurrentSource = start.Source;
+                    resolved.Add(new ResolvedLayer($"From({from})", GraphEdge.FromOp, layer.Stage, current, current, 0, 0,
+                        LayerCode.None($"From(\"{from}\")", Notation.Record("FromOp", Notation.Text(from))), EquatableArray<ResolvedLayer>.Empty,
+                        new GraphEdge(GraphEdge.FromOp, from, start.Source)));
+                    resolvedIndex.Add(index);
+                    continue;
+                }
                 if (layer.IsTap)
                 {
                     if (!shapeKnown) continue;
@@ -162,7 +181,7 @@ namespace ModelDsl.Generator.Shapes
             for (int i = 0; i < layers.Count; i++)
             {
                 var layer = layers[i];
-                if (layer.IsTap || layer.IsHead) continue;
+                if (layer.IsMarker) continue;
                 int at = resolvedIndex.IndexOf(i);
                 SurfaceMember? member = null;
                 if (at >= 0)
@@ -245,6 +264,19 @@ namespace ModelDsl.Generator.Shapes
                 ? LayerCode.None(config.Describe(inChannels, outChannels), export)
                 : new LayerCode(config.ModuleType ?? family.TypeName(layer.Kind), config.Construct(inChannels, outChannels), config.Describe(inChannels, outChannels), export);
             return new ResolvedLayer(name, layer.Kind, stage, input, shape.Output, shape.Parameters, shape.MultiplyAdds, code, config.Children.ToEquatableArray(), graph);
+        }
+
+        /// <summary>A From whose tap is not defined (yet): MDSL0031 when it is defined later, else MDSL0030 with the taps there are.</summary>
+        private static void ReportUnknownTap(LayerSpec layer, string tap, TapScope taps, DiagnosticSink sink)
+        {
+            string name = $"From(\"{tap}\")";
+            if (taps.IsDeclared(tap)) sink.Report(DiagnosticDescriptors.TapUsedBeforeDefined, layer.Location, "From", name, tap);
+            else
+            {
+                var known = taps.DefinedNames.ToList();
+                sink.Report(DiagnosticDescriptors.UnknownTap, layer.Location, "From", name, tap,
+                    known.Count == 0 ? "; add [Tap(\"" + tap + "\")] after the layer whose output the branch starts from" : " (taps defined so far: " + string.Join(", ", known) + ")");
+            }
         }
 
         private static void ReportUnknownHeadTap(LayerSpec layer, string head, string from, TapScope taps, DiagnosticSink sink)

@@ -52,3 +52,12 @@ public enum StochasticDepthMode
     Row,
     Batch,
 }
+
+/// <summary>Where <see cref="ConcatAttribute"/> puts the tapped tensor's channels: after the current ones (U-Net) or before them (torchvision's DenseNet, Fire, Inception).</summary>
+public enum ConcatOrder
+{
+    /// <summary><c>torch.cat([x, tap], 1)</c>.</summary>
+    CurrentFirst,
+    /// <summary><c>torch.cat([tap, x], 1)</c>.</summary>
+    TapFirst,
+}

@@ -17,6 +17,21 @@ public sealed class TapAttribute : Attribute
 }
 
 /// <summary>
+/// Restarts the chain from the tensor named by <see cref="Tap"/>: the layers after it run on that tensor, so a model can
+/// hold parallel branches from one input (Fire, Inception, an ASPP) — each branch ends in a <see cref="TapAttribute"/>,
+/// the next starts with <c>[From]</c>, and a <see cref="ConcatAttribute"/> or <see cref="AddAttribute"/> joins them. Like a
+/// tap it is no layer: no module, no parameters.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class FromAttribute : Attribute
+{
+    public FromAttribute(string tap) => Tap = tap;
+
+    /// <summary>The name given to an earlier <see cref="TapAttribute"/>.</summary>
+    public string Tap { get; }
+}
+
+/// <summary>
 /// <c>x + tap</c>: adds the tensor named by <see cref="Tap"/> to the current one (ResNet's identity
 /// shortcut, across any number of layers). The shapes must be equal, or set <see cref="Projection"/>
 /// for a 1×1 convolution + BatchNorm2d on the tapped tensor that maps its channels (and, with an integer
@@ -35,7 +50,9 @@ public sealed class AddAttribute : LayerAttribute
 
 /// <summary>
 /// <c>torch.cat([x, tap], dim=1)</c>: appends the channels of the tensor named by <see cref="Tap"/> to
-/// the current ones (U-Net's skip connection). Heights and widths must be equal.
+/// the current ones (U-Net's skip connection), or puts them first with <see cref="Order"/> =
+/// <see cref="ConcatOrder.TapFirst"/> (torchvision's DenseNet, Fire, Inception; several branches: one Concat per tap,
+/// the last branch's first). Heights and widths must be equal.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class ConcatAttribute : LayerAttribute
@@ -44,6 +61,9 @@ public sealed class ConcatAttribute : LayerAttribute
 
     /// <summary>The name given to an earlier <see cref="TapAttribute"/>.</summary>
     public string Tap { get; }
+
+    /// <summary>Whose channels come first. Default: the current tensor's.</summary>
+    public ConcatOrder Order { get; set; }
 }
 
 /// <summary>

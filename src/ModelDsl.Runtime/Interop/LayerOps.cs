@@ -86,14 +86,17 @@ public sealed record HeadOp(string Head, string Tap) : LayerOp;
 /// <summary><c>[Tap("name")]</c>: names the current tensor for a later merge.</summary>
 public sealed record TapOp(string Tap) : LayerOp;
 
+/// <summary><c>[From("tap")]</c>: the chain continues from the tap (a parallel branch starts).</summary>
+public sealed record FromOp(string Tap) : LayerOp;
+
 /// <summary><c>[Add("tap")]</c>: x + tap; with <paramref name="Projected"/>, x + BatchNorm(Conv1×1(tap)) (the node's two children).</summary>
 public sealed record AddOp(string Tap, bool Projected) : LayerOp;
 
 /// <summary><c>[Multiply("tap")]</c>: <c>x * tap</c>, broadcasting a size of 1.</summary>
 public sealed record MultiplyOp(string Tap) : LayerOp;
 
-/// <summary><c>[Concat("tap")]</c>: <c>torch.cat([x, tap], 1)</c>.</summary>
-public sealed record ConcatOp(string Tap) : LayerOp;
+/// <summary><c>[Concat("tap")]</c>: <c>torch.cat([x, tap], 1)</c>, or <c>torch.cat([tap, x], 1)</c> when <paramref name="TapFirst"/>.</summary>
+public sealed record ConcatOp(string Tap, bool TapFirst = false) : LayerOp;
 
 /// <summary>
 /// A <c>[Use&lt;Block&gt;]</c>: the node's children run in order; a residual block adds its input (through the

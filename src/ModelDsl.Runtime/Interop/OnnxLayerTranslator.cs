@@ -55,9 +55,10 @@ internal sealed class OnnxLayerTranslator
         ActivationOp op => Activation(op, node.Name, x),
         SoftmaxOp op => _b.Node(op.Log ? "LogSoftmax" : "Softmax", node.Name + ".out", new[] { x }, Int("axis", op.Dim)),
         TapOp op => Tap(op, x),
+        FromOp op => TapValue(node, op.Tap),
         HeadOp op => TapValue(node, op.Tap), // OnnxExport ends the previous head's output first
         AddOp op => _b.Node("Add", node.Name + ".out", new[] { x, op.Projected ? Chain(node.Inner, TapValue(node, op.Tap)) : TapValue(node, op.Tap) }),
-        ConcatOp op => _b.Node("Concat", node.Name + ".out", new[] { x, TapValue(node, op.Tap) }, Int("axis", 1)),
+        ConcatOp op => _b.Node("Concat", node.Name + ".out", op.TapFirst ? new[] { TapValue(node, op.Tap), x } : new[] { x, TapValue(node, op.Tap) }, Int("axis", 1)),
         MultiplyOp op => _b.Node("Mul", node.Name + ".out", new[] { x, TapValue(node, op.Tap) }), // ONNX broadcasts as PyTorch does
         BlockOp op => Block(node, op, x),
         UnsupportedOp op => throw Unsupported(node, $"the exporter has no ONNX translation for {op.Kind} yet"),

@@ -155,8 +155,10 @@ public static class PyTorchTwin
     {
         TapOp op => $"{TapVariable(op.Tap)} = x",
         HeadOp op => $"x = {TapVariable(op.Tap)}",
+        FromOp op => $"x = {TapVariable(op.Tap)}",
         AddOp { Projected: true } op => $"x = x + self.{node.Path}({TapVariable(op.Tap)})",
         AddOp op => $"x = x + {TapVariable(op.Tap)}",
+        ConcatOp { TapFirst: true } op => $"x = torch.cat([{TapVariable(op.Tap)}, x], dim=1)",
         ConcatOp op => $"x = torch.cat([x, {TapVariable(op.Tap)}], dim=1)",
         MultiplyOp op => $"x = x * {TapVariable(op.Tap)}",
         _ => $"x = self.{node.Path}(x)",

@@ -77,4 +77,19 @@ public class GraphDiagnosticTests
         var d = Single("""[Conv2d(4, 1), Tap("x"), Flatten, Multiply("x")]""", "MDSL0041");
         Assert.EndsWith("but 256 has 1 axis and 4×8×8 has 3 axes", d.GetMessage());
     }
+
+    [Fact]
+    public void MDSL0030_a_from_of_an_unknown_tap_names_the_taps_there_are()
+    {
+        var d = Single("""[Conv2d(4, 1), Tap("a"), Conv2d(4, 1), From("b"), ReLU]""", "MDSL0030");
+        Assert.Equal("From(\"b\")", SpanText(d));
+        Assert.Equal("From 'From(\"b\")' refers to tap 'b', which no [Tap] defines (taps defined so far: a)", d.GetMessage());
+    }
+
+    [Fact]
+    public void MDSL0031_a_from_before_its_tap()
+    {
+        var d = Single("""[Conv2d(4, 1), From("a"), Conv2d(4, 1), Tap("a")]""", "MDSL0031");
+        Assert.StartsWith("From 'From(\"a\")' uses tap 'a' before [Tap(\"a\")] defines it", d.GetMessage());
+    }
 }

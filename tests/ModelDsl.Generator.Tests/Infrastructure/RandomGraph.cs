@@ -25,6 +25,15 @@ public static class RandomGraph
             else if (choice == 3 && level < 3) { parts.Add(random.Next(2) == 0 ? "MaxPool2d(2)" : "AvgPool2d(2)"); level++; }
             else if (choice == 4 && level > 0) { channels = random.Next(2, 9) * 2; parts.Add($"ConvTranspose2d({channels}, 2, Stride = 2)"); level--; }
             else if (choice == 5) { string name = "t" + t++; taps.Add((name, level, channels)); parts.Add($"Tap(\"{name}\")"); }
+            else if (choice == 8 && random.Next(2) == 0)
+            {
+                // Fire (SqueezeNet): squeeze, then two parallel expands from it, joined with the first branch first.
+                string s = "t" + t++, e = "t" + t++;
+                int squeeze = random.Next(1, 5) * 2, expand = random.Next(1, 5) * 2;
+                parts.Add($"Conv2d({squeeze}, 1), ReLU, Tap(\"{s}\"), Conv2d({expand}, 1), ReLU, Tap(\"{e}\"), From(\"{s}\"), Conv2d({expand}, 3, Padding = 1), ReLU, Concat(\"{e}\", Order = ConcatOrder.TapFirst)");
+                taps.Add((s, level, squeeze));
+                channels = 2 * expand;
+            }
             else if (choice == 9)
             {
                 // Squeeze-and-excitation: a C×1×1 gate from the pooled map times the map (MobileNetV3, EfficientNet).
@@ -37,7 +46,7 @@ public static class RandomGraph
                 var same = taps.Where(x => x.Level == level).ToList();
                 if (same.Count == 0) { parts.Add("ReLU"); continue; }
                 var tap = same[random.Next(same.Count)];
-                if (random.Next(2) == 0) { parts.Add($"Concat(\"{tap.Name}\")"); channels += tap.Channels; }
+                if (random.Next(2) == 0) { parts.Add($"Concat(\"{tap.Name}\"{(random.Next(3) == 0 ? ", Order = ConcatOrder.TapFirst" : "")})"); channels += tap.Channels; }
                 else parts.Add(tap.Channels == channels ? $"Add(\"{tap.Name}\")" : $"Add(\"{tap.Name}\", Projection = true)");
             }
         }
