@@ -21,6 +21,7 @@ public sealed class CheckpointOnInterrupt(string path, CancellationToken interru
         if (Interrupted || !interrupt.IsCancellationRequested) return;
         learner.SaveCheckpoint(path);
         Interrupted = true;
-        learner.Stop($"interrupted: checkpoint written to {path}", immediately: true);
+        // The Learner prints a stop reason on its writer: this is the interrupt's one line.
+        learner.Stop($"interrupted: checkpoint written to {path}; run again with --resume to continue.", immediately: true);
     }
 }

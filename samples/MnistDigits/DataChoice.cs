@@ -44,7 +44,10 @@ public sealed record DataChoice(string Description, IDataset Train, IDataset Tes
         string? testDir = TestFolderNames.Select(n => Path.Combine(dir, n)).FirstOrDefault(Directory.Exists);
         // Listing only (an explicit size decodes nothing): the survey needs the files before the channels and size are known.
         var listing = new ImageFolderOptions { Channels = 3, Height = 1, Width = 1 };
-        var files = Files(new ImageFolderDataset(trainDir, listing));
+        var trainListing = new ImageFolderDataset(trainDir, listing);
+        if (trainListing.ClassNames.Count < 2)
+            throw new InvalidDataException($"--data {dir}: found {trainListing.ClassNames.Count} class{(trainListing.ClassNames.Count == 1 ? $" ({trainListing.ClassNames[0]})" : "es")} in train/; a classifier needs at least 2 (one folder of images per class).");
+        var files = Files(trainListing);
         if (testDir is not null) files.AddRange(Files(new ImageFolderDataset(testDir, listing)));
         var survey = ImageSurvey.Scan(files);
 

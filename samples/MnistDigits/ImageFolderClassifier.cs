@@ -12,12 +12,16 @@ public sealed class ImageFolderClassifier : nn.Module<Tensor, Tensor>
     public ImageFolderClassifier(int classes, FolderNet net) : base(nameof(ImageFolderClassifier))
     {
         Net = net;
+        Classes = classes;
         features = net.Create();
         head = nn.Linear(net.Features, classes);
         RegisterComponents();
     }
 
     public FolderNet Net { get; }
+
+    /// <summary>The classes the head predicts (the folder's).</summary>
+    public int Classes { get; }
 
     public override Tensor forward(Tensor input)
     {

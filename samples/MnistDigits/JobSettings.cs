@@ -20,7 +20,29 @@ public sealed record JobSettings(string? Data, int Epochs, int BatchSize, double
         : Device is not ("auto" or "cpu" or "cuda") ? $"--device must be auto, cpu or cuda (got {Device})."
         : Workers < 0 ? $"--workers must be 0 or more (got {Workers})."
         : CheckpointEvery < 0 ? $"--checkpoint-every must be 0 (every epoch) or more steps (got {CheckpointEvery})."
-        : Folder.Validate();
+        : Folder.Validate() ?? OutputProblem();
+
+    /// <summary>
+    /// Whether --out can take the outputs: the folder is created now and written to once, so that a bad --out fails
+    /// before an epoch of work rather than after it.
+    /// </summary>
+    private string? OutputProblem()
+    {
+        string full = Path.GetFullPath(OutputDirectory);
+        if (File.Exists(full)) return $"--out {OutputDirectory} is a file; give a folder for the outputs.";
+        try
+        {
+            Directory.CreateDirectory(full);
+            string probe = Path.Combine(full, $".write-test-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"--out {OutputDirectory}: cannot write there ({e.Message}).";
+        }
+    }
 
     /// <summary>Overrides of the ImageFolder defaults (--channels, --size, --flip, --no-augment, --valid-pct).</summary>
     public FolderSettings Folder { get; init; } = new();

@@ -76,11 +76,7 @@ public static class TrainingJob
         });
         var history = Train(learner, settings, console);
         learner.ThrowIfFailed();
-        if (onInterrupt.Interrupted)
-        {
-            console.WriteLine($"interrupted: checkpoint written to {settings.CheckpointPath}; run again with --resume to continue.");
-            return false;
-        }
+        if (onInterrupt.Interrupted) return false; // its line was printed by the Learner when it stopped
 
         var (logits, targets) = learner.GetPredictions(test);
         using (logits)
@@ -103,7 +99,7 @@ public static class TrainingJob
             outputs.WritePlots(learner, history, result, choice.Test, test, logits, targets, classNames, stats);
             bool onnx = ExportOnnx(model, outputs.PathOf("model.onnx"));
             console.WriteLine($"wrote metrics.json, predictions.csv, history, plots, checkpoint.bin{(onnx ? " and model.onnx" : "")} to {outputs.Directory}");
-            if (!onnx) console.WriteLine($"model.onnx: not written: {SummaryOf(model).Split('\n')[0]} adds a head outside the generated graph.");
+            if (!onnx) console.WriteLine($"model.onnx: not written: {OnnxSkipReason(model)}.");
         }
         return true;
     }
@@ -137,6 +133,14 @@ public static class TrainingJob
             default: return false;
         }
     }
+
+    /// <summary>Why <see cref="ExportOnnx"/> writes nothing for <paramref name="model"/>: what the model is, in words.</summary>
+    private static string OnnxSkipReason(nn.Module<Tensor, Tensor> model) => model switch
+    {
+        ImageFolderClassifier folder => $"the image-folder net is the generated {folder.Net.Name} plus a Linear({folder.Net.Features} → {folder.Classes}) head "
+            + "made at run time for this folder's classes, and ExportOnnx writes one generated model's graph; the checkpoint holds both",
+        _ => $"{model.GetName()} is not a generated model",
+    };
 
     private static string SummaryOf(nn.Module<Tensor, Tensor> model) => model switch
     {

@@ -160,7 +160,9 @@ public sealed class CrashResumeTests(ITestOutputHelper testOutput) : IDisposable
                     using (var kill = Process.Start("kill", ["-INT", $"{child.Process.Id}"])) kill.WaitForExit();
                     WaitForExit(child);
                     Assert.True(child.Process.ExitCode == TrainingJob.InterruptedExitCode, $"exit code {child.Process.ExitCode}:\n{child.Output}");
-                    Assert.Contains("interrupted: checkpoint written to " + checkpoint, child.Output);
+                    Assert.Contains("interrupted: checkpoint written to " + checkpoint + "; run again with --resume to continue.", child.Output);
+                    // One line for the interrupt, not one from the Learner and another from the job.
+                    Assert.Single(child.Output.Split('\n'), line => line.Contains("interrupted: checkpoint written to", StringComparison.Ordinal));
                     break;
                 default:
                     WaitForExit(child);

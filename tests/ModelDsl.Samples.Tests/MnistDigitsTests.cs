@@ -130,7 +130,26 @@ public sealed class MnistDigitsTests : IDisposable
         Assert.True(code == 0, errors + output);
         Assert.Contains("ImageFolder", output);
         Assert.Contains("3 classes", output);
+        // The ONNX line says what the net is, not a line of the summary table.
+        Assert.Matches(@"model\.onnx: not written: the image-folder net is the generated FolderFeatures\w+ plus a Linear\(\d+ → 3\) head", output);
         Assert.Equal("index,label,predicted,p_blue,p_green,p_red", File.ReadLines(Path.Combine(_dir, "out", "predictions.csv")).First());
+    }
+
+    [Fact]
+    public void A_one_class_folder_is_one_line_saying_a_classifier_needs_two()
+    {
+        string dir = Path.Combine(_dir, "one", "train", "cats");
+        Directory.CreateDirectory(dir);
+        for (int i = 0; i < 3; i++)
+        {
+            using var bitmap = new SKBitmap(20, 20, SKColorType.Rgba8888, SKAlphaType.Premul);
+            bitmap.Erase(SKColors.Gray);
+            using var data = bitmap.Encode(SKEncodedImageFormat.Png, 90);
+            File.WriteAllBytes(Path.Combine(dir, $"c{i}.png"), data.ToArray());
+        }
+        var (code, _, errors) = Run(Path.Combine(_dir, "one"));
+        Assert.Equal(1, code);
+        Assert.Equal($"error: --data {Path.Combine(_dir, "one")}: found 1 class (cats) in train/; a classifier needs at least 2 (one folder of images per class).", errors.Trim());
     }
 
     [Fact]
@@ -148,6 +167,20 @@ public sealed class MnistDigitsTests : IDisposable
         Assert.Contains("data_batch_1.bin", errors);
         Assert.Contains("train/ class folders", errors);
         Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries)); // one line, no stack trace
+    }
+
+    [Fact]
+    public void An_out_that_is_a_file_is_refused_before_training_naming_the_option()
+    {
+        string file = Path.Combine(_dir, "out-is-a-file");
+        File.WriteAllText(file, "not a folder");
+        var settings = new JobSettings(null, 1, 64, 1e-3, "cpu", 0, file, 0);
+        Assert.Equal($"--out {file} is a file; give a folder for the outputs.", settings.Validate());
+        // A folder that does not exist yet is created by the check, so the job's later writes cannot fail on it.
+        string fresh = Path.Combine(_dir, "new", "out");
+        Assert.Null((settings with { OutputDirectory = fresh }).Validate());
+        Assert.True(Directory.Exists(fresh));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(fresh)); // the write test leaves nothing behind
     }
 
     [Theory]
