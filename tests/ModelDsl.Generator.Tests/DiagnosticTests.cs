@@ -262,6 +262,21 @@ public class DiagnosticTests
         Assert.Equal("Softmax", SpanText(d));
     }
 
+    [Theory]
+    [InlineData("Softmax(Dim = 0)", "Softmax 'Softmax1' with Dim = 0")]
+    [InlineData("LogSoftmax(Dim = -2)", "LogSoftmax 'LogSoftmax1' with Dim = -2")]
+    public void MDSL0042_softmax_over_the_batch_is_a_warning_on_the_argument(string layer, string start)
+    {
+        var d = Single($$"""
+            [Model(Features = 20)]
+            [Linear(10), {{layer}}, Linear(2)]
+            public partial class Net;
+            """, "MDSL0042");
+        Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
+        Assert.StartsWith("Dim = ", SpanText(d));
+        Assert.StartsWith(start + " normalises across the batch of N×10", d.GetMessage());
+    }
+
     [Fact]
     public void MDSL0017_softmax_over_one_unit()
     {

@@ -155,6 +155,10 @@ namespace ModelDsl.Generator.Diagnostics
             "Multiply of shapes that do not broadcast",
             "Multiply '{0}' multiplies {1} (from {2}) by {3} (tap '{4}', from {5}); per axis the sizes must be equal or one of them 1, but {6}");
 
+        public static readonly DiagnosticDescriptor SoftmaxOverBatch = Make("MDSL0042", Design, DiagnosticSeverity.Warning,
+            "Softmax over the batch",
+            "{0} '{1}' with Dim = {2} normalises across the batch of N×{3}: each class's scores would sum to 1 over the samples, not each sample's over its classes; use Dim = 1 (the default), as PyTorch's deprecated implicit dim warned");
+
         public static readonly DiagnosticDescriptor InternalError = Make("MDSL9999", Design, DiagnosticSeverity.Error,
             "ModelDsl generator failed",
             "ModelDsl could not generate '{0}': {1}. Please report this with the declaration.");
@@ -167,7 +171,7 @@ namespace ModelDsl.Generator.Diagnostics
             GenericModelNotSupported, InvalidInputShape, LayerNeedsFeatureMap, TrailingSoftmax, SingleUnitSoftmax,
             PoolingDropsInput, NotABlock, InvalidBlock, NoLayers, SizeOutOfRange,
             UnknownTap, TapUsedBeforeDefined, DuplicateTap, ConcatSizeMismatch, AddShapeMismatch, ReshapeElementCount, BadPermutation, NoAcceptedInputSize,
-            HeadNeedsFrom, HeadNotUsable, LayersReachNoHead, MultiplyShapeMismatch,
+            HeadNeedsFrom, HeadNotUsable, LayersReachNoHead, MultiplyShapeMismatch, SoftmaxOverBatch,
             InternalError,
         };
 

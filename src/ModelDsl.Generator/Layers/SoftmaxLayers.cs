@@ -42,6 +42,9 @@ namespace ModelDsl.Generator.Layers
                         $"the input N×{input.Shape} has {rank} dimensions, so Dim must be in [{-rank}, {rank - 1}]");
                     return null;
                 }
+                // Dim 0 (or −rank) is the batch: each class's scores would sum to 1 across the samples, not per sample.
+                if (_dim == 0 || _dim == -rank)
+                    input.Sink.Report(DiagnosticDescriptors.SoftmaxOverBatch, input.Layer.LocationOf(nameof(SoftmaxAttribute.Dim)), input.Kind, input.Name, _dim, input.Shape.ToString());
                 return LayerShape.Preserving(input.Shape);
             }
 
