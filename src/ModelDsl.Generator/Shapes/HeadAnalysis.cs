@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis.CSharp;
 using ModelDsl.Generator.Diagnostics;
+using ModelDsl.Generator.Layers;
 using ModelDsl.Generator.Parsing;
 
 namespace ModelDsl.Generator.Shapes
@@ -75,8 +76,8 @@ namespace ModelDsl.Generator.Shapes
         }
 
         /// <summary>
-        /// MDSL0040 when layers of the trunk follow the last trunk tap a head starts from: nothing reads their
-        /// output. Called only when every head's tap was found.
+        /// MDSL0040 when layers of the trunk follow the last trunk tap a head uses — starts from, merges (Add, Concat,
+        /// Multiply) or restarts from ([From]): nothing reads their output. Called only when every head's tap was found.
         /// </summary>
         public static void CheckTrunkEnd(ModelSpec spec, IReadOnlyList<LayerSpec> layers, IReadOnlyList<string?> names, DiagnosticSink sink)
         {
@@ -84,6 +85,12 @@ namespace ModelDsl.Generator.Shapes
             for (int i = 0; i < layers.Count && firstHead < 0; i++) if (layers[i].IsHead) firstHead = i;
             if (firstHead < 0) return;
             var from = new HashSet<string>(layers.Where(l => l.IsHead).Select(l => l.Arg(nameof(HeadAttribute.From))?.Text ?? ""), StringComparer.Ordinal);
+            // A head that merges a trunk tap (a U-Net-like decoder head concatenating a skip) reads the trunk too.
+            for (int i = firstHead; i < layers.Count; i++)
+            {
+                if (layers[i].IsFrom) from.Add(layers[i].Name ?? "");
+                else if (LayerCatalog.TryGet(layers[i].Kind, out var family) && family is MergeLayers) from.Add(layers[i].Arg(nameof(AddAttribute.Tap))?.Text ?? "");
+            }
             int lastUsed = -1;
             string lastTap = "";
             var seen = new HashSet<string>(StringComparer.Ordinal);

@@ -52,6 +52,16 @@ public class HeadDiagnosticTests
     }
 
     [Fact]
+    public void A_head_that_concatenates_a_trunk_tap_uses_the_trunk_up_to_it()
+    {
+        var run = GeneratorHarness.Run("using ModelDsl;\n[Model(Channels = 1, Height = 8, Width = 8)]\n"
+            + "[Conv2d(4, 3, Padding = 1), Tap(\"features\"), Conv2d(4, 3, Padding = 1), Tap(\"skip\")]\n"
+            + "[Head(\"Seg\", From = \"features\"), Conv2d(4, 1), Concat(\"skip\"), Conv2d(2, 1)]\npublic partial class Net;\n");
+        Assert.DoesNotContain(run.Mdsl, d => d.Id == "MDSL0040");
+        Assert.Empty(run.CompilationDiagnostics);
+    }
+
+    [Fact]
     public void MDSL0030_a_head_from_an_unknown_tap_names_the_trunk_taps()
     {
         var d = Single(Trunk + "\n[Head(\"Classes\", From = \"feature\"), Conv2d(3, 1)]", "MDSL0030");
