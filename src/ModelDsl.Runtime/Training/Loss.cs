@@ -22,8 +22,12 @@ public sealed partial class Loss
     /// <summary>Mean loss of one batch, as a scalar tensor that still carries the autograd graph.</summary>
     public Tensor Compute(Tensor predictions, Tensor targets) => _fn(predictions, targets);
 
-    /// <summary>Multiclass classification on raw logits (N×C) with int64 class indices (N).</summary>
-    /// <param name="labelSmoothing">Mass in [0,1) spread uniformly over all classes, as in PyTorch.</param>
+    /// <summary>
+    /// Multiclass classification on raw logits (N×C, or N×C×… for dense outputs), as <c>nn.CrossEntropyLoss</c>: targets are
+    /// class indices (N, integer; float targets that hold whole numbers are taken as indices too) or class probabilities
+    /// (float, the logits' shape, e.g. MixUp's or a teacher's soft labels). Any other target is one clear line naming both shapes.
+    /// </summary>
+    /// <param name="labelSmoothing">Mass in [0,1) spread uniformly over all classes, as in PyTorch (for probabilities too).</param>
     public static Loss CrossEntropy(double labelSmoothing = 0.0)
     {
         if (labelSmoothing < 0 || labelSmoothing >= 1)
@@ -34,8 +38,28 @@ public sealed partial class Loss
                 throw new ArgumentException(
                     $"CrossEntropy needs one logit per class (N×C, C ≥ 2) but the model outputs [{string.Join(", ", p.shape)}]. " +
                     "For a single-output binary classifier use Loss.BCEWithLogits().");
-            return nn.functional.cross_entropy(p, t.dtype == ScalarType.Int64 ? t : t.to_type(ScalarType.Int64), label_smoothing: labelSmoothing);
+            return nn.functional.cross_entropy(p, CrossEntropyTarget(p, t), label_smoothing: labelSmoothing);
         });
+    }
+
+    /// <summary>The target as PyTorch's cross-entropy takes it: int64 indices of the logits' shape without the class axis, or float probabilities of its shape.</summary>
+    private static Tensor CrossEntropyTarget(Tensor p, Tensor t)
+    {
+        string Shapes() => $"logits [{string.Join(", ", p.shape)}], targets [{string.Join(", ", t.shape)}] ({t.dtype})";
+        if (t.is_floating_point() && t.shape.SequenceEqual(p.shape)) return t.dtype == p.dtype ? t : t.to_type(p.dtype);
+        var indexShape = p.shape.Take(1).Concat(p.shape.Skip(2)).ToArray();
+        if (!t.shape.SequenceEqual(indexShape))
+            throw new ArgumentException($"CrossEntropy: the targets are neither class indices (shape [{string.Join(", ", indexShape)}]) nor class probabilities (the logits' shape): {Shapes()}.");
+        if (t.dtype == ScalarType.Int64) return t;
+        if (t.is_floating_point())
+        {
+            using var whole = t.eq(t.round()).all();
+            if (!whole.item<bool>())
+                throw new ArgumentException($"CrossEntropy: float targets of the index shape must hold whole class indices, but these have fractions: {Shapes()}. For class probabilities give the logits' shape.");
+        }
+        else if (t.dtype == ScalarType.Bool)
+            throw new ArgumentException($"CrossEntropy: boolean targets: {Shapes()}. Use class indices (int64) or, for yes/no labels with one logit, Loss.BCEWithLogits().");
+        return t.to_type(ScalarType.Int64);
     }
 
     /// <summary>Binary / multilabel classification on raw logits; the numerically stable choice (no Sigmoid in the model).</summary>
