@@ -10,7 +10,9 @@ namespace ModelDsl.CodeFixes
     /// <summary>
     /// MDSL0003 (a Linear receives a feature map): insert <c>Flatten</c> right before the Linear — in the
     /// same attribute list (<c>[Conv2d(…), Flatten, Linear(7)]</c>), or, when the Linear starts its list,
-    /// as a <c>[Flatten]</c> list of its own on the line above.
+    /// as a <c>[Flatten]</c> list of its own on the line above — and, in the same step, set a stated
+    /// <c>InFeatures</c> to the flattened size (the diagnostic's <c>Properties["InFeatures"]</c>), so that following
+    /// the advice gives a build that passes rather than MDSL0002 next.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(InsertFlattenCodeFixProvider)), Shared]
     public sealed class InsertFlattenCodeFixProvider : NodeCodeFixProvider<AttributeSyntax>
@@ -22,16 +24,34 @@ namespace ModelDsl.CodeFixes
         private protected override void RegisterFixes(CodeFixContext context, Diagnostic diagnostic, AttributeSyntax linear)
         {
             if (AttributeEdits.SimpleName(linear) != "Linear" || linear.Parent is not AttributeListSyntax list || list.Parent is null) return;
-            Offer(context, diagnostic, "Insert [Flatten] before Linear", Key, list.Parent, () => InsertFlatten(list, linear));
+            var stated = linear.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "InFeatures");
+            long flattened = FlattenedSize(diagnostic);
+            // A stated InFeatures that the Flatten would make wrong is corrected in the same step (else MDSL0002 follows).
+            bool correct = stated is not null && flattened > 0 && !(stated.Expression is LiteralExpressionSyntax { Token.Value: int value } && value == flattened);
+            string title = correct ? $"Insert [Flatten] before Linear and set InFeatures = {flattened}" : "Insert [Flatten] before Linear";
+            Offer(context, diagnostic, title, Key, list.Parent, () =>
+            {
+                if (!correct) return InsertFlatten(list, linear, list);
+                var literal = SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal((int)flattened)).WithTriviaFrom(stated!.Expression);
+                var edited = list.ReplaceNode(stated.Expression, literal);
+                return InsertFlatten(edited, edited.Attributes[list.Attributes.IndexOf(linear)], list);
+            });
         }
 
-        private static SyntaxNode InsertFlatten(AttributeListSyntax list, AttributeSyntax linear)
+        /// <summary>The size the Linear receives after a Flatten (the diagnostic's property); 0 when unknown or past an int.</summary>
+        private static long FlattenedSize(Diagnostic diagnostic)
+            => diagnostic.Properties.TryGetValue(Generator.Diagnostics.DiagnosticProperties.InFeatures, out var text)
+               && long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long size)
+               && size > 0 && size <= int.MaxValue ? size : 0;
+
+        /// <param name="original">The list as it stands in the tree (<paramref name="list"/> may be an edited copy of it).</param>
+        private static SyntaxNode InsertFlatten(AttributeListSyntax list, AttributeSyntax linear, AttributeListSyntax original)
         {
             var flatten = SyntaxFactory.Attribute(AttributeEdits.SiblingName(linear, "Flatten"));
-            var owner = list.Parent!;
+            var owner = original.Parent!;
             int index = list.Attributes.IndexOf(linear);
             if (index > 0)
-                return owner.ReplaceNode(list, list.WithAttributes(AttributeEdits.Insert(list.Attributes, index, flatten)));
+                return owner.ReplaceNode(original, list.WithAttributes(AttributeEdits.Insert(list.Attributes, index, flatten)));
 
             // The Linear starts its list: put [Flatten] on its own line above it, indented like the list.
             var indentation = list.GetLeadingTrivia().Reverse().TakeWhile(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Reverse();
@@ -42,7 +62,7 @@ namespace ModelDsl.CodeFixes
             var movedList = list.WithLeadingTrivia(newLine == default ? SyntaxFactory.TriviaList() : SyntaxFactory.TriviaList(indentation));
             return owner switch
             {
-                MemberDeclarationSyntax member => member.WithAttributeLists(member.AttributeLists.Replace(list, movedList).Insert(member.AttributeLists.IndexOf(list), flattenList)),
+                MemberDeclarationSyntax member => member.WithAttributeLists(member.AttributeLists.Replace(original, movedList).Insert(member.AttributeLists.IndexOf(original), flattenList)),
                 _ => owner,
             };
         }

@@ -25,6 +25,22 @@ public class InsertFlattenFixTests
     }
 
     [Fact]
+    public async Task A_stated_InFeatures_is_corrected_in_the_same_step_so_the_build_passes()
+    {
+        const string source = """
+            using ModelDsl;
+
+            [Model(Channels = 3, Height = 16, Width = 16)]
+            [Conv2d(64, 3, Padding = 1), MaxPool2d(2), Linear(7, InFeatures = 64)]
+            public partial class Net;
+            """;
+        var result = await CodeFixHarness.FixAsync(Provider, source, "MDSL0003");
+        Assert.Equal("Insert [Flatten] before Linear and set InFeatures = 4096", result.Title);
+        Assert.Equal(source.Replace("MaxPool2d(2), Linear(7, InFeatures = 64)]", "MaxPool2d(2), Flatten, Linear(7, InFeatures = 4096)]"), result.FixedSource);
+        result.AssertClean(); // no MDSL0002 after the fix
+    }
+
+    [Fact]
     public async Task A_linear_that_starts_its_list_gets_a_flatten_line_above_it_with_the_same_indentation()
     {
         const string source = """

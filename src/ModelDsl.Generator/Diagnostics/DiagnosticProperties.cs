@@ -7,7 +7,7 @@ namespace ModelDsl.Generator.Diagnostics
     /// </summary>
     internal static class DiagnosticProperties
     {
-        /// <summary>MDSL0002: the input size the Linear actually receives (a decimal integer).</summary>
+        /// <summary>MDSL0002: the input size the Linear actually receives; MDSL0003: the size it would receive after a Flatten (a decimal integer).</summary>
         public const string InFeatures = "InFeatures";
 
         /// <summary>MDSL0008: the explicit vertical padding that Pad.Same would amount to.</summary>

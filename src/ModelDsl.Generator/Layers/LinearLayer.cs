@@ -51,7 +51,11 @@ namespace ModelDsl.Generator.Layers
                 var shape = input.Shape;
                 if (!shape.IsFlat)
                 {
-                    input.Sink.Report(DiagnosticDescriptors.LinearNeedsFlatInput, input.Layer.Location, input.Name, shape.ToString());
+                    // The flattened size travels with the diagnostic, so its code fix can also correct a stated InFeatures.
+                    var flattened = shape.IsFeatureMap && shape.Channels > 0 && shape.Height > 0 && shape.Width > 0 && shape.Channels <= long.MaxValue / shape.Height / shape.Width
+                        ? new[] { new DiagnosticProperty(DiagnosticProperties.InFeatures, (shape.Channels * shape.Height * shape.Width).ToString(CultureInfo.InvariantCulture)) }.ToEquatableArray()
+                        : EquatableArray<DiagnosticProperty>.Empty;
+                    input.Sink.ReportWithProperties(DiagnosticDescriptors.LinearNeedsFlatInput, input.Layer.Location, flattened, input.Name, shape.ToString());
                     return null;
                 }
                 long fin = shape.Features;
