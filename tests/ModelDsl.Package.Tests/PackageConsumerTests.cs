@@ -13,12 +13,7 @@ namespace ModelDsl.Package.Tests;
 /// a shape error (the build fails with MDSL0002 on the right file, line and column, with the numbers), fix
 /// it (the build succeeds), run it (forward on zeros prints the output shape).
 /// </summary>
-/// <remarks>
-/// Everything restores through the machine's default global packages folder, so TorchSharp-cpu's ~200 MB
-/// of libtorch is not downloaded again; the ModelDsl package gets a unique prerelease version per run
-/// (0.1.0-ci.&lt;timestamp&gt;) so that folder never serves a stale copy, and that version is removed from it
-/// afterwards.
-/// </remarks>
+/// <remarks>Packing, versions and clean-up: <see cref="PackedConsumer"/>.</remarks>
 public sealed class PackageConsumerTests
 {
     private const string ProgramSource = """

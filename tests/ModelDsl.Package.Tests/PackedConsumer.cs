@@ -5,7 +5,7 @@ namespace ModelDsl.Package.Tests;
 
 /// <summary>
 /// A fresh console app consuming ModelDsl as a user gets it: src/ModelDsl.Runtime (built with this test project) packed
-/// into a temporary local feed under a unique prerelease version (0.1.0-ci.&lt;timestamp&gt;, so the machine's global
+/// into a temporary local feed under a unique prerelease version (0.1.0-ci.&lt;timestamp&gt;.&lt;pid&gt;.&lt;n&gt;, so the machine's global
 /// packages folder never serves a stale copy), <c>dotnet new console</c>, ModelDsl from that feed and TorchSharp-cpu
 /// from the machine's sources, restored. Everything restores through the global packages folder, so TorchSharp-cpu's
 /// ~200 MB of libtorch is not downloaded again; the unique version is removed from it on <see cref="DisposeAsync"/>,
@@ -16,6 +16,7 @@ public sealed class PackedConsumer : IAsyncDisposable
     public static readonly TimeSpan Short = TimeSpan.FromMinutes(2);
     public static readonly TimeSpan Long = TimeSpan.FromMinutes(4);
 
+    private static int s_consumers;
     private readonly List<ProcessResult> _log = new();
 
     private PackedConsumer(string repo, string work, string version)
@@ -42,7 +43,9 @@ public sealed class PackedConsumer : IAsyncDisposable
     public static async Task<PackedConsumer> CreateAsync(IReadOnlyDictionary<string, string> files, Action<string, string>? beforeApp = null)
     {
         var repo = FindRepoRoot();
-        var version = $"0.1.0-ci.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
+        // Unique per consumer, not only per millisecond: the package tests run in parallel, and each removes its version
+        // from the global packages folder when done — a shared version would vanish under the other test's build.
+        var version = $"0.1.0-ci.{DateTime.UtcNow:yyyyMMddHHmmssfff}.{Environment.ProcessId}.{Interlocked.Increment(ref s_consumers)}";
         var work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"modeldsl-package-{Guid.NewGuid():N}")).FullName;
         var c = new PackedConsumer(repo, work, version);
         var configuration = typeof(PackedConsumer).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
