@@ -15,6 +15,9 @@ namespace ModelDsl.CodeFixes
         /// <summary>Padding = Pad.Same with a stride other than 1.</summary>
         public const string SamePaddingNeedsStrideOne = "MDSL0008";
 
+        /// <summary>A layer that needs a C×H×W map receives flat features (after a Linear: its 1-D twin is meant).</summary>
+        public const string LayerNeedsFeatureMap = "MDSL0015";
+
         /// <summary>A model or block class (or a class containing one) is not partial.</summary>
         public const string ModelMustBePartial = "MDSL0010";
 

@@ -3,9 +3,46 @@ using Xunit;
 
 namespace ModelDsl.CodeFixes.Tests;
 
-/// <summary>MDSL0004: drop a wrong BatchNorm feature count. MDSL0017: a single-unit Softmax becomes Sigmoid.</summary>
+/// <summary>
+/// MDSL0004: drop a wrong BatchNorm feature count. MDSL0017: a single-unit Softmax becomes Sigmoid. MDSL0015: a BatchNorm2d or
+/// Dropout2d on flat features after a Linear becomes its 1-D twin.
+/// </summary>
 public class BatchNormAndSigmoidFixTests
 {
+    [Theory]
+    [InlineData("BatchNorm2d(Momentum = 0.2)", "BatchNorm1d(Momentum = 0.2)", "Use BatchNorm1d on flat features")]
+    [InlineData("Dropout2d(0.3)", "Dropout(0.3)", "Use Dropout on flat features")]
+    public async Task A_2d_layer_after_a_Linear_becomes_its_1d_twin_with_its_arguments(string layer, string fixedLayer, string title)
+    {
+        string source = $$"""
+            using ModelDsl;
+
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Conv2d(8, 3), Flatten, Linear(32), {{layer}}, ReLU, Linear(2)]
+            public partial class Net;
+            """;
+        var result = await CodeFixHarness.FixAsync(new FlatLayerCodeFixProvider(), source, "MDSL0015");
+        Assert.Equal(title, result.Title);
+        Assert.Equal(source.Replace(layer, fixedLayer), result.FixedSource);
+        result.AssertClean();
+    }
+
+    [Fact]
+    public async Task No_fix_is_offered_where_a_Flatten_precedes_the_layer()
+    {
+        var document = CodeFixHarness.CreateDocument("""
+            using ModelDsl;
+
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Conv2d(8, 3), Flatten, BatchNorm2d, Linear(2)]
+            public partial class Net;
+            """);
+        var (diagnostics, _) = await CodeFixHarness.RunGeneratorAsync(document.Project);
+        var d = Assert.Single(diagnostics, x => x.Id == "MDSL0015");
+        Assert.EndsWith("move it before [Flatten]", d.GetMessage());
+        Assert.Empty(await CodeFixHarness.ActionsAsync(new FlatLayerCodeFixProvider(), document, d));
+    }
+
     [Fact]
     public async Task BatchNorm2d_loses_its_only_argument()
     {

@@ -250,6 +250,23 @@ public class DiagnosticTests
         Assert.Equal("Conv2d 'Conv1' needs a C×H×W feature map but receives 192 flat features; move it before [Flatten]", d.GetMessage());
     }
 
+    [Theory]
+    [InlineData("[Linear(64), BatchNorm2d, ReLU, Linear(2)]", "BatchNorm2d 'BatchNorm1' needs a C×H×W feature map but receives 64 flat features from Linear 'Linear1'; on flat features use BatchNorm1d")]
+    [InlineData("[Linear(64), ReLU, Dropout2d(0.3), Linear(2)]", "Dropout2d 'Dropout1' needs a C×H×W feature map but receives 64 flat features from ReLU 'Relu1'; on flat features use Dropout")]
+    [InlineData("[Linear(64), Conv2d(8, 3)]", "Conv2d 'Conv1' needs a C×H×W feature map but receives 64 flat features from Linear 'Linear1'; a 2-D layer belongs before [Flatten], with the feature maps")]
+    [InlineData("[BatchNorm2d, Linear(2)]", "BatchNorm2d 'BatchNorm1' needs a C×H×W feature map but receives 20 flat features (the model's input); on flat features use BatchNorm1d")]
+    public void MDSL0015_says_what_was_meant_where_no_Flatten_precedes(string layers, string message)
+    {
+        var d = Single($$"""
+            [Model(Features = 20)]
+            {{layers}}
+            public partial class Net;
+            """, "MDSL0015");
+        Assert.Equal(message, d.GetMessage());
+        Assert.Equal(message.Contains("use ") ? message[(message.LastIndexOf(' ') + 1)..] : null,
+            d.Properties.TryGetValue("Replacement", out var replacement) ? replacement : null);
+    }
+
     [Fact]
     public void MDSL0016_trailing_softmax_is_a_warning()
     {

@@ -10,6 +10,9 @@ namespace ModelDsl.Generator.Diagnostics
         /// <summary>MDSL0002: the input size the Linear actually receives; MDSL0003: the size it would receive after a Flatten (a decimal integer).</summary>
         public const string InFeatures = "InFeatures";
 
+        /// <summary>MDSL0015: the 1-D layer a BatchNorm2d or Dropout2d on flat features after a Linear should be (BatchNorm1d, Dropout).</summary>
+        public const string Replacement = "Replacement";
+
         /// <summary>MDSL0008: the explicit vertical padding that Pad.Same would amount to.</summary>
         public const string PaddingH = "PaddingH";
 

@@ -89,9 +89,10 @@ namespace ModelDsl.Generator.Layers
     /// <summary>What a layer's shape rule sees: the layer as written, its name, its input and where to report.</summary>
     internal sealed class LayerInput
     {
-        public LayerInput(LayerSpec layer, string name, Shape shape, Shape? mapBeforeFlatten, DiagnosticSink sink, TapScope? taps = null)
+        public LayerInput(LayerSpec layer, string name, Shape shape, Shape? mapBeforeFlatten, DiagnosticSink sink, TapScope? taps = null, string? previousKind = null)
         {
             Taps = taps;
+            PreviousKind = previousKind;
             Layer = layer;
             Name = name;
             Shape = shape;
@@ -111,18 +112,37 @@ namespace ModelDsl.Generator.Layers
         /// <summary>The layer whose output is the input here ("input" for the model's input), for merge messages.</summary>
         public string Source => Taps?.CurrentSource ?? "the previous layer";
 
+        /// <summary>The kind of the layer before this one in the model's chain (Flatten, Linear, …); null when not known.</summary>
+        public string? PreviousKind { get; }
+
         /// <summary>Reports MDSL0015 unless the input is a C×H×W map.</summary>
         public bool NeedsFeatureMap()
         {
             if (Shape.IsFeatureMap) return true;
-            Sink.Report(Diagnostics.DiagnosticDescriptors.LayerNeedsFeatureMap, Layer.Location, Kind, Name, NotAMap(Shape));
+            // After a Linear (or any flat layer but Flatten) a BatchNorm2d or Dropout2d most likely meant its 1-D twin:
+            // the message says so and the code fix offers the replacement.
+            bool fromInput = Source == "input";
+            string? replacement = Shape.IsFlat && (fromInput || PreviousKind is { } previous && previous != FlattenLayer.Flatten)
+                ? Kind == BatchNormLayers.BatchNorm2d ? BatchNormLayers.BatchNorm1d : Kind == DropoutLayers.Dropout2d ? DropoutLayers.Dropout : null
+                : null;
+            var properties = replacement is null ? EquatableArray<Diagnostics.DiagnosticProperty>.Empty
+                : new[] { new Diagnostics.DiagnosticProperty(Diagnostics.DiagnosticProperties.Replacement, replacement) }.ToEquatableArray();
+            Sink.ReportWithProperties(Diagnostics.DiagnosticDescriptors.LayerNeedsFeatureMap, Layer.Location, properties, Kind, Name,
+                NotAMap(Shape, fromInput ? "input" : PreviousKind, Source, replacement));
             return false;
         }
 
-        /// <summary>What MDSL0015 says a layer received instead of a C×H×W map.</summary>
-        public static string NotAMap(Shape shape) => shape.IsFlat
-            ? $"{shape.Features} flat features; move it before [Flatten]"
-            : $"a {shape} tensor (rank {shape.Rank}); [Reshape(c, h, w)] or [Permute(…)] it into one first";
+        /// <summary>What MDSL0015 says a layer received instead of a C×H×W map, and what to do about it.</summary>
+        public static string NotAMap(Shape shape, string? previousKind = null, string? previousName = null, string? replacement = null)
+        {
+            if (!shape.IsFlat) return $"a {shape} tensor (rank {shape.Rank}); [Reshape(c, h, w)] or [Permute(…)] it into one first";
+            if (previousKind is null || previousKind == FlattenLayer.Flatten) return $"{shape.Features} flat features; move it before [Flatten]";
+            bool input = previousKind == "input";
+            string from = input ? $"{shape.Features} flat features (the model's input)" : $"{shape.Features} flat features from {previousKind} '{previousName}'";
+            return replacement is not null ? $"{from}; on flat features use {replacement}"
+                : input ? $"{from}; a 2-D layer needs a model of Channels, Height and Width"
+                : $"{from}; a 2-D layer belongs before [Flatten], with the feature maps";
+        }
 
         /// <summary>Reports MDSL0001 with the formula of the first axis that shrank to nothing.</summary>
         public bool SpatialOk(long outH, long outW, string formulaH, string formulaW)

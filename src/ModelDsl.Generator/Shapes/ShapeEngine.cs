@@ -49,6 +49,7 @@ namespace ModelDsl.Generator.Shapes
             long parameters = 0, multiplyAdds = 0;
             var current = input;
             Shape? beforeFlatten = null;
+            string? previousKind = null; // the kind of the layer whose output is the current tensor, for MDSL0015's advice
             bool shapeKnown = inputKnown;
             // With heads: the trunk's state at the first head (each head starts from it), and each head's output.
             bool trunkKnown = true, allHeadsFound = true;
@@ -84,6 +85,7 @@ namespace ModelDsl.Generator.Shapes
                     if (!shapeKnown) continue;
                     current = start.Shape;
                     beforeFlatten = null;
+                    previousKind = null;
                     taps.CurrentSource = start.Source;
                     resolved.Add(new ResolvedLayer(head, GraphEdge.HeadOp, head, current, current, 0, 0, LayerCode.None($"Head(\"{head}\", From = \"{from}\")", Notation.Record("HeadOp", Notation.Text(head), Notation.Text(from))),
                         EquatableArray<ResolvedLayer>.Empty, new GraphEdge(GraphEdge.HeadOp, from, start.Source)));
@@ -103,6 +105,7 @@ namespace ModelDsl.Generator.Shapes
                     }
                     current = start.Shape;
                     beforeFlatten = null;
+                    previousKind = null;
                     taps.CurrentSource = start.Source;
                     resolved.Add(new ResolvedLayer($"From({from})", GraphEdge.FromOp, layer.Stage, current, current, 0, 0,
                         LayerCode.None($"From(\"{from}\")", Notation.Record("FromOp", Notation.Text(from))), EquatableArray<ResolvedLayer>.Empty,
@@ -131,7 +134,7 @@ namespace ModelDsl.Generator.Shapes
                     var family = LayerCatalog.Get(layer.Kind);
                     var config = family.Read(layer, name, sink);
                     if (config is null || !shapeKnown) { shapeKnown = false; continue; }
-                    r = Resolve(family, config, layer, name, layer.Stage, current, beforeFlatten, sink, taps);
+                    r = Resolve(family, config, layer, name, layer.Stage, current, beforeFlatten, sink, taps, previousKind);
                 }
                 if (r is null || !AddTotals(r, layer, ref parameters, ref multiplyAdds, sink)) { shapeKnown = false; continue; }
                 // Linear names the map a Flatten flattened when its declared input size is wrong.
@@ -141,6 +144,7 @@ namespace ModelDsl.Generator.Shapes
                 resolvedIndex.Add(index);
                 current = r.Output;
                 taps.CurrentSource = name;
+                previousKind = layer.IsBlock ? null : layer.Kind;
             }
 
             if (head is not null)
@@ -238,12 +242,12 @@ namespace ModelDsl.Generator.Shapes
         }
 
         /// <summary>One layer at <paramref name="input"/>: its shape rule, then its code with the channel counts filled in.</summary>
-        public static ResolvedLayer? Resolve(LayerFamily family, LayerConfig config, LayerSpec layer, string name, string? stage, Shape input, Shape? beforeFlatten, DiagnosticSink sink, TapScope? taps = null)
+        public static ResolvedLayer? Resolve(LayerFamily family, LayerConfig config, LayerSpec layer, string name, string? stage, Shape input, Shape? beforeFlatten, DiagnosticSink sink, TapScope? taps = null, string? previousKind = null)
         {
             LayerShape? shape;
             try
             {
-                shape = config.Resolve(new LayerInput(layer, name, input, beforeFlatten, sink, taps));
+                shape = config.Resolve(new LayerInput(layer, name, input, beforeFlatten, sink, taps, previousKind));
                 if (shape is not null && shape.Output.IsFeatureMap) _ = shape.Output.Elements; // a C×H×W past 2^63 − 1 cannot exist
             }
             catch (CountOverflowException e)
