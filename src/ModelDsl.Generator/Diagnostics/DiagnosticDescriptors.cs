@@ -119,7 +119,7 @@ namespace ModelDsl.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor ConcatSizeMismatch = Make("MDSL0033", Shapes, DiagnosticSeverity.Error,
             "Concat of feature maps of different sizes",
-            "Concat '{0}' joins {1} (from {2}) with {3} (tap '{4}', from {5}) on channels; their heights and widths must be equal");
+            "Concat '{0}' joins {1} (from {2}) with {3} (tap '{4}', from {5}) on channels; their heights and widths must be equal{6}");
 
         public static readonly DiagnosticDescriptor AddShapeMismatch = Make("MDSL0034", Shapes, DiagnosticSeverity.Error,
             "Add of tensors of different shapes",

@@ -90,7 +90,8 @@ namespace ModelDsl.Generator.Layers
                 {
                     if (!current.IsFeatureMap || !tap.Shape.IsFeatureMap || current.Height != tap.Shape.Height || current.Width != tap.Shape.Width)
                     {
-                        input.Sink.Report(DiagnosticDescriptors.ConcatSizeMismatch, input.Layer.Location, input.Name, current.ToString(), input.Source, tap.Shape.ToString(), _tap, tap.Source);
+                        // {6}: ShapeEngine adds why, when the cause is the model's input size.
+                        input.Sink.Report(DiagnosticDescriptors.ConcatSizeMismatch, input.Layer.Location, input.Name, current.ToString(), input.Source, tap.Shape.ToString(), _tap, tap.Source, "");
                         return null;
                     }
                     _edge = new GraphEdge(Op, _tap, tap.Source, TapFirst: _tapFirst);

@@ -156,6 +156,9 @@ namespace ModelDsl.Generator.Shapes
             }
             else if (shapeKnown && modules.Count > 0) ClassifierPitfalls(spec, modules, current, sink);
 
+            if (!anySize && spec.Features == 0 && spec.Height > 0 && spec.Width > 0)
+                ExplainMergesByInputSize(spec, layers, names, diagnostics);
+
             AnySizeModel? any = null;
             if (anySize && shapeKnown && !diagnostics.Any(d => d.IsError))
                 any = AnySizeAnalysis.Finish(spec, layers, names, resolved, resolvedIndex, input, current, sink);
@@ -231,6 +234,45 @@ namespace ModelDsl.Generator.Shapes
                && Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) == Microsoft.CodeAnalysis.CSharp.SyntaxKind.None
                && Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetContextualKeywordKind(name) is Microsoft.CodeAnalysis.CSharp.SyntaxKind.None or Microsoft.CodeAnalysis.CSharp.SyntaxKind.VarKeyword
                && !reserved.Contains(name);
+
+        /// <summary>
+        /// A merge of mismatched sizes (MDSL0033/0034) in a net of fixed size whose sizes only fail to line up because of the
+        /// declared input size (a U-Net at 222×222 pools 222 → 111 → 55 and cannot concatenate 55 with 54): the message
+        /// gains the path of the offending axis and the sizes that work, nearest first — found by the same per-axis
+        /// programs as a net of any size, and the same words as the runtime guard.
+        /// </summary>
+        private static void ExplainMergesByInputSize(ModelSpec spec, List<LayerSpec> layers, string[] names, List<DiagnosticInfo> diagnostics)
+        {
+            int first = diagnostics.FindIndex(d => d.Id == DiagnosticDescriptors.ConcatSizeMismatch.Id || d.Id == DiagnosticDescriptors.AddShapeMismatch.Id);
+            if (first < 0) return;
+            var plan = AxisPlan.Build(layers, names, null);
+            var heights = AcceptedSizes.Of(plan.Height);
+            var widths = plan.Width.Equals(plan.Height) ? heights : AcceptedSizes.Of(plan.Width);
+            if (heights.IsEmpty || widths.IsEmpty) return; // no size works: the cause is the net, not the input
+            string? Axis(string axis, AxisProgram program, AcceptedSizes sizes, long size)
+            {
+                if (sizes.Contains(size)) return null;
+                var trace = new long[program.Count];
+                int failed = program.Run(size, trace);
+                var path = new List<long> { size };
+                for (int i = 0; i < (failed < 0 ? program.Count : failed); i++) if (trace[i] != path[path.Count - 1]) path.Add(trace[i]);
+                var (below, above) = sizes.Nearest(size);
+                string nearest = below is { } b && above is { } a ? $"{b} or {a}" : (below ?? above)?.ToString(CultureInfo.InvariantCulture) ?? "";
+                return $"the input {axis} {size} goes {string.Join(" → ", path)}, where the merged sizes part; it works at {sizes.Describe()} — nearest {nearest}";
+            }
+            var reasons = new[] { Axis("height", plan.Height, heights, spec.Height), Axis("width", plan.Width, widths, spec.Width) }.Where(r => r is not null).ToList();
+            if (reasons.Count == 0) return; // every declared size is accepted: the mismatch is the layers', not the input's
+            string hint = $" The cause is the input size: {string.Join("; ", reasons)}. Use such a size, or pad the input.";
+            for (int i = first; i < diagnostics.Count; i++)
+            {
+                var d = diagnostics[i];
+                if (d.Id != DiagnosticDescriptors.ConcatSizeMismatch.Id && d.Id != DiagnosticDescriptors.AddShapeMismatch.Id) continue;
+                var arguments = d.Arguments.ToList();
+                arguments[6] = d.Id == DiagnosticDescriptors.ConcatSizeMismatch.Id ? "." + hint : arguments[6] + hint;
+                diagnostics[i] = d with { Arguments = arguments.ToEquatableArray() };
+                break; // the first merge the input size breaks; later ones follow from it
+            }
+        }
 
         /// <summary>"Net has errors: MDSL0002 Linear 'Classifier' declares …" — the first three errors, for members that cannot answer.</summary>
         public static string ProblemText(string className, IEnumerable<DiagnosticInfo> diagnostics)
