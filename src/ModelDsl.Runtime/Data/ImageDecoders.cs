@@ -100,6 +100,15 @@ public static class ImageDecoders
     {
         public string Name => "StbImageSharp";
 
+    /// <summary>
+        /// A decoder's message with its control characters written as \xNN: decoders quote the bytes they choke on (a
+        /// truncated PNG's "chunk type" can be NUL bytes), and a NUL in a message cuts it short in terminals and logs.
+        /// </summary>
+        internal static string Printable(string message)
+            => message.Any(char.IsControl)
+                ? string.Concat(message.Select(c => char.IsControl(c) ? $"\\x{(int)c:X2}" : c.ToString()))
+                : message;
+
         public DecodedImage Decode(ReadOnlySpan<byte> encoded, int channels)
         {
             CheckChannels(channels);
@@ -111,7 +120,7 @@ public static class ImageDecoders
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                throw new InvalidDataException($"StbImageSharp could not decode the image: {e.Message}", e);
+                throw new InvalidDataException($"StbImageSharp could not decode the image: {Printable(e.Message)}", e);
             }
             if (img?.Data is null)
                 throw new InvalidDataException("StbImageSharp could not decode the image");

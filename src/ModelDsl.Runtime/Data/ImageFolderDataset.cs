@@ -209,15 +209,6 @@ public sealed class ImageFolderDataset : IDataset, ISampleWriter, IByteSampleWri
         return (img, label);
     }
 
-    /// <summary>
-    /// A decoder's message with its control characters written as \xNN: decoders quote the bytes they choke on (a
-    /// truncated PNG's "chunk type" can be NUL bytes), and a NUL in a message cuts it short in terminals and logs.
-    /// </summary>
-    internal static string Printable(string message)
-        => message.Any(char.IsControl)
-            ? string.Concat(message.Select(c => char.IsControl(c) ? $"\\x{(int)c:X2}" : c.ToString()))
-            : message;
-
     private DecodedImage DecodeFile(string path)
     {
         byte[] bytes;
@@ -226,7 +217,7 @@ public sealed class ImageFolderDataset : IDataset, ISampleWriter, IByteSampleWri
         try { return _decoder.Decode(bytes, Channels); }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"Corrupt or unsupported image '{path}' ({bytes.Length} bytes): {Printable(e.Message)}. " +
+            throw new InvalidDataException($"Corrupt or unsupported image '{path}' ({bytes.Length} bytes): {e.Message}. " +
                                            "Use ImageFolderOptions.OnCorrupt = CorruptImagePolicy.Skip to skip such files.", e);
         }
     }
