@@ -100,7 +100,7 @@ public static class ImageDecoders
     {
         public string Name => "StbImageSharp";
 
-    /// <summary>
+        /// <summary>
         /// A decoder's message with its control characters written as \xNN: decoders quote the bytes they choke on (a
         /// truncated PNG's "chunk type" can be NUL bytes), and a NUL in a message cuts it short in terminals and logs.
         /// </summary>
