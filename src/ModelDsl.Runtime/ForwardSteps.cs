@@ -45,6 +45,10 @@ public static class ForwardSteps
     }
 
     /// <summary><c>torch.cat([current, tap], dim=1)</c> for a Concat merge (channels of a feature map, features of a vector).</summary>
+    /// <param name="current">The chain's tensor.</param>
+    /// <param name="tap">The tapped tensor.</param>
+    /// <param name="disposeCurrent">Nothing later reads <paramref name="current"/>: dispose it.</param>
+    /// <param name="disposeTap">Nothing later reads <paramref name="tap"/>: dispose it.</param>
     /// <param name="tapFirst">Put the tapped channels first: <c>torch.cat([tap, current], dim=1)</c> (DenseNet, Fire, Inception).</param>
     public static torch.Tensor Concat(torch.Tensor current, torch.Tensor tap, bool disposeCurrent, bool disposeTap, bool tapFirst = false)
     {
