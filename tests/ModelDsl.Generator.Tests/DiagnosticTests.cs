@@ -268,6 +268,26 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void MDSL0043_a_residual_block_striding_twice_names_both_strides_and_a_stated_stride_accepts_it()
+    {
+        const string block = """
+            [Block, Residual(Projection = true, Then = Act.ReLU{0})]
+            [Conv2d(16, 3, Stride = 2, Padding = 1), BatchNorm2d, ReLU, Conv2d(16, 3, Stride = 2, Padding = 1), BatchNorm2d]
+            public partial class Down;
+
+            [Model(Channels = 8, Height = 16, Width = 16)]
+            [Use<Down>, GlobalAvgPool, Flatten, Linear(10)]
+            public partial class Net;
+            """;
+        var d = Single(string.Format(block, ""), "MDSL0043");
+        Assert.Equal("Use<Down>", SpanText(d));
+        Assert.Equal("Residual block 'Down1' shrinks 8×16×16 to 16×4×4, by 4 (Conv1 16×16 → 8×8, Conv2 8×8 → 4×4), but its shortcut follows the block's stride 2; "
+            + "stride one layer only, as torchvision's blocks do, or state [Residual(Projection = true, Stride = 4)]", d.GetMessage());
+        var stated = GeneratorHarness.Run(Usings + string.Format(block, ", Stride = 4"));
+        Assert.DoesNotContain(stated.Mdsl, x => x.Severity == DiagnosticSeverity.Error);
+    }
+
+    [Fact]
     public void MDSL0016_trailing_softmax_is_a_warning()
     {
         var d = Single("""

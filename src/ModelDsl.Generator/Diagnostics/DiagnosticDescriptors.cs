@@ -159,6 +159,10 @@ namespace ModelDsl.Generator.Diagnostics
             "Softmax over the batch",
             "{0} '{1}' with Dim = {2} normalises across the batch of N×{3}: each class's scores would sum to 1 over the samples, not each sample's over its classes; use Dim = 1 (the default), as PyTorch's deprecated implicit dim warned");
 
+        public static readonly DiagnosticDescriptor ResidualOverStrided = Make("MDSL0043", Shapes, DiagnosticSeverity.Error,
+            "Residual block downsamples more than its shortcut",
+            "Residual block '{0}' shrinks {1} to {2}, by {3} ({4}), but its shortcut follows the block's stride {5}; stride one layer only, as torchvision's blocks do, or state [Residual(Projection = true, Stride = {3})]");
+
         public static readonly DiagnosticDescriptor InternalError = Make("MDSL9999", Design, DiagnosticSeverity.Error,
             "ModelDsl generator failed",
             "ModelDsl could not generate '{0}': {1}. Please report this with the declaration.");
@@ -171,7 +175,7 @@ namespace ModelDsl.Generator.Diagnostics
             GenericModelNotSupported, InvalidInputShape, LayerNeedsFeatureMap, TrailingSoftmax, SingleUnitSoftmax,
             PoolingDropsInput, NotABlock, InvalidBlock, NoLayers, SizeOutOfRange,
             UnknownTap, TapUsedBeforeDefined, DuplicateTap, ConcatSizeMismatch, AddShapeMismatch, ReshapeElementCount, BadPermutation, NoAcceptedInputSize,
-            HeadNeedsFrom, HeadNotUsable, LayersReachNoHead, MultiplyShapeMismatch, SoftmaxOverBatch,
+            HeadNeedsFrom, HeadNotUsable, LayersReachNoHead, MultiplyShapeMismatch, SoftmaxOverBatch, ResidualOverStrided,
             InternalError,
         };
 

@@ -119,12 +119,14 @@ namespace ModelDsl.Generator.Parsing
             var residual = block.GetAttributes().FirstOrDefault(a => ModelParser.IsModelDsl(a, nameof(ResidualAttribute)));
             string then = nameof(Act.None);
             bool projection = false;
+            long stride = 0;
             if (residual is not null)
             {
                 foreach (var named in residual.NamedArguments)
                 {
                     if (named.Key == nameof(ResidualAttribute.Then)) then = EnumMemberName(named.Value) ?? nameof(Act.None);
                     if (named.Key == nameof(ResidualAttribute.Projection) && named.Value.Value is bool p) projection = p;
+                    if (named.Key == nameof(ResidualAttribute.Stride) && named.Value.Value is int s) stride = s;
                 }
             }
             // The block's own member names: its layer properties are numbered around them, the same way in the
@@ -133,7 +135,7 @@ namespace ModelDsl.Generator.Parsing
             foreach (var member in block.GetMembers())
                 if (ModelParser.IsUserMember(member)) members.Add(member.Name);
             return new BlockSpec(block.Name, block.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-                layers.Where(l => !l.IsStage).ToEquatableArray(), residual is not null, then, projection, members.ToEquatableArray());
+                layers.Where(l => !l.IsStage).ToEquatableArray(), residual is not null, then, projection, members.ToEquatableArray(), stride);
         }
 
         private void AddBlockUses(AttributeData attribute, AttributeSyntax? syntax, LocationInfo? location, string? stage, List<LayerSpec> layers)

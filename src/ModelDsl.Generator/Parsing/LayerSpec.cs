@@ -66,5 +66,6 @@ namespace ModelDsl.Generator.Parsing
         bool IsResidual,
         string ResidualThen,
         bool Projection,
-        EquatableArray<string> MemberNames);
+        EquatableArray<string> MemberNames,
+        long DeclaredStride = 0);
 }

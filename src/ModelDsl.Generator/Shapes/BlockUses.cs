@@ -76,6 +76,7 @@ namespace ModelDsl.Generator.Shapes
                     inner.Report(DiagnosticDescriptors.ResidualShapeMismatch, use.Location, name, input.ToString(), current.ToString(), problem);
                     return null;
                 }
+                if (!ShortcutStrideFits(block, name, input, current, children, strideH, strideW, use, inner)) return null;
                 project = true;
                 foreach (var shortcut in new[]
                 {
@@ -95,6 +96,26 @@ namespace ModelDsl.Generator.Shapes
             string description = $"{block.TypeName} block ({children.Count} layers{(project ? ", projection shortcut" : "")}), {input}";
             return new ResolvedLayer(name, block.TypeName, use.Stage, input, current, parameters, multiplyAdds,
                 new LayerCode(block.FullyQualifiedTypeName, construction, description, BlockExport(block, project)), children.ToEquatableArray());
+        }
+
+        /// <summary>
+        /// MDSL0043 unless the projection's stride is the block's own: the stated <see cref="ResidualAttribute.Stride"/>, else
+        /// the largest stride one of its layers takes. Two strided layers shrink the map by the product, which a shortcut
+        /// would silently follow — a ResNet block that strides twice builds, and after a global pool nothing complains.
+        /// </summary>
+        private static bool ShortcutStrideFits(BlockSpec block, string name, Shape input, Shape output, List<ResolvedLayer> layers,
+            long strideH, long strideW, LayerSpec use, DiagnosticSink sink)
+        {
+            var strided = layers.Where(l => l.Input.IsFeatureMap && l.Output.IsFeatureMap && (l.Output.Height < l.Input.Height || l.Output.Width < l.Input.Width)).ToList();
+            long Ratio(ResolvedLayer l, bool height) => height ? CeilDiv(l.Input.Height, l.Output.Height) : CeilDiv(l.Input.Width, l.Output.Width);
+            long declaredH = block.DeclaredStride > 0 ? block.DeclaredStride : strided.Select(l => Ratio(l, true)).DefaultIfEmpty(1).Max();
+            long declaredW = block.DeclaredStride > 0 ? block.DeclaredStride : strided.Select(l => Ratio(l, false)).DefaultIfEmpty(1).Max();
+            if (strideH == declaredH && strideW == declaredW) return true;
+            string by = strideH == strideW ? N(strideH) : $"{N(strideH)}×{N(strideW)}";
+            string declared = declaredH == declaredW ? N(declaredH) : $"{N(declaredH)}×{N(declaredW)}";
+            string which = strided.Count == 0 ? "no layer strides" : string.Join(", ", strided.Select(l => $"{l.Name.Substring(name.Length + 1)} {l.Input.Height}×{l.Input.Width} → {l.Output.Height}×{l.Output.Width}"));
+            sink.Report(DiagnosticDescriptors.ResidualOverStrided, use.Location, name, input.ToString(), output.ToString(), by, which, declared);
+            return false;
         }
 
         /// <summary>The block use's <c>BlockOp</c>: its children are the block's layers, then (projected) the shortcut's conv and batch norm.</summary>

@@ -15,4 +15,11 @@ public sealed class ResidualAttribute : Attribute
 
     /// <summary>Use a projection shortcut (1×1 conv, stride to match, + BatchNorm2d) when shapes differ.</summary>
     public bool Projection { get; set; }
+
+    /// <summary>
+    /// The block's downsampling, which its projection shortcut's stride must equal (0, the default: the largest stride of
+    /// one of its layers, as in torchvision's blocks, where one conv strides). A block whose layers together shrink the
+    /// map by more — two strided layers — is MDSL0043 instead of a shortcut that silently strides by the product.
+    /// </summary>
+    public int Stride { get; set; }
 }
