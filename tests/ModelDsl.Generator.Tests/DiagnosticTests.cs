@@ -287,6 +287,20 @@ public class DiagnosticTests
         Assert.DoesNotContain(stated.Mdsl, x => x.Severity == DiagnosticSeverity.Error);
     }
 
+    [Theory]
+    [InlineData("Linear(4)", "contains [Linear]; a block works on feature maps and is built from its input channels alone, so put flat layers in the model")]
+    [InlineData("Add(\"x\")", "contains [Add]; taps and merges belong to a model's graph, a block is a chain (its one merge is the residual [Residual] gives it)")]
+    [InlineData("Reshape(4, 2, 2)", "contains [Reshape]; a block keeps C×H×W feature maps and is built from its input channels alone, so reshape in the model")]
+    public void MDSL0020_names_the_refused_construct_and_why(string layer, string message)
+    {
+        var run = GeneratorHarness.Run(Usings + $$"""
+            [Block]
+            [Conv2d(Kernel = 3, Padding = 1), {{layer}}]
+            public partial class B;
+            """);
+        Assert.Contains(run.Mdsl, d => d.Id == "MDSL0020" && d.GetMessage() == "'B' " + message);
+    }
+
     [Fact]
     public void MDSL0016_trailing_softmax_is_a_warning()
     {

@@ -31,8 +31,11 @@ namespace ModelDsl.Generator.Shapes
                 var family = LayerCatalog.Get(layer.Kind);
                 if (!family.AllowedInBlock(layer.Kind))
                 {
-                    sink.Report(DiagnosticDescriptors.InvalidBlock, layer.Location, spec.ClassName,
-                        $"contains [{layer.Kind}]; a block works on feature maps and is built from its input channels alone, so put flat layers in the model");
+                    // Each refusal says why (docs/diagnostics/MDSL0020.md lists them all).
+                    string why = family is MergeLayers ? "taps and merges belong to a model's graph, a block is a chain (its one merge is the residual [Residual] gives it)"
+                        : family is ReshapeLayers ? "a block keeps C×H×W feature maps and is built from its input channels alone, so reshape in the model"
+                        : "a block works on feature maps and is built from its input channels alone, so put flat layers in the model";
+                    sink.Report(DiagnosticDescriptors.InvalidBlock, layer.Location, spec.ClassName, $"contains [{layer.Kind}]; {why}");
                     continue;
                 }
                 configs[i] = family.Read(layer, names[i], sink);
