@@ -46,6 +46,21 @@ public sealed class JobOutputs
         WriteAtomically(PathOf("predictions.csv"), csv.ToString());
     }
 
+    /// <summary>
+    /// Up to <paramref name="count"/> indices that mix the classes: the classes in turn, each class's samples in order. An
+    /// image folder lists its samples class by class, so its first 16 would all show one class.
+    /// </summary>
+    public static IReadOnlyList<int> MixedSample(IReadOnlyList<long> labels, int count)
+    {
+        var byClass = labels.Select((label, index) => (label, index)).GroupBy(x => x.label).OrderBy(g => g.Key)
+            .Select(g => new Queue<int>(g.Select(x => x.index))).ToList();
+        var picked = new List<int>();
+        while (picked.Count < count && byClass.Any(q => q.Count > 0))
+            foreach (var queue in byClass)
+                if (queue.Count > 0 && picked.Count < count) picked.Add(queue.Dequeue());
+        return picked;
+    }
+
     public void WritePlots(Learner learner, History history, ClassificationReportResult result, IDataset testSet, DataLoader testLoader,
         Tensor logits, Tensor targets, IReadOnlyList<string> classNames, ChannelStats stats)
     {
@@ -53,8 +68,8 @@ public sealed class JobOutputs
         Plots.LossCurves(history.Select(r => new EpochLosses(r.Epoch, r.TrainLoss, r.ValidLoss)).ToList(), PathOf("loss_curves.png"));
         if (result.ConfusionMatrix is { } matrix) Plots.ConfusionMatrix(matrix, classNames, PathOf("confusion_matrix.png"));
 
-        var first = Enumerable.Range(0, Math.Min(16, testSet.Count)).Select(testSet.Get).ToList();
-        Plots.SampleBatch(stack(first.Select(s => s.Image).ToArray()), tensor(first.Select(s => s.Label).ToArray()), classNames, PathOf("sample_batch.png"));
+        var picked = MixedSample(targets.cpu().data<long>().ToArray(), 16).Select(testSet.Get).ToList();
+        Plots.SampleBatch(stack(picked.Select(s => s.Image).ToArray()), tensor(picked.Select(s => s.Label).ToArray()), classNames, PathOf("sample_batch.png"));
 
         // Top losses: the test samples the model got most wrong, shown as the raw images.
         var losses = nn.functional.cross_entropy(logits, targets, reduction: nn.Reduction.None).cpu();
@@ -72,13 +87,13 @@ public sealed class JobOutputs
             using var noGrad = no_grad();
             var mean = tensor(stats.Mean.Select(m => (float)m).ToArray()).reshape(1, -1, 1, 1);
             var std = tensor(stats.Std.Select(s => (float)s).ToArray()).reshape(1, -1, 1, 1);
-            var image = ((first[0].Image.unsqueeze(0) - mean) / std).to(learner.Device);
+            var image = ((picked[0].Image.unsqueeze(0) - mean) / std).to(learner.Device);
             bool wasTraining = learner.Model.training;
             learner.Model.eval();
             Plots.FeatureMaps(conv.forward(image)[0].cpu(), PathOf("conv1_feature_maps.png"));
             learner.Model.train(wasTraining);
         }
-        foreach (var (image, _) in first) image.Dispose();
+        foreach (var (image, _) in picked) image.Dispose();
     }
 
     private static string CsvSafe(string name) => name.Replace(',', '_').Replace('"', '_').Replace('\n', '_');

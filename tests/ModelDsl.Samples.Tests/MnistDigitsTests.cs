@@ -136,6 +136,17 @@ public sealed class MnistDigitsTests : IDisposable
     }
 
     [Fact]
+    public void The_sample_batch_of_a_folder_sorted_by_class_mixes_the_classes()
+    {
+        // An image folder's test split lists its samples class by class.
+        long[] labels = [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2];
+        var picked = JobOutputs.MixedSample(labels, 6);
+        Assert.Equal(new[] { 0, 6, 10, 1, 7, 11 }, picked);
+        Assert.Equal(new[] { 0L, 1, 2, 0, 1, 2 }, picked.Select(i => labels[i]));
+        Assert.Equal(13, JobOutputs.MixedSample(labels, 16).Distinct().Count()); // fewer samples than asked: all of them, once
+    }
+
+    [Fact]
     public void A_one_class_folder_is_one_line_saying_a_classifier_needs_two()
     {
         string dir = Path.Combine(_dir, "one", "train", "cats");
