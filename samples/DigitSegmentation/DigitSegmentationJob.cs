@@ -106,7 +106,9 @@ public static class DigitSegmentationJob
         result = result with { MetricsPath = metrics, GridPath = grid };
 
         stdout.WriteLine($"test canvases: mean IoU {result.MeanIoU:F4} (background + 10 digits), pixel accuracy {result.PixelAccuracy:F4}, Dice {result.Dice:F4}; trained in {trainSeconds:F0} s");
-        stdout.WriteLine("class       IoU     accuracy (SA)");
+        // The course's segmentation accuracy (SA) is TP / (TP + FP + FN): the per-class IoU. The second column is the share
+        // of the class's pixels labelled right (its recall), a different number.
+        stdout.WriteLine("class       IoU=SA  accuracy");
         for (int k = 0; k < classes.Count; k++)
             stdout.WriteLine($"{classes[k],-10}  {result.PerClassIoU[k]:F4}  {result.PerClassAccuracy[k]:F4}");
         stdout.WriteLine($"wrote {metrics} and {grid}");

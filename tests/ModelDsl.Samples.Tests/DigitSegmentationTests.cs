@@ -20,6 +20,9 @@ public sealed class DigitSegmentationTests : IDisposable
 
         Assert.True(File.Exists(Path.Combine(_dir, "canvases", "train", "masks", "00000.png")));
         Assert.Contains("48 train and 16 test canvases", stdout.ToString());
+        // The course's SA is the per-class IoU; the accuracy column is another number and is not called SA.
+        Assert.Contains("class       IoU=SA  accuracy", stdout.ToString());
+        Assert.DoesNotContain("accuracy (SA)", stdout.ToString());
         Assert.Equal(11, r.PerClassIoU.Count);
         Assert.Equal(11, r.PerClassAccuracy.Count);
         Assert.InRange(r.MeanIoU, 0, 1);
