@@ -57,8 +57,8 @@ public sealed partial class Loss
     }
 
     /// <summary>The course's YOLO loss (see <see cref="YoloLoss"/>) for an S×S grid with B boxes per cell and C classes.</summary>
-    public static Loss Yolo(int gridSize, int boxesPerCell, int numClasses, double lambdaCoord = 5, double lambdaNoObject = 0.5) =>
-        new YoloLoss(new YoloGrid(gridSize, boxesPerCell, numClasses), lambdaCoord, lambdaNoObject).AsLoss();
+    public static Loss Yolo(int gridSize, int boxesPerCell, int numClasses, double lambdaCoord = 5, double lambdaNoObject = 0.5, double lambdaObject = 1, double lambdaClass = 1) =>
+        new YoloLoss(new YoloGrid(gridSize, boxesPerCell, numClasses), lambdaCoord, lambdaNoObject, lambdaObject, lambdaClass).AsLoss();
 
     private static void CheckDense(string loss, Tensor p, Tensor t, int? weights)
     {

@@ -16,25 +16,33 @@ public readonly record struct YoloLossParts(double Centre, double Size, double O
 /// In a cell that holds an object, the predicted box with the highest IoU with it is "responsible":
 /// <code>
 ///   λcoord·Σ_resp [(x − x̂)² + (y − ŷ)²] + λcoord·Σ_resp [(√w − √ŵ)² + (√h − √ĥ)²]
-/// + Σ_resp (IoU − ĉ)² + λnoobj·Σ_not resp ĉ² + Σ_object cells Σ_c (p(c) − p̂(c))²
+/// + λobj·Σ_resp (IoU − ĉ)² + λnoobj·Σ_not resp ĉ² + λclass·Σ_object cells Σ_c (p(c) − p̂(c))²
 /// </code>
-/// summed over cells and divided by the batch size. The confidence target is the responsible box's IoU with the
+/// summed over cells and divided by the batch size; λobj = λclass = 1 is the paper's loss, the course's formula weighs
+/// every term. The confidence target is the responsible box's IoU with the
 /// ground truth, without gradient (the paper's "Pr(object)·IoU"). Widths and heights under 10⁻⁶ are clamped before
 /// the square root, so a box that collapses gets no infinite gradient.
 /// </summary>
 public sealed class YoloLoss
 {
-    public YoloLoss(YoloGrid grid, double lambdaCoord = 5, double lambdaNoObject = 0.5)
+    public YoloLoss(YoloGrid grid, double lambdaCoord = 5, double lambdaNoObject = 0.5, double lambdaObject = 1, double lambdaClass = 1)
     {
         Grid = grid ?? throw new ArgumentNullException(nameof(grid));
-        if (lambdaCoord < 0 || lambdaNoObject < 0) throw new ArgumentOutOfRangeException(nameof(lambdaCoord), "The λ weights must be ≥ 0.");
+        foreach (var (name, value) in new[] { (nameof(lambdaCoord), lambdaCoord), (nameof(lambdaNoObject), lambdaNoObject), (nameof(lambdaObject), lambdaObject), (nameof(lambdaClass), lambdaClass) })
+            if (!(value >= 0) || double.IsInfinity(value)) throw new ArgumentOutOfRangeException(name, value, $"YoloLoss: {name} must be a finite weight ≥ 0.");
         LambdaCoord = lambdaCoord;
         LambdaNoObject = lambdaNoObject;
+        LambdaObject = lambdaObject;
+        LambdaClass = lambdaClass;
     }
 
     public YoloGrid Grid { get; }
     public double LambdaCoord { get; }
     public double LambdaNoObject { get; }
+    /// <summary>λobj: the weight of the responsible boxes' confidence term (1 in the paper).</summary>
+    public double LambdaObject { get; }
+    /// <summary>λclass: the weight of the class-probability term (1 in the paper).</summary>
+    public double LambdaClass { get; }
 
     /// <summary>The batch's loss as a scalar tensor that carries the autograd graph.</summary>
     public Tensor Compute(Tensor predictions, Tensor targets)
@@ -82,9 +90,9 @@ public sealed class YoloLoss
 
         var centre = (responsible * (dx.square() + dy.square())).sum() * (LambdaCoord / n);
         var size = (responsible * (dw.square() + dh.square())).sum() * (LambdaCoord / n);
-        var obj = (responsible * (confidence - iou).square()).sum() / n;
+        var obj = (responsible * (confidence - iou).square()).sum() * (LambdaObject / n);
         var noObj = ((1 - responsible) * confidence.square()).sum() * (LambdaNoObject / n);
-        var cls = (hasObject.unsqueeze(-1) * (classes - truthClasses).square()).sum() / n;
+        var cls = (hasObject.unsqueeze(-1) * (classes - truthClasses).square()).sum() * (LambdaClass / n);
         return (centre, size, obj, noObj, cls);
     }
 

@@ -108,6 +108,19 @@ public class YoloTests
         Assert.Equal(0, parts.Size, 6);
         Assert.Equal((0.9 - 1) * (0.9 - 1), parts.Object, 5);
         Assert.Equal(0.5 * 0.4 * 0.4, parts.NoObject, 5);
+
+        // The course's λobj and λclass scale their terms and nothing else (both terms are non-zero here).
+        var p3 = p2.clone();
+        p3[0, 0, 1, 10] = tensor(0.7f);
+        p3[0, 0, 1, 11] = tensor(0.3f);
+        parts = new YoloLoss(new YoloGrid(2, 2, 2)).Parts(p3, t2);
+        Assert.True(parts.Object > 0 && parts.Class > 0, $"object {parts.Object}, class {parts.Class}");
+        var weighted = new YoloLoss(new YoloGrid(2, 2, 2), lambdaObject: 2, lambdaClass: 3).Parts(p3, t2);
+        Assert.Equal(2 * parts.Object, weighted.Object, 5);
+        Assert.Equal(3 * parts.Class, weighted.Class, 5);
+        Assert.Equal(parts.NoObject, weighted.NoObject, 6);
+        Assert.Equal(parts.Centre + parts.Size, weighted.Centre + weighted.Size, 6);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new YoloLoss(new YoloGrid(2, 2, 2), lambdaClass: -1));
     }
 
     [Fact]
