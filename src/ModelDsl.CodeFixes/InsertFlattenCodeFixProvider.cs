@@ -25,24 +25,18 @@ namespace ModelDsl.CodeFixes
         {
             if (AttributeEdits.SimpleName(linear) != "Linear" || linear.Parent is not AttributeListSyntax list || list.Parent is null) return;
             var stated = linear.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "InFeatures");
-            long flattened = FlattenedSize(diagnostic);
+            // The size after a Flatten, from the diagnostic (0 when unknown or past an int).
+            if (!TryGetInt(diagnostic, Generator.Diagnostics.DiagnosticProperties.InFeatures, out int flattened)) flattened = 0;
             // A stated InFeatures that the Flatten would make wrong is corrected in the same step (else MDSL0002 follows).
             bool correct = stated is not null && flattened > 0 && !(stated.Expression is LiteralExpressionSyntax { Token.Value: int value } && value == flattened);
             string title = correct ? $"Insert [Flatten] before Linear and set InFeatures = {flattened}" : "Insert [Flatten] before Linear";
             Offer(context, diagnostic, title, Key, list.Parent, () =>
             {
                 if (!correct) return InsertFlatten(list, linear, list);
-                var literal = SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal((int)flattened)).WithTriviaFrom(stated!.Expression);
-                var edited = list.ReplaceNode(stated.Expression, literal);
+                var edited = list.ReplaceNode(stated!.Expression, Number(flattened).WithTriviaFrom(stated.Expression));
                 return InsertFlatten(edited, edited.Attributes[list.Attributes.IndexOf(linear)], list);
             });
         }
-
-        /// <summary>The size the Linear receives after a Flatten (the diagnostic's property); 0 when unknown or past an int.</summary>
-        private static long FlattenedSize(Diagnostic diagnostic)
-            => diagnostic.Properties.TryGetValue(Generator.Diagnostics.DiagnosticProperties.InFeatures, out var text)
-               && long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long size)
-               && size > 0 && size <= int.MaxValue ? size : 0;
 
         /// <param name="original">The list as it stands in the tree (<paramref name="list"/> may be an edited copy of it).</param>
         private static SyntaxNode InsertFlatten(AttributeListSyntax list, AttributeSyntax linear, AttributeListSyntax original)

@@ -1,5 +1,4 @@
 using System.Composition;
-using System.Globalization;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -25,12 +24,8 @@ namespace ModelDsl.CodeFixes
         {
             if (argument.NameEquals?.Name.Identifier.ValueText != "InFeatures" || argument.Parent is not AttributeArgumentListSyntax list) return;
 
-            if (diagnostic.Properties.TryGetValue(DiagnosticProperties.InFeatures, out var text)
-                && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long inferred) && inferred > 0 && inferred <= int.MaxValue)
-            {
-                Offer(context, diagnostic, $"Set InFeatures = {inferred}", SetKey, argument.Expression,
-                    () => SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal((int)inferred)).WithTriviaFrom(argument.Expression));
-            }
+            if (TryGetInt(diagnostic, DiagnosticProperties.InFeatures, out int inferred) && inferred > 0)
+                Offer(context, diagnostic, $"Set InFeatures = {inferred}", SetKey, argument.Expression, () => Number(inferred).WithTriviaFrom(argument.Expression));
             Offer(context, diagnostic, "Remove InFeatures (inferred from the input)", RemoveKey, list,
                 () => list.WithArguments(AttributeEdits.Remove(list.Arguments, argument)));
         }

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Immutable;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 
@@ -33,6 +35,18 @@ namespace ModelDsl.CodeFixes
         private protected abstract void RegisterFixes(CodeFixContext context, Diagnostic diagnostic, TNode node);
 
         /// <summary>Offers to replace <paramref name="oldNode"/> by what <paramref name="replacement"/> builds (only when the fix is applied or previewed).</summary>
+        /// <summary>An integer the generator put in the diagnostic's properties (a decimal without sign, as it writes them).</summary>
+        private protected static bool TryGetInt(Diagnostic diagnostic, string key, out int value)
+        {
+            value = 0;
+            return diagnostic.Properties.TryGetValue(key, out var text)
+                   && int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value);
+        }
+
+        /// <summary>An integer literal, for an argument a fix writes.</summary>
+        private protected static LiteralExpressionSyntax Number(int value)
+            => SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(value));
+
         private protected static void Offer(CodeFixContext context, Diagnostic diagnostic, string title, string equivalenceKey, SyntaxNode oldNode, Func<SyntaxNode> replacement)
         {
             var document = context.Document;

@@ -1,5 +1,4 @@
 using System.Composition;
-using System.Globalization;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -23,7 +22,7 @@ namespace ModelDsl.CodeFixes
 
         private protected override void RegisterFixes(CodeFixContext context, Diagnostic diagnostic, AttributeArgumentSyntax argument)
         {
-            if (!TryGet(diagnostic, DiagnosticProperties.PaddingH, out int h) || !TryGet(diagnostic, DiagnosticProperties.PaddingW, out int w)) return;
+            if (!TryGetInt(diagnostic, DiagnosticProperties.PaddingH, out int h) || !TryGetInt(diagnostic, DiagnosticProperties.PaddingW, out int w)) return;
             if (argument.NameEquals?.Name.Identifier.ValueText != "Padding" || argument.Parent is not AttributeArgumentListSyntax list) return;
             string title = h == w ? $"Use Padding = {h}" : $"Use Padding = {h}, PaddingW = {w}";
             Offer(context, diagnostic, title, Key, list, () => Explicit(list, argument, h, w));
@@ -38,16 +37,6 @@ namespace ModelDsl.CodeFixes
                 arguments = AttributeEdits.Insert(arguments, arguments.IndexOf(a => a.NameEquals?.Name.Identifier.ValueText == "Padding") + 1, paddingW);
             }
             return list.WithArguments(arguments);
-        }
-
-        private static LiteralExpressionSyntax Number(int value)
-            => SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(value));
-
-        private static bool TryGet(Diagnostic diagnostic, string key, out int value)
-        {
-            value = 0;
-            return diagnostic.Properties.TryGetValue(key, out var text)
-                   && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
         }
     }
 }
