@@ -10,29 +10,19 @@ namespace ModelDsl;
 /// reads them — the intermittent "toFloat" crash inside ELU during image-folder training
 /// (docs/upstream/torchsharp-scalar-lifetime.md). The generator emits this module for every <c>[ELU]</c>.
 /// </summary>
-public sealed class EluActivation : nn.Module<Tensor, Tensor>
+public sealed class EluActivation : ScalarOwningModule
 {
-    private readonly Scalar _alpha;
-    private readonly Scalar _one = 1.0.ToScalar();
+    private readonly Scalar _alpha, _one;
 
     public EluActivation(double alpha = 1.0) : base("ELU")
     {
         Alpha = alpha;
-        _alpha = alpha.ToScalar();
+        _alpha = Own(alpha);
+        _one = Own(1.0);
     }
 
     /// <summary>The α of ELU(x) = x for x &gt; 0, α·(exp(x) − 1) otherwise.</summary>
     public double Alpha { get; }
 
     public override Tensor forward(Tensor input) => input.elu(_alpha, _one, _one);
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _alpha.Dispose();
-            _one.Dispose();
-        }
-        base.Dispose(disposing);
-    }
 }

@@ -9,7 +9,7 @@ namespace ModelDsl;
 /// the native function and returns its own input unchanged (the result is dropped), so that module is the identity.
 /// The generator emits this module for every <c>[Hardtanh]</c>.
 /// </summary>
-public sealed class HardtanhActivation : nn.Module<Tensor, Tensor>
+public sealed class HardtanhActivation : ScalarOwningModule
 {
     private readonly Scalar _min, _max;
 
@@ -18,22 +18,12 @@ public sealed class HardtanhActivation : nn.Module<Tensor, Tensor>
         if (!(minVal < maxVal)) throw new ArgumentException($"Hardtanh needs min_val < max_val; got {minVal} and {maxVal}.");
         MinVal = minVal;
         MaxVal = maxVal;
-        _min = minVal.ToScalar();
-        _max = maxVal.ToScalar();
+        _min = Own(minVal);
+        _max = Own(maxVal);
     }
 
     public double MinVal { get; }
     public double MaxVal { get; }
 
     public override Tensor forward(Tensor input) => input.clamp(_min, _max);
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _min.Dispose();
-            _max.Dispose();
-        }
-        base.Dispose(disposing);
-    }
 }

@@ -8,24 +8,18 @@ namespace ModelDsl;
 /// the reason <see cref="EluActivation"/> gives: TorchSharp's module makes a temporary Scalar per forward that a
 /// garbage collection can free during the native call. The generator emits this module for every <c>[LeakyReLU]</c>.
 /// </summary>
-public sealed class LeakyReluActivation : nn.Module<Tensor, Tensor>
+public sealed class LeakyReluActivation : ScalarOwningModule
 {
     private readonly Scalar _slope;
 
     public LeakyReluActivation(double negativeSlope = 0.01) : base("LeakyReLU")
     {
         NegativeSlope = negativeSlope;
-        _slope = negativeSlope.ToScalar();
+        _slope = Own(negativeSlope);
     }
 
     /// <summary>The slope for x &lt; 0.</summary>
     public double NegativeSlope { get; }
 
     public override Tensor forward(Tensor input) => input.leaky_relu(_slope);
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _slope.Dispose();
-        base.Dispose(disposing);
-    }
 }

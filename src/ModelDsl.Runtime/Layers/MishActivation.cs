@@ -8,25 +8,19 @@ namespace ModelDsl;
 /// become temporary Scalars per call (<see cref="EluActivation"/> explains why that crashes under GC pressure); this one
 /// uses <see cref="SoftplusActivation"/>'s formula with Scalars it owns. The generator emits it for every <c>[Mish]</c>.
 /// </summary>
-public sealed class MishActivation : nn.Module<Tensor, Tensor>
+public sealed class MishActivation : ScalarOwningModule
 {
-    private readonly Scalar _one = 1.0.ToScalar(), _twenty = 20.0.ToScalar();
+    private readonly Scalar _one, _twenty;
 
-    public MishActivation() : base("Mish") { }
+    public MishActivation() : base("Mish")
+    {
+        _one = Own(1.0);
+        _twenty = Own(20.0);
+    }
 
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
         return input.mul(SoftplusActivation.Compute(input, _one, _twenty).tanh()).MoveToOuterDisposeScope();
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _one.Dispose();
-            _twenty.Dispose();
-        }
-        base.Dispose(disposing);
     }
 }

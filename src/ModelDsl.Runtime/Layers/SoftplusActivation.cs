@@ -10,7 +10,7 @@ namespace ModelDsl;
 /// is composed here from public operations; β·x is clamped at the threshold before <c>exp</c>, so the branch not taken
 /// never overflows and its gradient stays 0, not NaN. The generator emits this module for every <c>[Softplus]</c>.
 /// </summary>
-public sealed class SoftplusActivation : nn.Module<Tensor, Tensor>
+public sealed class SoftplusActivation : ScalarOwningModule
 {
     private readonly Scalar _beta, _threshold;
 
@@ -19,8 +19,8 @@ public sealed class SoftplusActivation : nn.Module<Tensor, Tensor>
         if (!(beta > 0)) throw new ArgumentException($"Softplus needs beta > 0; got {beta}.");
         Beta = beta;
         Threshold = threshold;
-        _beta = beta.ToScalar();
-        _threshold = threshold.ToScalar();
+        _beta = Own(beta);
+        _threshold = Own(threshold);
     }
 
     public double Beta { get; }
@@ -35,15 +35,5 @@ public sealed class SoftplusActivation : nn.Module<Tensor, Tensor>
         var bx = x.mul(beta);
         var smooth = bx.clamp_max(threshold).exp().log1p().div(beta); // not in place: exp's backward needs its output
         return where(bx.gt(threshold), x, smooth).MoveToOuterDisposeScope();
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _beta.Dispose();
-            _threshold.Dispose();
-        }
-        base.Dispose(disposing);
     }
 }

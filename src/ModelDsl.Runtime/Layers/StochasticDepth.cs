@@ -8,7 +8,7 @@ namespace ModelDsl;
 /// ("batch") is zeroed with probability p and the rest scaled by 1/(1 − p); in eval mode, or with p = 0, the identity.
 /// The scale is a Scalar owned by the module (EluActivation says why). The generator emits it for every <c>[StochasticDepth]</c>.
 /// </summary>
-public sealed class StochasticDepth : nn.Module<Tensor, Tensor>
+public sealed class StochasticDepth : ScalarOwningModule
 {
     private readonly Scalar _survivalScale;
 
@@ -17,7 +17,7 @@ public sealed class StochasticDepth : nn.Module<Tensor, Tensor>
         if (!(p >= 0 && p < 1)) throw new ArgumentOutOfRangeException(nameof(p), p, "StochasticDepth needs a drop probability in [0, 1).");
         P = p;
         RowMode = rowMode;
-        _survivalScale = (1 / (1 - p)).ToScalar();
+        _survivalScale = Own(1 / (1 - p));
     }
 
     public double P { get; }
@@ -30,11 +30,5 @@ public sealed class StochasticDepth : nn.Module<Tensor, Tensor>
         var shape = RowMode ? new[] { input.shape[0] }.Concat(Enumerable.Repeat(1L, (int)input.dim() - 1)).ToArray() : Enumerable.Repeat(1L, (int)input.dim()).ToArray();
         var keep = empty(shape, input.dtype, input.device).bernoulli_(1 - P).mul_(_survivalScale);
         return input.mul(keep).MoveToOuterDisposeScope();
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _survivalScale.Dispose();
-        base.Dispose(disposing);
     }
 }
