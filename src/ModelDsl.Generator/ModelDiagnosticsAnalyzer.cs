@@ -58,11 +58,9 @@ namespace ModelDsl.Generator
         /// </summary>
         private static Diagnostic ToDiagnostic(DiagnosticInfo info, Compilation compilation)
         {
-            var diagnostic = info.ToDiagnostic();
-            if (info.Location is not { } at) return diagnostic;
+            if (info.Location is not { } at) return info.ToDiagnostic(null);
             var tree = compilation.SyntaxTrees.FirstOrDefault(t => t.FilePath == at.FilePath);
-            var location = tree is null ? Location.None : Location.Create(tree, at.Span);
-            return Diagnostic.Create(diagnostic.Descriptor, location, diagnostic.Properties, info.Arguments.Cast<object>().ToArray());
+            return info.ToDiagnostic(tree is null ? Location.None : Location.Create(tree, at.Span));
         }
     }
 }

@@ -16,8 +16,11 @@ namespace ModelDsl.Generator.Diagnostics
         public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] arguments)
             => new(descriptor.Id, location, arguments.Select(a => Convert.ToString(a, System.Globalization.CultureInfo.InvariantCulture) ?? "").ToEquatableArray());
 
-        public Diagnostic ToDiagnostic()
-            => Diagnostic.Create(DiagnosticDescriptors.ById(Id), Location?.ToLocation(),
+        public Diagnostic ToDiagnostic() => ToDiagnostic(Location?.ToLocation());
+
+        /// <summary>The diagnostic at <paramref name="location"/> (the analyzer's: a location in the compilation's own tree).</summary>
+        public Diagnostic ToDiagnostic(Location? location)
+            => Diagnostic.Create(DiagnosticDescriptors.ById(Id), location,
                 Properties.Count == 0 ? null : Properties.ToImmutableDictionary(p => p.Key, p => (string?)p.Value),
                 Arguments.Cast<object>().ToArray());
 

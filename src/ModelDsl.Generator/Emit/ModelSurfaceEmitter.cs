@@ -68,7 +68,11 @@ namespace ModelDsl.Generator.Emit
                 w.Line($"public static string PyTorchSource => {thrown};");
             }
             w.Close();
-            if (s.Heads.Count > 0) WriteOutputRecord(w, s, output);
+            if (s.Heads.Count > 0)
+            {
+                w.Line();
+                OutputRecordEmitter.Write(w, s.Type.ClassName, s.Heads.Select(h => (h, $"Head {h} (the model has errors: its shape is not known).")).ToList());
+            }
         });
 
         private static void WriteModelMetadata(SourceWriter w, ModelSurface s, string thrown)
@@ -115,23 +119,6 @@ namespace ModelDsl.Generator.Emit
             w.Doc("The errors, in place of the layer table.");
             w.Line($"public const string Summary = {SourceWriter.Literal(s.Problem)};");
             w.Line();
-        }
-
-        private static void WriteOutputRecord(SourceWriter w, ModelSurface s, string type)
-        {
-            string list = "global::System.Collections.Generic.IReadOnlyList";
-            w.Line();
-            w.Line("/// <summary>");
-            w.Line("/// " + SourceWriter.Escape($"What {s.Type.ClassName}.forward returns, one tensor per head (the model has errors)."));
-            w.Line("/// </summary>");
-            foreach (var head in s.Heads) w.Line($"/// <param name=\"{head}\">Head {head}.</param>");
-            w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"ModelDsl.Generator\", \"1.0\")]");
-            w.Open($"public readonly record struct {type}({string.Join(", ", s.Heads.Select(h => $"{TypeScaffold.Tensor} {h}"))}) : global::ModelDsl.IModelOutput");
-            w.Doc("The heads' tensors in declaration order.");
-            w.Line($"public {list}<{TypeScaffold.Tensor}> Heads => new[] {{ {string.Join(", ", s.Heads)} }};");
-            w.Doc("The heads' names, in the order of Heads.");
-            w.Line($"public {list}<string> HeadNames => new[] {{ {string.Join(", ", s.Heads.Select(SourceWriter.Literal))} }};");
-            w.Close();
         }
     }
 }

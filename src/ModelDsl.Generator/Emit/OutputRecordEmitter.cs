@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using ModelDsl.Generator.Shapes;
 
@@ -13,20 +14,24 @@ namespace ModelDsl.Generator.Emit
         public static string TypeName(AnalyzedModel m) => HeadAnalysis.OutputTypeName(m.Type.ClassName);
 
         public static void Write(SourceWriter w, AnalyzedModel m)
+            => Write(w, m.Type.ClassName, m.Heads.Select(h => (h.Name, Describe(m, h))).ToList());
+
+        /// <summary>The record of <paramref name="className"/>'s heads, each with its doc text (also for a model with errors, whose heads' shapes are not known).</summary>
+        public static void Write(SourceWriter w, string className, IReadOnlyList<(string Name, string Doc)> heads)
         {
-            string type = TypeName(m);
+            string type = HeadAnalysis.OutputTypeName(className);
             string list = "global::System.Collections.Generic.IReadOnlyList";
             w.Line("/// <summary>");
-            w.Line("/// " + SourceWriter.Escape($"What {m.Type.ClassName}.forward returns: one tensor per head, each with the batch dimension first."));
+            w.Line("/// " + SourceWriter.Escape($"What {className}.forward returns: one tensor per head, each with the batch dimension first."));
             w.Line("/// </summary>");
-            foreach (var head in m.Heads)
-                w.Line($"/// <param name=\"{head.Name}\">{SourceWriter.Escape(Describe(m, head))}</param>");
+            foreach (var (name, doc) in heads)
+                w.Line($"/// <param name=\"{name}\">{SourceWriter.Escape(doc)}</param>");
             w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"ModelDsl.Generator\", \"1.0\")]");
-            w.Open($"public readonly record struct {type}({string.Join(", ", m.Heads.Select(h => $"{TypeScaffold.Tensor} {h.Name}"))}) : global::ModelDsl.IModelOutput");
-            w.Line($"private static readonly {list}<string> s_headNames = global::System.Array.AsReadOnly(new[] {{ {string.Join(", ", m.Heads.Select(h => SourceWriter.Literal(h.Name)))} }});");
+            w.Open($"public readonly record struct {type}({string.Join(", ", heads.Select(h => $"{TypeScaffold.Tensor} {h.Name}"))}) : global::ModelDsl.IModelOutput");
+            w.Line($"private static readonly {list}<string> s_headNames = global::System.Array.AsReadOnly(new[] {{ {string.Join(", ", heads.Select(h => SourceWriter.Literal(h.Name)))} }});");
             w.Line();
-            w.Doc($"The heads' tensors in declaration order: {string.Join(", ", m.Heads.Select(h => h.Name))}.");
-            w.Line($"public {list}<{TypeScaffold.Tensor}> Heads => new[] {{ {string.Join(", ", m.Heads.Select(h => h.Name))} }};");
+            w.Doc($"The heads' tensors in declaration order: {string.Join(", ", heads.Select(h => h.Name))}.");
+            w.Line($"public {list}<{TypeScaffold.Tensor}> Heads => new[] {{ {string.Join(", ", heads.Select(h => h.Name))} }};");
             w.Line();
             w.Doc("The heads' names, in the order of Heads.");
             w.Line($"public {list}<string> HeadNames => s_headNames;");
