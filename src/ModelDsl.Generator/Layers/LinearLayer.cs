@@ -52,8 +52,9 @@ namespace ModelDsl.Generator.Layers
                 if (!shape.IsFlat)
                 {
                     // The flattened size travels with the diagnostic, so its code fix can also correct a stated InFeatures.
-                    var flattened = shape.IsFeatureMap && shape.Channels > 0 && shape.Height > 0 && shape.Width > 0 && shape.Channels <= long.MaxValue / shape.Height / shape.Width
-                        ? new[] { new DiagnosticProperty(DiagnosticProperties.InFeatures, (shape.Channels * shape.Height * shape.Width).ToString(CultureInfo.InvariantCulture)) }.ToEquatableArray()
+                    // (Every shape reaching a layer has passed Elements' overflow check in ShapeEngine.Resolve.)
+                    var flattened = shape.IsFeatureMap
+                        ? new[] { new DiagnosticProperty(DiagnosticProperties.InFeatures, shape.Elements.ToString(CultureInfo.InvariantCulture)) }.ToEquatableArray()
                         : EquatableArray<DiagnosticProperty>.Empty;
                     input.Sink.ReportWithProperties(DiagnosticDescriptors.LinearNeedsFlatInput, input.Layer.Location, flattened, input.Name, shape.ToString());
                     return null;
