@@ -86,6 +86,9 @@ namespace ModelDsl.Generator.Layers
                 return new LayerShape(shape, features, features, _affine ? Counts.Product("its parameter count", 2, features) : 0);
             }
 
+            /// <summary>After MDSL0004: a batch norm keeps its input's shape, whatever it states.</summary>
+            public override Shape? OutputDespiteError(Shape input, TapScope? taps) => (_flat ? input.IsFlat : input.IsFeatureMap) ? input : null;
+
             public override string Construct(string inChannels, string outChannels)
                 // Only what differs from TorchSharp's defaults (eps 1e-5, momentum 0.1, affine, tracking), as for Conv2d.
                 => $"{Nn}{Kind}({inChannels}"

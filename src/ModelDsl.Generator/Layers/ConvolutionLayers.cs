@@ -178,15 +178,13 @@ namespace ModelDsl.Generator.Layers
                     input.Sink.Report(DiagnosticDescriptors.GroupsMustDivideChannels, input.Layer.LocationOf(nameof(Conv2dAttribute.Groups)), input.Kind, input.Name, Groups, cin, cout);
                     return null;
                 }
-                long oh, ow;
+                var (oh, ow) = OutputSize(shape);
                 string fh, fw;
                 if (!Transposed)
                 {
-                    if (SamePadding) { oh = shape.Height; ow = shape.Width; fh = fw = "same"; }
+                    if (SamePadding) fh = fw = "same";
                     else
                     {
-                        oh = ShapeMath.ConvOut(shape.Height, KernelH, StrideH, PaddingH, DilationH);
-                        ow = ShapeMath.ConvOut(shape.Width, KernelW, StrideW, PaddingW, DilationW);
                         fh = ShapeMath.ConvFormula(shape.Height, KernelH, StrideH, PaddingH, DilationH);
                         fw = ShapeMath.ConvFormula(shape.Width, KernelW, StrideW, PaddingW, DilationW);
                     }
@@ -199,8 +197,6 @@ namespace ModelDsl.Generator.Layers
                 }
                 else
                 {
-                    oh = ShapeMath.ConvTransposeOut(shape.Height, KernelH, StrideH, PaddingH, OutputPaddingH, DilationH);
-                    ow = ShapeMath.ConvTransposeOut(shape.Width, KernelW, StrideW, PaddingW, OutputPaddingW, DilationW);
                     fh = ShapeMath.ConvTransposeFormula(shape.Height, KernelH, StrideH, PaddingH, OutputPaddingH, DilationH);
                     fw = ShapeMath.ConvTransposeFormula(shape.Width, KernelW, StrideW, PaddingW, OutputPaddingW, DilationW);
                 }
@@ -212,6 +208,22 @@ namespace ModelDsl.Generator.Layers
                 // A conv does one multiply-add per weight at each output position; a transposed conv at each input position.
                 long macs = Transposed ? Counts.Product("its multiply-add count", shape.Height, shape.Width, weights) : Counts.Product("its multiply-add count", oh, ow, weights);
                 return new LayerShape(output, cin, cout, parameters, macs);
+            }
+
+            /// <summary>PyTorch's output height and width at <paramref name="shape"/> (≤ 0 where the map shrinks to nothing).</summary>
+            private (long Height, long Width) OutputSize(Shape shape)
+                => Transposed
+                    ? (ShapeMath.ConvTransposeOut(shape.Height, KernelH, StrideH, PaddingH, OutputPaddingH, DilationH),
+                       ShapeMath.ConvTransposeOut(shape.Width, KernelW, StrideW, PaddingW, OutputPaddingW, DilationW))
+                    : SamePadding ? (shape.Height, shape.Width)
+                    : (ShapeMath.ConvOut(shape.Height, KernelH, StrideH, PaddingH, DilationH), ShapeMath.ConvOut(shape.Width, KernelW, StrideW, PaddingW, DilationW));
+
+            /// <summary>After a groups or padding error: the declared channels at the size the convolution gives.</summary>
+            public override Shape? OutputDespiteError(Shape input, TapScope? taps)
+            {
+                if (!input.IsFeatureMap) return null;
+                var (oh, ow) = OutputSize(input);
+                return oh > 0 && ow > 0 ? new Shape(OutChannels > 0 ? OutChannels : input.Channels, oh, ow) : null;
             }
 
             public override string Construct(string inChannels, string outChannels)

@@ -98,6 +98,9 @@ namespace ModelDsl.Generator.Layers
                 return new LayerShape(shape, c, c, _affine ? Counts.Product("its parameter count", 2, c) : 0);
             }
 
+            /// <summary>After a channel-count or group error: a normalisation keeps its input's shape.</summary>
+            public override Shape? OutputDespiteError(Shape input, TapScope? taps) => input.IsFeatureMap ? input : null;
+
             public override string Construct(string inChannels, string outChannels)
             {
                 if (_kind == GroupNorm) return $"{Nn}GroupNorm({_groups}, {inChannels}, eps: {Double(_eps)}, affine: {Bool(_affine)})";

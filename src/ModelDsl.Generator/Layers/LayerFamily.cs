@@ -79,6 +79,14 @@ namespace ModelDsl.Generator.Layers
             return false;
         }
 
+        /// <summary>
+        /// After <see cref="Resolve"/> reported an error at <paramref name="input"/>: the output the layer was written to give
+        /// (its stated features, its channels at the input's size, the merge's channels), so the walk goes on with the best-known
+        /// shape and the next error of the model shows in the same build. Null where nothing sensible is known (a map that
+        /// shrank to nothing, an input of the wrong rank): the walk stops there rather than report follow-ups of the first error.
+        /// </summary>
+        public virtual Shape? OutputDespiteError(Shape input, TapScope? taps) => null;
+
         /// <summary>For a merge: how it is wired into the graph (resolved by <see cref="Resolve"/>); null for ordinary layers.</summary>
         public virtual GraphEdge? Graph => null;
 

@@ -73,6 +73,9 @@ namespace ModelDsl.Generator.Layers
                 return new LayerShape(new Shape(_outFeatures), fin, _outFeatures, parameters, weights);
             }
 
+            /// <summary>After MDSL0002/0003: the stated output features (the fix is a Flatten or a corrected InFeatures, neither changes them).</summary>
+            public override Shape? OutputDespiteError(Shape input, TapScope? taps) => input.IsFeatureMap || input.IsFlat ? new Shape(_outFeatures) : null;
+
             public override string Construct(string inChannels, string outChannels) => $"{Nn}Linear({inChannels}, {outChannels}{(_bias ? "" : ", hasBias: false")})";
 
             public override string Export(long inChannels, long outChannels) => Notation.Record("LinearOp", Long(inChannels), Long(outChannels), Bool(_bias));

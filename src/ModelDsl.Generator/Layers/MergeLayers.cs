@@ -149,6 +149,18 @@ namespace ModelDsl.Generator.Layers
                 return new LayerShape(output, channels, channels);
             }
 
+            /// <summary>
+            /// After a merge error: the chain's shape (Add, Multiply: what the merge was written to keep) or, for a Concat whose
+            /// tap is known, both channel counts at the chain's size — the shape the decoder after a misaligned skip expects.
+            /// </summary>
+            public override Shape? OutputDespiteError(Shape input, TapScope? taps)
+            {
+                if (_kind != Concat) return input;
+                return input.IsFeatureMap && taps is not null && taps.TryGet(_tap, out var tap) && tap.Shape.IsFeatureMap
+                    ? new Shape(input.Channels + tap.Shape.Channels, input.Height, input.Width)
+                    : null;
+            }
+
             private static ResolvedLayer Projection(string kind, LayerConfig config, LayerInput merge, string name, Shape input)
             {
                 var layer = new LayerSpec(kind, name, merge.Layer.Stage, merge.Layer.Location, EquatableArray<LayerArg>.Empty, null);

@@ -77,6 +77,9 @@ namespace ModelDsl.Generator.Layers
                 return new LayerShape(output, input.Shape[0], output[0]);
             }
 
+            /// <summary>After MDSL0035: the stated shape, when it states every dimension (a -1 has no value to go on with).</summary>
+            public override Shape? OutputDespiteError(Shape input, TapScope? taps) => _dims.Contains(-1L) ? null : Shape.Of(_dims);
+
             public override string Construct(string inChannels, string outChannels) => $"new global::ModelDsl.ReshapeModule({string.Join(", ", _resolved.Select(Long))})";
 
             public override string Describe(string inChannels, string outChannels) => $"Reshape(N, {string.Join(", ", _resolved)})";

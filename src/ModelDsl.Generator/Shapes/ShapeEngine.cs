@@ -11,8 +11,9 @@ namespace ModelDsl.Generator.Shapes
     /// <summary>
     /// Walks a model's layers from its input shape: every layer's output shape, parameters and
     /// multiply-adds, and every diagnostic — the compile-time twin of running <c>forward</c>.
-    /// After the first shape error the rest of the net has no known input, so the walk stops there
-    /// (argument errors of later layers are still reported).
+    /// After a shape error the walk goes on from the output the failing layer was written to give
+    /// (<see cref="LayerConfig.OutputDespiteError"/>), so every error of a model shows in one build; where no such output
+    /// is known the rest of the net has no input and the walk stops (argument errors of later layers are still reported).
     /// </summary>
     internal static class ShapeEngine
     {
@@ -135,6 +136,16 @@ namespace ModelDsl.Generator.Shapes
                     var config = family.Read(layer, name, sink);
                     if (config is null || !shapeKnown) { shapeKnown = false; continue; }
                     r = Resolve(family, config, layer, name, layer.Stage, current, beforeFlatten, sink, taps, previousKind);
+                    if (r is null && OutputDespiteError(config, current, taps) is { } despite)
+                    {
+                        // The error is reported; the walk goes on from what the layer was written to give, so the model's
+                        // next error shows in the same build. The layer itself stays unresolved (the surface reads its arguments).
+                        beforeFlatten = despite.IsFlat && current.IsFeatureMap ? current : null;
+                        current = despite;
+                        taps.CurrentSource = name;
+                        previousKind = layer.Kind;
+                        continue;
+                    }
                 }
                 if (r is null || !AddTotals(r, layer, ref parameters, ref multiplyAdds, sink)) { shapeKnown = false; continue; }
                 // Linear names the map a Flatten flattened when its declared input size is wrong.
@@ -263,14 +274,17 @@ namespace ModelDsl.Generator.Shapes
             var reasons = new[] { Axis("height", plan.Height, heights, spec.Height), Axis("width", plan.Width, widths, spec.Width) }.Where(r => r is not null).ToList();
             if (reasons.Count == 0) return; // every declared size is accepted: the mismatch is the layers', not the input's
             string hint = $" The cause is the input size: {string.Join("; ", reasons)}. Use such a size, or pad the input.";
+            string? firstMerge = null;
             for (int i = first; i < diagnostics.Count; i++)
             {
                 var d = diagnostics[i];
                 if (d.Id != DiagnosticDescriptors.ConcatSizeMismatch.Id && d.Id != DiagnosticDescriptors.AddShapeMismatch.Id) continue;
                 var arguments = d.Arguments.ToList();
-                arguments[6] = d.Id == DiagnosticDescriptors.ConcatSizeMismatch.Id ? "." + hint : arguments[6] + hint;
+                // The first merge the input size breaks gets the path and the sizes that work; later ones point back to it.
+                string reason = firstMerge is null ? hint : $" The cause is the input size, as at '{firstMerge}'.";
+                firstMerge ??= arguments[0];
+                arguments[6] = d.Id == DiagnosticDescriptors.ConcatSizeMismatch.Id ? "." + reason : arguments[6] + reason;
                 diagnostics[i] = d with { Arguments = arguments.ToEquatableArray() };
-                break; // the first merge the input size breaks; later ones follow from it
             }
         }
 
@@ -310,6 +324,21 @@ namespace ModelDsl.Generator.Shapes
                 ? LayerCode.None(config.Describe(inChannels, outChannels), export)
                 : new LayerCode(config.ModuleType ?? family.TypeName(layer.Kind), config.Construct(inChannels, outChannels), config.Describe(inChannels, outChannels), export);
             return new ResolvedLayer(name, layer.Kind, stage, input, shape.Output, shape.Parameters, shape.MultiplyAdds, code, config.Children.ToEquatableArray(), graph);
+        }
+
+        /// <summary><see cref="LayerConfig.OutputDespiteError"/>, with an output too large to exist meaning none.</summary>
+        private static Shape? OutputDespiteError(LayerConfig config, Shape input, TapScope taps)
+        {
+            try
+            {
+                var output = config.OutputDespiteError(input, taps);
+                if (output is { IsFeatureMap: true } map) _ = map.Elements;
+                return output;
+            }
+            catch (Exception e) when (e is OverflowException or CountOverflowException)
+            {
+                return null;
+            }
         }
 
         /// <summary>A From whose tap is not defined (yet): MDSL0031 when it is defined later, else MDSL0030 with the taps there are.</summary>

@@ -92,19 +92,4 @@ public class GraphDiagnosticTests
         var d = Single("""[Conv2d(4, 1), From("a"), Conv2d(4, 1), Tap("a")]""", "MDSL0031");
         Assert.StartsWith("From 'From(\"a\")' uses tap 'a' before [Tap(\"a\")] defines it", d.GetMessage());
     }
-
-    [Fact]
-    public void MDSL0033_says_when_the_input_size_is_the_cause_and_which_sizes_work()
-    {
-        var d = ExpectedDiagnostics.OnlyWarningOrError("""
-            using ModelDsl;
-            [Model(Channels = 1, Height = 22, Width = 24)]
-            [Conv2d(4, 3, Padding = 1), Tap("s1"), MaxPool2d(2), Conv2d(8, 3, Padding = 1), Tap("s2"), MaxPool2d(2), Conv2d(8, 3, Padding = 1)]
-            [ConvTranspose2d(8, 2, Stride = 2), Concat("s2"), ConvTranspose2d(4, 2, Stride = 2), Concat("s1")]
-            public partial class UNet;
-            """, "MDSL0033");
-        Assert.Equal("Concat 'Concat1' joins 8×10×12 (from ConvT1) with 8×11×12 (tap 's2', from Conv2) on channels; their heights and widths must be equal. "
-            + "The cause is the input size: the input height 22 goes 22 → 11 → 5 → 10, where the merged sizes part; it works at 4, 8, 12, … (multiples of 4) — nearest 20 or 24. "
-            + "Use such a size, or pad the input.", d.GetMessage());
-    }
 }
