@@ -12,6 +12,8 @@ public sealed class BalancedErrorRate : ClassificationMetric
         double threshold = 0.5, bool fromLogits = true, long? ignoreIndex = null)
         : base("balanced_error_rate", numClasses, Metrics.Average.None, task, threshold, fromLogits, ignoreIndex) { }
 
+    protected override bool IsOneNumberMetric => true;
+
     protected override double Score(ClassStatistics stats, Average average) => 1.0 - stats.BalancedAccuracy();
 
     protected override double[] PerClass(ClassStatistics stats) => stats.RecallPerClass().Select(r => 1.0 - r).ToArray();

@@ -11,7 +11,9 @@ public abstract class ClassificationMetric : IMetric, IDisposable
     protected ClassificationMetric(string baseName, int numClasses, Average? average, ClassificationTask task,
         double threshold, bool fromLogits, long? ignoreIndex)
     {
-        Average = average ?? (task == ClassificationTask.Binary ? Metrics.Average.Binary : Metrics.Average.Macro);
+        // torchmetrics' task wrapper (torchmetrics.Precision(task=…)) defaults to micro; its per-task classes
+        // (MulticlassPrecision, …) to macro, which the Multiclass/Multilabel factories keep.
+        Average = average ?? (task == ClassificationTask.Binary ? Metrics.Average.Binary : Metrics.Average.Micro);
         if (Average == Metrics.Average.Binary && task != ClassificationTask.Binary)
             throw new ArgumentException($"{baseName}: Average.Binary (positive class only) needs ClassificationTask.Binary, not {task}.", nameof(average));
         Name = Average switch
@@ -33,11 +35,27 @@ public abstract class ClassificationMetric : IMetric, IDisposable
 
     public void Update(torch.Tensor predictions, torch.Tensor targets) => State.Update(predictions, targets);
 
-    /// <summary>The score reduced by <see cref="Average"/> (<see cref="Average.None"/> → macro mean).</summary>
-    public double Compute() => Score(State.Statistics(), Average);
+    /// <summary>
+    /// The score reduced by <see cref="Average"/>: one number, or with <see cref="Average.None"/> one per class
+    /// (torchmetrics' <c>compute()</c> with <c>average=None</c>); converts to <c>double</c> when it is one number.
+    /// </summary>
+    public ClassScores Compute()
+    {
+        var stats = State.Statistics();
+        return Average == Metrics.Average.None && !IsOneNumberMetric ? ClassScores.PerClass(Name, PerClass(stats)) : ClassScores.One(Name, Score(stats, Average));
+    }
+
+    /// <summary>
+    /// The one number an epoch table shows: the score itself, or for <see cref="Average.None"/> the macro mean of the
+    /// per-class scores (a table has one column per metric; <see cref="Compute"/> gives the vector).
+    /// </summary>
+    double IMetric.Compute() => Score(State.Statistics(), Average);
 
     /// <summary>One score per class (per label for Multilabel; classes 0 and 1 for Binary).</summary>
     public double[] ComputePerClass() => PerClass(State.Statistics());
+
+    /// <summary>True for a metric that is one number by definition (the balanced error rate) and takes no average.</summary>
+    protected virtual bool IsOneNumberMetric => false;
 
     protected abstract double Score(ClassStatistics stats, Average average);
 

@@ -3,13 +3,14 @@ namespace ModelDsl.Metrics;
 /// <summary>
 /// Recall, streaming: tp / (tp + fn): of the samples of a class, the share found.
 /// Average: Micro / Macro / Weighted / None (<see cref="ClassificationMetric.ComputePerClass"/>) / Binary
-/// (positive class only; the default for <see cref="ClassificationTask.Binary"/>; Macro otherwise).
+/// (positive class only; the default for <see cref="ClassificationTask.Binary"/>; Micro otherwise, as torchmetrics' task wrapper —
+/// the <c>Multiclass</c>/<c>Multilabel</c> factories default to Macro, as its per-task classes). With None, <c>Compute()</c> returns the per-class scores.
 /// Zero denominators give 0 (sklearn's zero_division = 0).
 /// </summary>
 public sealed class Recall : ClassificationMetric
 {
     /// <param name="numClasses">Classes (Multiclass) or labels (Multilabel); ignored for Binary.</param>
-    /// <param name="average">Reduction; null → Binary for the binary task, Macro otherwise.</param>
+    /// <param name="average">Reduction; null → Binary for the binary task, Micro otherwise (torchmetrics' default).</param>
     /// <param name="task">How outputs become labels (argmax, or a threshold).</param>
     /// <param name="threshold">Probability threshold for Binary/Multilabel.</param>
     /// <param name="fromLogits">Binary/Multilabel: apply a sigmoid before the threshold (outputs are logits).</param>

@@ -18,6 +18,9 @@ public static class SystemPython
     /// <summary>torchvision, from Debian's python3-torchvision.</summary>
     public static readonly (string Module, string AptPackage) TorchVision = ("torchvision", "python3-torchvision");
 
+    /// <summary>scikit-learn, the metrics oracle.</summary>
+    public static readonly (string Module, string AptPackage) Sklearn = ("sklearn", "python3-sklearn");
+
     /// <summary>ONNX's checker (the ONNX export tests).</summary>
     public static readonly (string Module, string AptPackage) Onnx = ("onnx", "python3-onnx");
 

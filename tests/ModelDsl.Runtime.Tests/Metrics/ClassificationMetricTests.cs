@@ -29,7 +29,7 @@ public class ClassificationMetricTests
     [InlineData(Average.Micro, 0.75, 0.75, 0.75)]
     [InlineData(Average.Macro, McMacroP, McMacroR, McMacroF1)]
     [InlineData(Average.Weighted, McWeightedP, McWeightedR, McWeightedF1)]
-    [InlineData(Average.None, McMacroP, McMacroR, McMacroF1)] // Compute() of None = macro mean
+    [InlineData(Average.None, McMacroP, McMacroR, McMacroF1)] // the epoch table's one number (IMetric.Compute) of None = macro mean
     public void Multiclass_precision_recall_f1_every_average(Average avg, double p, double r, double f1)
     {
         using var P = new Precision(3, avg); using var R = new Recall(3, avg); using var F = new F1Score(3, avg);
@@ -48,8 +48,11 @@ public class ClassificationMetricTests
         AssertArray(McPrecision, P.ComputePerClass());
         AssertArray(McRecall, R.ComputePerClass());
         AssertArray(McF1, F.ComputePerClass());
+        AssertArray(McPrecision, P.Compute().ToArray()); // None: Compute() is the per-class vector, as torchmetrics' average=None
+        AssertArray(McF1, F.Compute().ToArray());
         Assert.Equal("precision", P.Name);
-        Assert.Equal("recall_macro", new Recall(3).Name);
+        Assert.Equal("recall_micro", new Recall(3).Name); // torchmetrics' task wrapper defaults to micro
+        Assert.Equal("recall_macro", Recall.Multiclass(3).Name); // its MulticlassRecall to macro
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public class MisuseTests
     {
         using var p = new Precision(3);
         var ex = Assert.Throws<ArgumentException>(() => p.Update(McPred(), tensor(new long[] { 0, 1, 2, 3, 0, 1, 2, -1 })));
-        Assert.Contains("precision_macro", ex.Message);
+        Assert.Contains("precision_micro", ex.Message);
         Assert.Contains("2 target value(s)", ex.Message);
         Assert.Contains("[0, 2]", ex.Message);
         // The failed batch left no trace.
