@@ -89,11 +89,21 @@ public sealed class DataLoader : IEnumerable<Batch>, IRandomState, IDisposable
 
     private int _startBatch;
 
-    /// <summary>Batches per epoch.</summary>
-    public int Count => DropLast ? Dataset.Count / BatchSize : (Dataset.Count + BatchSize - 1) / BatchSize;
+    /// <summary>
+    /// Leave out a last batch that would hold exactly one sample: a BatchNorm cannot train on one value per channel
+    /// (PyTorch raises; libtorch would write NaN into its running variance). The Learner sets it on its training loader
+    /// when the model has a BatchNorm; <see cref="Count"/> follows. A shuffled loader leaves out a different sample each epoch.
+    /// </summary>
+    public bool DropSingleLastBatch { get; set; }
 
-    /// <summary>Samples per epoch (fewer than Dataset.Count with dropLast).</summary>
-    public int SampleCount => DropLast ? Count * BatchSize : Dataset.Count;
+    /// <summary>True when <see cref="DropSingleLastBatch"/> leaves one sample out of each epoch (the last batch would hold 1).</summary>
+    public bool DropsOneSample => DropSingleLastBatch && !DropLast && Dataset.Count > BatchSize && Dataset.Count % BatchSize == 1;
+
+    /// <summary>Batches per epoch.</summary>
+    public int Count => DropLast || DropsOneSample ? Dataset.Count / BatchSize : (Dataset.Count + BatchSize - 1) / BatchSize;
+
+    /// <summary>Samples per epoch (fewer than Dataset.Count with dropLast, or one fewer when a last batch of one is left out).</summary>
+    public int SampleCount => DropLast ? Count * BatchSize : DropsOneSample ? Dataset.Count - 1 : Dataset.Count;
 
     /// <summary>The sample order of <paramref name="epoch"/>: identity without shuffle, else a seeded permutation.</summary>
     public int[] Order(int epoch) => EpochOrder.Of(Dataset.Count, Shuffle, Seed, epoch);

@@ -45,8 +45,18 @@ public abstract class DenseDataLoader : IEnumerable<Batch>
     public IPairedAugmentation? Augmentation { get; }
     /// <summary>The epoch the next enumeration uses (its shuffle order derives from Seed and this); the Learner sets it.</summary>
     public int Epoch { get; set; }
+    /// <summary>
+    /// Leave out a last batch that would hold exactly one sample: a BatchNorm cannot train on one value per channel
+    /// (PyTorch raises; libtorch would write NaN into its running variance). The Learner sets it on its training loader
+    /// when the model has a BatchNorm; <see cref="Count"/> follows. A shuffled loader leaves out a different sample each epoch.
+    /// </summary>
+    public bool DropSingleLastBatch { get; set; }
+
+    /// <summary>True when <see cref="DropSingleLastBatch"/> leaves one sample out of each epoch (the last batch would hold 1).</summary>
+    public bool DropsOneSample => DropSingleLastBatch && !DropLast && SampleTotal > BatchSize && SampleTotal % BatchSize == 1;
+
     /// <summary>Batches per epoch.</summary>
-    public int Count => DropLast ? SampleTotal / BatchSize : (SampleTotal + BatchSize - 1) / BatchSize;
+    public int Count => DropLast || DropsOneSample ? SampleTotal / BatchSize : (SampleTotal + BatchSize - 1) / BatchSize;
 
     public int[] Order(int epoch) => EpochOrder.Of(SampleTotal, Shuffle, Seed, epoch);
 

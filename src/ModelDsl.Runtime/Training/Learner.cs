@@ -43,6 +43,7 @@ public sealed partial class Learner : IDisposable
         Options = options ?? new LearnerOptions();
         Module = model;
         _forward = forward;
+        _batchNorms = new BatchNormBatches(model);
         Train = train;
         Valid = valid;
         Loss = Options.Loss;
@@ -104,7 +105,28 @@ public sealed partial class Learner : IDisposable
 
     /// <summary>How every loop calls the model (see <see cref="ForwardOutput"/>).</summary>
     private readonly Func<Tensor, ForwardOutput> _forward;
-    public IEnumerable<Batch> Train { get; set; }
+    /// <summary>
+    /// One enumeration is one epoch. When the model has a BatchNorm, a ModelDsl loader set here leaves out a last batch
+    /// of one sample (<see cref="BatchNormBatches"/>): PyTorch refuses such a batch, libtorch would write NaN statistics.
+    /// </summary>
+    public IEnumerable<Batch> Train
+    {
+        get => _train;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            _train = value;
+            _singleBatchNote = _batchNorms.PrepareTrainLoader(value);
+        }
+    }
+
+    private IEnumerable<Batch> _train = null!;
+
+    /// <summary>The model's BatchNorm layers and their guard against a batch of one value per channel.</summary>
+    private readonly BatchNormBatches _batchNorms;
+
+    /// <summary>The line a fit prints when the training loader leaves out a last batch of one sample; else null.</summary>
+    private string? _singleBatchNote;
     public IEnumerable<Batch>? Valid { get; set; }
     public Loss Loss { get; }
     public Device Device { get; }
@@ -303,6 +325,7 @@ public sealed partial class Learner : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        _batchNorms.Dispose(); // the model outlives its learner: its BatchNorms lose the guard's hooks
         Optimizer.Dispose();
     }
 
