@@ -51,7 +51,7 @@ public interface IByteSampleWriter
 /// Optional interface of datasets that already hold all samples in memory as one tensor. The loader
 /// then batches with <c>index_select</c> (no per-sample work) and the device-resident mode moves the
 /// storage to the device as is. Images are N×C×H×W, uint8 (scaled by 1/255 when batched) or float32
-/// in [0,1]; labels are int64 N.
+/// in [0,1]; labels are int64 N, or float32 N×K per-class targets (batches then carry K values per sample).
 /// </summary>
 public interface ITensorStorage
 {
