@@ -44,6 +44,15 @@ public sealed record JobSettings(string? Data, int Epochs, int BatchSize, double
         }
     }
 
+    /// <summary>
+    /// The options the command line gave (<c>--epochs</c>, …); null when every value was stated (a program building settings).
+    /// With <c>--resume</c>, an option not given takes the checkpoint's value (<see cref="RunRecord.Fill"/>).
+    /// </summary>
+    public IReadOnlySet<string>? GivenOptions { get; init; }
+
+    /// <summary>Whether <paramref name="option"/> was given (always, for settings built without a command line).</summary>
+    public bool Gave(string option) => GivenOptions?.Contains(option) ?? true;
+
     /// <summary>Overrides of the ImageFolder defaults (--channels, --size, --flip, --no-augment, --valid-pct).</summary>
     public FolderSettings Folder { get; init; } = new();
 }

@@ -13,7 +13,7 @@ var device = new Option<string>("--device") { Description = "auto, cpu or cuda."
 var seed = new Option<int>("--seed") { Description = "Seed for weights, shuffling and augmentation.", DefaultValueFactory = _ => 42 };
 var output = new Option<string>("--out") { Description = "Folder for metrics.json, predictions.csv, plots and the checkpoint.", DefaultValueFactory = _ => "out" };
 var workers = new Option<int>("--workers") { Description = "Decoding threads for image folders (0 = on the training thread).", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount - 1) };
-var resume = new Option<string?>("--resume") { Description = "Resume the interrupted run from this checkpoint (default: checkpoint.bin in --out), with the same other options.", Arity = ArgumentArity.ZeroOrOne };
+var resume = new Option<string?>("--resume") { Description = "Resume the interrupted run from this checkpoint (default: checkpoint.bin in --out); --data, --epochs, --batch-size, --lr and --seed default to the checkpoint's run, and differing values are refused.", Arity = ArgumentArity.ZeroOrOne };
 var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write checkpoint.bin every N optimizer steps (0: after every epoch).", DefaultValueFactory = _ => 0 };
 // ImageFolder only: each overrides one default the job otherwise derives from the data (see FolderDefaults).
 var channels = new Option<int?>("--channels") { Description = "ImageFolder: 1 (gray) or 3 (RGB). Default: 1 when every image is gray." };
@@ -32,6 +32,7 @@ root.SetAction(r =>
     {
         ResumeFrom = r.GetResult(resume) is null ? null : r.GetValue(resume) ?? settings.CheckpointPath,
         CheckpointEvery = r.GetValue(checkpointEvery),
+        GivenOptions = new Option[] { data, epochs, batchSize, lr, seed }.Where(o => r.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToHashSet(),
         Folder = new FolderSettings { Channels = r.GetValue(channels), Size = r.GetValue(size), Flip = r.GetValue(flip), NoAugment = r.GetValue(noAugment), ValidFraction = r.GetValue(validPct) },
     };
     if (settings.Validate() is { } problem)

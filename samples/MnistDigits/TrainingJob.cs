@@ -22,7 +22,7 @@ public static class TrainingJob
         }
         // Bad input (a missing or malformed dataset, no CUDA when asked for it) is the user's to fix:
         // one clear line, no stack trace. Anything else is a bug and keeps its stack trace.
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException or CheckpointMismatchException)
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException or CheckpointMismatchException or ResumeMismatchException)
         {
             errors.WriteLine($"error: {e.Message}");
             return 1;
@@ -37,10 +37,20 @@ public static class TrainingJob
     /// <summary>False when an interrupt stopped training (after writing the checkpoint).</summary>
     private static bool RunOrThrow(JobSettings settings, TextWriter console, CancellationToken interrupt)
     {
+        // --resume continues the checkpoint's run: options left out take its values; different ones are refused before any work.
+        var previous = settings.ResumeFrom is { } resumeFrom ? RunRecord.FromNotes(Checkpoint.Load(resumeFrom).State.Notes) : null;
+        if (previous is not null)
+        {
+            settings = previous.Fill(settings);
+            RefuseDifferences(settings, previous, RunRecord.Of(settings));
+            if (previous.Taken(settings) is { Length: > 0 } taken) console.WriteLine($"resuming with the checkpoint's {taken}");
+        }
         var device = ChooseDevice(settings.Device);
         torch.manual_seed(settings.Seed);
         var choice = DataChoice.From(settings);
         var classNames = choice.Train.ClassNames;
+        var record = RunRecord.Of(settings, $"{choice.Train.Count:N0} training images in {classNames.Count} classes ({string.Join(", ", classNames.Take(12))}{(classNames.Count > 12 ? ", …" : "")})");
+        if (previous is not null) RefuseDifferences(settings, previous, record); // the same folder may hold other images now
         console.WriteLine($"data: {choice.Description}: {choice.Train.Count:N0} train, {choice.Test.Count:N0} test, {classNames.Count} classes; device: {device.type}");
         foreach (var line in choice.Choices ?? []) console.WriteLine($"  {line}");
 
@@ -74,6 +84,7 @@ public static class TrainingJob
                 onInterrupt,
             },
         });
+        learner.CheckpointNotes[RunRecord.NoteKey] = record.ToJson();
         var history = Train(learner, settings, console);
         learner.ThrowIfFailed();
         if (onInterrupt.Interrupted) return false; // its line was printed by the Learner when it stopped
@@ -102,6 +113,14 @@ public static class TrainingJob
             if (!onnx) console.WriteLine($"model.onnx: not written: {OnnxSkipReason(model)}.");
         }
         return true;
+    }
+
+    private static void RefuseDifferences(JobSettings settings, RunRecord previous, RunRecord now)
+    {
+        var differences = previous.Differences(now);
+        if (differences.Count > 0)
+            throw new ResumeMismatchException($"--resume {settings.ResumeFrom} continues a run with other settings: {string.Join("; ", differences)}. "
+                + "Leave these options out to use the checkpoint's, or start a new run without --resume.");
     }
 
     /// <summary>A fresh one-cycle fit, or the rest of the one in <see cref="JobSettings.ResumeFrom"/>.</summary>

@@ -26,7 +26,7 @@ public sealed class CrashResumeTests(ITestOutputHelper testOutput) : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     /// <summary>The first images of the bundled MNIST subset, written as real (uncompressed) IDX files.</summary>
-    private string WriteMnistSubset()
+    private string WriteMnistSubset(int trainImages = TrainImages)
     {
         string dir = Path.Combine(_dir, "mnist");
         Directory.CreateDirectory(dir);
@@ -38,8 +38,8 @@ public sealed class CrashResumeTests(ITestOutputHelper testOutput) : IDisposable
             bytes[4] = (byte)(count >> 24); bytes[5] = (byte)(count >> 16); bytes[6] = (byte)(count >> 8); bytes[7] = (byte)count;
             File.WriteAllBytes(Path.Combine(dir, raw), bytes);
         }
-        Copy("train-images-idx3-ubyte.gz", "train-images-idx3-ubyte", TrainImages, 28 * 28, 16);
-        Copy("train-labels-idx1-ubyte.gz", "train-labels-idx1-ubyte", TrainImages, 1, 8);
+        Copy("train-images-idx3-ubyte.gz", "train-images-idx3-ubyte", trainImages, 28 * 28, 16);
+        Copy("train-labels-idx1-ubyte.gz", "train-labels-idx1-ubyte", trainImages, 1, 8);
         Copy("t10k-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte", TestImages, 28 * 28, 16);
         Copy("t10k-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte", TestImages, 1, 8);
         return dir;
@@ -212,6 +212,42 @@ public sealed class CrashResumeTests(ITestOutputHelper testOutput) : IDisposable
         var line = Assert.Single(errors.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(settings.ResumeFrom, line);
         Assert.Contains("not a ModelDsl checkpoint", line);
+    }
+
+    [Fact]
+    public void Resume_takes_the_checkpoints_settings_for_options_left_out_and_refuses_others_listing_each_difference()
+    {
+        string data = WriteMnistSubset(), outDir = Path.Combine(_dir, "settings");
+        var first = new JobSettings(data, 1, BatchSize, 3e-3, "cpu", 5, outDir, 0);
+        Assert.Equal(0, TrainingJob.Run(first, new StringWriter(), new StringWriter(), TestContext.Current.CancellationToken));
+
+        (int Code, string Out, string Err) Resume(JobSettings settings)
+        {
+            var stdout = new StringWriter(); var stderr = new StringWriter();
+            int code = TrainingJob.Run(settings with { ResumeFrom = settings.CheckpointPath }, stdout, stderr, TestContext.Current.CancellationToken);
+            return (code, stdout.ToString(), stderr.ToString());
+        }
+
+        // `--resume --epochs 3 --lr 0.01` (the command line's defaults for the rest): refused before any work, both named.
+        var defaults = new JobSettings(null, 8, 64, 3e-3, "cpu", 42, outDir, 0);
+        var (code, output, errors) = Resume(defaults with { Epochs = 3, LearningRate = 0.01, GivenOptions = new HashSet<string> { "--epochs", "--lr" } });
+        Assert.Equal(1, code);
+        Assert.Equal($"error: --resume {first.CheckpointPath} continues a run with other settings: --epochs 3 (the checkpoint's run: 1); --lr 0.01 (the checkpoint's run: 0.003). "
+            + "Leave these options out to use the checkpoint's, or start a new run without --resume.", errors.Trim());
+        Assert.DoesNotContain("epoch", output);
+
+        // `--resume` alone: every option comes from the checkpoint (not the command line's defaults), and says so.
+        (code, output, errors) = Resume(defaults with { GivenOptions = new HashSet<string>() });
+        Assert.True(code == 0, errors + output);
+        Assert.Contains($"resuming with the checkpoint's --data {Path.GetFullPath(data)}, --epochs 1, --batch-size {BatchSize}, --lr 0.003, --seed 5", output);
+        Assert.Contains("its training had finished", output);
+
+        // The same --data folder holding other images: refused, naming both.
+        WriteMnistSubset(trainImages: 320);
+        (code, _, errors) = Resume(defaults with { GivenOptions = new HashSet<string>() });
+        Assert.Equal(1, code);
+        Assert.Contains("the data is 320 training images in 10 classes", errors);
+        Assert.Contains($"(the checkpoint's run: {TrainImages} training images in 10 classes", errors);
     }
 
     /// <summary>Every epoch's losses and metrics as exact JSON text (the seconds differ, of course).</summary>

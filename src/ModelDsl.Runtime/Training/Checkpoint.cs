@@ -332,6 +332,7 @@ public sealed class Checkpoint
 /// <param name="TrainLoaderState">The training loader's random state (shuffle epoch, augmentation generators) when it has one.</param>
 /// <param name="ValidLoaderState">The validation loader's, likewise.</param>
 /// <param name="LossScale">A float16 run's loss scaler: scale, clean steps since the last change, skipped steps; null otherwise.</param>
+/// <param name="Notes">The application's key/value notes (<see cref="Learner.CheckpointNotes"/>), e.g. the settings a run started with; null when none.</param>
 public sealed record CheckpointState(
     int Epoch,
     long Step = 0,
@@ -345,7 +346,8 @@ public sealed record CheckpointState(
     EpochPosition? Position = null,
     byte[]? TrainLoaderState = null,
     byte[]? ValidLoaderState = null,
-    LossScaleState? LossScale = null)
+    LossScaleState? LossScale = null,
+    IReadOnlyDictionary<string, string>? Notes = null)
 {
     internal string ToJson()
     {
@@ -380,6 +382,7 @@ public sealed record CheckpointState(
                 ["growth_tracker"] = LossScale.GrowthTracker,
                 ["skipped_steps"] = LossScale.SkippedSteps,
             },
+            ["notes"] = Notes is { Count: > 0 } ? Notes : null,
         };
         return JsonSerializer.Serialize(o);
     }
@@ -415,7 +418,9 @@ public sealed record CheckpointState(
             position,
             Base64("train_loader_state"),
             Base64("valid_loader_state"),
-            lossScale);
+            lossScale,
+            r.TryGetProperty("notes", out var nt) && nt.ValueKind == JsonValueKind.Object
+                ? nt.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "", StringComparer.Ordinal) : null);
     }
 }
 

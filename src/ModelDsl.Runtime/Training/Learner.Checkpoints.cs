@@ -25,7 +25,14 @@ public sealed partial class Learner
             Position: _plan is null ? null : _position,
             TrainLoaderState: (Train as IRandomState)?.SaveRandomState(),
             ValidLoaderState: (Valid as IRandomState)?.SaveRandomState(),
-            LossScale: LossScaler is { } s ? new LossScaleState(s.Scale, s.GrowthTracker, s.SkippedSteps) : null));
+            LossScale: LossScaler is { } s ? new LossScaleState(s.Scale, s.GrowthTracker, s.SkippedSteps) : null,
+            Notes: CheckpointNotes.Count == 0 ? null : new Dictionary<string, string>(CheckpointNotes, StringComparer.Ordinal)));
+
+    /// <summary>
+    /// The application's own key/value notes, written into every checkpoint this learner saves (<see cref="CheckpointState.Notes"/>):
+    /// e.g. the command line a run started with, so a resumed run can check that it continues the same run.
+    /// </summary>
+    public IDictionary<string, string> CheckpointNotes { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>
     /// Loads a checkpoint's weights (and, with <paramref name="withOptimizer"/>, its optimizer state)
