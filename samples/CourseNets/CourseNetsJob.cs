@@ -72,8 +72,9 @@ public static class CourseNetsJob
         // 3. What the first conv learned: its 64 filters (11×11, RGB) and its 64 feature maps for one digit.
         string outDir = Path.GetFullPath(settings.OutputDirectory);
         Directory.CreateDirectory(outDir);
-        var conv1 = model.modules().OfType<TorchSharp.Modules.Conv2d>().First();
-        string filters = Plots.ConvFilters(conv1.weight!.detach().cpu(), Path.Combine(outDir, "monster_conv1_filters.png"));
+        var (conv1Name, conv1Module) = model.named_modules().First(m => m.module is TorchSharp.Modules.Conv2d);
+        var conv1 = (TorchSharp.Modules.Conv2d)conv1Module;
+        string filters = Plots.ConvFilters(conv1.weight!.detach().cpu(), Path.Combine(outDir, "monster_conv1_filters.png"), layerName: conv1Name);
         string maps;
         using (var scope = NewDisposeScope())
         using (no_grad())
@@ -81,7 +82,7 @@ public static class CourseNetsJob
             model.eval();
             var (image, label) = test.Get(0);
             var activation = conv1.forward(normalize.Apply(image.unsqueeze(0)));
-            maps = Plots.FeatureMaps(activation[0], Path.Combine(outDir, "monster_conv1_feature_maps.png"));
+            maps = Plots.FeatureMaps(activation[0], Path.Combine(outDir, "monster_conv1_feature_maps.png"), layerName: conv1Name);
             console.WriteLine($"feature maps of test digit 0 (a {label}) through conv1: {string.Join("×", activation.shape.Skip(1))}");
         }
         console.WriteLine($"wrote {Path.GetFileName(filters)} and {Path.GetFileName(maps)} to {outDir}");

@@ -80,17 +80,17 @@ public sealed class JobOutputs
             classNames, PathOf("top_losses.png"));
 
         // The first conv layer: its filters, and what it makes of the first test image.
-        var conv = learner.Model.modules().OfType<TorchSharp.Modules.Conv2d>().FirstOrDefault();
-        if (conv is not null)
+        var (convName, convModule) = learner.Model.named_modules().FirstOrDefault(m => m.module is TorchSharp.Modules.Conv2d);
+        if (convModule is TorchSharp.Modules.Conv2d conv)
         {
-            Plots.ConvFilters(conv.weight!.detach().cpu(), PathOf("conv1_filters.png"));
+            Plots.ConvFilters(conv.weight!.detach().cpu(), PathOf("conv1_filters.png"), layerName: convName);
             using var noGrad = no_grad();
             var mean = tensor(stats.Mean.Select(m => (float)m).ToArray()).reshape(1, -1, 1, 1);
             var std = tensor(stats.Std.Select(s => (float)s).ToArray()).reshape(1, -1, 1, 1);
             var image = ((picked[0].Image.unsqueeze(0) - mean) / std).to(learner.Device);
             bool wasTraining = learner.Model.training;
             learner.Model.eval();
-            Plots.FeatureMaps(conv.forward(image)[0].cpu(), PathOf("conv1_feature_maps.png"));
+            Plots.FeatureMaps(conv.forward(image)[0].cpu(), PathOf("conv1_feature_maps.png"), layerName: convName);
             learner.Model.train(wasTraining);
         }
         foreach (var (image, _) in picked) image.Dispose();

@@ -7,13 +7,16 @@ namespace ModelDsl.Reports;
 /// <summary>One cell of an <see cref="ImageGrid"/>: an image and up to two caption lines.</summary>
 internal sealed record GridTile(SKBitmap Image, string? Caption, SKColor CaptionColor, string? Caption2 = null);
 
+/// <summary>The value scale every tile of a grid shares: a vertical bar of the colormap right of the tiles, labelled from <paramref name="Low"/> to <paramref name="High"/>.</summary>
+internal sealed record ColorScale(ScottPlot.IColormap Colormap, double Low, double High, string? Label = null);
+
 /// <summary>
 /// Composes tiles into one PNG with SkiaSharp: nearest-neighbour upscaling (small images stay crisp),
 /// captions under each tile, an optional title. Also converts tensors to bitmaps.
 /// </summary>
 internal static class ImageGrid
 {
-    internal static void Save(IReadOnlyList<GridTile> tiles, string path, string? title, int cellSize, int? columns = null)
+    internal static void Save(IReadOnlyList<GridTile> tiles, string path, string? title, int cellSize, int? columns = null, ColorScale? scale = null, string? subtitle = null)
     {
         if (tiles.Count == 0) throw new ArgumentException("nothing to draw.");
         int cols = columns ?? (int)Math.Ceiling(Math.Sqrt(tiles.Count));
@@ -22,9 +25,12 @@ internal static class ImageGrid
         bool twoLines = tiles.Any(t => t.Caption2 is not null);
         float fontSize = Math.Clamp(cellSize / 8f, 9f, 14f);
         int captionH = captions ? (int)Math.Ceiling(fontSize * (twoLines ? 2.6f : 1.5f)) : 0;
-        int pad = 6, titleH = title is null ? 0 : (int)(fontSize * 2.2f);
+        int pad = 6, titleH = title is null ? 0 : (int)(fontSize * (subtitle is null ? 2.2f : 3.6f));
         int cellW = cellSize + pad, cellH = cellSize + captionH + pad;
-        int width = cols * cellW + pad, height = titleH + rows * cellH + pad;
+        // The colour bar: a strip as tall as the grid (at least 120 px) and its labels, right of the tiles.
+        int barW = scale is null ? 0 : 18, labelsW = scale is null ? 0 : (int)(fontSize * 6);
+        int gridH = rows * cellH + pad;
+        int width = cols * cellW + pad + (scale is null ? 0 : barW + labelsW + 2 * pad), height = titleH + Math.Max(gridH, scale is null ? 0 : 120 + 2 * pad);
 
         using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul))
             ?? throw new InvalidOperationException("SkiaSharp could not create a surface (is libSkiaSharp present?).");
@@ -34,6 +40,13 @@ internal static class ImageGrid
         using var textPaint = new SKPaint { IsAntialias = true, Color = SKColors.Black };
         if (title is not null)
             canvas.DrawText(title, width / 2f, fontSize * 1.5f, SKTextAlign.Center, font, textPaint);
+        if (subtitle is not null)
+        {
+            textPaint.Color = new SKColor(90, 90, 90);
+            canvas.DrawText(Fit(subtitle, font, width - 2 * pad), width / 2f, fontSize * 2.9f, SKTextAlign.Center, font, textPaint);
+            textPaint.Color = SKColors.Black;
+        }
+        if (scale is not null) DrawColorScale(canvas, scale, cols * cellW + 2 * pad, titleH + pad, barW, Math.Max(gridH, 120 + 2 * pad) - 2 * pad, font, textPaint);
 
         using var border = new SKPaint { Style = SKPaintStyle.Stroke, StrokeWidth = 1, Color = new SKColor(210, 210, 210) };
         var sampling = new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None);
@@ -41,8 +54,8 @@ internal static class ImageGrid
         {
             var t = tiles[i];
             float x = pad + (i % cols) * cellW, y = titleH + pad + (i / cols) * cellH;
-            float scale = Math.Min((float)cellSize / t.Image.Width, (float)cellSize / t.Image.Height);
-            float w = t.Image.Width * scale, h = t.Image.Height * scale;
+            float zoom = Math.Min((float)cellSize / t.Image.Width, (float)cellSize / t.Image.Height);
+            float w = t.Image.Width * zoom, h = t.Image.Height * zoom;
             var dest = SKRect.Create(x + (cellSize - w) / 2, y + (cellSize - h) / 2, w, h);
             using (var img = SKImage.FromBitmap(t.Image))
                 canvas.DrawImage(img, dest, sampling);
@@ -64,6 +77,27 @@ internal static class ImageGrid
         using var data = snapshot.Encode(SKEncodedImageFormat.Png, 100);
         using var fs = File.Create(path);
         data.SaveTo(fs);
+    }
+
+    /// <summary>The colormap from <see cref="ColorScale.High"/> (top) to <see cref="ColorScale.Low"/> (bottom), with both ends and the middle labelled.</summary>
+    private static void DrawColorScale(SKCanvas canvas, ColorScale scale, float x, float y, int width, int height, SKFont font, SKPaint text)
+    {
+        using var paint = new SKPaint { Style = SKPaintStyle.Fill };
+        for (int row = 0; row < height; row++)
+        {
+            var c = scale.Colormap.GetColor(1.0 - row / (double)Math.Max(1, height - 1));
+            paint.Color = new SKColor(c.R, c.G, c.B);
+            canvas.DrawRect(x, y + row, width, 1, paint);
+        }
+        using var border = new SKPaint { Style = SKPaintStyle.Stroke, StrokeWidth = 1, Color = new SKColor(120, 120, 120) };
+        canvas.DrawRect(x, y, width, height, border);
+        string Label(double v) => Math.Abs(v) >= 1000 || (v != 0 && Math.Abs(v) < 0.01) ? v.ToString("0.##e0", System.Globalization.CultureInfo.InvariantCulture) : v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        float tx = x + width + 4;
+        text.Color = SKColors.Black;
+        canvas.DrawText(Label(scale.High), tx, y + font.Size * 0.8f, SKTextAlign.Left, font, text);
+        canvas.DrawText(Label((scale.Low + scale.High) / 2), tx, y + height / 2f + font.Size * 0.35f, SKTextAlign.Left, font, text);
+        canvas.DrawText(Label(scale.Low), tx, y + height, SKTextAlign.Left, font, text);
+        if (scale.Label is not null) canvas.DrawText(scale.Label, x, y - font.Size * 0.5f, SKTextAlign.Left, font, text); // what the colours measure, above the bar
     }
 
     private static string Fit(string s, SKFont font, float width)

@@ -140,4 +140,33 @@ public sealed class PlotsTests : IDisposable
         Assert.True(DistinctColors(bmp3) > 50);
         Assert.Throws<ArgumentException>(() => Plots.FeatureMaps(randn(2, 3, 4, 4), P("bad.png")));
     }
+
+    /// <summary>A column right of the tiles that runs through a colour bar: over 100 colours top to bottom (a tile column has a few).</summary>
+    private static bool HasColorBar(SKBitmap b)
+        => Enumerable.Range(b.Width * 3 / 4, b.Width - b.Width * 3 / 4)
+            .Any(x => Enumerable.Range(0, b.Height).Select(y => b.GetPixel(x, y)).Distinct().Count() > 100);
+
+    [Fact]
+    public void Filters_and_feature_maps_are_large_enough_to_read_with_a_colour_scale_and_the_layers_name()
+    {
+        using var conv = nn.Conv2d(1, 16, 3);
+        using var filters = ReadPng(Plots.ConvFilters(conv.weight!, P("conv1.png"), layerName: "Conv1"));
+        Assert.True(filters.Width >= 4 * 96 && filters.Height >= 4 * 96, $"{filters.Width}×{filters.Height}"); // 16 filters: 4×4 cells of 96 px
+        Assert.True(HasColorBar(filters), "no colour bar beside the filters");
+        // One diverging scale for all filters: the filter holding the largest |weight| reaches an end of the scale.
+        Assert.Contains(filters.Pixels, c => c.Red < 80 && c.Blue > 120 || c.Blue < 80 && c.Red > 120);
+
+        using var act = conv.forward(rand(1, 1, 12, 12));
+        using var maps = ReadPng(Plots.FeatureMaps(act, P("maps.png"), layerName: "Conv1"));
+        Assert.True(maps.Width >= 4 * 96, $"{maps.Width}×{maps.Height}");
+        Assert.True(HasColorBar(maps), "no colour bar beside the feature maps");
+
+        // The title names the layer: another name changes the title rows and nothing below them.
+        using var renamed = ReadPng(Plots.FeatureMaps(act, P("maps-renamed.png"), layerName: "Features.Conv7"));
+        Assert.Equal(maps.Width, renamed.Width);
+        int titleRows = 24;
+        bool Differs(int y0, int y1) => Enumerable.Range(y0, y1 - y0).Any(y => Enumerable.Range(0, maps.Width).Any(x => maps.GetPixel(x, y) != renamed.GetPixel(x, y)));
+        Assert.True(Differs(0, titleRows), "the title does not change with the layer's name");
+        Assert.False(Differs(titleRows + 20, maps.Height), "more than the title changed");
+    }
 }
