@@ -50,7 +50,7 @@ namespace ModelDsl.Generator.Emit
                 foreach (var layer in layers)
                     w.Line($"{layer.Name} = {layer.Code.Construction};");
                 foreach (var layer in layers)
-                    w.Line($"register_module({SourceWriter.Literal(layer.Name)}, {layer.Name});");
+                    w.Line($"register_module({SourceWriter.Literal(layer.Key)}, {layer.Name});");
                 if (block.Shortcut is { } shortcut)
                 {
                     w.Open("if (projectShortcut)");

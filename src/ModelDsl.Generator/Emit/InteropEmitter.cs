@@ -37,9 +37,10 @@ namespace ModelDsl.Generator.Emit
         private static string Node(ResolvedLayer layer, string prefix)
         {
             string op = layer.Code.Export ?? Notation.Record("UnsupportedOp", Notation.Text(layer.KindName));
-            string path = layer.HasModule ? prefix + layer.Name : "";
+            // The state_dict path: the registration segments from the model down (a stated Key replaces a property's name).
+            string path = layer.HasModule ? prefix + layer.Segment : "";
             var args = new List<string> { Notation.Text(layer.Name), Notation.Text(path), op, Notation.Of(layer.Input), Notation.Of(layer.Output) };
-            if (layer.Children.Count > 0) args.Add(Notation.List(layer.Children.Select(c => Node(c, prefix))));
+            if (layer.Children.Count > 0) args.Add(Notation.List(layer.Children.Select(c => Node(c, path + "."))));
             return Notation.Record("GraphNode", args.ToArray());
         }
     }

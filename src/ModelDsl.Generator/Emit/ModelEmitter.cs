@@ -167,11 +167,12 @@ namespace ModelDsl.Generator.Emit
                     if (!registered.Add(stage)) continue;
                     // No cast per layer: every layer type is a Module<Tensor, Tensor>, so each (name, layer) tuple
                     // converts implicitly to Sequential's element type, and the casts were compile time every build paid.
-                    var members = modules.Where(l => l.Stage == stage).Select(l => $"({SourceWriter.Literal(l.Name)}, {l.Name})");
+                    // Registered under its state_dict segment (a stated Key such as "0", else the property's name).
+                    var members = modules.Where(l => l.Stage == stage).Select(l => $"({SourceWriter.Literal(l.Segment)}, {l.Name})");
                     w.Line($"{stage} = global::TorchSharp.torch.nn.Sequential({string.Join(", ", members)});");
                     w.Line($"register_module({SourceWriter.Literal(stage)}, {stage});");
                 }
-                else w.Line($"register_module({SourceWriter.Literal(layer.Name)}, {layer.Name});");
+                else w.Line($"register_module({SourceWriter.Literal(layer.Segment)}, {layer.Name});");
             }
             w.Line("OnCreated();");
             w.Close();

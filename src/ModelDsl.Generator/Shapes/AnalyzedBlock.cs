@@ -15,8 +15,8 @@ namespace ModelDsl.Generator.Shapes
         string? Activation,
         ProjectionShortcut? Shortcut);
 
-    /// <summary>One layer property of a block class.</summary>
-    internal sealed record BlockMember(string Name, LayerCode Code);
+    /// <summary>One layer property of a block class, registered under <paramref name="Key"/> (its state_dict segment; its name unless a Key is stated).</summary>
+    internal sealed record BlockMember(string Name, LayerCode Code, string Key);
 
     /// <summary>The construction calls of a block's 1×1 conv + batch-norm projection shortcut.</summary>
     internal sealed record ProjectionShortcut(string ConvCall, string BatchNormCall);

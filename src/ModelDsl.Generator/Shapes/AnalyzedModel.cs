@@ -57,9 +57,16 @@ namespace ModelDsl.Generator.Shapes
         long MultiplyAdds,
         LayerCode Code,
         EquatableArray<ResolvedLayer> Children,
-        GraphEdge? Graph = null)
+        GraphEdge? Graph = null,
+        string? Key = null)
     {
         public bool IsBlock => Children.Count > 0;
+
+        /// <summary>
+        /// The layer's segment in the state_dict where it is registered (its stage's Sequential, its block, the model):
+        /// the stated <see cref="Key"/>, else the last part of its name ("Block1.Conv2" registers as "Conv2" in its block).
+        /// </summary>
+        public string Segment => Key ?? Name.Substring(Name.LastIndexOf('.') + 1);
 
         /// <summary>False for a tap and for a merge without projection: nothing to construct or register.</summary>
         public bool HasModule => Graph is null || Graph.Projected;

@@ -24,6 +24,7 @@ namespace ModelDsl.Generator.Shapes
             var sink = new DiagnosticSink(diagnostics);
             var layers = spec.Layers.Where(l => !l.IsStage).ToList();
             var names = LayerNaming.Assign(layers, new HashSet<string>(spec.ReservedNames.Concat(OwnMembers), StringComparer.Ordinal), sink);
+            var keys = StateDictKeys.Assign(layers, names, _ => "", OwnMembers, sink);
             var configs = new LayerConfig?[layers.Count];
             for (int i = 0; i < layers.Count; i++)
             {
@@ -41,7 +42,7 @@ namespace ModelDsl.Generator.Shapes
                 configs[i] = family.Read(layer, names[i], sink);
             }
             bool canEmit = spec.CanEmit && spec.OwnBlock is not null && configs.All(c => c is not null) && !diagnostics.Any(d => d.IsError);
-            if (canEmit) return new Result<AnalyzedBlock>(Describe(spec, layers, names, configs!), diagnostics.ToEquatableArray());
+            if (canEmit) return new Result<AnalyzedBlock>(Describe(spec, layers, names, keys, configs!), diagnostics.ToEquatableArray());
             var surface = spec.CanDeclare && spec.OwnBlock is { } own ? Surface(spec, own, layers, names, configs, diagnostics) : null;
             return new Result<AnalyzedBlock>(null, diagnostics.ToEquatableArray(), surface);
         }
@@ -58,7 +59,7 @@ namespace ModelDsl.Generator.Shapes
                 EquatableArray<string>.Empty, block.Projection, activation);
         }
 
-        private static AnalyzedBlock Describe(ModelSpec spec, List<LayerSpec> layers, string[] names, LayerConfig[] configs)
+        private static AnalyzedBlock Describe(ModelSpec spec, List<LayerSpec> layers, string[] names, string?[] keys, LayerConfig[] configs)
         {
             var block = spec.OwnBlock!;
             var members = new List<BlockMember>();
@@ -69,7 +70,7 @@ namespace ModelDsl.Generator.Shapes
                 if (configs[i].DeclaredOutChannels is { } declared) current = declared.ToString(CultureInfo.InvariantCulture);
                 string description = configs[i].MapsChannels ? configs[i].Describe("in", "out") : configs[i].Describe("channels", "channels");
                 var family = LayerCatalog.Get(layers[i].Kind);
-                members.Add(new BlockMember(names[i], new LayerCode(configs[i].ModuleType ?? family.TypeName(layers[i].Kind), configs[i].Construct(inExpr, current), description)));
+                members.Add(new BlockMember(names[i], new LayerCode(configs[i].ModuleType ?? family.TypeName(layers[i].Kind), configs[i].Construct(inExpr, current), description), keys[i] ?? names[i]));
             }
             var shortcut = block.Projection
                 ? new ProjectionShortcut(ConvolutionLayers.ProjectionShortcutCall("channels", current), BatchNormLayers.ProjectionShortcut().Construct(current, current))

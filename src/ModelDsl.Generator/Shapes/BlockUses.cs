@@ -41,6 +41,7 @@ namespace ModelDsl.Generator.Shapes
             var layers = block.Layers.ToList();
             // The names the block class gives its layer properties (BlockAnalyzer): numbered around its own members.
             var names = LayerNaming.Assign(layers, new HashSet<string>(block.MemberNames.Concat(BlockAnalyzer.OwnMembers), System.StringComparer.Ordinal), null);
+            var keys = StateDictKeys.Assign(layers, names, _ => "", BlockAnalyzer.OwnMembers, null); // their problems are reported on the block
             var children = new List<ResolvedLayer>();
             long parameters = 0, multiplyAdds = 0;
             var current = input;
@@ -53,6 +54,7 @@ namespace ModelDsl.Generator.Shapes
                 if (config is null) return null;
                 var r = ShapeEngine.Resolve(family, config, layers[i], childName, use.Stage, current, null, inner);
                 if (r is null) return null;
+                if (keys[i] is { } key && key != names[i]) r = r with { Key = key };
                 children.Add(r);
                 if (!ShapeEngine.AddTotals(r, use, ref parameters, ref multiplyAdds, inner)) return null;
                 current = r.Output;
@@ -85,7 +87,7 @@ namespace ModelDsl.Generator.Shapes
                 })
                 {
                     if (shortcut is null || !ShapeEngine.AddTotals(shortcut, use, ref parameters, ref multiplyAdds, inner)) return null;
-                    children.Add(shortcut);
+                    children.Add(shortcut with { Key = "Shortcut." + shortcut.Segment }); // registered in the block's Shortcut Sequential
                 }
             }
 

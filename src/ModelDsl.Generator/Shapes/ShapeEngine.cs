@@ -35,6 +35,8 @@ namespace ModelDsl.Generator.Shapes
             var names = new string[layers.Count];
             for (int i = 0, m = 0; i < layers.Count; i++) if (!layers[i].IsMarker) names[i] = moduleNames[m++];
             var taps = DeclareTaps(layers, sink);
+            var stageSet = new HashSet<string>(stages.Concat(heads), StringComparer.Ordinal);
+            var keys = StateDictKeys.Assign(layers, names, l => l.Stage is { } s && stageSet.Contains(s) ? s : "", stageSet, sink);
 
             bool inputKnown = spec.CanEmit || (spec.Features > 0 || (spec.Channels > 0 && spec.Height > 0 && spec.Width > 0));
             // Channels alone: any input size. Decide which sizes work first, then walk the net at one of them.
@@ -148,6 +150,7 @@ namespace ModelDsl.Generator.Shapes
                     }
                 }
                 if (r is null || !AddTotals(r, layer, ref parameters, ref multiplyAdds, sink)) { shapeKnown = false; continue; }
+                if (keys[index] is { } key && key != name) r = r with { Key = key };
                 // Linear names the map a Flatten flattened when its declared input size is wrong.
                 if (r.Output.IsFlat && current.IsFeatureMap) beforeFlatten = current;
                 else if (!r.Output.IsFlat) beforeFlatten = null;

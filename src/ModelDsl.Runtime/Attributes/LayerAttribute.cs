@@ -10,4 +10,11 @@ public abstract class LayerAttribute : Attribute
     /// (<c>Conv1</c>, <c>Conv2</c>, <c>Relu1</c>, <c>Linear1</c>, …).
     /// </summary>
     public string? Name { get; set; }
+
+    /// <summary>
+    /// The layer's segment in the state_dict, where it differs from its property name: torchvision's numbered
+    /// Sequential children (<c>Key = "0"</c> gives <c>features.0.weight</c> for a layer in stage <c>features</c>) while
+    /// the C# property keeps a readable name. One segment: no dots; unique in its stage, block or model. Default: <see cref="Name"/>.
+    /// </summary>
+    public string? Key { get; set; }
 }

@@ -11,4 +11,10 @@ public sealed class UseAttribute<TBlock> : Attribute where TBlock : class
 
     /// <summary>Property name (or name prefix, when repeated) of the inserted blocks.</summary>
     public string? Name { get; set; }
+
+    /// <summary>
+    /// The block's segment in the state_dict (default: its property name). With <see cref="Repeat"/> &gt; 1 it must be an
+    /// integer, the first of the copies' consecutive indices, as torchvision numbers a Sequential of blocks (<c>layer1.0</c>, <c>layer1.1</c>, …).
+    /// </summary>
+    public string? Key { get; set; }
 }

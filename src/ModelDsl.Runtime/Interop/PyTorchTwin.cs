@@ -122,13 +122,13 @@ public static class PyTorchTwin
         foreach (var node in graph.Nodes.Where(n => n.Path.Length > 0))
         {
             int dot = node.Path.IndexOf('.');
-            if (dot < 0) { py.Append($"        self.add_module({Str(node.Name)}, {Module(graph, node)})\n"); continue; }
+            if (dot < 0) { py.Append($"        self.add_module({Str(node.Path)}, {Module(graph, node)})\n"); continue; }
             // A stage: one Sequential holding its layers, registered where its first layer is (as the generated constructor does).
             string stage = node.Path.Substring(0, dot);
             if (!stagesDone.Add(stage)) continue;
             var members = graph.Nodes.Where(n => n.Path.StartsWith(stage + ".", StringComparison.Ordinal) && n.Path.IndexOf('.') == dot && n.Path.Substring(0, dot) == stage);
             py.Append($"        self.add_module({Str(stage)}, nn.Sequential(OrderedDict([\n");
-            foreach (var member in members) py.Append($"            ({Str(member.Name)}, {Module(graph, member)}),\n");
+            foreach (var member in members) py.Append($"            ({Str(Leaf(member))}, {Module(graph, member)}),\n");
             py.Append("        ])))\n");
         }
         if (!graph.Nodes.Any(n => n.Path.Length > 0)) py.Append("        pass\n");
@@ -156,13 +156,32 @@ public static class PyTorchTwin
         TapOp op => $"{TapVariable(op.Tap)} = x",
         HeadOp op => $"x = {TapVariable(op.Tap)}",
         FromOp op => $"x = {TapVariable(op.Tap)}",
-        AddOp { Projected: true } op => $"x = x + self.{node.Path}({TapVariable(op.Tap)})",
+        AddOp { Projected: true } op => $"x = x + {Access(node.Path)}({TapVariable(op.Tap)})",
         AddOp op => $"x = x + {TapVariable(op.Tap)}",
         ConcatOp { TapFirst: true } op => $"x = torch.cat([{TapVariable(op.Tap)}, x], dim=1)",
         ConcatOp op => $"x = torch.cat([x, {TapVariable(op.Tap)}], dim=1)",
         MultiplyOp op => $"x = x * {TapVariable(op.Tap)}",
-        _ => $"x = self.{node.Path}(x)",
+        _ => $"x = {Access(node.Path)}(x)",
     };
+
+    /// <summary>
+    /// The Python expression of the submodule at a state_dict path: attribute access for identifier segments
+    /// (<c>self.Features.Conv1</c>), <c>_modules["0"]</c> for the others (a stated Key such as torchvision's "0").
+    /// </summary>
+    private static string Access(string path)
+        => "self" + string.Concat(path.Split('.').Select(s => IsPythonIdentifier(s) ? "." + s : $"._modules[{Str(s)}]"));
+
+    private static bool IsPythonIdentifier(string s)
+        => s.Length > 0 && (char.IsLetter(s[0]) || s[0] == '_') && s.All(c => c < 128 && (char.IsLetterOrDigit(c) || c == '_')) && !PythonKeywords.Contains(s);
+
+    private static readonly HashSet<string> PythonKeywords = new(StringComparer.Ordinal)
+    {
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif", "else", "except",
+        "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+    };
+
+    /// <summary>A node's registration name in its parent: the last segment of its state_dict path.</summary>
+    private static string Leaf(GraphNode node) => node.Path.Substring(node.Path.LastIndexOf('.') + 1);
 
     private static string TapVariable(string tap)
         => "tap_" + new string(tap.Select(c => char.IsLetterOrDigit(c) && c < 128 ? c : '_').ToArray()) + "_" + ((uint)StableHash(tap)).ToString(CultureInfo.InvariantCulture);
@@ -212,7 +231,7 @@ public static class PyTorchTwin
             UpsampleOp op => Upsample(op),
             ActivationOp op => Activation(graph, node, op),
             SoftmaxOp op => $"nn.{(op.Log ? "LogSoftmax" : "Softmax")}(dim={op.Dim})",
-            AddOp { Projected: true } => $"nn.Sequential(OrderedDict([{string.Join(", ", node.Inner.Select(c => $"({Str(c.Name.Substring(c.Name.LastIndexOf('.') + 1))}, {Module(graph, c)})"))}]))",
+            AddOp { Projected: true } => $"nn.Sequential(OrderedDict([{string.Join(", ", node.Inner.Select(c => $"({Str(Leaf(c))}, {Module(graph, c)})"))}]))",
             BlockOp op => Block(graph, node, op),
             UnsupportedOp op => throw new NotSupportedException($"{graph.Name}: layer {node.Name} has no PyTorch twin: {op.Kind} has no translation yet."),
             _ => throw new NotSupportedException($"{graph.Name}: layer {node.Name} has no PyTorch twin: no translation for {node.Op.GetType().Name}."),
@@ -223,7 +242,6 @@ public static class PyTorchTwin
     {
         var children = node.Inner;
         int layers = op.Projected ? children.Count - 2 : children.Count;
-        string Leaf(GraphNode c) => c.Name.Substring(c.Name.LastIndexOf('.') + 1);
         string list = string.Join(", ", children.Take(layers).Select(c => $"({Str(Leaf(c))}, {Module(graph, c)})"));
         string shortcut = op.Projected
             ? $"nn.Sequential(OrderedDict([{string.Join(", ", children.Skip(layers).Select(c => $"({Str(Leaf(c))}, {Module(graph, c)})"))}]))"
