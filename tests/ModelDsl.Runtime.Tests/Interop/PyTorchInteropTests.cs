@@ -125,10 +125,11 @@ public class PyTorchInteropTests
 
     /// <summary>
     /// The course's alexnet(pretrained=True) step: a real torchvision AlexNet state dict (random weights with a fixed
-    /// seed, saved by PyTorch) loads into the DSL AlexNet through a two-rule name map, and both forwards agree.
+    /// seed, saved by PyTorch) loads strictly into the DSL AlexNet — declared with torchvision's keys, so with no name
+    /// map — and both forwards agree.
     /// </summary>
     [Fact]
-    public void Torchvision_AlexNet_weights_load_into_the_DSL_AlexNet_through_a_name_map()
+    public void Torchvision_AlexNet_weights_load_into_the_DSL_AlexNet_with_no_name_map()
     {
         var dir = TempDir();
         try
@@ -138,18 +139,11 @@ public class PyTorchInteropTests
             using var model = new AlexNet();
             model.eval();
 
-            // Without a map every name differs, and every one is named.
-            var refused = Assert.Throws<PyTorchWeightsMismatchException>(() => model.LoadFromPyTorch(weights));
-            Assert.Equal(16, refused.Missing.Count);
-            Assert.Equal(16, refused.Unexpected.Count);
-            Assert.Contains("features.0.weight [64, 3, 11, 11]", refused.Message);
-            Assert.Contains("Features.Conv1.weight [64, 3, 11, 11]", refused.Message);
-
-            var map = new PyTorchNameMap()
-                .Sequential("features", "Features")      // features.0, .3, .6, .8, .10 → Conv1 … Conv5
-                .Sequential("classifier", "Classifier");  // classifier.1, .4, .6 → Linear1 … Linear3
-            var result = model.LoadFromPyTorch(weights, map);
+            var result = model.LoadFromPyTorch(weights); // strict: every tensor of both sides, by torchvision's own names
             Assert.Equal(16, result.Loaded.Count);
+            Assert.Contains("features.0.weight", result.Loaded);
+            Assert.Contains("classifier.6.bias", result.Loaded);
+            Assert.NotNull(model.Conv1); // the C# properties keep their readable names
 
             var io = PyTorchUnpickler.UnpickleStateDict(Path.Combine(dir, "io.pt"));
             using var input = (Tensor)io["input"]!;
