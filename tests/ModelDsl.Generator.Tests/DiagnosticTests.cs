@@ -289,7 +289,7 @@ public class DiagnosticTests
 
     [Theory]
     [InlineData("Linear(4)", "contains [Linear]; a block works on feature maps and is built from its input channels alone, so put flat layers in the model")]
-    [InlineData("Add(\"x\")", "contains [Add]; taps and merges belong to a model's graph, a block is a chain (its one merge is the residual [Residual] gives it)")]
+    [InlineData("Stage(\"s\")", "declares a [Stage]; stages group a model's layers, blocks cannot have them")]
     [InlineData("Reshape(4, 2, 2)", "contains [Reshape]; a block keeps C×H×W feature maps and is built from its input channels alone, so reshape in the model")]
     public void MDSL0020_names_the_refused_construct_and_why(string layer, string message)
     {
@@ -299,6 +299,30 @@ public class DiagnosticTests
             public partial class B;
             """);
         Assert.Contains(run.Mdsl, d => d.Id == "MDSL0020" && d.GetMessage() == "'B' " + message);
+    }
+
+    [Fact]
+    public void A_graph_blocks_taps_are_checked_on_its_declaration_and_a_block_cannot_contain_itself()
+    {
+        var run = GeneratorHarness.Run(Usings + """
+            [Block]
+            [Conv2d(Kernel = 3, Padding = 1), Add("x"), Tap("y"), Multiply("z"), Tap("z")]
+            public partial class B;
+
+            [Block]
+            [Conv2d(Kernel = 1), Use<Outer>]
+            public partial class Inner;
+
+            [Block]
+            [Use<Inner>]
+            public partial class Outer;
+            """);
+        Assert.Contains(run.Mdsl, d => d.Id == "MDSL0030" && d.GetMessage() == "Add 'Add1' refers to tap 'x', which no [Tap] defines; a block's merges and From use the block's own taps: add [Tap(\"x\")] in the block");
+        Assert.Contains(run.Mdsl, d => d.Id == "MDSL0031" && d.GetMessage().StartsWith("Multiply 'Multiply1' uses tap 'z' before [Tap(\"z\")] defines it", StringComparison.Ordinal));
+        Assert.Contains(run.Mdsl, d => d.Id == "MDSL0020" && d.GetMessage() == "'Inner' uses block Outer, which contains Inner; a block cannot contain itself");
+        Assert.Contains(run.Mdsl, d => d.Id == "MDSL0020" && d.GetMessage() == "'Outer' uses block Inner, which contains Outer; a block cannot contain itself");
+        Assert.DoesNotContain(run.Mdsl, d => d.Id == "MDSL0021"); // no follow-up "declares no layers" for the refused use
+        Assert.Null(run.GeneratorException);
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public class PyTorchTwinTests
     }
 
     /// <summary>Saves each net's weights and a random input, runs every twin in one python3 process, compares the outputs; returns what differs.</summary>
-    private static List<string> RunTwins(IReadOnlyList<(string Name, Type Type)> nets, int seed)
+    internal static List<string> RunTwins(IReadOnlyList<(string Name, Type Type)> nets, int seed)
     {
         using var folder = new Nets.TempFolder();
         var twins = new StringBuilder(PyTorchTwin.Preamble).Append('\n');

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using ModelDsl.Generator.Shapes;
 
 namespace ModelDsl.Generator.Emit
@@ -10,6 +12,7 @@ namespace ModelDsl.Generator.Emit
     {
         public static string Emit(AnalyzedBlock block)
         {
+            if (block.IsGraph) return EmitGraph(block);
             var type = block.Type;
             var layers = block.Layers;
             return TypeScaffold.Wrap(type, w =>
@@ -86,6 +89,103 @@ namespace ModelDsl.Generator.Emit
                     w.Line(act is not null ? "return global::ModelDsl.ForwardSteps.Advance(sum, Activation.call(sum), input);" : "return sum;");
                 }
                 else w.Line("return x;");
+                w.Close();
+
+                w.Close();
+            });
+        }
+
+        private const string Steps = "global::ModelDsl.ForwardSteps.";
+
+        /// <summary>
+        /// A graph block (taps, From, merges, blocks in it): typed properties, a parts constructor the model calls with the
+        /// members it built for one use (a projection a use does not need is null), and a forward that runs the steps. Its
+        /// intermediate tensors live in a dispose scope of their own, so taps kept for a later merge are freed with the block.
+        /// </summary>
+        private static string EmitGraph(AnalyzedBlock block)
+        {
+            var type = block.Type;
+            var members = block.Layers;
+            return TypeScaffold.Wrap(type, w =>
+            {
+                w.Doc($"Block {type.ClassName}: a graph of {members.Count} parts{(block.IsResidual ? ", residual" : "")}. Its shapes depend on its input and are checked wherever a model uses it; the model builds its parts for each use.");
+                w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"ModelDsl.Generator\", \"1.0\")]");
+                w.Open($"partial class {type.ClassName} : {TypeScaffold.ModuleBase}");
+                foreach (var member in members)
+                {
+                    w.Doc(member.Code.Description + (member.Optional ? " Null where the use needs no projection." : ""));
+                    w.Line($"public {member.Code.TypeName}{(member.Optional ? "?" : "")} {member.Name} {{ get; }}");
+                    w.Line();
+                }
+                if (block.Shortcut is not null)
+                {
+                    w.Doc("The 1×1 convolution + BatchNorm2d shortcut, present when the model needs a projection at this place; null for an identity shortcut.");
+                    w.Line("public global::TorchSharp.Modules.Sequential? Shortcut { get; }");
+                    w.Line();
+                }
+                if (block.Activation is { } activation)
+                {
+                    w.Doc($"{activation} applied after the residual addition.");
+                    w.Line($"public {Layers.ActivationLayers.TypeNameOf(activation)} Activation {{ get; }}");
+                    w.Line();
+                }
+                var parameters = members.Select(m => $"{m.Code.TypeName}{(m.Optional ? "?" : "")} @{m.Name}").ToList();
+                if (block.Shortcut is not null) parameters.Add("global::TorchSharp.Modules.Sequential? shortcut = null");
+                w.Doc("Creates the block from its parts, as a model builds them for one use (each registered under its state_dict key).");
+                w.Open($"public {type.ClassName}({string.Join(", ", parameters)}) : base(\"{type.ClassName}\")");
+                foreach (var member in members) w.Line($"this.{member.Name} = @{member.Name};"); // a parameter has its part's name: "this." is the property
+                foreach (var member in members)
+                    w.Line(member.Optional
+                        ? $"if ({member.Name} is not null) register_module({SourceWriter.Literal(member.Key)}, {member.Name});"
+                        : $"register_module({SourceWriter.Literal(member.Key)}, {member.Name});");
+                if (block.Shortcut is not null)
+                {
+                    w.Line("Shortcut = shortcut;");
+                    w.Line("if (Shortcut is not null) register_module(\"Shortcut\", Shortcut);");
+                }
+                if (block.Activation is { } then)
+                {
+                    w.Line($"Activation = {Layers.ActivationLayers.ConstructWithDefaults(then)};");
+                    w.Line("register_module(\"Activation\", Activation);");
+                }
+                w.Line("OnCreated();");
+                w.Close();
+                w.Line();
+                w.Doc("Called at the end of the generated constructor: initialise weights or hooks here.");
+                w.Line("partial void OnCreated();");
+                w.Line();
+                w.Doc("Does nothing: the constructor registers every part under its key (TorchSharp's field scan would register each property's backing field a second time).");
+                w.Line("protected override void RegisterComponents() { }");
+                w.Line();
+
+                w.Doc("Runs the block's steps: its layers and blocks, its taps, From and merges" + (block.IsResidual ? ", then the residual addition." : "."));
+                w.Open($"public override {TypeScaffold.Tensor} forward({TypeScaffold.Tensor} input)");
+                w.Line("using var scope = global::TorchSharp.torch.NewDisposeScope();");
+                w.Line("var x = input;");
+                var taps = new Dictionary<string, string>(System.StringComparer.Ordinal);
+                string Tap(string name) => taps.TryGetValue(name, out var v) ? v : taps[name] = "tap" + taps.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                foreach (var step in block.Graph)
+                {
+                    switch (step.Kind)
+                    {
+                        case BlockStep.Tap: w.Line($"var {Tap(step.TapName!)} = x;"); break;
+                        case BlockStep.From: w.Line($"x = {Tap(step.TapName!)};"); break;
+                        case BlockStep.Module: w.Line($"x = {step.Member}.call(x);"); break;
+                        case BlockStep.Add:
+                            string operand = step.Member is { } projection ? $"{projection} is null ? {Tap(step.TapName!)} : {projection}.call({Tap(step.TapName!)})" : Tap(step.TapName!);
+                            w.Line($"x = {Steps}Add(x, {operand}, false, false);");
+                            break;
+                        case BlockStep.Concat: w.Line($"x = {Steps}Concat(x, {Tap(step.TapName!)}, false, false, tapFirst: {(step.TapFirst ? "true" : "false")});"); break;
+                        case BlockStep.Multiply: w.Line($"x = {Steps}Multiply(x, {Tap(step.TapName!)}, false, false);"); break;
+                    }
+                }
+                if (block.IsResidual)
+                {
+                    w.Line($"x = {Steps}Add(x, {(block.Shortcut is not null ? "Shortcut is null ? input : Shortcut.call(input)" : "input")}, false, false);");
+                    if (block.Activation is not null) w.Line("x = Activation.call(x);");
+                }
+                // The result outlives the block's scope; the input is the caller's.
+                w.Line("return ReferenceEquals(x, input) ? x : x.MoveToOuterDisposeScope();");
                 w.Close();
 
                 w.Close();

@@ -20,12 +20,14 @@ namespace ModelDsl.Generator.Layers
 
         public override IReadOnlyList<string> Kinds { get; } = new[] { Add, Concat, Multiply };
 
+        /// <summary>True for Add, Concat and Multiply.</summary>
+        public static bool IsMerge(string kind) => kind == Add || kind == Concat || kind == Multiply;
+
         public override string NamePrefix(string kind) => kind;
 
         public override string TypeName(string kind) => "global::TorchSharp.Modules.Sequential";
 
-        // A block is a chain over its input alone; taps live in the model.
-        public override bool AllowedInBlock(string kind) => false;
+        // A block may merge its own taps (a graph block: squeeze-excitation, Fire, an inverted residual's skip).
 
         public override LayerConfig? Read(LayerSpec layer, string name, DiagnosticSink sink)
         {
@@ -48,6 +50,8 @@ namespace ModelDsl.Generator.Layers
             /// <summary>A Concat that puts the tapped channels first.</summary>
             private readonly bool _tapFirst;
             private GraphEdge? _edge;
+            /// <summary>The tap's name in the exported graph (qualified inside a block use).</summary>
+            private string _exportTap;
             private List<ResolvedLayer> _children = new();
 
             public Merge(string kind, string tap, bool projection, bool tapFirst)
@@ -57,6 +61,7 @@ namespace ModelDsl.Generator.Layers
                 _tap = tap;
                 _projection = projection;
                 _tapFirst = tapFirst;
+                _exportTap = tap;
             }
 
             private string Op => _add ? GraphEdge.AddOp : _kind == Multiply ? GraphEdge.MultiplyOp : GraphEdge.ConcatOp;
@@ -85,6 +90,7 @@ namespace ModelDsl.Generator.Layers
                     return null;
                 }
                 var current = input.Shape;
+                _exportTap = taps.Qualify(_tap);
                 if (_kind == Multiply) return Broadcast(input, current, tap);
                 if (!_add)
                 {
@@ -175,9 +181,9 @@ namespace ModelDsl.Generator.Layers
                     : Code.ProjectionSequential(_children[0].Code.Construction, _children[1].Code.Construction);
 
             public override string Export(long inChannels, long outChannels)
-                => _add ? Notation.Record("AddOp", Notation.Text(_tap), Code.Bool(_children.Count > 0))
-                 : _kind == Multiply ? Notation.Record("MultiplyOp", Notation.Text(_tap))
-                 : Notation.Record("ConcatOp", Notation.Text(_tap), Code.Bool(_tapFirst));
+                => _add ? Notation.Record("AddOp", Notation.Text(_exportTap), Code.Bool(_children.Count > 0))
+                 : _kind == Multiply ? Notation.Record("MultiplyOp", Notation.Text(_exportTap))
+                 : Notation.Record("ConcatOp", Notation.Text(_exportTap), Code.Bool(_tapFirst));
 
             public override string Describe(string inChannels, string outChannels)
                 => _add

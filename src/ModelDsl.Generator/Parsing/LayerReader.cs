@@ -30,8 +30,13 @@ namespace ModelDsl.Generator.Parsing
         /// <summary>False when an attribute did not bind (the compiler reports that error itself).</summary>
         public bool AllBound { get; private set; } = true;
 
-        public List<LayerSpec> ReadLayers(ImmutableArray<AttributeData> attributes, bool isBlock, string owner, int depth)
+        /// <summary>The deepest nesting of blocks in blocks read (a guard: deeper is almost surely a mistake, and each level is a class).</summary>
+        public const int MaxBlockDepth = 16;
+
+        /// <param name="enclosing">The blocks (fully qualified) being read around these layers, this one included, outermost first: a block that contains itself is refused.</param>
+        public List<LayerSpec> ReadLayers(ImmutableArray<AttributeData> attributes, bool isBlock, string owner, int depth, ImmutableArray<string> enclosing = default)
         {
+            if (enclosing.IsDefault) enclosing = ImmutableArray<string>.Empty;
             var layers = new List<LayerSpec>();
             string? stage = null;
             foreach (var attribute in attributes)
@@ -64,20 +69,11 @@ namespace ModelDsl.Generator.Parsing
                         layers.Add(new LayerSpec(LayerSpec.StageKind, stage, stage, location, EquatableArray<LayerArg>.Empty, null));
                         continue;
                     case nameof(TapAttribute):
-                        if (isBlock)
-                        {
-                            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBlock, location, owner, "declares a [Tap]; taps and merges belong to a model's graph, a block is a chain"));
-                            continue;
-                        }
+                        // In a block a tap is the block's own: its merges and From see it, the model does not.
                         string tap = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string ?? "" : "";
                         layers.Add(new LayerSpec(LayerSpec.TapKind, tap, stage, location, EquatableArray<LayerArg>.Empty, null));
                         continue;
                     case nameof(FromAttribute):
-                        if (isBlock)
-                        {
-                            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBlock, location, owner, "declares a [From]; taps, From and merges belong to a model's graph, a block is a chain"));
-                            continue;
-                        }
                         string from = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string ?? "" : "";
                         layers.Add(new LayerSpec(LayerSpec.FromKind, from, stage, location, EquatableArray<LayerArg>.Empty, null));
                         continue;
@@ -94,12 +90,8 @@ namespace ModelDsl.Generator.Parsing
                         stage = head;
                         continue;
                     case nameof(UseAttribute<object>) when cls.IsGenericType:
-                        if (isBlock || depth > 0)
-                        {
-                            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBlock, location, owner, "inserts another block with [Use<...>]; blocks are built from layers only"));
-                            continue;
-                        }
-                        AddBlockUses(attribute, syntax, location, stage, layers);
+                        // A block may use blocks (a squeeze-excitation inside an inverted residual), to any depth up to MaxBlockDepth.
+                        AddBlockUses(attribute, syntax, location, stage, layers, owner, depth, enclosing);
                         continue;
                 }
 
@@ -138,7 +130,8 @@ namespace ModelDsl.Generator.Parsing
                 layers.Where(l => !l.IsStage).ToEquatableArray(), residual is not null, then, projection, members.ToEquatableArray(), stride);
         }
 
-        private void AddBlockUses(AttributeData attribute, AttributeSyntax? syntax, LocationInfo? location, string? stage, List<LayerSpec> layers)
+        private void AddBlockUses(AttributeData attribute, AttributeSyntax? syntax, LocationInfo? location, string? stage, List<LayerSpec> layers,
+            string owner, int depth, ImmutableArray<string> enclosing)
         {
             var blockType = attribute.AttributeClass!.TypeArguments.FirstOrDefault() as INamedTypeSymbol;
             if (blockType is null || blockType.TypeKind == TypeKind.Error) { AllBound = false; return; }
@@ -147,11 +140,31 @@ namespace ModelDsl.Generator.Parsing
                 _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotABlock, location, blockType.Name));
                 return;
             }
+            string blockName = blockType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            if (enclosing.Contains(blockName))
+            {
+                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBlock, location, owner,
+                    $"uses block {blockType.Name}, which contains {owner}; a block cannot contain itself"));
+                return;
+            }
+            if (depth + 1 > MaxBlockDepth)
+            {
+                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBlock, location, owner,
+                    $"nests blocks more than {MaxBlockDepth} deep"));
+                return;
+            }
 
             var (args, name) = ReadArguments(attribute, syntax, null);
             // The block's own layers; their argument errors are reported on the block's declaration.
             var inner = new LayerReader(_ct, new List<DiagnosticInfo>());
-            var blockLayers = inner.ReadLayers(ModelParser.OrderedLayerAttributes(blockType, _ct), isBlock: true, blockType.Name, depth: 1);
+            var blockLayers = inner.ReadLayers(ModelParser.OrderedLayerAttributes(blockType, _ct), isBlock: true, blockType.Name, depth + 1, enclosing.Add(blockName));
+            // A cycle further in (A uses B uses A) is reported on the innermost use; here it only makes this use unusable.
+            if (inner._diagnostics.Any(d => d.Id == DiagnosticDescriptors.InvalidBlock.Id && d.Arguments.Count > 1 && d.Arguments[1].Contains("a block cannot contain itself")))
+            {
+                if (!_diagnostics.Any(d => d.Id == DiagnosticDescriptors.InvalidBlock.Id))
+                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBlock, location, owner, $"uses block {blockType.Name}, which contains {owner}; a block cannot contain itself"));
+                return;
+            }
             AllBound &= inner.AllBound;
             var block = inner.ReadBlock(blockType, blockLayers);
             long repeat = args.FirstOrDefault(a => a.Name == nameof(UseAttribute<object>.Repeat))?.Integer ?? new UseAttribute<object>().Repeat;

@@ -67,5 +67,20 @@ namespace ModelDsl.Generator.Parsing
         string ResidualThen,
         bool Projection,
         EquatableArray<string> MemberNames,
-        long DeclaredStride = 0);
+        long DeclaredStride = 0)
+    {
+        /// <summary>
+        /// A block with taps, From, merges or blocks of its own: a graph, not a chain. The model builds its parts for each use
+        /// (their shapes differ per use) and passes them to the block's parts constructor; a chain block builds itself from its input channels.
+        /// </summary>
+        public bool IsGraph
+        {
+            get
+            {
+                foreach (var layer in Layers)
+                    if (layer.IsMarker || layer.IsBlock || global::ModelDsl.Generator.Layers.MergeLayers.IsMerge(layer.Kind)) return true;
+                return false;
+            }
+        }
+    }
 }

@@ -116,11 +116,14 @@ namespace ModelDsl.Generator.Parsing
             }
 
             var reader = new LayerReader(ct, diagnostics);
-            var layers = reader.ReadLayers(layerAttributes, isBlock, symbol.Name, depth: 0);
+            int reported = diagnostics.Count;
+            var layers = reader.ReadLayers(layerAttributes, isBlock, symbol.Name, depth: 0,
+                isBlock ? System.Collections.Immutable.ImmutableArray.Create(symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)) : default);
             canEmit &= reader.AllBound;
 
             BlockSpec? ownBlock = isBlock ? reader.ReadBlock(symbol, layers) : null;
-            if (layers.Count == 0 && canEmit)
+            // A class whose layer attributes were all refused (each with its reason) is not also told it has none.
+            if (layers.Count == 0 && canEmit && diagnostics.Count == reported)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, classLocation, symbol.Name, isBlock ? "Block" : "Model(...)"));
                 canEmit = false;

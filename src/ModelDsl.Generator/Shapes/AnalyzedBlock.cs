@@ -13,10 +13,29 @@ namespace ModelDsl.Generator.Shapes
         EquatableArray<BlockMember> Layers,
         bool IsResidual,
         string? Activation,
-        ProjectionShortcut? Shortcut);
+        ProjectionShortcut? Shortcut,
+        EquatableArray<BlockStep> Graph = default)
+    {
+        /// <summary>A graph block (taps, From, merges, blocks in it): built from the parts a model passes, run by <see cref="Graph"/>.</summary>
+        public bool IsGraph => Graph.Count > 0;
+    }
 
-    /// <summary>One layer property of a block class, registered under <paramref name="Key"/> (its state_dict segment; its name unless a Key is stated).</summary>
-    internal sealed record BlockMember(string Name, LayerCode Code, string Key);
+    /// <summary>
+    /// One step of a graph block's forward, in declaration order: run a member (<see cref="Module"/>), name the current tensor
+    /// (<see cref="Tap"/>), restart from a tap (<see cref="From"/>), or merge a tap into the current tensor (<see cref="Add"/>,
+    /// <see cref="Concat"/>, <see cref="Multiply"/>; an Add's <see cref="Member"/> is its projection, absent where a use needs none).
+    /// </summary>
+    internal sealed record BlockStep(string Kind, string? Member, string? TapName, bool TapFirst = false)
+    {
+        public const string Module = "module", Tap = "tap", From = "from", Add = "add", Concat = "concat", Multiply = "multiply";
+    }
+
+    /// <summary>
+    /// One layer property of a block class, registered under <paramref name="Key"/> (its state_dict segment; its name unless a
+    /// Key is stated). In a graph block the model builds it (<see cref="LayerCode.Construction"/> unused); <paramref name="Optional"/>:
+    /// a projection a use may not need (null there).
+    /// </summary>
+    internal sealed record BlockMember(string Name, LayerCode Code, string Key, bool Optional = false);
 
     /// <summary>The construction calls of a block's 1×1 conv + batch-norm projection shortcut.</summary>
     internal sealed record ProjectionShortcut(string ConvCall, string BatchNormCall);

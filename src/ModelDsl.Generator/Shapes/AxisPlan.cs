@@ -90,12 +90,7 @@ namespace ModelDsl.Generator.Shapes
                 }
                 if (layer.IsBlock)
                 {
-                    var block = layer.Block!;
-                    int start = Mark($"Use<{block.TypeName}> '{name}'");
-                    foreach (var inner in block.Layers)
-                        if (LayerCatalog.TryGet(inner.Kind, out var f) && f.Read(inner, name, Quiet) is { } c && c.TryAxisSteps(out var ih, out var iw))
-                            Add(ih, iw, $"{inner.Kind} in '{name}'");
-                    if (block.IsResidual) Merge(start, i, block.Projection, $"the residual of '{name}'");
+                    Block(layer.Block!, name, i);
                     continue;
                 }
                 if (!LayerCatalog.TryGet(layer.Kind, out var family)) continue;
@@ -113,6 +108,34 @@ namespace ModelDsl.Generator.Shapes
             }
             if (inHead) headEnds.Add(fixedSize ? AnySizeModel.FixedSize : h.Count - 1);
             return new AxisPlan(new AxisProgram(h.ToArray()), new AxisProgram(w.ToArray()), owners, flattens, headEnds, fixedSize);
+
+            // A block use: its layers' steps, its own taps, From and merges (a graph block), the blocks in it, then its residual.
+            // index: the model layer whose projection stride is known (-1 inside a block: a nested projection adds no constraint yet).
+            void Block(BlockSpec block, string use, int index)
+            {
+                int start = Mark($"Use<{block.TypeName}> '{use}'");
+                var own = new Dictionary<string, int>(StringComparer.Ordinal);
+                foreach (var inner in block.Layers)
+                {
+                    if (inner.IsTap) { own[inner.Name ?? ""] = Mark($"Tap '{inner.Name}' in '{use}'"); continue; }
+                    if (inner.IsFrom)
+                    {
+                        if (own.TryGetValue(inner.Name ?? "", out int from)) Add(AxisStep.Resume(from), AxisStep.Resume(from), $"From '{inner.Name}' in '{use}'");
+                        continue;
+                    }
+                    if (inner.IsBlock) { Block(inner.Block!, $"{use}.{inner.Block!.TypeName}", -1); continue; }
+                    if (!LayerCatalog.TryGet(inner.Kind, out var f)) continue;
+                    if (f is MergeLayers)
+                    {
+                        if (!own.TryGetValue(inner.Arg(nameof(AddAttribute.Tap))?.Text ?? "", out int at)) continue;
+                        if (inner.Kind == MergeLayers.Multiply) Add(AxisStep.Broadcast(at), AxisStep.Broadcast(at), $"{inner.Kind} in '{use}'");
+                        else Merge(at, -1, inner.Kind == MergeLayers.Add && inner.Bool(nameof(AddAttribute.Projection), false), $"{inner.Kind} in '{use}'");
+                        continue;
+                    }
+                    if (f.Read(inner, use, Quiet) is { } c && c.TryAxisSteps(out var ih, out var iw)) Add(ih, iw, $"{inner.Kind} in '{use}'");
+                }
+                if (block.IsResidual) Merge(start, index, block.Projection, $"the residual of '{use}'");
+            }
 
             void Merge(int at, int index, bool projection, string owner)
             {

@@ -23,28 +23,104 @@ namespace ModelDsl.Generator.Shapes
             var diagnostics = spec.Diagnostics.ToList();
             var sink = new DiagnosticSink(diagnostics);
             var layers = spec.Layers.Where(l => !l.IsStage).ToList();
-            var names = LayerNaming.Assign(layers, new HashSet<string>(spec.ReservedNames.Concat(OwnMembers), StringComparer.Ordinal), sink);
+            var names = LayerNaming.AssignSkippingMarkers(layers, new HashSet<string>(spec.ReservedNames.Concat(OwnMembers), StringComparer.Ordinal), sink);
             var keys = StateDictKeys.Assign(layers, names, _ => "", OwnMembers, sink);
+            bool graph = spec.OwnBlock?.IsGraph == true;
+            if (graph) CheckTaps(layers, names, sink);
             var configs = new LayerConfig?[layers.Count];
             for (int i = 0; i < layers.Count; i++)
             {
                 var layer = layers[i];
+                if (layer.IsMarker || layer.IsBlock) continue; // a nested block is checked on its own declaration
                 var family = LayerCatalog.Get(layer.Kind);
                 if (!family.AllowedInBlock(layer.Kind))
                 {
                     // Each refusal says why (docs/diagnostics/MDSL0020.md lists them all).
-                    string why = family is MergeLayers ? "taps and merges belong to a model's graph, a block is a chain (its one merge is the residual [Residual] gives it)"
-                        : family is ReshapeLayers ? "a block keeps C×H×W feature maps and is built from its input channels alone, so reshape in the model"
+                    string why = family is ReshapeLayers ? "a block keeps C×H×W feature maps and is built from its input channels alone, so reshape in the model"
                         : "a block works on feature maps and is built from its input channels alone, so put flat layers in the model";
                     sink.Report(DiagnosticDescriptors.InvalidBlock, layer.Location, spec.ClassName, $"contains [{layer.Kind}]; {why}");
                     continue;
                 }
                 configs[i] = family.Read(layer, names[i], sink);
             }
-            bool canEmit = spec.CanEmit && spec.OwnBlock is not null && configs.All(c => c is not null) && !diagnostics.Any(d => d.IsError);
-            if (canEmit) return new Result<AnalyzedBlock>(Describe(spec, layers, names, keys, configs!), diagnostics.ToEquatableArray());
+            bool canEmit = spec.CanEmit && spec.OwnBlock is not null && configs.Select((c, i) => c is not null || layers[i].IsMarker || layers[i].IsBlock).All(ok => ok)
+                && !diagnostics.Any(d => d.IsError);
+            if (canEmit)
+                return new Result<AnalyzedBlock>(graph ? DescribeGraph(spec, layers, names, keys, configs) : Describe(spec, layers, names, keys, configs!), diagnostics.ToEquatableArray());
             var surface = spec.CanDeclare && spec.OwnBlock is { } own ? Surface(spec, own, layers, names, configs, diagnostics) : null;
             return new Result<AnalyzedBlock>(null, diagnostics.ToEquatableArray(), surface);
+        }
+
+        /// <summary>
+        /// A graph block's taps, checked on its declaration (they are the same at every use): a name given twice is MDSL0032, a
+        /// From or merge of a tap not defined before it MDSL0031 (defined later) or MDSL0030 (nowhere).
+        /// </summary>
+        private static void CheckTaps(List<LayerSpec> layers, string[] names, DiagnosticSink sink)
+        {
+            var declared = new HashSet<string>(layers.Where(l => l.IsTap).Select(l => l.Name ?? ""), StringComparer.Ordinal);
+            var defined = new List<string>();
+            for (int i = 0; i < layers.Count; i++)
+            {
+                var layer = layers[i];
+                string? tap = layer.IsTap || layer.IsFrom ? layer.Name ?? "" : MergeLayers.IsMerge(layer.Kind) ? layer.Arg(nameof(AddAttribute.Tap))?.Text ?? "" : null;
+                if (tap is null) continue;
+                if (layer.IsTap)
+                {
+                    if (tap.Length == 0) sink.Report(DiagnosticDescriptors.NameNotUsable, layer.Location, tap, "a tap needs a name, e.g. [Tap(\"x\")]");
+                    else if (defined.Contains(tap)) sink.Report(DiagnosticDescriptors.DuplicateTap, layer.Location, tap);
+                    else defined.Add(tap);
+                    continue;
+                }
+                if (tap.Length == 0 || defined.Contains(tap)) continue; // an empty merge tap is MDSL0007 from the merge's own reading
+                string kind = layer.IsFrom ? "From" : layer.Kind, name = layer.IsFrom ? $"From(\"{tap}\")" : names[i];
+                var location = layer.IsFrom ? layer.Location : layer.LocationOf(nameof(AddAttribute.Tap));
+                if (declared.Contains(tap)) sink.Report(DiagnosticDescriptors.TapUsedBeforeDefined, location, kind, name, tap);
+                else sink.Report(DiagnosticDescriptors.UnknownTap, location, kind, name, tap,
+                    defined.Count == 0 ? "; a block's merges and From use the block's own taps: add [Tap(\"" + tap + "\")] in the block" : " (the block's taps so far: " + string.Join(", ", defined) + ")");
+            }
+        }
+
+        /// <summary>
+        /// A graph block: its members (every layer, nested block and projected merge, in order, each registered under its key)
+        /// and its forward as steps. The model builds the members for each use and passes them to the parts constructor.
+        /// </summary>
+        private static AnalyzedBlock DescribeGraph(ModelSpec spec, List<LayerSpec> layers, string[] names, string?[] keys, LayerConfig?[] configs)
+        {
+            var block = spec.OwnBlock!;
+            var members = new List<BlockMember>();
+            var steps = new List<BlockStep>();
+            for (int i = 0; i < layers.Count; i++)
+            {
+                var layer = layers[i];
+                if (layer.IsTap) { steps.Add(new BlockStep(BlockStep.Tap, null, layer.Name)); continue; }
+                if (layer.IsFrom) { steps.Add(new BlockStep(BlockStep.From, null, layer.Name)); continue; }
+                string key = keys[i] ?? names[i];
+                if (layer.IsBlock)
+                {
+                    var inner = layer.Block!;
+                    members.Add(new BlockMember(names[i], new LayerCode(inner.FullyQualifiedTypeName, "", $"a use of block {inner.TypeName}"), key));
+                    steps.Add(new BlockStep(BlockStep.Module, names[i], null));
+                    continue;
+                }
+                var config = configs[i]!;
+                if (MergeLayers.IsMerge(layer.Kind))
+                {
+                    string tap = layer.Arg(nameof(AddAttribute.Tap))?.Text ?? "";
+                    bool projection = layer.Kind == MergeLayers.Add && layer.Bool(nameof(AddAttribute.Projection), false);
+                    if (projection) members.Add(new BlockMember(names[i], new LayerCode("global::TorchSharp.Modules.Sequential", "", "the 1×1 convolution + BatchNorm2d projection of the tap, where a use needs one"), key, Optional: true));
+                    string kind = layer.Kind == MergeLayers.Add ? BlockStep.Add : layer.Kind == MergeLayers.Concat ? BlockStep.Concat : BlockStep.Multiply;
+                    bool tapFirst = layer.Kind == MergeLayers.Concat && layer.Arg(nameof(ConcatAttribute.Order))?.Text == nameof(ConcatOrder.TapFirst);
+                    steps.Add(new BlockStep(kind, projection ? names[i] : null, tap, tapFirst));
+                    continue;
+                }
+                var family = LayerCatalog.Get(layer.Kind);
+                string description = config.MapsChannels ? config.Describe("in", "out") : config.Describe("channels", "channels");
+                members.Add(new BlockMember(names[i], new LayerCode(config.ModuleType ?? family.TypeName(layer.Kind), "", description), key));
+                steps.Add(new BlockStep(BlockStep.Module, names[i], null));
+            }
+            var shortcut = block.Projection ? new ProjectionShortcut("", "") : null;
+            string? activation = block.IsResidual && block.ResidualThen != nameof(Act.None) ? block.ResidualThen : null;
+            return new AnalyzedBlock(spec.Type, members.ToEquatableArray(), block.IsResidual, activation, shortcut, steps.ToEquatableArray());
         }
 
         /// <summary>The public surface of a block with errors: its constructor and the properties of the layers that could be read.</summary>

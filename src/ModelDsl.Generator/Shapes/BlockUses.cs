@@ -40,24 +40,47 @@ namespace ModelDsl.Generator.Shapes
             }
             var layers = block.Layers.ToList();
             // The names the block class gives its layer properties (BlockAnalyzer): numbered around its own members.
-            var names = LayerNaming.Assign(layers, new HashSet<string>(block.MemberNames.Concat(BlockAnalyzer.OwnMembers), System.StringComparer.Ordinal), null);
+            var names = LayerNaming.AssignSkippingMarkers(layers, new HashSet<string>(block.MemberNames.Concat(BlockAnalyzer.OwnMembers), System.StringComparer.Ordinal), null);
             var keys = StateDictKeys.Assign(layers, names, _ => "", BlockAnalyzer.OwnMembers, null); // their problems are reported on the block
+            // A graph block's taps are its own, qualified by the use in the exported graph ("Fire1/s").
+            var taps = block.IsGraph ? new TapScope(layers.Where(l => l.IsTap).Select(l => l.Name ?? ""), name + "/") : null;
             var children = new List<ResolvedLayer>();
+            var byLayer = new ResolvedLayer?[layers.Count];
             long parameters = 0, multiplyAdds = 0;
             var current = input;
             for (int i = 0; i < layers.Count; i++)
             {
-                if (layers[i].IsBlock || !LayerCatalog.Get(layers[i].Kind).AllowedInBlock(layers[i].Kind)) return null; // reported on the block
+                var layer = layers[i];
+                if (taps is not null && (layer.IsTap || layer.IsFrom))
+                {
+                    string tap = layer.Name ?? "";
+                    if (layer.IsTap) taps.Define(tap, current);
+                    else if (taps.TryGet(tap, out var start)) { current = start.Shape; taps.CurrentSource = start.Source; }
+                    else return null; // reported on the block
+                    string op = layer.IsTap ? GraphEdge.TapOp : GraphEdge.FromOp;
+                    children.Add(new ResolvedLayer($"{name}.{op}({tap})", op, use.Stage, current, current, 0, 0,
+                        LayerCode.None($"{op}(\"{tap}\")", Notation.Record(op + "Op", Notation.Text(taps.Qualify(tap)))), EquatableArray<ResolvedLayer>.Empty,
+                        new GraphEdge(op, tap, taps.CurrentSource)));
+                    continue;
+                }
                 string childName = name + "." + names[i];
-                var family = LayerCatalog.Get(layers[i].Kind);
-                var config = family.Read(layers[i], childName, inner);
-                if (config is null) return null;
-                var r = ShapeEngine.Resolve(family, config, layers[i], childName, use.Stage, current, null, inner);
+                ResolvedLayer? r;
+                if (layer.IsBlock) r = Resolve(layer, childName, current, inner); // a block in the block: its own walk, reported at the model's use
+                else
+                {
+                    if (layer.IsMarker || !LayerCatalog.Get(layer.Kind).AllowedInBlock(layer.Kind)) return null; // reported on the block
+                    var family = LayerCatalog.Get(layer.Kind);
+                    var config = family.Read(layer, childName, inner);
+                    if (config is null) return null;
+                    r = ShapeEngine.Resolve(family, config, layer, childName, use.Stage, current, null, inner, taps);
+                }
                 if (r is null) return null;
                 if (keys[i] is { } key && key != names[i]) r = r with { Key = key };
                 children.Add(r);
+                byLayer[i] = r;
                 if (!ShapeEngine.AddTotals(r, use, ref parameters, ref multiplyAdds, inner)) return null;
                 current = r.Output;
+                if (taps is not null) taps.CurrentSource = childName;
             }
 
             bool project = false;
@@ -91,13 +114,35 @@ namespace ModelDsl.Generator.Shapes
                 }
             }
 
-            string channels = N(input.Channels);
-            string construction = block.Projection
-                ? $"new {block.FullyQualifiedTypeName}({channels}, {(project ? "true" : "false")}, {N(strideH)}, {N(strideW)})"
-                : $"new {block.FullyQualifiedTypeName}({channels})";
+            string construction = block.IsGraph ? PartsConstruction(block, layers, byLayer, project ? children.Skip(children.Count - 2).ToList() : null)
+                : block.Projection ? $"new {block.FullyQualifiedTypeName}({N(input.Channels)}, {(project ? "true" : "false")}, {N(strideH)}, {N(strideW)})"
+                : $"new {block.FullyQualifiedTypeName}({N(input.Channels)})";
             string description = $"{block.TypeName} block ({children.Count} layers{(project ? ", projection shortcut" : "")}), {input}";
             return new ResolvedLayer(name, block.TypeName, use.Stage, input, current, parameters, multiplyAdds,
                 new LayerCode(block.FullyQualifiedTypeName, construction, description, BlockExport(block, project)), children.ToEquatableArray());
+        }
+
+        /// <summary>
+        /// A graph block's parts constructor call for one use: each member as this use builds it, in the block's order (a
+        /// projected merge this use does not need: null), then the projection shortcut when the use needs one.
+        /// </summary>
+        private static string PartsConstruction(BlockSpec block, List<LayerSpec> layers, ResolvedLayer?[] byLayer, List<ResolvedLayer>? shortcut)
+        {
+            var parts = new List<string>();
+            for (int i = 0; i < layers.Count; i++)
+            {
+                var layer = layers[i];
+                if (layer.IsMarker) continue;
+                var child = byLayer[i]!;
+                if (MergeLayers.IsMerge(layer.Kind))
+                {
+                    if (layer.Kind == MergeLayers.Add && layer.Bool(nameof(AddAttribute.Projection), false)) parts.Add(child.HasModule ? child.Code.Construction : "null");
+                    continue;
+                }
+                parts.Add(child.Code.Construction);
+            }
+            if (block.Projection) parts.Add("shortcut: " + (shortcut is null ? "null" : Code.ProjectionSequential(shortcut[0].Code.Construction, shortcut[1].Code.Construction)));
+            return $"new {block.FullyQualifiedTypeName}({string.Join(", ", parts)})";
         }
 
         /// <summary>

@@ -65,6 +65,20 @@ namespace ModelDsl.Generator.Shapes
             return names;
         }
 
+        /// <summary>
+        /// <see cref="Assign"/> over a chain that holds taps, heads and From markers too: markers take no property name (null),
+        /// the layers and block uses are named as if the markers were not there. (The entries of markers are null.)
+        /// </summary>
+        public static string[] AssignSkippingMarkers(IReadOnlyList<LayerSpec> layers, ISet<string> reserved, DiagnosticSink? sink)
+        {
+            var modules = new List<LayerSpec>();
+            foreach (var layer in layers) if (!layer.IsMarker) modules.Add(layer);
+            var moduleNames = Assign(modules, reserved, sink);
+            var names = new string[layers.Count];
+            for (int i = 0, m = 0; i < layers.Count; i++) if (!layers[i].IsMarker) names[i] = moduleNames[m++];
+            return names;
+        }
+
         private static bool SameUse(IReadOnlyList<LayerSpec> layers, string name)
         {
             LocationInfo? first = null;

@@ -31,9 +31,7 @@ namespace ModelDsl.Generator.Shapes
 
             // Taps and heads are no layers: they take no property name; taps are checked for duplicates here.
             var modules = layers.Where(l => !l.IsMarker).ToList();
-            var moduleNames = LayerNaming.Assign(modules, reserved, sink);
-            var names = new string[layers.Count];
-            for (int i = 0, m = 0; i < layers.Count; i++) if (!layers[i].IsMarker) names[i] = moduleNames[m++];
+            var names = LayerNaming.AssignSkippingMarkers(layers, reserved, sink);
             var taps = DeclareTaps(layers, sink);
             var stageSet = new HashSet<string>(stages.Concat(heads), StringComparer.Ordinal);
             var keys = StateDictKeys.Assign(layers, names, l => l.Stage is { } s && stageSet.Contains(s) ? s : "", stageSet, sink);

@@ -13,7 +13,20 @@ namespace ModelDsl.Generator.Shapes
         private readonly Dictionary<string, TapPoint> _defined = new(StringComparer.Ordinal);
         private readonly HashSet<string> _declared;
 
-        public TapScope(IEnumerable<string> declared) => _declared = new HashSet<string>(declared, StringComparer.Ordinal);
+        public TapScope(IEnumerable<string> declared, string qualifier = "")
+        {
+            _declared = new HashSet<string>(declared, StringComparer.Ordinal);
+            Qualifier = qualifier;
+        }
+
+        /// <summary>
+        /// What a tap's name is prefixed with in the exported graph: "" for a model's taps, the use's name and "/" for a block's
+        /// own ("Fire1/s"), so two uses of a block (and the model) never share a tap in ONNX or the PyTorch twin.
+        /// </summary>
+        public string Qualifier { get; }
+
+        /// <summary>The tap's name in the exported graph.</summary>
+        public string Qualify(string tap) => Qualifier + tap;
 
         /// <summary>The layer whose output flows at this point of the walk ("input" before the first layer).</summary>
         public string CurrentSource { get; set; } = "input";

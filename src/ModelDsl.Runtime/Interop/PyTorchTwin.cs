@@ -18,13 +18,19 @@ public static class PyTorchTwin
 
 
         class _Block(nn.Module):
-            # A ModelDsl [Block] use: its layers in order; a residual block adds its input (through Shortcut
-            # when the model needs a projection there), then applies Activation.
-            def __init__(self, layers, residual, shortcut=None, activation=None):
+            # A ModelDsl [Block] use: its steps in order — (name, module) runs a layer or a block; a graph block's
+            # ("@tap", t), ("@from", t), ("@add", t, name, projection or None), ("@cat", t, tap_first) and ("@mul", t)
+            # name, restart from and merge its own taps. A residual block adds its input (through Shortcut when the
+            # model needs a projection there), then applies Activation.
+            def __init__(self, steps, residual, shortcut=None, activation=None):
                 super().__init__()
-                self._layer_names = [name for name, _ in layers]
-                for name, module in layers:
-                    self.add_module(name, module)
+                self._steps = []
+                for step in steps:
+                    if step[0] == "@add" and step[3] is not None:
+                        self.add_module(step[2], step[3])
+                    if not step[0].startswith("@"):
+                        self.add_module(step[0], step[1])
+                    self._steps.append(step[:3] if step[0] == "@add" else step if step[0].startswith("@") else (step[0],))
                 self._residual = residual
                 if shortcut is not None:
                     self.add_module("Shortcut", shortcut)
@@ -32,9 +38,22 @@ public static class PyTorchTwin
                     self.add_module("Activation", activation)
 
             def forward(self, x):
-                y = x
-                for name in self._layer_names:
-                    y = self._modules[name](y)
+                y, taps = x, {}
+                for step in self._steps:
+                    kind = step[0]
+                    if kind == "@tap":
+                        taps[step[1]] = y
+                    elif kind == "@from":
+                        y = taps[step[1]]
+                    elif kind == "@add":
+                        t = taps[step[1]]
+                        y = y + (self._modules[step[2]](t) if step[2] in self._modules else t)
+                    elif kind == "@cat":
+                        y = torch.cat([taps[step[1]], y] if step[2] else [y, taps[step[1]]], dim=1)
+                    elif kind == "@mul":
+                        y = y * taps[step[1]]
+                    else:
+                        y = self._modules[kind](y)
                 if not self._residual:
                     return y
                 y = y + (self._modules["Shortcut"](x) if "Shortcut" in self._modules else x)
@@ -242,7 +261,17 @@ public static class PyTorchTwin
     {
         var children = node.Inner;
         int layers = op.Projected ? children.Count - 2 : children.Count;
-        string list = string.Join(", ", children.Take(layers).Select(c => $"({Str(Leaf(c))}, {Module(graph, c)})"));
+        string Step(GraphNode c) => c.Op switch
+        {
+            TapOp t => $"(\"@tap\", {Str(t.Tap)})",
+            FromOp f => $"(\"@from\", {Str(f.Tap)})",
+            AddOp { Projected: true } a => $"(\"@add\", {Str(a.Tap)}, {Str(Leaf(c))}, {Module(graph, c)})",
+            AddOp a => $"(\"@add\", {Str(a.Tap)}, {Str(Leaf(c))}, None)",
+            ConcatOp k => $"(\"@cat\", {Str(k.Tap)}, {Bool(k.TapFirst)})",
+            MultiplyOp m => $"(\"@mul\", {Str(m.Tap)})",
+            _ => $"({Str(Leaf(c))}, {Module(graph, c)})",
+        };
+        string list = string.Join(", ", children.Take(layers).Select(Step));
         string shortcut = op.Projected
             ? $"nn.Sequential(OrderedDict([{string.Join(", ", children.Skip(layers).Select(c => $"({Str(Leaf(c))}, {Module(graph, c)})"))}]))"
             : "None";
