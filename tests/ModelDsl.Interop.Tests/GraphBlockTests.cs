@@ -35,6 +35,36 @@ public class GraphBlockTests
             [Conv2d(16, 3, Padding = 1, Bias = false, Key = "conv"), BatchNorm2d(Key = "bn"), Use<SqueezeExcitation16>(Key = "se")]
             public partial class SeBasic;
 
+            // MobileNetV2's pieces with parameters: torchvision.ops.Conv2dNormActivation(..., activation_layer=nn.ReLU6) and
+            // torchvision.models.mobilenetv2.InvertedResidual (its "conv" Sequential, then with and without the skip).
+            [Block(Params = "Out, Kernel = 3, Stride = 1, Groups = 1")]
+            [Conv2d(OutChannels = "Out", Kernel = "Kernel", Stride = "Stride", Padding = "(Kernel - 1) / 2", Groups = "Groups", Bias = false, Key = "0")]
+            [BatchNorm2d(Key = "1"), ReLU6(Key = "2")]
+            public partial class ConvBNReLU6;
+
+            [Block(Params = "Out, Stride = 1, Expand = 6")]
+            [Use<ConvBNReLU6>("In * Expand, 1", Key = "0")]
+            [Use<ConvBNReLU6>("In * Expand, 3, Stride, In * Expand", Key = "1")]
+            [Conv2d(OutChannels = "Out", Kernel = 1, Bias = false, Key = "2"), BatchNorm2d(Key = "3")]
+            public partial class InvertedResidualConv;
+
+            [Block(Params = "Expand = 6")]
+            [Tap("x"), Use<InvertedResidualConv>("In, 1, Expand", Key = "conv"), Add("x")]
+            public partial class InvertedResidualSkip;
+
+            [Block(Params = "Out, Stride, Expand = 6")]
+            [Use<InvertedResidualConv>("Out, Stride, Expand", Key = "conv")]
+            public partial class InvertedResidualDown;
+
+            [Model(Channels = 3, Height = 16, Width = 16)]
+            [Use<ConvBNReLU6>("16, 3, 2", Key = "0"), Use<InvertedResidualSkip>(Name = "Skip"), Use<InvertedResidualDown>("24, 2", Name = "Down")]
+            [GlobalAvgPool, Flatten, Linear(4)]
+            public partial class TinyMobileNet;
+
+            [Model(Channels = 3)]
+            [Use<ConvBNReLU6>("16, 3, 2"), Use<InvertedResidualSkip>("Expand = 2"), Use<InvertedResidualDown>("24, 2"), Conv2d(2, 1)]
+            public partial class AnySizeMobileNet;
+
             [Model(Channels = 3, Height = 12, Width = 12)]
             [Conv2d(16, 3, Padding = 1), Use<SeBasic>(Repeat = 2, Key = "0"), Use<SqueezeExcitation16>(Name = "Gate"), Use<Fire>]
             [GlobalAvgPool, Flatten, Linear(5)]
@@ -74,7 +104,7 @@ public class GraphBlockTests
         using var folder = new Nets.TempFolder();
         var failures = new List<string>();
         var files = new List<string>();
-        foreach (var name in new[] { "GraphBlockNet", "AnySizeGraphBlockNet" })
+        foreach (var name in new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "TinyMobileNet", "AnySizeMobileNet" })
         {
             var type = Net(name);
             var graph = Nets.GraphOf(type);
@@ -92,7 +122,7 @@ public class GraphBlockTests
     [Fact]
     public void Graph_block_twins_load_weights_from_dotnet_and_compute_the_same_outputs()
     {
-        var failures = PyTorchTwinTests.RunTwins(new[] { ("GraphBlockNet", Net("GraphBlockNet")), ("AnySizeGraphBlockNet", Net("AnySizeGraphBlockNet")) }, seed: 9);
+        var failures = PyTorchTwinTests.RunTwins(new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "TinyMobileNet", "AnySizeMobileNet" }.Select(n => (n, Net(n))).ToList(), seed: 9);
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
@@ -100,12 +130,17 @@ public class GraphBlockTests
         import sys, torch
         from torchvision.ops import SqueezeExcitation
         from torchvision.models.squeezenet import Fire
+        from torchvision.models.mobilenetv2 import InvertedResidual
         out = sys.argv[1]
         torch.manual_seed(7)
-        for name, module in (("se", SqueezeExcitation(16, 4)), ("fire", Fire(16, 8, 32, 32))):
+        for name, module in (("se", SqueezeExcitation(16, 4)), ("fire", Fire(16, 8, 32, 32)),
+                             ("skip", InvertedResidual(16, 16, 1, 6)), ("down", InvertedResidual(16, 24, 2, 6))):
             with torch.no_grad():
                 for p in module.parameters():
                     p.copy_(torch.randn_like(p) * 0.3)
+                for n, b in module.named_buffers():
+                    if n.endswith("running_mean"): b.copy_(torch.randn_like(b) * 0.2)
+                    if n.endswith("running_var"): b.copy_(torch.rand_like(b) + 0.5)
             module.eval()
             x = torch.randn(2, 16, 9, 7)
             with torch.no_grad():
@@ -116,15 +151,17 @@ public class GraphBlockTests
         """;
 
     [Fact]
-    public void Torchvisions_squeeze_excitation_and_fire_load_with_no_name_map_and_compute_the_same()
+    public void Torchvisions_squeeze_excitation_fire_and_inverted_residuals_load_with_no_name_map_and_compute_the_same()
     {
         using var folder = new Nets.TempFolder();
         SystemPython.Run(TorchvisionScript, folder.Path, [folder.Path], [SystemPython.Torch, SystemPython.TorchVision]);
         using var net = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(Net("GraphBlockNet"))!;
+        using var mobile = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(Net("TinyMobileNet"))!;
         net.eval();
-        foreach (var (file, property) in new[] { ("se", "Gate"), ("fire", "Fire1") })
+        mobile.eval();
+        foreach (var (file, owner, property) in new[] { ("se", net, "Gate"), ("fire", net, "Fire1"), ("skip", mobile, "Skip"), ("down", mobile, "Down") })
         {
-            var block = (nn.Module<Tensor, Tensor>)net.GetType().GetProperty(property)!.GetValue(net)!;
+            var block = (nn.Module<Tensor, Tensor>)owner.GetType().GetProperty(property)!.GetValue(owner)!;
             var loaded = block.LoadFromPyTorch(Path.Combine(folder.Path, file + ".pth")); // strict: torchvision's own names
             Assert.True(loaded.Loaded.Count >= 4, $"{file}: {loaded.Loaded.Count} tensors");
             var io = PyTorchUnpickler.UnpickleStateDict(Path.Combine(folder.Path, file + ".io.pt"));

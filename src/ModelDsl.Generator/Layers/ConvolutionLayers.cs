@@ -18,6 +18,9 @@ namespace ModelDsl.Generator.Layers
         private static readonly Conv2dAttribute ConvDefaults = new();
         private static readonly ConvTranspose2dAttribute TransposedDefaults = new();
 
+        /// <summary>A default of Conv2d's expression-capable (object) properties, as the integer it is.</summary>
+        private static int Number(object value) => System.Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
+
         public override IReadOnlyList<string> Kinds { get; } = new[] { Conv2d, ConvTranspose2d };
 
         public override string NamePrefix(string kind) => kind == Conv2d ? "Conv" : "ConvT";
@@ -29,13 +32,13 @@ namespace ModelDsl.Generator.Layers
             long outChannels = layer.Int(nameof(Conv2dAttribute.OutChannels), 0);
             if (layer.Has(nameof(Conv2dAttribute.OutChannels))) ok &= ArgumentChecks.Positive(layer, name, nameof(Conv2dAttribute.OutChannels), sink);
             var (kh, kw, kOk) = ArgumentChecks.Pair(layer, name, nameof(Conv2dAttribute.Kernel), nameof(Conv2dAttribute.KernelH), nameof(Conv2dAttribute.KernelW), null, sink, min: 1, required: true);
-            var (sh, sw, sOk) = ArgumentChecks.Pair(layer, name, nameof(Conv2dAttribute.Stride), nameof(Conv2dAttribute.StrideH), nameof(Conv2dAttribute.StrideW), transposed ? TransposedDefaults.Stride : ConvDefaults.Stride, sink, min: 1);
-            var (dh, dw, dOk) = ArgumentChecks.Pair(layer, name, nameof(Conv2dAttribute.Dilation), nameof(Conv2dAttribute.DilationH), nameof(Conv2dAttribute.DilationW), transposed ? TransposedDefaults.Dilation : ConvDefaults.Dilation, sink, min: 1);
+            var (sh, sw, sOk) = ArgumentChecks.Pair(layer, name, nameof(Conv2dAttribute.Stride), nameof(Conv2dAttribute.StrideH), nameof(Conv2dAttribute.StrideW), transposed ? TransposedDefaults.Stride : Number(ConvDefaults.Stride), sink, min: 1);
+            var (dh, dw, dOk) = ArgumentChecks.Pair(layer, name, nameof(Conv2dAttribute.Dilation), nameof(Conv2dAttribute.DilationH), nameof(Conv2dAttribute.DilationW), transposed ? TransposedDefaults.Dilation : Number(ConvDefaults.Dilation), sink, min: 1);
             ok &= kOk && sOk && dOk;
-            long groups = layer.Int(nameof(Conv2dAttribute.Groups), transposed ? TransposedDefaults.Groups : ConvDefaults.Groups);
+            long groups = layer.Int(nameof(Conv2dAttribute.Groups), transposed ? TransposedDefaults.Groups : Number(ConvDefaults.Groups));
             if (groups < 1) { ArgumentChecks.Invalid(layer, name, nameof(Conv2dAttribute.Groups), groups, "it must be at least 1", sink); ok = false; }
 
-            bool same = !transposed && layer.Int(nameof(Conv2dAttribute.Padding), ConvDefaults.Padding) == Pad.Same
+            bool same = !transposed && layer.Int(nameof(Conv2dAttribute.Padding), Number(ConvDefaults.Padding)) == Pad.Same
                 && !layer.Has(nameof(Conv2dAttribute.PaddingH)) && !layer.Has(nameof(Conv2dAttribute.PaddingW));
             long ph = 0, pw = 0;
             if (same)
@@ -52,7 +55,7 @@ namespace ModelDsl.Generator.Layers
             {
                 bool pOk;
                 (ph, pw, pOk) = ArgumentChecks.Pair(layer, name, nameof(Conv2dAttribute.Padding), nameof(Conv2dAttribute.PaddingH), nameof(Conv2dAttribute.PaddingW),
-                    transposed ? TransposedDefaults.Padding : ConvDefaults.Padding, sink, min: 0);
+                    transposed ? TransposedDefaults.Padding : Number(ConvDefaults.Padding), sink, min: 0);
                 ok &= pOk;
             }
 

@@ -126,8 +126,13 @@ namespace ModelDsl.Generator.Parsing
             var members = new SortedSet<string>(StringComparer.Ordinal) { block.Name };
             foreach (var member in block.GetMembers())
                 if (ModelParser.IsUserMember(member)) members.Add(member.Name);
+            // [Block(Params = "Out, Stride = 1")]: the parameters a use passes (checked by BlockAnalyzer on the declaration).
+            string? parameters = block.GetAttributes().FirstOrDefault(a => ModelParser.IsModelDsl(a, nameof(BlockAttribute)))?
+                .NamedArguments.FirstOrDefault(a => a.Key == nameof(BlockAttribute.Params)).Value.Value as string;
+            var declared = parameters is null ? EquatableArray<BlockParam>.Empty
+                : Shapes.BlockExpression.SplitTopLevel(parameters).Select(BlockParam.Parse).ToEquatableArray();
             return new BlockSpec(block.Name, block.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-                layers.Where(l => !l.IsStage).ToEquatableArray(), residual is not null, then, projection, members.ToEquatableArray(), stride);
+                layers.Where(l => !l.IsStage).ToEquatableArray(), residual is not null, then, projection, members.ToEquatableArray(), stride, declared);
         }
 
         private void AddBlockUses(AttributeData attribute, AttributeSyntax? syntax, LocationInfo? location, string? stage, List<LayerSpec> layers,

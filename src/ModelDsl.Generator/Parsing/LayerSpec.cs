@@ -67,7 +67,8 @@ namespace ModelDsl.Generator.Parsing
         string ResidualThen,
         bool Projection,
         EquatableArray<string> MemberNames,
-        long DeclaredStride = 0)
+        long DeclaredStride = 0,
+        EquatableArray<BlockParam> Params = default)
     {
         /// <summary>
         /// A block with taps, From, merges or blocks of its own: a graph, not a chain. The model builds its parts for each use
@@ -77,10 +78,24 @@ namespace ModelDsl.Generator.Parsing
         {
             get
             {
+                if (Params.Count > 0) return true; // its numbers differ per use: the model builds its parts
                 foreach (var layer in Layers)
                     if (layer.IsMarker || layer.IsBlock || global::ModelDsl.Generator.Layers.MergeLayers.IsMerge(layer.Kind)) return true;
                 return false;
             }
         }
+    }
+
+    /// <summary>One parameter of a [Block(Params = "…")]: its name and, when it has one, its default (an expression).</summary>
+    internal sealed record BlockParam(string Name, string? Default)
+    {
+        /// <summary>"Stride = 1" → (Stride, "1"); "Out" → (Out, null).</summary>
+        public static BlockParam Parse(string text)
+        {
+            int eq = text.IndexOf('=');
+            return eq < 0 ? new BlockParam(text.Trim(), null) : new BlockParam(text.Substring(0, eq).Trim(), text.Substring(eq + 1).Trim());
+        }
+
+        public override string ToString() => Default is null ? Name : $"{Name} = {Default}";
     }
 }

@@ -90,7 +90,7 @@ namespace ModelDsl.Generator.Shapes
                 }
                 if (layer.IsBlock)
                 {
-                    Block(layer.Block!, name, i);
+                    Block(layer.Block!, name, i, layer.Arg(nameof(UseAttribute<object>.Args))?.Text, new Dictionary<string, long>(StringComparer.Ordinal));
                     continue;
                 }
                 if (!LayerCatalog.TryGet(layer.Kind, out var family)) continue;
@@ -111,19 +111,23 @@ namespace ModelDsl.Generator.Shapes
 
             // A block use: its layers' steps, its own taps, From and merges (a graph block), the blocks in it, then its residual.
             // index: the model layer whose projection stride is known (-1 inside a block: a nested projection adds no constraint yet).
-            void Block(BlockSpec block, string use, int index)
+            // A parameterised block's spatial arguments come from its use's values (In is not known here: an argument that needs it
+            // adds no step; the shape walk at the reference size checks it).
+            void Block(BlockSpec block, string use, int index, string? args, IReadOnlyDictionary<string, long> enclosing)
             {
                 int start = Mark($"Use<{block.TypeName}> '{use}'");
                 var own = new Dictionary<string, int>(StringComparer.Ordinal);
-                foreach (var inner in block.Layers)
+                var scope = BlockParameters.Bind(block, args, null, enclosing, out _) ?? new Dictionary<string, long>(StringComparer.Ordinal);
+                foreach (var written in block.Layers)
                 {
+                    if (BlockParameters.Substitute(written, scope, out _) is not { } inner) continue;
                     if (inner.IsTap) { own[inner.Name ?? ""] = Mark($"Tap '{inner.Name}' in '{use}'"); continue; }
                     if (inner.IsFrom)
                     {
                         if (own.TryGetValue(inner.Name ?? "", out int from)) Add(AxisStep.Resume(from), AxisStep.Resume(from), $"From '{inner.Name}' in '{use}'");
                         continue;
                     }
-                    if (inner.IsBlock) { Block(inner.Block!, $"{use}.{inner.Block!.TypeName}", -1); continue; }
+                    if (inner.IsBlock) { Block(inner.Block!, $"{use}.{inner.Block!.TypeName}", -1, inner.Arg(nameof(UseAttribute<object>.Args))?.Text, scope); continue; }
                     if (!LayerCatalog.TryGet(inner.Kind, out var f)) continue;
                     if (f is MergeLayers)
                     {

@@ -27,12 +27,15 @@ namespace ModelDsl.Generator.Shapes
             var keys = StateDictKeys.Assign(layers, names, _ => "", OwnMembers, sink);
             bool graph = spec.OwnBlock?.IsGraph == true;
             if (graph) CheckTaps(layers, names, sink);
+            if (spec.OwnBlock is { } declared) CheckParams(spec, declared, layers, names, sink);
             var configs = new LayerConfig?[layers.Count];
             for (int i = 0; i < layers.Count; i++)
             {
                 var layer = layers[i];
                 if (layer.IsMarker || layer.IsBlock) continue; // a nested block is checked on its own declaration
                 var family = LayerCatalog.Get(layer.Kind);
+                // Arguments written as expressions have values only at a use: the layer is read (and checked) there.
+                if (BlockParameters.Expressions(layer).Any() && family.AllowedInBlock(layer.Kind)) continue;
                 if (!family.AllowedInBlock(layer.Kind))
                 {
                     // Each refusal says why (docs/diagnostics/MDSL0020.md lists them all).
@@ -43,12 +46,48 @@ namespace ModelDsl.Generator.Shapes
                 }
                 configs[i] = family.Read(layer, names[i], sink);
             }
-            bool canEmit = spec.CanEmit && spec.OwnBlock is not null && configs.Select((c, i) => c is not null || layers[i].IsMarker || layers[i].IsBlock).All(ok => ok)
+            bool canEmit = spec.CanEmit && spec.OwnBlock is not null
+                && configs.Select((c, i) => c is not null || layers[i].IsMarker || layers[i].IsBlock || BlockParameters.Expressions(layers[i]).Any()).All(ok => ok)
                 && !diagnostics.Any(d => d.IsError);
             if (canEmit)
                 return new Result<AnalyzedBlock>(graph ? DescribeGraph(spec, layers, names, keys, configs) : Describe(spec, layers, names, keys, configs!), diagnostics.ToEquatableArray());
             var surface = spec.CanDeclare && spec.OwnBlock is { } own ? Surface(spec, own, layers, names, configs, diagnostics) : null;
             return new Result<AnalyzedBlock>(null, diagnostics.ToEquatableArray(), surface);
+        }
+
+        /// <summary>
+        /// A block's parameters (identifiers, once each, not <c>In</c>; a default may use <c>In</c> and the parameters before it)
+        /// and the names its expressions use (a layer argument, an inner [Use]'s arguments): each must be <c>In</c> or a parameter,
+        /// MDSL0007 on the argument otherwise.
+        /// </summary>
+        private static void CheckParams(ModelSpec spec, BlockSpec block, List<LayerSpec> layers, string[] names, DiagnosticSink sink)
+        {
+            var known = new List<string> { BlockParameters.In };
+            foreach (var parameter in block.Params)
+            {
+                string? problem = !Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(parameter.Name) ? $"'{parameter.Name}' is not a name"
+                    : parameter.Name == BlockParameters.In ? "In is the block's input channels, a name every block has"
+                    : known.Contains(parameter.Name) ? $"'{parameter.Name}' is declared twice"
+                    : parameter.Default is { } d && BlockExpression.Names(d).FirstOrDefault(n => !known.Contains(n)) is { } unknown ? $"the default of {parameter.Name} uses '{unknown}', which is not In or an earlier parameter"
+                    : null;
+                if (problem is not null) sink.Report(DiagnosticDescriptors.InvalidBlock, spec.Location, spec.ClassName, $"has Params \"{BlockParameters.Describe(block)}\" that cannot be used: {problem}");
+                known.Add(parameter.Name);
+            }
+            for (int i = 0; i < layers.Count; i++)
+            {
+                var layer = layers[i];
+                var expressions = layer.IsBlock
+                    ? layer.Args.Where(a => a.Name == nameof(UseAttribute<object>.Args) && a.Text is not null)
+                    : BlockParameters.Expressions(layer);
+                foreach (var arg in expressions)
+                {
+                    var parts = layer.IsBlock ? BlockExpression.SplitTopLevel(arg.Text!).Select(p => p.Contains("=") && !p.Contains("==") ? p.Substring(p.IndexOf('=') + 1) : p) : new[] { arg.Text! };
+                    var unknown = parts.SelectMany(BlockExpression.Names).FirstOrDefault(n => !known.Contains(n) && n is not ("true" or "false"));
+                    if (unknown is null) continue;
+                    sink.Report(DiagnosticDescriptors.InvalidLayerArgument, arg.Location ?? layer.Location, layer.IsBlock ? "Use<" + layer.Block?.TypeName + ">" : layer.Kind, names[i] ?? "",
+                        arg.Name, $"\"{arg.Text}\"", $"'{unknown}' is not a name here (a block's expressions use In and its parameters: {string.Join(", ", known)})");
+                }
+            }
         }
 
         /// <summary>
@@ -102,7 +141,7 @@ namespace ModelDsl.Generator.Shapes
                     steps.Add(new BlockStep(BlockStep.Module, names[i], null));
                     continue;
                 }
-                var config = configs[i]!;
+                var config = configs[i];
                 if (MergeLayers.IsMerge(layer.Kind))
                 {
                     string tap = layer.Arg(nameof(AddAttribute.Tap))?.Text ?? "";
@@ -114,8 +153,10 @@ namespace ModelDsl.Generator.Shapes
                     continue;
                 }
                 var family = LayerCatalog.Get(layer.Kind);
-                string description = config.MapsChannels ? config.Describe("in", "out") : config.Describe("channels", "channels");
-                members.Add(new BlockMember(names[i], new LayerCode(config.ModuleType ?? family.TypeName(layer.Kind), "", description), key));
+                // A layer whose arguments are expressions is read at each use; its type is its family's at every one (BlockUses checks).
+                string description = config is null ? $"{layer.Kind}({string.Join(", ", layer.Args.Select(a => $"{a.Name} = {a.Text ?? a.Integer.ToString(System.Globalization.CultureInfo.InvariantCulture)}"))}), evaluated at each use"
+                    : config.MapsChannels ? config.Describe("in", "out") : config.Describe("channels", "channels");
+                members.Add(new BlockMember(names[i], new LayerCode(config?.ModuleType ?? family.TypeName(layer.Kind), "", description), key));
                 steps.Add(new BlockStep(BlockStep.Module, names[i], null));
             }
             var shortcut = block.Projection ? new ProjectionShortcut("", "") : null;

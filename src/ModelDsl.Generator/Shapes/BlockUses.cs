@@ -29,13 +29,22 @@ namespace ModelDsl.Generator.Shapes
             return false;
         }
 
-        public static ResolvedLayer? Resolve(LayerSpec use, string name, Shape input, DiagnosticSink sink)
+        /// <param name="enclosing">The names the use's arguments may use: the enclosing block's (its parameters and In), or none at a model's level.</param>
+        public static ResolvedLayer? Resolve(LayerSpec use, string name, Shape input, DiagnosticSink sink, IReadOnlyDictionary<string, long>? enclosing = null)
         {
             var block = use.Block!;
-            var inner = sink.ForBlockUse(use.Location);
+            var inner = sink.ForBlockUse(use.Location, argumentsDependOnUse: block.Params.Count > 0);
             if (!input.IsFeatureMap)
             {
                 inner.Report(DiagnosticDescriptors.LayerNeedsFeatureMap, use.Location, "Block", name, LayerInput.NotAMap(input));
+                return null;
+            }
+            // The block's names at this use: In, and its parameters bound to what the use passes.
+            string? args = use.Arg(nameof(UseAttribute<object>.Args))?.Text;
+            var scope = BlockParameters.Bind(block, args, input.Channels, enclosing ?? new Dictionary<string, long>(), out string bindProblem);
+            if (scope is null)
+            {
+                inner.Report(DiagnosticDescriptors.InvalidBlock, use.Location, name, $"cannot use {block.TypeName}(\"{args}\"): {bindProblem}");
                 return null;
             }
             var layers = block.Layers.ToList();
@@ -65,14 +74,29 @@ namespace ModelDsl.Generator.Shapes
                 }
                 string childName = name + "." + names[i];
                 ResolvedLayer? r;
-                if (layer.IsBlock) r = Resolve(layer, childName, current, inner); // a block in the block: its own walk, reported at the model's use
+                if (layer.IsBlock) r = Resolve(layer, childName, current, inner, scope); // a block in the block: its own walk, reported at the model's use
                 else
                 {
+                    bool expressions = BlockParameters.Expressions(layer).Any();
+                    if (BlockParameters.Substitute(layer, scope, out var failed) is not { } valued)
+                    {
+                        inner.Report(DiagnosticDescriptors.InvalidLayerArgument, use.Location, layer.Kind, childName, failed.Arg.Name, $"\"{failed.Arg.Text}\"",
+                            $"{failed.Why} (at this use: {Names(scope)})");
+                        return null;
+                    }
+                    layer = valued;
                     if (layer.IsMarker || !LayerCatalog.Get(layer.Kind).AllowedInBlock(layer.Kind)) return null; // reported on the block
                     var family = LayerCatalog.Get(layer.Kind);
                     var config = family.Read(layer, childName, inner);
                     if (config is null) return null;
                     r = ShapeEngine.Resolve(family, config, layer, childName, use.Stage, current, null, inner, taps);
+                    // The block class types a member once for every use: values that need another module type cannot be passed.
+                    if (r is not null && expressions && r.Code.TypeName != family.TypeName(layer.Kind))
+                    {
+                        inner.Report(DiagnosticDescriptors.InvalidBlock, use.Location, name,
+                            $"at {Names(scope)}, {childName} needs {r.Code.TypeName}, but a layer whose arguments are expressions is a {family.TypeName(layer.Kind)} at every use; write those arguments as numbers");
+                        return null;
+                    }
                 }
                 if (r is null) return null;
                 if (keys[i] is { } key && key != names[i]) r = r with { Key = key };
@@ -117,7 +141,8 @@ namespace ModelDsl.Generator.Shapes
             string construction = block.IsGraph ? PartsConstruction(block, layers, byLayer, project ? children.Skip(children.Count - 2).ToList() : null)
                 : block.Projection ? $"new {block.FullyQualifiedTypeName}({N(input.Channels)}, {(project ? "true" : "false")}, {N(strideH)}, {N(strideW)})"
                 : $"new {block.FullyQualifiedTypeName}({N(input.Channels)})";
-            string description = $"{block.TypeName} block ({children.Count} layers{(project ? ", projection shortcut" : "")}), {input}";
+            string values = block.Params.Count > 0 ? "(" + BlockParameters.Values(block, scope) + ")" : "";
+            string description = $"{block.TypeName}{values} block ({children.Count} layers{(project ? ", projection shortcut" : "")}), {input}";
             return new ResolvedLayer(name, block.TypeName, use.Stage, input, current, parameters, multiplyAdds,
                 new LayerCode(block.FullyQualifiedTypeName, construction, description, BlockExport(block, project)), children.ToEquatableArray());
         }
@@ -178,6 +203,9 @@ namespace ModelDsl.Generator.Shapes
             var layer = new LayerSpec(kind, name, use.Stage, use.Location, EquatableArray<LayerArg>.Empty, null);
             return ShapeEngine.Resolve(LayerCatalog.Get(kind), config, layer, name, use.Stage, input, null, sink);
         }
+
+        /// <summary>"In = 16, Out = 24, Stride = 2": a use's names, for messages.</summary>
+        private static string Names(IReadOnlyDictionary<string, long> scope) => string.Join(", ", scope.Select(kv => $"{kv.Key} = {N(kv.Value)}"));
 
         private static long CeilDiv(long a, long b) => b <= 0 ? 1 : a / b + (a % b != 0 ? 1 : 0);
 

@@ -23,7 +23,9 @@ namespace ModelDsl.Generator.Shapes
             _reportArgumentErrors = reportArgumentErrors;
         }
 
-        public DiagnosticSink ForBlockUse(LocationInfo? useLocation) => new(_diagnostics, _override ?? useLocation, reportArgumentErrors: false);
+        /// <param name="argumentsDependOnUse">A block with parameters: its arguments' values are this use's, so their errors are reported here too.</param>
+        public DiagnosticSink ForBlockUse(LocationInfo? useLocation, bool argumentsDependOnUse = false)
+            => new(_diagnostics, _override ?? useLocation, reportArgumentErrors: argumentsDependOnUse);
 
         public void Report(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] args)
             => ReportWithProperties(descriptor, location, EquatableArray<DiagnosticProperty>.Empty, args);

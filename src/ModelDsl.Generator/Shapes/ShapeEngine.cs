@@ -133,6 +133,15 @@ namespace ModelDsl.Generator.Shapes
                 else
                 {
                     var family = LayerCatalog.Get(layer.Kind);
+                    // An argument written as an expression outside a block: constants only (the names are a block's).
+                    if (BlockParameters.Substitute(layer, NoNames, out var failed) is not { } valued)
+                    {
+                        sink.Report(DiagnosticDescriptors.InvalidLayerArgument, failed.Arg.Location ?? layer.Location, layer.Kind, name, failed.Arg.Name, $"\"{failed.Arg.Text}\"",
+                            failed.Why + "; a model's layers take numbers (expressions over names belong to a [Block] with parameters)");
+                        shapeKnown = false;
+                        continue;
+                    }
+                    layer = valued;
                     var config = family.Read(layer, name, sink);
                     if (config is null || !shapeKnown) { shapeKnown = false; continue; }
                     r = Resolve(family, config, layer, name, layer.Stage, current, beforeFlatten, sink, taps, previousKind);
@@ -326,6 +335,8 @@ namespace ModelDsl.Generator.Shapes
                 : new LayerCode(config.ModuleType ?? family.TypeName(layer.Kind), config.Construct(inChannels, outChannels), config.Describe(inChannels, outChannels), export);
             return new ResolvedLayer(name, layer.Kind, stage, input, shape.Output, shape.Parameters, shape.MultiplyAdds, code, config.Children.ToEquatableArray(), graph);
         }
+
+        private static readonly Dictionary<string, long> NoNames = new(StringComparer.Ordinal);
 
         /// <summary><see cref="LayerConfig.OutputDespiteError"/>, with an output too large to exist meaning none.</summary>
         private static Shape? OutputDespiteError(LayerConfig config, Shape input, TapScope taps)

@@ -11,4 +11,10 @@ namespace ModelDsl;
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class BlockAttribute : Attribute
 {
+    /// <summary>
+    /// The block's parameters, with defaults where they have one: <c>"Out, Stride = 1, Expand = 1"</c>. A use passes them
+    /// (<c>[Use&lt;InvertedResidual&gt;("24, Stride = 2, Expand = 6")]</c>); the block's layer arguments use them, and
+    /// <c>In</c> (its input channels), in expressions (<c>Conv2d(OutChannels = "In * Expand", …)</c>), evaluated and checked at each use.
+    /// </summary>
+    public string? Params { get; set; }
 }

@@ -22,22 +22,30 @@ public sealed class Conv2dAttribute : LayerAttribute
         Kernel = kernel;
     }
 
-    /// <summary>Output channels. Omitted: the same as the input's.</summary>
-    public int OutChannels { get; set; }
-    public int Kernel { get; set; }
+    // OutChannels, Kernel, Stride, Padding, Dilation and Groups take an integer, or — in a [Block] with parameters — an
+    // expression string over the block's parameters and In, its input channels ("In * Expand", "(Kernel - 1) / 2"),
+    // evaluated at each use. Hence object: C# attributes take either constant there.
+
+    /// <summary>Output channels (an integer, or an expression in a block). Omitted: the same as the input's.</summary>
+    public object OutChannels { get; set; } = 0;
+    /// <summary>The square kernel size (an integer, or an expression in a block).</summary>
+    public object Kernel { get; set; } = 0;
     public int KernelH { get; set; }
     public int KernelW { get; set; }
-    public int Stride { get; set; } = 1;
+    /// <summary>The stride (an integer, or an expression in a block).</summary>
+    public object Stride { get; set; } = 1;
     public int StrideH { get; set; }
     public int StrideW { get; set; }
-    /// <summary>Zero padding on each side, or <see cref="Pad.Same"/> / <see cref="Pad.Valid"/>.</summary>
-    public int Padding { get; set; }
+    /// <summary>Zero padding on each side, or <see cref="Pad.Same"/> / <see cref="Pad.Valid"/> (an integer, or an expression in a block).</summary>
+    public object Padding { get; set; } = 0;
     public int PaddingH { get; set; }
     public int PaddingW { get; set; }
-    public int Dilation { get; set; } = 1;
+    /// <summary>The dilation (an integer, or an expression in a block).</summary>
+    public object Dilation { get; set; } = 1;
     public int DilationH { get; set; }
     public int DilationW { get; set; }
-    public int Groups { get; set; } = 1;
+    /// <summary>The groups (an integer, or an expression in a block: depthwise is <c>Groups = "In"</c>).</summary>
+    public object Groups { get; set; } = 1;
     public bool Bias { get; set; } = true;
     public PaddingMode PaddingMode { get; set; } = PaddingMode.Zeros;
 }

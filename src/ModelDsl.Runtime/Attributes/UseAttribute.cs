@@ -6,6 +6,18 @@ namespace ModelDsl;
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class UseAttribute<TBlock> : Attribute where TBlock : class
 {
+    /// <summary>Inserts a block without parameters (or with all of them at their defaults).</summary>
+    public UseAttribute() { }
+
+    /// <summary>
+    /// Inserts a block with these parameter values, as a call reads: positional first, then named —
+    /// <c>"24, Stride = 2, Expand = 6"</c>. Each value is an expression (inside a block, over its own parameters and <c>In</c>).
+    /// </summary>
+    public UseAttribute(string args) => Args = args;
+
+    /// <summary>The parameter values (see the constructor); null: none.</summary>
+    public string? Args { get; }
+
     /// <summary>How many copies of the block to chain (each with its own weights). Default 1.</summary>
     public int Repeat { get; set; } = 1;
 

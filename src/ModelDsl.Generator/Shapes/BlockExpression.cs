@@ -1,0 +1,212 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace ModelDsl.Generator.Shapes
+{
+    /// <summary>
+    /// The small integer expressions a block's layer arguments, its [Use] arguments and its parameters' defaults may be:
+    /// integers, names (<c>In</c>, the input's channels; the block's parameters), <c>+ - * / %</c> (division floors, as
+    /// Python's <c>//</c>), comparisons, <c>&amp;&amp; || !</c> (true = 1), parentheses and <c>min(a, b)</c>/<c>max(a, b)</c>.
+    /// Evaluated at compile time at each use; written by hand because no library here parses C#-like integer expressions
+    /// without also executing code.
+    /// </summary>
+    internal static class BlockExpression
+    {
+        /// <summary>The value of <paramref name="text"/> with <paramref name="names"/>; false with the reason in <paramref name="error"/>.</summary>
+        public static bool TryEvaluate(string text, IReadOnlyDictionary<string, long> names, out long value, out string error)
+        {
+            var parser = new Parser(text, names);
+            try
+            {
+                value = parser.Parse();
+                error = "";
+                return true;
+            }
+            catch (FormatException e)
+            {
+                value = 0;
+                error = e.Message;
+                return false;
+            }
+            catch (OverflowException)
+            {
+                value = 0;
+                error = "its value overflows a 64-bit integer";
+                return false;
+            }
+        }
+
+        /// <summary>"a, b = min(1, 2), c" → ["a", "b = min(1, 2)", "c"]: the parts between commas outside parentheses, trimmed.</summary>
+        public static List<string> SplitTopLevel(string text)
+        {
+            var parts = new List<string>();
+            int depth = 0, start = 0;
+            for (int i = 0; i <= text.Length; i++)
+            {
+                if (i < text.Length && text[i] == '(') depth++;
+                else if (i < text.Length && text[i] == ')') depth--;
+                else if (i == text.Length || text[i] == ',' && depth == 0)
+                {
+                    parts.Add(text.Substring(start, i - start).Trim());
+                    start = i + 1;
+                }
+            }
+            if (parts.Count == 1 && parts[0].Length == 0) parts.Clear();
+            return parts;
+        }
+
+        /// <summary>The names <paramref name="text"/> uses (for checks on a declaration, where the values are not known).</summary>
+        public static List<string> Names(string text)
+        {
+            var names = new List<string>();
+            for (int i = 0; i < text.Length;)
+            {
+                if (char.IsLetter(text[i]) || text[i] == '_')
+                {
+                    int start = i;
+                    while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '_')) i++;
+                    string name = text.Substring(start, i - start);
+                    int next = i;
+                    while (next < text.Length && text[next] == ' ') next++;
+                    bool call = next < text.Length && text[next] == '(';
+                    if (!call && !names.Contains(name)) names.Add(name);
+                }
+                else i++;
+            }
+            return names;
+        }
+
+        private sealed class Parser
+        {
+            private readonly string _text;
+            private readonly IReadOnlyDictionary<string, long> _names;
+            private int _at;
+
+            public Parser(string text, IReadOnlyDictionary<string, long> names)
+            {
+                _text = text;
+                _names = names;
+            }
+
+            public long Parse()
+            {
+                if (_text.Trim().Length == 0) throw new FormatException("it is empty");
+                long value = Or();
+                Skip();
+                if (_at < _text.Length) throw new FormatException($"'{_text.Substring(_at)}' cannot follow a complete expression");
+                return value;
+            }
+
+            private void Skip() { while (_at < _text.Length && char.IsWhiteSpace(_text[_at])) _at++; }
+
+            private bool Eat(string token)
+            {
+                Skip();
+                if (string.CompareOrdinal(_text, _at, token, 0, token.Length) != 0) return false;
+                // "<" must not eat the start of "<=", nor "=" of "==" and the like.
+                if (token.Length == 1 && _at + 1 < _text.Length && "<>=!&|".IndexOf(token[0]) >= 0 && (_text[_at + 1] == '=' || (token[0] is '&' or '|') && _text[_at + 1] == token[0]))
+                    return false;
+                _at += token.Length;
+                return true;
+            }
+
+            private long Or()
+            {
+                long v = And();
+                while (Eat("||")) { long r = And(); v = v != 0 || r != 0 ? 1 : 0; }
+                return v;
+            }
+
+            private long And()
+            {
+                long v = Comparison();
+                while (Eat("&&")) { long r = Comparison(); v = v != 0 && r != 0 ? 1 : 0; }
+                return v;
+            }
+
+            private long Comparison()
+            {
+                long v = Sum();
+                foreach (var op in new[] { "==", "!=", "<=", ">=", "<", ">" })
+                {
+                    if (!Eat(op)) continue;
+                    long r = Sum();
+                    bool result = op switch { "==" => v == r, "!=" => v != r, "<=" => v <= r, ">=" => v >= r, "<" => v < r, _ => v > r };
+                    return result ? 1 : 0;
+                }
+                return v;
+            }
+
+            private long Sum()
+            {
+                long v = Term();
+                while (true)
+                {
+                    if (Eat("+")) v = checked(v + Term());
+                    else if (Eat("-")) v = checked(v - Term());
+                    else return v;
+                }
+            }
+
+            private long Term()
+            {
+                long v = Unary();
+                while (true)
+                {
+                    if (Eat("*")) v = checked(v * Unary());
+                    else if (Eat("/")) { long d = Unary(); if (d == 0) throw new FormatException("it divides by zero"); v = FloorDiv(v, d); }
+                    else if (Eat("%")) { long d = Unary(); if (d == 0) throw new FormatException("it divides by zero"); v = v - FloorDiv(v, d) * d; }
+                    else return v;
+                }
+            }
+
+            private static long FloorDiv(long a, long b) => a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
+
+            private long Unary()
+            {
+                if (Eat("-")) return checked(-Unary());
+                if (Eat("!")) return Unary() == 0 ? 1 : 0;
+                return Primary();
+            }
+
+            private long Primary()
+            {
+                Skip();
+                if (_at >= _text.Length) throw new FormatException("it ends where a value was expected");
+                char c = _text[_at];
+                if (Eat("("))
+                {
+                    long v = Or();
+                    if (!Eat(")")) throw new FormatException("a '(' is not closed");
+                    return v;
+                }
+                if (char.IsDigit(c))
+                {
+                    int start = _at;
+                    while (_at < _text.Length && char.IsDigit(_text[_at])) _at++;
+                    return long.Parse(_text.Substring(start, _at - start), NumberStyles.None, CultureInfo.InvariantCulture);
+                }
+                if (char.IsLetter(c) || c == '_')
+                {
+                    int start = _at;
+                    while (_at < _text.Length && (char.IsLetterOrDigit(_text[_at]) || _text[_at] == '_')) _at++;
+                    string name = _text.Substring(start, _at - start);
+                    if (name is "min" or "max" && Eat("("))
+                    {
+                        long a = Or();
+                        if (!Eat(",")) throw new FormatException($"{name}( needs two values");
+                        long b = Or();
+                        if (!Eat(")")) throw new FormatException($"{name}( is not closed");
+                        return name == "min" ? Math.Min(a, b) : Math.Max(a, b);
+                    }
+                    if (name == "true") return 1;
+                    if (name == "false") return 0;
+                    if (_names.TryGetValue(name, out long value)) return value;
+                    throw new FormatException($"'{name}' is not known here (known: {string.Join(", ", _names.Keys)})");
+                }
+                throw new FormatException($"'{c}' is not part of an expression");
+            }
+        }
+    }
+}
