@@ -115,7 +115,8 @@ public class FuzzTests
             foreach (var m in ints) yield return ("negative", b[..m.Index] + "-" + m.Value + b[(m.Index + m.Length)..]);
 
             // Wrong types in place of an integer (none of them converts implicitly to int; a char would).
-            string[] wrong = { "\"3\"", "2.5", "true", "null", "3u", "Act.ReLU", "3L" };
+            // ("\"three\"": in a slot that takes an expression — Conv2d's sizes — a string is legal, but no name is known in a model.)
+            string[] wrong = { "\"three\"", "2.5", "true", "null", "3u", "Act.ReLU", "3L" };
             foreach (var m in ints)
                 yield return ("wrong type", b[..m.Index] + wrong[rng.Next(wrong.Length)] + b[(m.Index + m.Length)..]);
 

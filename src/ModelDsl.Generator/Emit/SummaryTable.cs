@@ -27,10 +27,19 @@ namespace ModelDsl.Generator.Emit
                     continue;
                 }
                 string connected = layer.Graph is { } edge ? $"{previous}, {edge.Source}" : previous;
-                rows.Add(new[] { $"{layer.Name} ({layer.KindName})", layer.Stage ?? "", layer.Output.ToString(), N(layer.Parameters), N(layer.MultiplyAdds), connected });
-                foreach (var child in layer.Children)
-                    rows.Add(new[] { $"  {child.Name.Substring(layer.Name.Length + 1)} ({child.KindName})", "", child.Output.ToString(), N(child.Parameters), N(child.MultiplyAdds), "" });
+                rows.Add(new[] { $"{layer.Name} ({layer.TypeText})", layer.Stage ?? "", layer.Output.ToString(), N(layer.Parameters), N(layer.MultiplyAdds), connected });
+                Children(layer, "  ");
                 previous = layer.Name;
+            }
+            // A block use's parts, indented one step per level of nesting (torchinfo's depth); a block's taps and From add no row.
+            void Children(ResolvedLayer parent, string indent)
+            {
+                foreach (var child in parent.Children)
+                {
+                    if (child.Graph?.Op is GraphEdge.TapOp or GraphEdge.FromOp) continue;
+                    rows.Add(new[] { $"{indent}{child.Name.Substring(parent.Name.Length + 1)} ({child.TypeText})", "", child.Output.ToString(), N(child.Parameters), N(child.MultiplyAdds), "" });
+                    Children(child, indent + "  ");
+                }
             }
             var header = new[] { "Layer (type)", "Stage", "Output shape", "Param #", "Mult-adds", "Connected to" };
             bool anyStage = model.Stages.Count > 0;

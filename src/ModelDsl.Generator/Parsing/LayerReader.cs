@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ModelDsl.Generator.Diagnostics;
 using ModelDsl.Generator.Layers;
@@ -204,7 +205,7 @@ namespace ModelDsl.Generator.Parsing
                 var loc = ctorParams[i].IsParams ? LocationInfo.From(syntax) : LocationInfo.From(argSyntax);
                 var properties = layer is { } l ? l.Family.PropertiesForParameter(l.Kind, paramName) : new[] { char.ToUpperInvariant(paramName[0]) + paramName.Substring(1) };
                 foreach (var property in properties)
-                    Add(args, property, attribute.ConstructorArguments[i], loc);
+                    Add(args, property, attribute.ConstructorArguments[i], loc, layer?.Kind);
             }
             foreach (var named in attribute.NamedArguments)
             {
@@ -214,14 +215,22 @@ namespace ModelDsl.Generator.Parsing
                     name = named.Value.Value as string;
                     continue;
                 }
-                Add(args, named.Key, named.Value, LocationInfo.From(argSyntax));
+                Add(args, named.Key, named.Value, LocationInfo.From(argSyntax), layer?.Kind);
             }
             return (args.ToEquatableArray(), name);
         }
 
-        private static void Add(List<LayerArg> args, string name, TypedConstant value, LocationInfo? location)
+        private static void Add(List<LayerArg> args, string name, TypedConstant value, LocationInfo? location, string? kind = null)
         {
             args.RemoveAll(a => a.Name == name);
+            // A property that takes an integer or an expression string is typed object, so C# accepts any constant there;
+            // anything else (2.5, 3u, true, null, an enum) is kept with its type, flagged by a NaN real (MDSL0007 names it).
+            if (kind is not null && Shapes.BlockParameters.TakesExpression(kind, name) && value.Value is not (int or string))
+            {
+                string text = value.IsNull ? "null" : $"{value.ToCSharpString()} ({value.Type?.ToDisplayString() ?? "?"})";
+                args.Add(new LayerArg(name, 0, double.NaN, text, location));
+                return;
+            }
             if (value.Kind == TypedConstantKind.Array)
             {
                 // params int[]: the elements in order (an element that is no integer constant is left out; the compiler reports it).

@@ -58,8 +58,12 @@ namespace ModelDsl.Generator.Shapes
         LayerCode Code,
         EquatableArray<ResolvedLayer> Children,
         GraphEdge? Graph = null,
-        string? Key = null)
+        string? Key = null,
+        string? Arguments = null)
     {
+        /// <summary>What the summary's type column shows: the kind, and a parameterised block use's values ("ConvBn(Out = 16, Stride = 2)").</summary>
+        public string TypeText => Arguments is null ? KindName : $"{KindName}({Arguments})";
+
         public bool IsBlock => Children.Count > 0;
 
         /// <summary>

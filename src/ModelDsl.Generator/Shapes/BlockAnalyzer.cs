@@ -81,8 +81,13 @@ namespace ModelDsl.Generator.Shapes
                     : BlockParameters.Expressions(layer);
                 foreach (var arg in expressions)
                 {
+                    if (BlockParameters.IsWrongType(arg))
+                    {
+                        sink.Report(DiagnosticDescriptors.InvalidLayerArgument, arg.Location ?? layer.Location, layer.Kind, names[i] ?? "", arg.Name, arg.Text!, "it takes an integer or an expression string");
+                        continue;
+                    }
                     var parts = layer.IsBlock ? BlockExpression.SplitTopLevel(arg.Text!).Select(p => p.Contains("=") && !p.Contains("==") ? p.Substring(p.IndexOf('=') + 1) : p) : new[] { arg.Text! };
-                    var unknown = parts.SelectMany(BlockExpression.Names).FirstOrDefault(n => !known.Contains(n) && n is not ("true" or "false"));
+                    var unknown = parts.SelectMany(BlockExpression.Names).FirstOrDefault(n => !known.Contains(n));
                     if (unknown is null) continue;
                     sink.Report(DiagnosticDescriptors.InvalidLayerArgument, arg.Location ?? layer.Location, layer.IsBlock ? "Use<" + layer.Block?.TypeName + ">" : layer.Kind, names[i] ?? "",
                         arg.Name, $"\"{arg.Text}\"", $"'{unknown}' is not a name here (a block's expressions use In and its parameters: {string.Join(", ", known)})");

@@ -7,7 +7,7 @@ namespace ModelDsl.Generator.Shapes
     /// <summary>
     /// The small integer expressions a block's layer arguments, its [Use] arguments and its parameters' defaults may be:
     /// integers, names (<c>In</c>, the input's channels; the block's parameters), <c>+ - * / %</c> (division floors, as
-    /// Python's <c>//</c>), comparisons, <c>&amp;&amp; || !</c> (true = 1), parentheses and <c>min(a, b)</c>/<c>max(a, b)</c>.
+    /// Python's <c>//</c>), comparisons, <c>&amp;&amp; || !</c> (a comparison is 1 or 0), parentheses and <c>min(a, b)</c>/<c>max(a, b)</c>.
     /// Evaluated at compile time at each use; written by hand because no library here parses C#-like integer expressions
     /// without also executing code.
     /// </summary>
@@ -200,8 +200,6 @@ namespace ModelDsl.Generator.Shapes
                         if (!Eat(")")) throw new FormatException($"{name}( is not closed");
                         return name == "min" ? Math.Min(a, b) : Math.Max(a, b);
                     }
-                    if (name == "true") return 1;
-                    if (name == "false") return 0;
                     if (_names.TryGetValue(name, out long value)) return value;
                     throw new FormatException($"'{name}' is not known here (known: {string.Join(", ", _names.Keys)})");
                 }

@@ -87,11 +87,15 @@ namespace ModelDsl.Generator.Shapes
             foreach (var arg in layer.Args)
             {
                 if (arg.Text is null || !TakesExpression(layer.Kind, arg.Name)) { args.Add(arg); continue; }
+                if (IsWrongType(arg)) { problem = (arg, "it takes an integer or an expression string"); return null; }
                 if (!BlockExpression.TryEvaluate(arg.Text, names, out long value, out string why)) { problem = (arg, why); return null; }
                 args.Add(new LayerArg(arg.Name, value, value, null, arg.Location));
             }
             return layer with { Args = args.ToEquatableArray() };
         }
+
+        /// <summary>A constant of another type (2.5, 3u, true, null) in a property that takes an integer or an expression string.</summary>
+        public static bool IsWrongType(LayerArg arg) => arg.Text is not null && double.IsNaN(arg.Real);
 
         /// <summary>"Out, Stride = 1": the parameters as declared.</summary>
         public static string Describe(BlockSpec block) => string.Join(", ", block.Params.Select(p => p.ToString()));

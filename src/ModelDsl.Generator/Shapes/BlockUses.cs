@@ -80,8 +80,9 @@ namespace ModelDsl.Generator.Shapes
                     bool expressions = BlockParameters.Expressions(layer).Any();
                     if (BlockParameters.Substitute(layer, scope, out var failed) is not { } valued)
                     {
-                        inner.Report(DiagnosticDescriptors.InvalidLayerArgument, use.Location, layer.Kind, childName, failed.Arg.Name, $"\"{failed.Arg.Text}\"",
-                            $"{failed.Why} (at this use: {Names(scope)})");
+                        // Reported at the use even for a block without parameters (In is the use's): the value is this use's.
+                        sink.ForBlockUse(use.Location, argumentsDependOnUse: true).Report(DiagnosticDescriptors.InvalidLayerArgument, use.Location, layer.Kind, childName,
+                            failed.Arg.Name, BlockParameters.IsWrongType(failed.Arg) ? failed.Arg.Text! : $"\"{failed.Arg.Text}\"", $"{failed.Why} (at this use: {Names(scope)})");
                         return null;
                     }
                     layer = valued;
@@ -144,7 +145,8 @@ namespace ModelDsl.Generator.Shapes
             string values = block.Params.Count > 0 ? "(" + BlockParameters.Values(block, scope) + ")" : "";
             string description = $"{block.TypeName}{values} block ({children.Count} layers{(project ? ", projection shortcut" : "")}), {input}";
             return new ResolvedLayer(name, block.TypeName, use.Stage, input, current, parameters, multiplyAdds,
-                new LayerCode(block.FullyQualifiedTypeName, construction, description, BlockExport(block, project)), children.ToEquatableArray());
+                new LayerCode(block.FullyQualifiedTypeName, construction, description, BlockExport(block, project)), children.ToEquatableArray(),
+                Arguments: block.Params.Count > 0 ? BlockParameters.Values(block, scope) : null);
         }
 
         /// <summary>

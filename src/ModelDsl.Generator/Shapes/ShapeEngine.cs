@@ -136,7 +136,8 @@ namespace ModelDsl.Generator.Shapes
                     // An argument written as an expression outside a block: constants only (the names are a block's).
                     if (BlockParameters.Substitute(layer, NoNames, out var failed) is not { } valued)
                     {
-                        sink.Report(DiagnosticDescriptors.InvalidLayerArgument, failed.Arg.Location ?? layer.Location, layer.Kind, name, failed.Arg.Name, $"\"{failed.Arg.Text}\"",
+                        sink.Report(DiagnosticDescriptors.InvalidLayerArgument, failed.Arg.Location ?? layer.Location, layer.Kind, name, failed.Arg.Name,
+                            BlockParameters.IsWrongType(failed.Arg) ? failed.Arg.Text! : $"\"{failed.Arg.Text}\"",
                             failed.Why + "; a model's layers take numbers (expressions over names belong to a [Block] with parameters)");
                         shapeKnown = false;
                         continue;

@@ -1,0 +1,154 @@
+using Microsoft.CodeAnalysis;
+using ModelDsl.Generator.Tests.Infrastructure;
+using TorchSharp;
+using Xunit;
+
+namespace ModelDsl.Generator.Tests;
+
+/// <summary>
+/// [Block(Params = "…")] and [Use&lt;B&gt;("…")]: one block class for every width and stride, its expressions evaluated and
+/// checked at each use; every mistake an MDSL diagnostic naming the use and the values, never an exception.
+/// </summary>
+public class BlockParameterTests
+{
+    private const string Blocks = """
+        using ModelDsl;
+        [Block(Params = "Out, Kernel = 3, Stride = 1, Groups = 1")]
+        [Conv2d(OutChannels = "Out", Kernel = "Kernel", Stride = "Stride", Padding = "(Kernel - 1) / 2", Groups = "Groups", Bias = false)]
+        [BatchNorm2d, ReLU6]
+        public partial class ConvBn;
+
+        """;
+
+    private static GeneratorRun Run(string model) => GeneratorHarness.Run(Blocks + model);
+
+    [Fact]
+    public void One_class_serves_every_width_and_stride_and_the_summary_shows_each_uses_values()
+    {
+        var run = Run("""
+            [Model(Channels = 3, Height = 16, Width = 16)]
+            [Use<ConvBn>("16, 3, 2"), Use<ConvBn>("Out = 16, Groups = 16"), Use<ConvBn>("32, Kernel = 1")]
+            public partial class Net;
+            """);
+        Assert.Empty(run.Mdsl);
+        var type = run.Load().GetType("Net", throwOnError: true)!;
+        using var net = (torch.nn.Module<torch.Tensor, torch.Tensor>)Activator.CreateInstance(type)!;
+        using var y = net.call(torch.rand(2, 3, 16, 16));
+        Assert.Equal(new long[] { 2, 32, 8, 8 }, y.shape);
+        Assert.Equal((long)type.GetField("ParameterCount")!.GetValue(null)!, net.parameters().Sum(p => p.numel()));
+        // Depthwise: 16 groups of one channel, a 3×3 kernel each.
+        Assert.Equal(new long[] { 16, 1, 3, 3 }, net.state_dict()["ConvBn2.Conv1.weight"].shape);
+        string summary = (string)(type.GetProperty("Summary")?.GetValue(null) ?? type.GetField("Summary")!.GetValue(null))!;
+        Assert.Contains("ConvBn(Out = 16, Kernel = 3, Stride = 2, Groups = 1)", summary);
+        Assert.Contains("ConvBn(Out = 32, Kernel = 1, Stride = 1, Groups = 1)", summary);
+    }
+
+    [Theory]
+    [InlineData("Use<ConvBn>", "'ConvBn1' cannot use ConvBn(\"\"): ConvBn needs Out (its parameters: Out, Kernel = 3, Stride = 1, Groups = 1)")]
+    [InlineData("Use<ConvBn>(\"8, Strid = 2\")", "'ConvBn1' cannot use ConvBn(\"8, Strid = 2\"): ConvBn has no parameter 'Strid' (its parameters: Out, Kernel = 3, Stride = 1, Groups = 1)")]
+    [InlineData("Use<ConvBn>(\"8, 3, 1, 1, 5\")", "'ConvBn1' cannot use ConvBn(\"8, 3, 1, 1, 5\"): ConvBn takes 4 parameter(s) (Out, Kernel = 3, Stride = 1, Groups = 1), not 5")]
+    [InlineData("Use<ConvBn>(\"8 / 0\")", "'ConvBn1' cannot use ConvBn(\"8 / 0\"): Out = 8 / 0: it divides by zero")]
+    public void A_use_whose_values_do_not_fit_the_parameters_is_MDSL0020_on_the_use(string use, string message)
+    {
+        var run = Run($$"""
+            [Model(Channels = 3, Height = 16, Width = 16)]
+            [{{use}}]
+            public partial class Net;
+            """);
+        Assert.Null(run.GeneratorException);
+        var d = Assert.Single(run.Mdsl, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Equal("MDSL0020", d.Id);
+        Assert.Equal(message, d.GetMessage());
+    }
+
+    [Fact]
+    public void Values_a_layer_refuses_are_reported_at_the_use_with_the_uses_names()
+    {
+        // Groups = 5 does not divide 3 input channels; Out = 0 makes no channels at all.
+        var run = Run("""
+            [Model(Channels = 3, Height = 16, Width = 16)]
+            [Use<ConvBn>("8, Groups = 5")]
+            public partial class Net;
+            """);
+        var d = Assert.Single(run.Mdsl, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Equal("MDSL0005", d.Id);
+        Assert.Equal("Use<ConvBn>(\"8, Groups = 5\")", ExpectedSpan(run, d));
+    }
+
+    [Fact]
+    public void Names_a_block_does_not_have_are_MDSL0007_on_its_declaration()
+    {
+        var run = GeneratorHarness.Run("""
+            using ModelDsl;
+            [Block(Params = "Out, Expand = 6")]
+            [Conv2d(OutChannels = "In * Expnd", Kernel = 1), Conv2d(OutChannels = "Out", Kernel = 3, Padding = 1)]
+            public partial class B;
+            """);
+        var d = Assert.Single(run.Mdsl, d => d.Id == "MDSL0007");
+        Assert.Contains("OutChannels", d.GetMessage());
+        Assert.Contains("'Expnd' is not a name here (a block's expressions use In and its parameters: In, Out, Expand)", d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("Out, Out", "'Out' is declared twice")]
+    [InlineData("In, Out", "In is the block's input channels, a name every block has")]
+    [InlineData("Out = Stride, Stride = 1", "the default of Out uses 'Stride', which is not In or an earlier parameter")]
+    public void Unusable_parameters_are_MDSL0020_on_the_block(string parameters, string problem)
+    {
+        var run = GeneratorHarness.Run($$"""
+            using ModelDsl;
+            [Block(Params = "{{parameters}}")]
+            [Conv2d(OutChannels = "Out", Kernel = 1)]
+            public partial class B;
+            """);
+        Assert.Contains(run.Mdsl, d => d.Id == "MDSL0020" && d.GetMessage().EndsWith(problem, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_expression_with_a_name_in_a_model_layer_is_MDSL0007()
+    {
+        var run = GeneratorHarness.Run("""
+            using ModelDsl;
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Conv2d(OutChannels = "2 * 8", Kernel = 3), Conv2d(OutChannels = "Out", Kernel = 1)]
+            public partial class Net;
+            """);
+        var d = Assert.Single(run.Mdsl, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Equal("MDSL0007", d.Id);
+        Assert.Contains("'Out' is not known here", d.GetMessage());
+    }
+
+    [Fact]
+    public void Random_expressions_in_every_slot_are_diagnosed_or_compile_never_an_exception()
+    {
+        var rng = new Random(20261206);
+        string[] atoms = { "In", "Out", "Stride", "2", "0", "-1", "Expand", "Nope", "(", ")", "*", "/", "%", "+", "-", "==", "&&", "min(In, 3)", "max(", "", " ", "1e3", "3.5", "In / (Stride - 1)" };
+        var problems = new List<string>();
+        for (int i = 0; i < 120; i++)
+        {
+            string Expr() => string.Concat(Enumerable.Range(0, rng.Next(1, 5)).Select(_ => atoms[rng.Next(atoms.Length)]));
+            string source = $$"""
+                using ModelDsl;
+                [Block(Params = "Out, Stride = 1, Expand = 2")]
+                [Conv2d(OutChannels = "{{Expr()}}", Kernel = "{{Expr()}}", Stride = "{{Expr()}}", Padding = "{{Expr()}}", Groups = "{{Expr()}}")]
+                public partial class B;
+                [Model(Channels = 4, Height = 12, Width = 12)]
+                [Use<B>("{{Expr()}}, {{Expr()}}")]
+                public partial class M;
+                """;
+            var run = GeneratorHarness.Run(source);
+            if (run.GeneratorException is { } e) problems.Add($"threw {e.GetType().Name}: {e.Message}\n{source}");
+            else if (run.Diagnostics.FirstOrDefault(d => d.Id == "MDSL9999") is { } internalError) problems.Add($"{internalError}\n{source}");
+            else if (!run.Mdsl.Any(d => d.Severity == DiagnosticSeverity.Error)
+                     && run.Output.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error))
+                problems.Add("no MDSL error, but the generated code does not compile:\n" + source);
+        }
+        Assert.True(problems.Count == 0, string.Join("\n\n", problems.Take(5)));
+    }
+
+    private static string ExpectedSpan(GeneratorRun run, Diagnostic d)
+    {
+        var tree = run.Output.SyntaxTrees.Single(t => t.FilePath == d.Location.GetLineSpan().Path);
+        return tree.GetText().ToString(d.Location.SourceSpan);
+    }
+}
