@@ -146,6 +146,56 @@ public class BlockParameterTests
         Assert.True(problems.Count == 0, string.Join("\n\n", problems.Take(5)));
     }
 
+    [Fact]
+    public void Conditions_and_computed_keys_follow_each_uses_values()
+    {
+        var run = GeneratorHarness.Run("""
+            using ModelDsl;
+            [Block(Params = "Out, Expand")]
+            [Tap("x"), Conv2d(OutChannels = "In * Expand", Kernel = 1, Key = "0", When = "Expand != 1")]
+            [Conv2d(OutChannels = "Out", Kernel = 3, Padding = 1, Key = "(Expand != 1)"), Add("x", When = "In == Out")]
+            public partial class B;
+
+            [Model(Channels = 4, Height = 8, Width = 8)]
+            [Use<B>("4, 2", Name = "Both"), Use<B>("6, 1", Name = "Neither")]
+            public partial class Net;
+            """);
+        Assert.Empty(run.Mdsl);
+        using var net = (torch.nn.Module<torch.Tensor, torch.Tensor>)Activator.CreateInstance(run.Load().GetType("Net", throwOnError: true)!)!;
+        // Both: the expansion (key 0), then the 3×3 at key 1, and the skip (4 == 4). Neither: the 3×3 alone, at key 0.
+        Assert.Equal(new[] { "Both.0.bias", "Both.0.weight", "Both.1.bias", "Both.1.weight", "Neither.0.bias", "Neither.0.weight" },
+            net.state_dict().Keys.Order(StringComparer.Ordinal));
+        using var x = torch.rand(1, 4, 8, 8);
+        using var y = net.call(x);
+        Assert.Equal(new long[] { 1, 6, 8, 8 }, y.shape);
+    }
+
+    [Theory]
+    [InlineData("[Block]\n[Conv2d(8, 1, Key = \"(1 + 1)\")]\npublic partial class C;", "MDSL0012", "a key is a name or a number here; a key that is an expression belongs to a [Block] with parameters")]
+    [InlineData("[Model(Channels = 3, Height = 8, Width = 8)]\n[Conv2d(8, 1, When = \"1 == 1\")]\npublic partial class M;", "MDSL0007", "a condition selects a [Block]'s pieces per use; a model's layers are always there")]
+    public void Keys_and_conditions_outside_a_parameterised_block_are_refused(string declaration, string id, string reason)
+    {
+        var run = GeneratorHarness.Run("using ModelDsl;\n" + declaration);
+        Assert.Contains(run.Mdsl, d => d.Id == id && d.GetMessage().EndsWith(reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Computed_keys_that_coincide_at_a_use_are_MDSL0020_on_the_use()
+    {
+        var run = GeneratorHarness.Run("""
+            using ModelDsl;
+            [Block(Params = "A")]
+            [Conv2d(8, 1, Key = "(A + 0)"), Conv2d(8, 1, Key = "(A * 1)")]
+            public partial class B;
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Use<B>("2")]
+            public partial class Net;
+            """);
+        var d = Assert.Single(run.Mdsl, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Equal("MDSL0020", d.Id);
+        Assert.Equal("'B1' registers two parts as '2' at In = 3, A = 2 (B1.Conv1, B1.Conv2)", d.GetMessage());
+    }
+
     private static string ExpectedSpan(GeneratorRun run, Diagnostic d)
     {
         var tree = run.Output.SyntaxTrees.Single(t => t.FilePath == d.Location.GetLineSpan().Path);

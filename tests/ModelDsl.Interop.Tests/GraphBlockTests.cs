@@ -42,27 +42,26 @@ public class GraphBlockTests
             [BatchNorm2d(Key = "1"), ReLU6(Key = "2")]
             public partial class ConvBNReLU6;
 
-            [Block(Params = "Out, Stride = 1, Expand = 6")]
-            [Use<ConvBNReLU6>("In * Expand, 1", Key = "0")]
-            [Use<ConvBNReLU6>("In * Expand, 3, Stride, In * Expand", Key = "1")]
-            [Conv2d(OutChannels = "Out", Kernel = 1, Bias = false, Key = "2"), BatchNorm2d(Key = "3")]
+            // One class, as torchvision's: the expanding 1×1 only when Expand != 1 (the Sequential's indices shift without it),
+            // the skip only when the stride is 1 and the channels match (use_res_connect).
+            [Block(Params = "Out, Stride, Expand")]
+            [Use<ConvBNReLU6>("In * Expand, 1", Key = "0", When = "Expand != 1")]
+            [Use<ConvBNReLU6>("In * Expand, 3, Stride, In * Expand", Key = "(Expand != 1)")]
+            [Conv2d(OutChannels = "Out", Kernel = 1, Bias = false, Key = "(Expand != 1) + 1"), BatchNorm2d(Key = "(Expand != 1) + 2")]
             public partial class InvertedResidualConv;
 
-            [Block(Params = "Expand = 6")]
-            [Tap("x"), Use<InvertedResidualConv>("In, 1, Expand", Key = "conv"), Add("x")]
-            public partial class InvertedResidualSkip;
-
-            [Block(Params = "Out, Stride, Expand = 6")]
-            [Use<InvertedResidualConv>("Out, Stride, Expand", Key = "conv")]
-            public partial class InvertedResidualDown;
+            [Block(Params = "Out, Stride, Expand")]
+            [Tap("x"), Use<InvertedResidualConv>("Out, Stride, Expand", Key = "conv"), Add("x", When = "Stride == 1 && In == Out")]
+            public partial class InvertedResidual;
 
             [Model(Channels = 3, Height = 16, Width = 16)]
-            [Use<ConvBNReLU6>("16, 3, 2", Key = "0"), Use<InvertedResidualSkip>(Name = "Skip"), Use<InvertedResidualDown>("24, 2", Name = "Down")]
+            [Use<ConvBNReLU6>("16, 3, 2", Key = "0"), Use<InvertedResidual>("16, 1, 6", Name = "Skip"), Use<InvertedResidual>("24, 2, 6", Name = "Down")]
+            [Use<InvertedResidual>("24, 1, 1", Name = "NoExpand")]
             [GlobalAvgPool, Flatten, Linear(4)]
             public partial class TinyMobileNet;
 
             [Model(Channels = 3)]
-            [Use<ConvBNReLU6>("16, 3, 2"), Use<InvertedResidualSkip>("Expand = 2"), Use<InvertedResidualDown>("24, 2"), Conv2d(2, 1)]
+            [Use<ConvBNReLU6>("16, 3, 2"), Use<InvertedResidual>("16, 1, 2"), Use<InvertedResidual>("24, 2, 6"), Use<InvertedResidual>("24, 1, 1"), Conv2d(2, 1)]
             public partial class AnySizeMobileNet;
 
             [Model(Channels = 3, Height = 12, Width = 12)]
@@ -133,8 +132,8 @@ public class GraphBlockTests
         from torchvision.models.mobilenetv2 import InvertedResidual
         out = sys.argv[1]
         torch.manual_seed(7)
-        for name, module in (("se", SqueezeExcitation(16, 4)), ("fire", Fire(16, 8, 32, 32)),
-                             ("skip", InvertedResidual(16, 16, 1, 6)), ("down", InvertedResidual(16, 24, 2, 6))):
+        for name, module, c in (("se", SqueezeExcitation(16, 4), 16), ("fire", Fire(16, 8, 32, 32), 16), ("skip", InvertedResidual(16, 16, 1, 6), 16),
+                                ("down", InvertedResidual(16, 24, 2, 6), 16), ("noexpand", InvertedResidual(24, 24, 1, 1), 24)):
             with torch.no_grad():
                 for p in module.parameters():
                     p.copy_(torch.randn_like(p) * 0.3)
@@ -142,7 +141,7 @@ public class GraphBlockTests
                     if n.endswith("running_mean"): b.copy_(torch.randn_like(b) * 0.2)
                     if n.endswith("running_var"): b.copy_(torch.rand_like(b) + 0.5)
             module.eval()
-            x = torch.randn(2, 16, 9, 7)
+            x = torch.randn(2, c, 9, 7)
             with torch.no_grad():
                 y = module(x)
             torch.save(module.state_dict(), f"{out}/{name}.pth")
@@ -159,7 +158,7 @@ public class GraphBlockTests
         using var mobile = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(Net("TinyMobileNet"))!;
         net.eval();
         mobile.eval();
-        foreach (var (file, owner, property) in new[] { ("se", net, "Gate"), ("fire", net, "Fire1"), ("skip", mobile, "Skip"), ("down", mobile, "Down") })
+        foreach (var (file, owner, property) in new[] { ("se", net, "Gate"), ("fire", net, "Fire1"), ("skip", mobile, "Skip"), ("down", mobile, "Down"), ("noexpand", mobile, "NoExpand") })
         {
             var block = (nn.Module<Tensor, Tensor>)owner.GetType().GetProperty(property)!.GetValue(owner)!;
             var loaded = block.LoadFromPyTorch(Path.Combine(folder.Path, file + ".pth")); // strict: torchvision's own names

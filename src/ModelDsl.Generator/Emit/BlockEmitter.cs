@@ -113,7 +113,7 @@ namespace ModelDsl.Generator.Emit
                 w.Open($"partial class {type.ClassName} : {TypeScaffold.ModuleBase}");
                 foreach (var member in members)
                 {
-                    w.Doc(member.Code.Description + (member.Optional ? " Null where the use needs no projection." : ""));
+                    w.Doc(member.Code.Description + (member.Optional ? " Null where a use has none." : ""));
                     w.Line($"public {member.Code.TypeName}{(member.Optional ? "?" : "")} {member.Name} {{ get; }}");
                     w.Line();
                 }
@@ -130,14 +130,20 @@ namespace ModelDsl.Generator.Emit
                     w.Line();
                 }
                 var parameters = members.Select(m => $"{m.Code.TypeName}{(m.Optional ? "?" : "")} @{m.Name}").ToList();
+                if (block.DynamicKeys) parameters.Add("string[]? keys = null");
                 if (block.Shortcut is not null) parameters.Add("global::TorchSharp.Modules.Sequential? shortcut = null");
                 w.Doc("Creates the block from its parts, as a model builds them for one use (each registered under its state_dict key).");
                 w.Open($"public {type.ClassName}({string.Join(", ", parameters)}) : base(\"{type.ClassName}\")");
                 foreach (var member in members) w.Line($"this.{member.Name} = @{member.Name};"); // a parameter has its part's name: "this." is the property
-                foreach (var member in members)
-                    w.Line(member.Optional
-                        ? $"if ({member.Name} is not null) register_module({SourceWriter.Literal(member.Key)}, {member.Name});"
-                        : $"register_module({SourceWriter.Literal(member.Key)}, {member.Name});");
+                int registered = 0;
+                foreach (var member in members.Where(m => !m.IsFlag))
+                {
+                    // With computed keys the model passes each use's (keys[k]); a member's own name stands in for a missing one.
+                    string key = !block.DynamicKeys ? SourceWriter.Literal(member.Key)
+                        : $"keys?[{registered}] ?? {SourceWriter.Literal(StateDictKeys.IsExpression(member.Key) ? member.Name : member.Key)}";
+                    registered++;
+                    w.Line(member.Optional ? $"if ({member.Name} is not null) register_module({key}, {member.Name});" : $"register_module({key}, {member.Name});");
+                }
                 if (block.Shortcut is not null)
                 {
                     w.Line("Shortcut = shortcut;");
@@ -163,6 +169,7 @@ namespace ModelDsl.Generator.Emit
                 w.Line("using var scope = global::TorchSharp.torch.NewDisposeScope();");
                 w.Line("var x = input;");
                 var taps = new Dictionary<string, string>(System.StringComparer.Ordinal);
+                string If(BlockStep step) => step.Flag is { } flag ? $"if ({flag}) " : "";
                 string Tap(string name) => taps.TryGetValue(name, out var v) ? v : taps[name] = "tap" + taps.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 foreach (var step in block.Graph)
                 {
@@ -170,13 +177,13 @@ namespace ModelDsl.Generator.Emit
                     {
                         case BlockStep.Tap: w.Line($"var {Tap(step.TapName!)} = x;"); break;
                         case BlockStep.From: w.Line($"x = {Tap(step.TapName!)};"); break;
-                        case BlockStep.Module: w.Line($"x = {step.Member}.call(x);"); break;
+                        case BlockStep.Module: w.Line(step.Optional ? $"if ({step.Member} is not null) x = {step.Member}.call(x);" : $"x = {step.Member}.call(x);"); break;
                         case BlockStep.Add:
                             string operand = step.Member is { } projection ? $"{projection} is null ? {Tap(step.TapName!)} : {projection}.call({Tap(step.TapName!)})" : Tap(step.TapName!);
-                            w.Line($"x = {Steps}Add(x, {operand}, false, false);");
+                            w.Line($"{If(step)}x = {Steps}Add(x, {operand}, false, false);");
                             break;
-                        case BlockStep.Concat: w.Line($"x = {Steps}Concat(x, {Tap(step.TapName!)}, false, false, tapFirst: {(step.TapFirst ? "true" : "false")});"); break;
-                        case BlockStep.Multiply: w.Line($"x = {Steps}Multiply(x, {Tap(step.TapName!)}, false, false);"); break;
+                        case BlockStep.Concat: w.Line($"{If(step)}x = {Steps}Concat(x, {Tap(step.TapName!)}, false, false, tapFirst: {(step.TapFirst ? "true" : "false")});"); break;
+                        case BlockStep.Multiply: w.Line($"{If(step)}x = {Steps}Multiply(x, {Tap(step.TapName!)}, false, false);"); break;
                     }
                 }
                 if (block.IsResidual)

@@ -1,3 +1,4 @@
+using System.Linq;
 using ModelDsl.Generator.Parsing;
 
 namespace ModelDsl.Generator.Shapes
@@ -18,6 +19,9 @@ namespace ModelDsl.Generator.Shapes
     {
         /// <summary>A graph block (taps, From, merges, blocks in it): built from the parts a model passes, run by <see cref="Graph"/>.</summary>
         public bool IsGraph => Graph.Count > 0;
+
+        /// <summary>Some member's key is an expression (a Sequential index after a conditional piece): the model passes each use's keys.</summary>
+        public bool DynamicKeys => Layers.Any(m => !m.IsFlag && StateDictKeys.IsExpression(m.Key));
     }
 
     /// <summary>
@@ -25,7 +29,7 @@ namespace ModelDsl.Generator.Shapes
     /// (<see cref="Tap"/>), restart from a tap (<see cref="From"/>), or merge a tap into the current tensor (<see cref="Add"/>,
     /// <see cref="Concat"/>, <see cref="Multiply"/>; an Add's <see cref="Member"/> is its projection, absent where a use needs none).
     /// </summary>
-    internal sealed record BlockStep(string Kind, string? Member, string? TapName, bool TapFirst = false)
+    internal sealed record BlockStep(string Kind, string? Member, string? TapName, bool TapFirst = false, string? Flag = null, bool Optional = false)
     {
         public const string Module = "module", Tap = "tap", From = "from", Add = "add", Concat = "concat", Multiply = "multiply";
     }
@@ -35,7 +39,13 @@ namespace ModelDsl.Generator.Shapes
     /// Key is stated). In a graph block the model builds it (<see cref="LayerCode.Construction"/> unused); <paramref name="Optional"/>:
     /// a projection a use may not need (null there).
     /// </summary>
-    internal sealed record BlockMember(string Name, LayerCode Code, string Key, bool Optional = false);
+    internal sealed record BlockMember(string Name, LayerCode Code, string Key, bool Optional = false)
+    {
+        /// <summary>The type of a merge's on/off flag: a conditional merge (<c>When</c>) holds no module, only whether it runs.</summary>
+        public const string FlagType = "bool";
+
+        public bool IsFlag => Code.TypeName == FlagType;
+    }
 
     /// <summary>The construction calls of a block's 1×1 conv + batch-norm projection shortcut.</summary>
     internal sealed record ProjectionShortcut(string ConvCall, string BatchNormCall);

@@ -121,6 +121,9 @@ namespace ModelDsl.Generator.Shapes
                 foreach (var written in block.Layers)
                 {
                     if (BlockParameters.Substitute(written, scope, out _) is not { } inner) continue;
+                    // A piece absent at this use adds no step; a condition that needs In (not known here) counts as absent: the
+                    // walk at the reference size checks the use as it is.
+                    if (inner.Arg(BlockAnalyzer.When)?.Text is { } when && !(BlockExpression.TryEvaluate(when, scope, out long on, out _) && on != 0)) continue;
                     if (inner.IsTap) { own[inner.Name ?? ""] = Mark($"Tap '{inner.Name}' in '{use}'"); continue; }
                     if (inner.IsFrom)
                     {

@@ -15,6 +15,9 @@ namespace ModelDsl.Generator.Shapes
     /// </summary>
     internal static class BlockAnalyzer
     {
+        /// <summary>The condition argument of a block's piece (<see cref="LayerAttribute.When"/>).</summary>
+        public const string When = nameof(LayerAttribute.When);
+
         /// <summary>Names a block's generated members take besides its layers.</summary>
         public static readonly string[] OwnMembers = { "Shortcut", "Activation" };
 
@@ -24,7 +27,7 @@ namespace ModelDsl.Generator.Shapes
             var sink = new DiagnosticSink(diagnostics);
             var layers = spec.Layers.Where(l => !l.IsStage).ToList();
             var names = LayerNaming.AssignSkippingMarkers(layers, new HashSet<string>(spec.ReservedNames.Concat(OwnMembers), StringComparer.Ordinal), sink);
-            var keys = StateDictKeys.Assign(layers, names, _ => "", OwnMembers, sink);
+            var keys = StateDictKeys.Assign(layers, names, _ => "", OwnMembers, sink, expressionsAllowed: spec.OwnBlock?.Params.Count > 0);
             bool graph = spec.OwnBlock?.IsGraph == true;
             if (graph) CheckTaps(layers, names, sink);
             if (spec.OwnBlock is { } declared) CheckParams(spec, declared, layers, names, sink);
@@ -76,9 +79,9 @@ namespace ModelDsl.Generator.Shapes
             for (int i = 0; i < layers.Count; i++)
             {
                 var layer = layers[i];
-                var expressions = layer.IsBlock
+                var expressions = (layer.IsBlock
                     ? layer.Args.Where(a => a.Name == nameof(UseAttribute<object>.Args) && a.Text is not null)
-                    : BlockParameters.Expressions(layer);
+                    : BlockParameters.Expressions(layer)).Concat(layer.Args.Where(a => a.Name == When && a.Text is not null));
                 foreach (var arg in expressions)
                 {
                     if (BlockParameters.IsWrongType(arg))
@@ -139,11 +142,13 @@ namespace ModelDsl.Generator.Shapes
                 if (layer.IsTap) { steps.Add(new BlockStep(BlockStep.Tap, null, layer.Name)); continue; }
                 if (layer.IsFrom) { steps.Add(new BlockStep(BlockStep.From, null, layer.Name)); continue; }
                 string key = keys[i] ?? names[i];
+                // A piece with a condition may be absent at a use: a nullable member, a guarded step.
+                bool conditional = layer.Arg(When)?.Text is not null;
                 if (layer.IsBlock)
                 {
                     var inner = layer.Block!;
-                    members.Add(new BlockMember(names[i], new LayerCode(inner.FullyQualifiedTypeName, "", $"a use of block {inner.TypeName}"), key));
-                    steps.Add(new BlockStep(BlockStep.Module, names[i], null));
+                    members.Add(new BlockMember(names[i], new LayerCode(inner.FullyQualifiedTypeName, "", $"a use of block {inner.TypeName}" + (conditional ? $", where {layer.Arg(When)!.Text}" : "")), key, conditional));
+                    steps.Add(new BlockStep(BlockStep.Module, names[i], null, Optional: conditional));
                     continue;
                 }
                 var config = configs[i];
@@ -154,15 +159,18 @@ namespace ModelDsl.Generator.Shapes
                     if (projection) members.Add(new BlockMember(names[i], new LayerCode("global::TorchSharp.Modules.Sequential", "", "the 1×1 convolution + BatchNorm2d projection of the tap, where a use needs one"), key, Optional: true));
                     string kind = layer.Kind == MergeLayers.Add ? BlockStep.Add : layer.Kind == MergeLayers.Concat ? BlockStep.Concat : BlockStep.Multiply;
                     bool tapFirst = layer.Kind == MergeLayers.Concat && layer.Arg(nameof(ConcatAttribute.Order))?.Text == nameof(ConcatOrder.TapFirst);
-                    steps.Add(new BlockStep(kind, projection ? names[i] : null, tap, tapFirst));
+                    string? flag = conditional ? names[i] + "On" : null;
+                    if (flag is not null)
+                        members.Add(new BlockMember(flag, new LayerCode(BlockMember.FlagType, "", $"Whether {names[i]} runs at this use ({layer.Arg(When)!.Text})."), flag));
+                    steps.Add(new BlockStep(kind, projection ? names[i] : null, tap, tapFirst, flag));
                     continue;
                 }
                 var family = LayerCatalog.Get(layer.Kind);
                 // A layer whose arguments are expressions is read at each use; its type is its family's at every one (BlockUses checks).
                 string description = config is null ? $"{layer.Kind}({string.Join(", ", layer.Args.Select(a => $"{a.Name} = {a.Text ?? a.Integer.ToString(System.Globalization.CultureInfo.InvariantCulture)}"))}), evaluated at each use"
                     : config.MapsChannels ? config.Describe("in", "out") : config.Describe("channels", "channels");
-                members.Add(new BlockMember(names[i], new LayerCode(config?.ModuleType ?? family.TypeName(layer.Kind), "", description), key));
-                steps.Add(new BlockStep(BlockStep.Module, names[i], null));
+                members.Add(new BlockMember(names[i], new LayerCode(config?.ModuleType ?? family.TypeName(layer.Kind), "", description + (conditional ? $" Present where {layer.Arg(When)!.Text}." : "")), key, conditional));
+                steps.Add(new BlockStep(BlockStep.Module, names[i], null, Optional: conditional));
             }
             var shortcut = block.Projection ? new ProjectionShortcut("", "") : null;
             string? activation = block.IsResidual && block.ResidualThen != nameof(Act.None) ? block.ResidualThen : null;

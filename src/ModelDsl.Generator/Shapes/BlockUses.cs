@@ -50,11 +50,12 @@ namespace ModelDsl.Generator.Shapes
             var layers = block.Layers.ToList();
             // The names the block class gives its layer properties (BlockAnalyzer): numbered around its own members.
             var names = LayerNaming.AssignSkippingMarkers(layers, new HashSet<string>(block.MemberNames.Concat(BlockAnalyzer.OwnMembers), System.StringComparer.Ordinal), null);
-            var keys = StateDictKeys.Assign(layers, names, _ => "", BlockAnalyzer.OwnMembers, null); // their problems are reported on the block
+            var keys = StateDictKeys.Assign(layers, names, _ => "", BlockAnalyzer.OwnMembers, null, expressionsAllowed: block.Params.Count > 0); // their problems are reported on the block
             // A graph block's taps are its own, qualified by the use in the exported graph ("Fire1/s").
             var taps = block.IsGraph ? new TapScope(layers.Where(l => l.IsTap).Select(l => l.Name ?? ""), name + "/") : null;
             var children = new List<ResolvedLayer>();
             var byLayer = new ResolvedLayer?[layers.Count];
+            bool dynamicKeys = false;
             long parameters = 0, multiplyAdds = 0;
             var current = input;
             for (int i = 0; i < layers.Count; i++)
@@ -73,6 +74,17 @@ namespace ModelDsl.Generator.Shapes
                     continue;
                 }
                 string childName = name + "." + names[i];
+                // A piece whose condition is false at this use is not there: no module, no keys, the tensor flows on.
+                if (layer.Arg(BlockAnalyzer.When)?.Text is { } when)
+                {
+                    if (!BlockExpression.TryEvaluate(when, scope, out long on, out string whenProblem))
+                    {
+                        sink.ForBlockUse(use.Location, argumentsDependOnUse: true).Report(DiagnosticDescriptors.InvalidLayerArgument, use.Location,
+                            layer.IsBlock ? "Use<" + layer.Block?.TypeName + ">" : layer.Kind, childName, BlockAnalyzer.When, $"\"{when}\"", $"{whenProblem} (at this use: {Names(scope)})");
+                        return null;
+                    }
+                    if (on == 0) continue;
+                }
                 ResolvedLayer? r;
                 if (layer.IsBlock) r = Resolve(layer, childName, current, inner, scope); // a block in the block: its own walk, reported at the model's use
                 else
@@ -100,6 +112,18 @@ namespace ModelDsl.Generator.Shapes
                     }
                 }
                 if (r is null) return null;
+                if (keys[i] is { } stated && StateDictKeys.IsExpression(stated))
+                {
+                    // A key that follows the use's values (a Sequential index after an absent piece): evaluated here.
+                    if (!BlockExpression.TryEvaluate(stated, scope, out long index, out string keyProblem))
+                    {
+                        sink.ForBlockUse(use.Location, argumentsDependOnUse: true).Report(DiagnosticDescriptors.InvalidLayerArgument, use.Location,
+                            layer.IsBlock ? "Use<" + layer.Block?.TypeName + ">" : layer.Kind, childName, StateDictKeys.Argument, $"\"{stated}\"", $"{keyProblem} (at this use: {Names(scope)})");
+                        return null;
+                    }
+                    keys[i] = N(index);
+                    dynamicKeys = true;
+                }
                 if (keys[i] is { } key && key != names[i]) r = r with { Key = key };
                 children.Add(r);
                 byLayer[i] = r;
@@ -139,7 +163,14 @@ namespace ModelDsl.Generator.Shapes
                 }
             }
 
-            string construction = block.IsGraph ? PartsConstruction(block, layers, byLayer, project ? children.Skip(children.Count - 2).ToList() : null)
+            // Two parts registered under one key at this use (computed keys that coincide) cannot both be in the state_dict.
+            var clash = children.Where(c => c.HasModule).GroupBy(c => c.Segment).FirstOrDefault(g => g.Count() > 1);
+            if (clash is not null)
+            {
+                inner.Report(DiagnosticDescriptors.InvalidBlock, use.Location, name, $"registers two parts as '{clash.Key}' at {Names(scope)} ({string.Join(", ", clash.Select(c => c.Name))})");
+                return null;
+            }
+            string construction = block.IsGraph ? PartsConstruction(block, layers, byLayer, project ? children.Skip(children.Count - 2).ToList() : null, dynamicKeys ? keys : null, names)
                 : block.Projection ? $"new {block.FullyQualifiedTypeName}({N(input.Channels)}, {(project ? "true" : "false")}, {N(strideH)}, {N(strideW)})"
                 : $"new {block.FullyQualifiedTypeName}({N(input.Channels)})";
             string values = block.Params.Count > 0 ? "(" + BlockParameters.Values(block, scope) + ")" : "";
@@ -153,21 +184,30 @@ namespace ModelDsl.Generator.Shapes
         /// A graph block's parts constructor call for one use: each member as this use builds it, in the block's order (a
         /// projected merge this use does not need: null), then the projection shortcut when the use needs one.
         /// </summary>
-        private static string PartsConstruction(BlockSpec block, List<LayerSpec> layers, ResolvedLayer?[] byLayer, List<ResolvedLayer>? shortcut)
+        private static string PartsConstruction(BlockSpec block, List<LayerSpec> layers, ResolvedLayer?[] byLayer, List<ResolvedLayer>? shortcut, string?[]? keys, string[] names)
         {
             var parts = new List<string>();
+            var registered = new List<string>(); // with computed keys: each registered member's key at this use, in member order
             for (int i = 0; i < layers.Count; i++)
             {
                 var layer = layers[i];
                 if (layer.IsMarker) continue;
-                var child = byLayer[i]!;
+                var child = byLayer[i]; // null: absent at this use (its condition is false)
+                string key = keys?[i] is { } k && !StateDictKeys.IsExpression(k) ? k : names[i];
                 if (MergeLayers.IsMerge(layer.Kind))
                 {
-                    if (layer.Kind == MergeLayers.Add && layer.Bool(nameof(AddAttribute.Projection), false)) parts.Add(child.HasModule ? child.Code.Construction : "null");
+                    if (layer.Kind == MergeLayers.Add && layer.Bool(nameof(AddAttribute.Projection), false))
+                    {
+                        parts.Add(child is { HasModule: true } ? child.Code.Construction : "null");
+                        registered.Add(key);
+                    }
+                    if (layer.Arg(BlockAnalyzer.When) is not null) parts.Add(child is null ? "false" : "true");
                     continue;
                 }
-                parts.Add(child.Code.Construction);
+                parts.Add(child?.Code.Construction ?? "null");
+                registered.Add(key);
             }
+            if (keys is not null) parts.Add("keys: new string[] { " + string.Join(", ", registered.Select(k => "\"" + k + "\"")) + " }");
             if (block.Projection) parts.Add("shortcut: " + (shortcut is null ? "null" : Code.ProjectionSequential(shortcut[0].Code.Construction, shortcut[1].Code.Construction)));
             return $"new {block.FullyQualifiedTypeName}({string.Join(", ", parts)})";
         }

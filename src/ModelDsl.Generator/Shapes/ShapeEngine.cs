@@ -127,6 +127,9 @@ namespace ModelDsl.Generator.Shapes
                 string name = names[index];
                 if (layer.IsBlock)
                 {
+                    if (layer.Arg(BlockAnalyzer.When) is { } when)
+                        sink.Report(DiagnosticDescriptors.InvalidLayerArgument, when.Location ?? layer.Location, "Use<" + layer.Block?.TypeName + ">", name, BlockAnalyzer.When, $"\"{when.Text}\"",
+                            "a condition selects a [Block]'s pieces per use; a model's layers are always there");
                     if (!BlockUses.CheckRepeat(layer, name, sink) || !shapeKnown) { shapeKnown = false; continue; }
                     r = BlockUses.Resolve(layer, name, current, sink);
                 }
@@ -143,6 +146,9 @@ namespace ModelDsl.Generator.Shapes
                         continue;
                     }
                     layer = valued;
+                    if (layer.Arg(BlockAnalyzer.When) is { } when)
+                        sink.Report(DiagnosticDescriptors.InvalidLayerArgument, when.Location ?? layer.Location, layer.Kind, name, BlockAnalyzer.When, $"\"{when.Text}\"",
+                            "a condition selects a [Block]'s pieces per use; a model's layers are always there");
                     var config = family.Read(layer, name, sink);
                     if (config is null || !shapeKnown) { shapeKnown = false; continue; }
                     r = Resolve(family, config, layer, name, layer.Stage, current, beforeFlatten, sink, taps, previousKind);

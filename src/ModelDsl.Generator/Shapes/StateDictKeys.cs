@@ -22,8 +22,17 @@ namespace ModelDsl.Generator.Shapes
         /// <param name="names">Their property names (null for markers).</param>
         /// <param name="containerOf">Where a layer is registered: its stage's name, or "" for the model or block itself.</param>
         /// <param name="reserved">Registration names the top level already holds (the stages' Sequentials, a block's Shortcut and Activation).</param>
+        /// <summary>
+        /// A key written as an expression (<c>Key = "(Expand != 1) + 1"</c>: torchvision's Sequential indices shift where a
+        /// conditional piece is absent): allowed in a block with parameters, evaluated at each use.
+        /// </summary>
+        public static bool IsExpression(string key) => key.IndexOfAny(ExpressionCharacters) >= 0;
+
+        private static readonly char[] ExpressionCharacters = "()+-*/%<>=!&| ".ToCharArray();
+
+        /// <param name="expressionsAllowed">True in a block with parameters: a key may be an expression, checked at each use.</param>
         public static string?[] Assign(IReadOnlyList<LayerSpec> layers, IReadOnlyList<string?> names, Func<LayerSpec, string> containerOf,
-            ICollection<string> reserved, DiagnosticSink? sink)
+            ICollection<string> reserved, DiagnosticSink? sink, bool expressionsAllowed = false)
         {
             var keys = new string?[layers.Count];
             var taken = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
@@ -46,6 +55,11 @@ namespace ModelDsl.Generator.Shapes
                 {
                     bool integer = long.TryParse(stated, NumberStyles.None, CultureInfo.InvariantCulture, out long first);
                     if (stated.Length == 0) problem = "a state_dict key cannot be empty";
+                    else if (IsExpression(stated))
+                    {
+                        if (!expressionsAllowed) problem = "a key is a name or a number here; a key that is an expression belongs to a [Block] with parameters";
+                        else { keys[i] = stated; continue; } // evaluated, and checked for clashes, at each use
+                    }
                     else if (stated.IndexOf('.') >= 0) problem = "a state_dict key is one segment (no dots); nest with stages and blocks";
                     else if (copies > 1 && !integer) problem = $"a [Use] repeated {copies} times numbers its copies from its Key, so the Key must be an integer (torchvision's Sequential indices)";
                     else key = copies > 1 ? (first + copy).ToString(CultureInfo.InvariantCulture) : stated;

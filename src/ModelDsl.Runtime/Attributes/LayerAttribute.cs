@@ -17,4 +17,10 @@ public abstract class LayerAttribute : Attribute
     /// the C# property keeps a readable name. One segment: no dots; unique in its stage, block or model. Default: <see cref="Name"/>.
     /// </summary>
     public string? Key { get; set; }
+
+    /// <summary>
+    /// In a [Block]: a condition over the block's parameters and <c>In</c> (<c>"Stride == 1 &amp;&amp; In == Out"</c>, torchvision's
+    /// <c>use_res_connect</c>; <c>"Expand != 1"</c>); where it is false at a use, the layer is not there (no module, no keys).
+    /// </summary>
+    public string? When { get; set; }
 }

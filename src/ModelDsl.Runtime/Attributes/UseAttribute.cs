@@ -29,4 +29,7 @@ public sealed class UseAttribute<TBlock> : Attribute where TBlock : class
     /// integer, the first of the copies' consecutive indices, as torchvision numbers a Sequential of blocks (<c>layer1.0</c>, <c>layer1.1</c>, …).
     /// </summary>
     public string? Key { get; set; }
+
+    /// <summary>In a [Block]: a condition over its parameters and <c>In</c>; where it is false at a use, the inner block is not there.</summary>
+    public string? When { get; set; }
 }
