@@ -69,6 +69,12 @@ namespace ModelDsl.Generator.Parsing
                         stage = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string ?? "" : "";
                         layers.Add(new LayerSpec(LayerSpec.StageKind, stage, stage, location, EquatableArray<LayerArg>.Empty, null));
                         continue;
+                    case nameof(EndStageAttribute):
+                        if (isBlock) _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBlock, location, owner, "declares [EndStage]; stages group a model's layers, blocks cannot have them"));
+                        else if (stage is not null && layers.Any(l => l.IsHead && l.Name == stage))
+                            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBlock, location, owner, "declares [EndStage] in head '" + stage + "'; a head's layers belong to it to the end"));
+                        else stage = null; // the layers after it belong to no stage
+                        continue;
                     case nameof(TapAttribute):
                         // In a block a tap is the block's own: its merges and From see it, the model does not.
                         string tap = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string ?? "" : "";

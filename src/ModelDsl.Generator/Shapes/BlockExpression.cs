@@ -82,6 +82,9 @@ namespace ModelDsl.Generator.Shapes
             private readonly string _text;
             private readonly IReadOnlyDictionary<string, long> _names;
             private int _at;
+            // > 0 while parsing the side of && or || that the other side already decided: parsed, not evaluated (C#'s short
+            // circuit), so "Stride != 1 || In != Out" has a value where only Stride is known.
+            private int _skipping;
 
             public Parser(string text, IReadOnlyDictionary<string, long> names)
             {
@@ -114,14 +117,28 @@ namespace ModelDsl.Generator.Shapes
             private long Or()
             {
                 long v = And();
-                while (Eat("||")) { long r = And(); v = v != 0 || r != 0 ? 1 : 0; }
+                while (Eat("||"))
+                {
+                    bool decided = v != 0;
+                    if (decided) _skipping++;
+                    long r = And();
+                    if (decided) _skipping--;
+                    v = decided || r != 0 ? 1 : 0;
+                }
                 return v;
             }
 
             private long And()
             {
                 long v = Comparison();
-                while (Eat("&&")) { long r = Comparison(); v = v != 0 && r != 0 ? 1 : 0; }
+                while (Eat("&&"))
+                {
+                    bool decided = v == 0;
+                    if (decided) _skipping++;
+                    long r = Comparison();
+                    if (decided) _skipping--;
+                    v = !decided && r != 0 ? 1 : 0;
+                }
                 return v;
             }
 
@@ -155,8 +172,8 @@ namespace ModelDsl.Generator.Shapes
                 while (true)
                 {
                     if (Eat("*")) v = checked(v * Unary());
-                    else if (Eat("/")) { long d = Unary(); if (d == 0) throw new FormatException("it divides by zero"); v = FloorDiv(v, d); }
-                    else if (Eat("%")) { long d = Unary(); if (d == 0) throw new FormatException("it divides by zero"); v = v - FloorDiv(v, d) * d; }
+                    else if (Eat("/")) { long d = Unary(); if (d == 0) { if (_skipping > 0) continue; throw new FormatException("it divides by zero"); } v = FloorDiv(v, d); }
+                    else if (Eat("%")) { long d = Unary(); if (d == 0) { if (_skipping > 0) continue; throw new FormatException("it divides by zero"); } v = v - FloorDiv(v, d) * d; }
                     else return v;
                 }
             }
@@ -201,6 +218,7 @@ namespace ModelDsl.Generator.Shapes
                         return name == "min" ? Math.Min(a, b) : Math.Max(a, b);
                     }
                     if (_names.TryGetValue(name, out long value)) return value;
+                    if (_skipping > 0) return 0; // on the side a short circuit skips, a name need not be known
                     throw new FormatException($"'{name}' is not known here (known: {string.Join(", ", _names.Keys)})");
                 }
                 throw new FormatException($"'{c}' is not part of an expression");
