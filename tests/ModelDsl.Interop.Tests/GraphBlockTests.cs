@@ -64,6 +64,37 @@ public class GraphBlockTests
             [Use<ConvBNReLU6>("16, 3, 2"), Use<InvertedResidual>("16, 1, 2"), Use<InvertedResidual>("24, 2, 6"), Use<InvertedResidual>("24, 1, 1"), Conv2d(2, 1)]
             public partial class AnySizeMobileNet;
 
+            // torchvision.models.densenet._DenseLayer (its block concatenates the new features after its input).
+            [Block(Params = "Growth, BnSize")]
+            [Tap("x"), BatchNorm2d(Key = "norm1"), ReLU(Key = "relu1"), Conv2d(OutChannels = "BnSize * Growth", Kernel = 1, Bias = false, Key = "conv1")]
+            [BatchNorm2d(Key = "norm2"), ReLU(Key = "relu2"), Conv2d(OutChannels = "Growth", Kernel = 3, Padding = 1, Bias = false, Key = "conv2")]
+            [Concat("x", Order = ConcatOrder.TapFirst)]
+            public partial class DenseLayer;
+
+            // torchvision.models.googlenet.Inception: four branches of BasicConv2d (conv, bn with eps 0.001, relu), concatenated in order.
+            [Block(Params = "Out, Kernel = 1, Padding = 0")]
+            [Conv2d(OutChannels = "Out", Kernel = "Kernel", Padding = "Padding", Bias = false, Name = "conv"), BatchNorm2d(Eps = 0.001, Name = "bn"), ReLU(Name = "relu")]
+            public partial class BasicConv2d;
+
+            [Block(Params = "Reduce, Out")]
+            [Use<BasicConv2d>("Reduce", Key = "0"), Use<BasicConv2d>("Out, 3, 1", Key = "1")]
+            public partial class ReduceThenConv;
+
+            [Block(Params = "Out")]
+            [MaxPool2d(3, Stride = 1, Padding = 1, CeilMode = true, Key = "0"), Use<BasicConv2d>("Out", Key = "1")]
+            public partial class PoolProjection;
+
+            [Block(Params = "C1, R3, C3, R5, C5, P")]
+            [Tap("x"), Use<BasicConv2d>("C1", Key = "branch1"), Tap("b1")]
+            [From("x"), Use<ReduceThenConv>("R3, C3", Key = "branch2"), Concat("b1", Order = ConcatOrder.TapFirst), Tap("b12")]
+            [From("x"), Use<ReduceThenConv>("R5, C5", Key = "branch3"), Concat("b12", Order = ConcatOrder.TapFirst), Tap("b123")]
+            [From("x"), Use<PoolProjection>("P", Key = "branch4"), Concat("b123", Order = ConcatOrder.TapFirst)]
+            public partial class Inception;
+
+            [Model(Channels = 16)]
+            [Use<DenseLayer>("8, 4", Name = "Dense"), Use<Inception>("8, 4, 8, 4, 8, 8", Name = "Mixed"), Conv2d(2, 1)]
+            public partial class DenseInceptionNet;
+
             [Model(Channels = 3, Height = 12, Width = 12)]
             [Conv2d(16, 3, Padding = 1), Use<SeBasic>(Repeat = 2, Key = "0"), Use<SqueezeExcitation16>(Name = "Gate"), Use<Fire>]
             [GlobalAvgPool, Flatten, Linear(5)]
@@ -103,7 +134,7 @@ public class GraphBlockTests
         using var folder = new Nets.TempFolder();
         var failures = new List<string>();
         var files = new List<string>();
-        foreach (var name in new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "TinyMobileNet", "AnySizeMobileNet" })
+        foreach (var name in new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "TinyMobileNet", "AnySizeMobileNet", "DenseInceptionNet" })
         {
             var type = Net(name);
             var graph = Nets.GraphOf(type);
@@ -121,7 +152,7 @@ public class GraphBlockTests
     [Fact]
     public void Graph_block_twins_load_weights_from_dotnet_and_compute_the_same_outputs()
     {
-        var failures = PyTorchTwinTests.RunTwins(new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "TinyMobileNet", "AnySizeMobileNet" }.Select(n => (n, Net(n))).ToList(), seed: 9);
+        var failures = PyTorchTwinTests.RunTwins(new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "TinyMobileNet", "AnySizeMobileNet", "DenseInceptionNet" }.Select(n => (n, Net(n))).ToList(), seed: 9);
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
@@ -130,10 +161,13 @@ public class GraphBlockTests
         from torchvision.ops import SqueezeExcitation
         from torchvision.models.squeezenet import Fire
         from torchvision.models.mobilenetv2 import InvertedResidual
+        from torchvision.models.densenet import _DenseLayer
+        from torchvision.models.googlenet import Inception
         out = sys.argv[1]
         torch.manual_seed(7)
         for name, module, c in (("se", SqueezeExcitation(16, 4), 16), ("fire", Fire(16, 8, 32, 32), 16), ("skip", InvertedResidual(16, 16, 1, 6), 16),
-                                ("down", InvertedResidual(16, 24, 2, 6), 16), ("noexpand", InvertedResidual(24, 24, 1, 1), 24)):
+                                ("down", InvertedResidual(16, 24, 2, 6), 16), ("noexpand", InvertedResidual(24, 24, 1, 1), 24),
+                                ("dense", _DenseLayer(16, 8, 4, 0.0, False), 16), ("inception", Inception(24, 8, 4, 8, 4, 8, 8), 24)):
             with torch.no_grad():
                 for p in module.parameters():
                     p.copy_(torch.randn_like(p) * 0.3)
@@ -144,13 +178,14 @@ public class GraphBlockTests
             x = torch.randn(2, c, 9, 7)
             with torch.no_grad():
                 y = module(x)
+                if name == "dense": y = torch.cat([x, y], 1)  # _DenseBlock's concatenation, which the DSL layer does itself
             torch.save(module.state_dict(), f"{out}/{name}.pth")
             torch.save({"input": x, "output": y}, f"{out}/{name}.io.pt")
         print("ok")
         """;
 
     [Fact]
-    public void Torchvisions_squeeze_excitation_fire_and_inverted_residuals_load_with_no_name_map_and_compute_the_same()
+    public void Torchvisions_squeeze_excitation_fire_inverted_residuals_dense_layer_and_inception_load_with_no_name_map_and_compute_the_same()
     {
         using var folder = new Nets.TempFolder();
         SystemPython.Run(TorchvisionScript, folder.Path, [folder.Path], [SystemPython.Torch, SystemPython.TorchVision]);
@@ -158,7 +193,10 @@ public class GraphBlockTests
         using var mobile = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(Net("TinyMobileNet"))!;
         net.eval();
         mobile.eval();
-        foreach (var (file, owner, property) in new[] { ("se", net, "Gate"), ("fire", net, "Fire1"), ("skip", mobile, "Skip"), ("down", mobile, "Down"), ("noexpand", mobile, "NoExpand") })
+        using var denseInception = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(Net("DenseInceptionNet"))!;
+        denseInception.eval();
+        foreach (var (file, owner, property) in new[] { ("se", net, "Gate"), ("fire", net, "Fire1"), ("skip", mobile, "Skip"), ("down", mobile, "Down"), ("noexpand", mobile, "NoExpand"),
+                     ("dense", denseInception, "Dense"), ("inception", denseInception, "Mixed") })
         {
             var block = (nn.Module<Tensor, Tensor>)owner.GetType().GetProperty(property)!.GetValue(owner)!;
             var loaded = block.LoadFromPyTorch(Path.Combine(folder.Path, file + ".pth")); // strict: torchvision's own names
