@@ -15,7 +15,8 @@ namespace ModelDsl.Benchmarks.SourceGeneration;
 /// MnistNet, DigitUNet), so the cost of compiling a module at all is not mistaken for generator overhead.
 /// Quick mode: <c>quick generator-cost [--models 100,1000] [--repeats 7] [--warmups 3] [--only chains|graphs|INDEX]</c>;
 /// <c>--write-projects DIR [--repo PATH]</c> writes the same declarations as real projects (with and without the
-/// generator, and a hand-written yardstick) for <c>benchmarks/real-build-cost.sh</c>.
+/// generator, and a hand-written yardstick) for <c>benchmarks/real-build-cost.sh</c>. <c>--file PATH…</c> (comma-separated)
+/// times the generator alone on those sources (e.g. the zoo's DenseNet121: 121 weighted layers, nested graph blocks).
 /// </summary>
 public sealed class GeneratorCost : IQuickBenchmark
 {
@@ -34,6 +35,11 @@ public sealed class GeneratorCost : IQuickBenchmark
         }
         int repeats = int.Parse(Option(args, "--repeats", "7"));
         var generator = LoadGenerator();
+        if (Option(args, "--file", "") is { Length: > 0 } files)
+        {
+            TimeFiles(files.Split(','), generator, repeats, int.Parse(Option(args, "--warmups", "3")), output);
+            return;
+        }
         output.WriteLine($"| models | generator run (ms) | per model (ms) | build without generator (ms) | build with generator (ms) | added per model (ms) | generated files compiled as plain sources (ms) |");
         output.WriteLine($"|---:|---:|---:|---:|---:|---:|---:|");
         // The Roslyn assemblies from NuGet are IL only: until the JIT has tiered up their hot paths, a
@@ -62,6 +68,25 @@ public sealed class GeneratorCost : IQuickBenchmark
         var hand = Enumerable.Range(0, repeats).Select(_ => { var fresh = handWritten.Clone(); var sw = Stopwatch.StartNew(); EmitOrThrow(fresh, allowErrors: false); return sw.Elapsed.TotalMilliseconds; }).ToList();
         output.WriteLine($"| hand-written, {copies * perCopy} modules | – | – | – | {Median(hand):F0} | {Median(hand) / (copies * perCopy):F2} (compile per module) | – |");
         output.WriteLine($"(medians of {repeats} runs after {warmups} JIT warm-up rounds on the largest size and one per size; build = generator + GetDiagnostics + Emit to memory)");
+    }
+
+    /// <summary>The generator's run (parse, shape analysis, emit) on the given sources, median of <paramref name="repeats"/> after warm-ups.</summary>
+    private static void TimeFiles(string[] files, ISourceGenerator generator, int repeats, int warmups, TextWriter output)
+    {
+        var compilation = Compile(string.Concat(files.Select(File.ReadAllText)));
+        double Once()
+        {
+            var fresh = compilation.Clone();
+            var sw = Stopwatch.StartNew();
+            var driver = CSharpGeneratorDriver.Create(new[] { generator }, parseOptions: (CSharpParseOptions)fresh.SyntaxTrees[0].Options);
+            driver.RunGeneratorsAndUpdateCompilation(fresh, out var result, out var diagnostics);
+            double ms = sw.Elapsed.TotalMilliseconds;
+            if (diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error)) throw new InvalidOperationException(string.Join("\n", diagnostics.Take(5)));
+            return ms;
+        }
+        for (int w = 0; w < warmups; w++) Once();
+        var runs = Enumerable.Range(0, repeats).Select(_ => Once()).ToList();
+        output.WriteLine($"generator run on {string.Join(", ", files.Select(Path.GetFileName))}: median {Median(runs):F1} ms (runs: {string.Join(", ", runs.Select(r => r.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))}; {warmups} warm-ups)");
     }
 
     private static (double Generator, double Plain, double With, double GeneratedAsSources) Measure(CSharpCompilation original, ISourceGenerator generator)

@@ -72,8 +72,10 @@ namespace ModelDsl.Generator.Emit
             w.Line();
             w.Doc("Every layer (blocks expanded into theirs) with its output shape, parameters and multiply-adds per sample"
                 + (m.AnySize is null ? "." : $", at the input {m.Input}."));
-            // Leaves only (a block contributes its layers, named "Block1.Conv1"), so the parameters add up.
-            var leaves = m.Layers.SelectMany(l => l.IsBlock ? l.Children : l.HasModule ? new[] { l } : Enumerable.Empty<ResolvedLayer>());
+            // Leaves only (a block contributes its layers, named "Block1.Conv1", and a block in it its own), so the parameters add up;
+            // a block's taps, From and plain merges hold no module and have no row, as a model's do not.
+            static IEnumerable<ResolvedLayer> Leaves(ResolvedLayer l) => l.IsBlock ? l.Children.SelectMany(Leaves) : l.HasModule ? new[] { l } : Enumerable.Empty<ResolvedLayer>();
+            var leaves = m.Layers.SelectMany(Leaves);
             WriteTable(w, "public static global::System.Collections.Generic.IReadOnlyList<global::ModelDsl.LayerInfo> Layers", "global::ModelDsl.LayerInfo[]", "__modelDslLayers",
                 "[", leaves.Select(Info), "]");
             w.Line();

@@ -30,6 +30,28 @@ public sealed class RandomArchitecture
             [Block]
             [Conv2d(Kernel = 1, Bias = false), BatchNorm2d, SiLU]
             public partial class Mix;
+
+            // Generator v3: parameters, expressions, conditions, computed keys, taps and merges, blocks in blocks.
+            [Block(Params = "Out, Kernel = 3, Stride = 1, Groups = 1")]
+            [Conv2d(OutChannels = "Out", Kernel = "Kernel", Stride = "Stride", Padding = "(Kernel - 1) / 2", Groups = "Groups", Bias = false, Key = "0")]
+            [BatchNorm2d(Key = "1"), ReLU6(Key = "2")]
+            public partial class PConv;
+
+            [Block(Params = "Out, Stride, Expand")]
+            [Tap("x"), Use<PConv>("In * Expand, 1", Key = "0", When = "Expand != 1")]
+            [Use<PConv>("In * Expand, 3, Stride, In * Expand", Key = "(Expand != 1)")]
+            [Conv2d(OutChannels = "Out", Kernel = 1, Bias = false, Key = "(Expand != 1) + 1"), BatchNorm2d(Key = "(Expand != 1) + 2")]
+            [Add("x", When = "Stride == 1 && In == Out")]
+            public partial class PInvRes;
+
+            [Block(Params = "R = 2")]
+            [Tap("x"), GlobalAvgPool, Conv2d(OutChannels = "max(1, In / R)", Kernel = 1), ReLU, Conv2d(OutChannels = "In", Kernel = 1), Hardsigmoid, Multiply("x")]
+            public partial class PGate;
+
+            [Block(Params = "S, E")]
+            [Conv2d(OutChannels = "S", Kernel = 1), ReLU, Tap("s"), Conv2d(OutChannels = "E", Kernel = 1), Tap("e")]
+            [From("s"), Conv2d(OutChannels = "E", Kernel = 3, Padding = 1), Use<PGate>("R = 1"), Concat("e", Order = ConcatOrder.TapFirst)]
+            public partial class PFire;
         }
 
         """;
@@ -133,9 +155,34 @@ public sealed class RandomArchitecture
                     $"Upsample(Height = {h}, Width = {w}, Mode = UpsampleMode.Bilinear, AlignCorners = {(_rng.Next(2) == 0 ? "true" : "false")})",
                     $"Upsample(Height = {h}, Width = {w}, Mode = UpsampleMode.Bicubic)");
             case 12:
-                if (_rng.Next(2) == 0) return $"Use<Same>(Repeat = {_rng.Next(1, 3)})";
-                c = 8; h = (h - 1) / 2 + 1; w = (w - 1) / 2 + 1;
-                return "Use<Down8>";
+                switch (_rng.Next(6))
+                {
+                    case 0: return $"Use<Same>(Repeat = {_rng.Next(1, 3)})";
+                    case 1:
+                        c = 8; h = (h - 1) / 2 + 1; w = (w - 1) / 2 + 1;
+                        return "Use<Down8>";
+                    case 2:
+                    {
+                        // PyTorch: with padding (k − 1)/2 and an odd kernel, ⌊(n − 1)/s⌋ + 1.
+                        long o = Pick(c, 4, 6), k = Pick(1, 3, 5), s = Pick(1, 2);
+                        string groups = o == c && _rng.Next(2) == 0 ? $", Groups = {c}" : "";
+                        c = o; h = (h - 1) / s + 1; w = (w - 1) / s + 1;
+                        return $"Use<PConv>(\"{o}, {k}, Stride = {s}{groups}\")";
+                    }
+                    case 3:
+                    {
+                        long o = Pick(c, 4, 8), s = Pick(1, 2), t = Pick(1, 2, 3);
+                        c = o; h = (h - 1) / s + 1; w = (w - 1) / s + 1;
+                        return $"Use<PInvRes>(\"{o}, {s}, {t}\")";
+                    }
+                    case 4: return Pick("Use<PGate>", "Use<PGate>(\"R = 4\")");
+                    default:
+                    {
+                        long e = Pick(2, 4);
+                        c = 2 * e;
+                        return $"Use<PFire>(\"{Pick(2, 3)}, {e}\")";
+                    }
+                }
             default: return "Use<Mix>";
         }
     }
