@@ -17,6 +17,8 @@ public sealed record ModelPair(string Name, Func<nn.Module<Tensor, Tensor>> Gene
         new("MnistNet", () => new MnistNet(), () => new HandWritten.MnistNet(), new long[] { 256, 1, 28, 28 }),
         // A graph model (taps, Concat, transposed convs), any input size: run on 64×64 digit canvases.
         new("DigitUNet", () => new DigitUNet(), () => new HandWritten.DigitUNet(), new long[] { 32, 1, 64, 64 }),
+        // Generator v3: the zoo's ResNet18 (graph blocks with parameters, a condition, keys) against torchvision's written by hand.
+        new("ResNet18", () => new ModelDsl.Zoo.ResNet18(), () => new HandWritten.ResNet18(), new long[] { 8, 3, 112, 112 }),
     };
 
     /// <summary>Builds both and copies the generated model's weights into the hand-written one (same order), so both do identical work.</summary>

@@ -98,4 +98,62 @@ public static class HandWritten
             return level1.MoveToOuterDisposeScope();
         }
     }
+
+    /// <summary>
+    /// torchvision's BasicBlock written by hand the usual TorchSharp way: fields registered by RegisterComponents, the
+    /// residual added in forward (the yardstick for the zoo's generated graph block).
+    /// </summary>
+    public sealed class BasicBlock : Module<Tensor, Tensor>
+    {
+        // Declared in torchvision's order: RegisterComponents registers fields in declaration order.
+        private readonly Conv2d conv1;
+        private readonly BatchNorm2d bn1;
+        private readonly Conv2d conv2;
+        private readonly BatchNorm2d bn2;
+        private readonly Sequential? downsample;
+
+        public BasicBlock(long inChannels, long outChannels, long stride) : base(nameof(BasicBlock))
+        {
+            conv1 = Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
+            bn1 = BatchNorm2d(outChannels);
+            conv2 = Conv2d(outChannels, outChannels, 3, padding: 1, bias: false);
+            bn2 = BatchNorm2d(outChannels);
+            if (stride != 1 || inChannels != outChannels)
+                downsample = Sequential(Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), BatchNorm2d(outChannels));
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor x)
+        {
+            using var scope = NewDisposeScope();
+            var y = functional.relu(bn1.forward(conv1.forward(x)));
+            y = bn2.forward(conv2.forward(y));
+            var shortcut = downsample is null ? x : downsample.forward(x);
+            return functional.relu(y + shortcut).MoveToOuterDisposeScope();
+        }
+    }
+
+    /// <summary>torchvision's resnet18 written by hand (stem, four stages of two BasicBlocks, pool, fc).</summary>
+    public sealed class ResNet18 : Module<Tensor, Tensor>
+    {
+        private readonly Conv2d conv1 = Conv2d(3, 64, 7, stride: 2, padding: 3, bias: false);
+        private readonly BatchNorm2d bn1 = BatchNorm2d(64);
+        private readonly MaxPool2d maxpool = MaxPool2d(3, stride: 2, padding: 1);
+        private readonly Sequential layer1 = Sequential(new BasicBlock(64, 64, 1), new BasicBlock(64, 64, 1));
+        private readonly Sequential layer2 = Sequential(new BasicBlock(64, 128, 2), new BasicBlock(128, 128, 1));
+        private readonly Sequential layer3 = Sequential(new BasicBlock(128, 256, 2), new BasicBlock(256, 256, 1));
+        private readonly Sequential layer4 = Sequential(new BasicBlock(256, 512, 2), new BasicBlock(512, 512, 1));
+        private readonly AdaptiveAvgPool2d avgpool = AdaptiveAvgPool2d(1);
+        private readonly Linear fc = Linear(512, 1000);
+
+        public ResNet18() : base(nameof(ResNet18)) => RegisterComponents();
+
+        public override Tensor forward(Tensor x)
+        {
+            using var scope = NewDisposeScope();
+            var y = maxpool.forward(functional.relu(bn1.forward(conv1.forward(x))));
+            y = layer4.forward(layer3.forward(layer2.forward(layer1.forward(y))));
+            return fc.forward(avgpool.forward(y).flatten(1)).MoveToOuterDisposeScope();
+        }
+    }
 }
