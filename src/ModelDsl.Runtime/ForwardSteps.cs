@@ -57,4 +57,22 @@ public static class ForwardSteps
         if (disposeTap) tap.Dispose();
         return joined;
     }
+
+    /// <summary>
+    /// <c>F.interpolate(current, size=reference.shape[-2:], mode=…)</c> for an <c>Upsample(SizeOf = "…")</c>: the current map
+    /// resized to the reference's height and width (a tap's, or the input's), as PyTorch computes it.
+    /// </summary>
+    public static torch.Tensor UpsampleTo(torch.Tensor current, torch.Tensor reference, bool disposeCurrent, bool disposeTap, UpsampleMode mode, bool alignCorners)
+    {
+        var size = new[] { reference.shape[2], reference.shape[3] };
+        var resized = mode switch
+        {
+            UpsampleMode.Bilinear => torch.nn.functional.interpolate(current, size, mode: torch.InterpolationMode.Bilinear, align_corners: alignCorners),
+            UpsampleMode.Bicubic => torch.nn.functional.interpolate(current, size, mode: torch.InterpolationMode.Bicubic, align_corners: alignCorners),
+            _ => torch.nn.functional.interpolate(current, size, mode: torch.InterpolationMode.Nearest),
+        };
+        if (disposeCurrent) current.Dispose();
+        if (disposeTap) reference.Dispose();
+        return resized;
+    }
 }

@@ -91,6 +91,19 @@ public class GraphBlockTests
             [From("x"), Use<PoolProjection>("P", Key = "branch4"), Concat("b123", Order = ConcatOrder.TapFirst)]
             public partial class Inception;
 
+            // Upsample to a tap's or the input's size: a fully convolutional net returns its input's size at any size.
+            [Block]
+            [Tap("x"), Conv2d(8, 3, Stride = 2, Padding = 1), ReLU, Upsample(SizeOf = "x", Mode = UpsampleMode.Bilinear)]
+            public partial class DownUp;
+
+            [Model(Channels = 3)]
+            [Conv2d(8, 3, Stride = 2, Padding = 1), ReLU, Use<DownUp>, Conv2d(3, 1), Upsample(SizeOf = "input", Mode = UpsampleMode.Bilinear)]
+            public partial class SegmentAnySize;
+
+            [Model(Channels = 1, Height = 21, Width = 30)]
+            [Tap("full"), MaxPool2d(2), Conv2d(4, 3, Padding = 1), Upsample(SizeOf = "full"), Concat("full")]
+            public partial class SegmentFixed;
+
             [Model(Channels = 16)]
             [Use<DenseLayer>("8, 4", Name = "Dense"), Use<Inception>("8, 4, 8, 4, 8, 8", Name = "Mixed"), Conv2d(2, 1)]
             public partial class DenseInceptionNet;
@@ -129,12 +142,28 @@ public class GraphBlockTests
     }
 
     [Fact]
+    public void Upsample_to_the_input_size_returns_the_inputs_size_at_any_size()
+    {
+        var type = Net("SegmentAnySize");
+        using var module = (nn.Module<Tensor, Tensor>)Nets.Create(type, seed: 1);
+        foreach (var (h, w) in new[] { (37, 53), (16, 16), (9, 64) })
+        {
+            using var y = module.call(rand(2, 3, h, w));
+            Assert.Equal(new long[] { 2, 3, h, w }, y.shape);
+            var shape = (Shape)type.GetMethod("OutputShapeFor")!.Invoke(null, new object[] { new Shape(3, h, w) })!;
+            Assert.Equal(new Shape(3, h, w), shape);
+        }
+        var fixedType = Net("SegmentFixed");
+        Assert.Equal(new Shape(5, 21, 30), (Shape)fixedType.GetProperty("OutputShape")!.GetValue(null)!); // 21 → 10 → back to 21, then both maps joined
+    }
+
+    [Fact]
     public void Graph_blocks_run_in_ONNX_Runtime_as_in_TorchSharp_at_fixed_and_any_size()
     {
         using var folder = new Nets.TempFolder();
         var failures = new List<string>();
         var files = new List<string>();
-        foreach (var name in new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "TinyMobileNet", "AnySizeMobileNet", "DenseInceptionNet" })
+        foreach (var name in new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "TinyMobileNet", "AnySizeMobileNet", "DenseInceptionNet", "SegmentAnySize", "SegmentFixed" })
         {
             var type = Net(name);
             var graph = Nets.GraphOf(type);
@@ -152,7 +181,7 @@ public class GraphBlockTests
     [Fact]
     public void Graph_block_twins_load_weights_from_dotnet_and_compute_the_same_outputs()
     {
-        var failures = PyTorchTwinTests.RunTwins(new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "TinyMobileNet", "AnySizeMobileNet", "DenseInceptionNet" }.Select(n => (n, Net(n))).ToList(), seed: 9);
+        var failures = PyTorchTwinTests.RunTwins(new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "TinyMobileNet", "AnySizeMobileNet", "DenseInceptionNet", "SegmentAnySize", "SegmentFixed" }.Select(n => (n, Net(n))).ToList(), seed: 9);
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 

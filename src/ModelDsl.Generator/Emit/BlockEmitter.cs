@@ -184,6 +184,11 @@ namespace ModelDsl.Generator.Emit
                             break;
                         case BlockStep.Concat: w.Line($"{If(step)}x = {Steps}Concat(x, {Tap(step.TapName!)}, false, false, tapFirst: {(step.TapFirst ? "true" : "false")});"); break;
                         case BlockStep.Multiply: w.Line($"{If(step)}x = {Steps}Multiply(x, {Tap(step.TapName!)}, false, false);"); break;
+                        case BlockStep.UpsampleTo:
+                            // "input" is the block's input where no tap of the block has that name.
+                            string reference = taps.ContainsKey(step.TapName!) || block.Graph.Any(s => s.Kind == BlockStep.Tap && s.TapName == step.TapName) ? Tap(step.TapName!) : "input";
+                            w.Line($"{If(step)}x = {Steps}UpsampleTo(x, {reference}, false, false, {step.Arguments});");
+                            break;
                     }
                 }
                 if (block.IsResidual)

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using ModelDsl.Generator.Shapes;
 
 namespace ModelDsl.Generator.Emit
@@ -23,6 +24,9 @@ namespace ModelDsl.Generator.Emit
             var lastUse = new Dictionary<int, int>();
             var headTaps = new HashSet<string>(System.StringComparer.Ordinal);
             int tensor = -1;
+            // Upsample(SizeOf = "input") reads the model's input where no tap has that name.
+            bool inputTap = !nodes.Any(n => n.Graph?.Op == GraphEdge.TapOp && n.Graph.Tap == GraphEdge.InputTap);
+            if (inputTap) tapTensor[GraphEdge.InputTap] = -1;
             for (int i = 0; i < nodes.Count; i++)
             {
                 var graph = nodes[i].Graph;
@@ -39,6 +43,7 @@ namespace ModelDsl.Generator.Emit
             }
 
             var variables = new Dictionary<string, string>(System.StringComparer.Ordinal);
+            if (inputTap) variables[GraphEdge.InputTap] = "input";
             var heads = new List<string>();
             int current = -1;
             bool declared = false;
@@ -63,7 +68,7 @@ namespace ModelDsl.Generator.Emit
                 var graph = node.Graph;
                 if (graph?.Op == GraphEdge.TapOp)
                 {
-                    string variable = "tap" + (variables.Count + 1);
+                    string variable = "tap" + (variables.Count + (inputTap ? 0 : 1));
                     variables[graph.Tap] = variable;
                     tapTensor[graph.Tap] = current;
                     string use = headTaps.Contains(graph.Tap) ? "kept for the heads that start from it" : "kept for a later merge";
@@ -109,10 +114,10 @@ namespace ModelDsl.Generator.Emit
                 string operand = graph.Projected ? $"{node.Name}.call({tap})" : tap;
                 // A projected operand is a fresh tensor, always disposed; the tap itself then separately.
                 bool disposeOperand = graph.Projected || (tapDone && t != current);
-                string helper = graph.Op; // ForwardSteps.Add, .Concat or .Multiply
+                string helper = graph.Op; // ForwardSteps.Add, .Concat, .Multiply or .UpsampleTo
                 string first = currentVariable;
                 string order = graph.TapFirst ? ", tapFirst: true" : "";
-                w.Line(Assign($"{Steps}{helper}({first}, {operand}, disposeCurrent: {Bool(disposeCurrent)}, disposeTap: {Bool(disposeOperand)}{order})") + $" // {node.Name}: {node.Output}");
+                w.Line(Assign($"{Steps}{helper}({first}, {operand}, disposeCurrent: {Bool(disposeCurrent)}, disposeTap: {Bool(disposeOperand)}{order}{graph.Arguments})") + $" // {node.Name}: {node.Output}");
                 if (graph.Projected && tapDone && t != current) w.Line($"{tap}.Dispose();");
                 current = i;
             }

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Collections.Generic;
 using ModelDsl.Generator.Parsing;
 using ModelDsl.Generator.Shapes;
@@ -22,6 +23,15 @@ namespace ModelDsl.Generator.Layers
             bool byScale = layer.Has(scale);
             bool bySize = layer.Has(height) || layer.Has(width);
             string mode = layer.Arg(nameof(UpsampleAttribute.Mode))?.Text ?? Defaults.Mode.ToString();
+            if (layer.Arg(nameof(UpsampleAttribute.SizeOf)) is { } sizeOf)
+            {
+                string why = byScale || bySize ? $"give {nameof(UpsampleAttribute.SizeOf)} alone, without {scale}, {height} or {width}"
+                    : string.IsNullOrEmpty(sizeOf.Text) ? "name a [Tap], or \"input\"" : "";
+                bool alignTo = layer.Bool(nameof(UpsampleAttribute.AlignCorners), Defaults.AlignCorners);
+                if (why.Length == 0 && alignTo && mode == nameof(UpsampleMode.Nearest)) why = "align_corners applies only to Bilinear and Bicubic modes";
+                if (why.Length > 0) { ArgumentChecks.Invalid(layer, name, nameof(UpsampleAttribute.SizeOf), $"\"{sizeOf.Text}\"", why, sink); return null; }
+                return new UpsampleTo(sizeOf.Text!, mode, alignTo);
+            }
             if (byScale == bySize)
             {
                 ArgumentChecks.Invalid(layer, name, $"{scale}/{height}/{width}", byScale ? "both" : "neither", $"give either {scale} or {height} and {width}", sink);
@@ -39,6 +49,65 @@ namespace ModelDsl.Generator.Layers
                 ok = false;
             }
             return ok ? new UpsampleConfig(byScale ? layer.Real(scale, 0) : 0, layer.Int(height, 0), layer.Int(width, 0), mode, align) : null;
+        }
+
+        /// <summary>
+        /// Upsample to a tap's (or the input's) height and width: a graph edge, since the size is the reference tensor's at run
+        /// time (<c>ForwardSteps.UpsampleTo</c>, ONNX Resize to the reference's Shape, <c>F.interpolate(size=…)</c> in the twin).
+        /// </summary>
+        private sealed class UpsampleTo : LayerConfig
+        {
+            private readonly string _tap, _mode;
+            private readonly bool _alignCorners;
+            private GraphEdge? _edge;
+            private string _exportTap;
+
+            public UpsampleTo(string tap, string mode, bool alignCorners)
+            {
+                _tap = tap;
+                _mode = mode;
+                _alignCorners = alignCorners;
+                _exportTap = tap;
+            }
+
+            public override GraphEdge? Graph => _edge;
+
+            public override LayerShape? Resolve(LayerInput input)
+            {
+                if (!input.NeedsFeatureMap()) return null;
+                var taps = input.Taps;
+                Shape reference;
+                string source;
+                if (taps is not null && taps.TryGet(_tap, out var point)) { reference = point.Shape; source = point.Source; }
+                else if (_tap == GraphEdge.InputTap && taps?.InputShape is { } whole) { reference = whole; source = "input"; }
+                else
+                {
+                    var known = taps?.DefinedNames.ToList() ?? new List<string>();
+                    input.Sink.Report(Diagnostics.DiagnosticDescriptors.UnknownTap, input.Layer.LocationOf(nameof(UpsampleAttribute.SizeOf)), input.Kind, input.Name, _tap,
+                        " (SizeOf names a [Tap] defined before it, or \"input\"" + (known.Count == 0 ? ")" : "; taps defined so far: " + string.Join(", ", known) + ")"));
+                    return null;
+                }
+                if (!reference.IsFeatureMap)
+                {
+                    input.Sink.Report(Diagnostics.DiagnosticDescriptors.InvalidLayerArgument, input.Layer.LocationOf(nameof(UpsampleAttribute.SizeOf)), input.Kind, input.Name,
+                        nameof(UpsampleAttribute.SizeOf), $"\"{_tap}\"", $"its tensor is {reference}, not a C×H×W map with a height and width");
+                    return null;
+                }
+                _exportTap = taps?.Qualify(_tap) ?? _tap;
+                string align = _mode == nameof(UpsampleMode.Nearest) ? "false" : Bool(_alignCorners);
+                _edge = new GraphEdge(GraphEdge.UpsampleToOp, _tap, source, Arguments: $", global::ModelDsl.UpsampleMode.{_mode}, {align}");
+                return new LayerShape(new Shape(input.Shape.Channels, reference.Height, reference.Width), input.Shape.Channels, input.Shape.Channels);
+            }
+
+            public override string Construct(string inChannels, string outChannels) => "";
+
+            public override string Export(long inChannels, long outChannels)
+                => Notation.Record("UpsampleToOp", Notation.Text(_exportTap), _mode, Bool(_alignCorners));
+
+            public override string Describe(string inChannels, string outChannels)
+                => $"F.interpolate(x, size={_tap}.shape[-2:], mode='{_mode.ToLowerInvariant()}')";
+
+            public override Shape? OutputDespiteError(Shape input, TapScope? taps) => null;
         }
 
         private sealed class UpsampleConfig : LayerConfig

@@ -80,7 +80,7 @@ namespace ModelDsl.Generator.Parsing
             {
                 if (Params.Count > 0) return true; // its numbers differ per use: the model builds its parts
                 foreach (var layer in Layers)
-                    if (layer.IsMarker || layer.IsBlock || global::ModelDsl.Generator.Layers.MergeLayers.IsMerge(layer.Kind)
+                    if (layer.IsMarker || layer.IsBlock || global::ModelDsl.Generator.Layers.MergeLayers.IsMerge(layer.Kind) || layer.Has("SizeOf")
                         || global::System.Linq.Enumerable.Any(global::ModelDsl.Generator.Shapes.BlockParameters.Expressions(layer))) return true; // Groups = "In": per use
                 return false;
             }

@@ -29,9 +29,12 @@ namespace ModelDsl.Generator.Shapes
     /// (<see cref="Tap"/>), restart from a tap (<see cref="From"/>), or merge a tap into the current tensor (<see cref="Add"/>,
     /// <see cref="Concat"/>, <see cref="Multiply"/>; an Add's <see cref="Member"/> is its projection, absent where a use needs none).
     /// </summary>
-    internal sealed record BlockStep(string Kind, string? Member, string? TapName, bool TapFirst = false, string? Flag = null, bool Optional = false)
+    internal sealed record BlockStep(string Kind, string? Member, string? TapName, bool TapFirst = false, string? Flag = null, bool Optional = false, string? Arguments = null)
     {
         public const string Module = "module", Tap = "tap", From = "from", Add = "add", Concat = "concat", Multiply = "multiply";
+
+        /// <summary>An Upsample(SizeOf = tap): <see cref="Arguments"/> holds ForwardSteps.UpsampleTo's mode and alignment.</summary>
+        public const string UpsampleTo = "upsampleto";
     }
 
     /// <summary>

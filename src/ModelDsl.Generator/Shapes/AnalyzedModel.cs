@@ -82,8 +82,14 @@ namespace ModelDsl.Generator.Shapes
     /// <see cref="Projected"/> an Add whose tapped operand goes through its 1×1 projection first.
     /// </summary>
     /// <remarks><see cref="TapFirst"/>: a Concat that puts the tapped channels before the current ones.</remarks>
-    internal sealed record GraphEdge(string Op, string Tap, string Source, bool Projected = false, bool TapFirst = false)
+    internal sealed record GraphEdge(string Op, string Tap, string Source, bool Projected = false, bool TapFirst = false, string? Arguments = null)
     {
+        /// <summary>An Upsample to a tap's (or the input's) height and width; <see cref="Arguments"/> carries its mode.</summary>
+        public const string UpsampleToOp = "UpsampleTo";
+
+        /// <summary>The tap name that means the model's (or a block's) input, where no tap has that name.</summary>
+        public const string InputTap = "input";
+
         public const string TapOp = "Tap";
         public const string AddOp = "Add";
         public const string ConcatOp = "Concat";

@@ -94,6 +94,13 @@ namespace ModelDsl.Generator.Shapes
                     continue;
                 }
                 if (!LayerCatalog.TryGet(layer.Kind, out var family)) continue;
+                if (layer.Arg(nameof(UpsampleAttribute.SizeOf))?.Text is { } sizeOf)
+                {
+                    // The size becomes the reference's: a tap's step, or the input (-1) where no tap is called "input".
+                    int at = taps.TryGetValue(sizeOf, out int t) ? t : sizeOf == GraphEdge.InputTap ? -1 : int.MinValue;
+                    if (at != int.MinValue && at != FixedTap) Add(AxisStep.Resume(at), AxisStep.Resume(at), $"Upsample '{name}'");
+                    continue;
+                }
                 if (family is MergeLayers)
                 {
                     string tap = layer.Arg(nameof(AddAttribute.Tap))?.Text ?? "";
@@ -132,6 +139,13 @@ namespace ModelDsl.Generator.Shapes
                     }
                     if (inner.IsBlock) { Block(inner.Block!, $"{use}.{inner.Block!.TypeName}", -1, inner.Arg(nameof(UseAttribute<object>.Args))?.Text, scope); continue; }
                     if (!LayerCatalog.TryGet(inner.Kind, out var f)) continue;
+                    if (inner.Arg(nameof(UpsampleAttribute.SizeOf))?.Text is { } innerSizeOf)
+                    {
+                        // In a block, "input" is the block's input: the use's own mark.
+                        int at = own.TryGetValue(innerSizeOf, out int t) ? t : innerSizeOf == GraphEdge.InputTap ? start : int.MinValue;
+                        if (at != int.MinValue) Add(AxisStep.Resume(at), AxisStep.Resume(at), $"Upsample in '{use}'");
+                        continue;
+                    }
                     if (f is MergeLayers)
                     {
                         if (!own.TryGetValue(inner.Arg(nameof(AddAttribute.Tap))?.Text ?? "", out int at)) continue;

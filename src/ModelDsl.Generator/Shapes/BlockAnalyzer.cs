@@ -152,6 +152,17 @@ namespace ModelDsl.Generator.Shapes
                     continue;
                 }
                 var config = configs[i];
+                if (layer.Arg(nameof(UpsampleAttribute.SizeOf))?.Text is { } sizeOf)
+                {
+                    // No module: the forward resizes to the reference tensor's height and width.
+                    string mode = layer.Arg(nameof(UpsampleAttribute.Mode))?.Text ?? nameof(UpsampleMode.Nearest);
+                    bool align = mode != nameof(UpsampleMode.Nearest) && layer.Bool(nameof(UpsampleAttribute.AlignCorners), false);
+                    string? sizeFlag = conditional ? names[i] + "On" : null;
+                    if (sizeFlag is not null)
+                        members.Add(new BlockMember(sizeFlag, new LayerCode(BlockMember.FlagType, "", $"Whether {names[i]} runs at this use ({layer.Arg(When)!.Text})."), sizeFlag));
+                    steps.Add(new BlockStep(BlockStep.UpsampleTo, null, sizeOf, Flag: sizeFlag, Arguments: $"global::ModelDsl.UpsampleMode.{mode}, {(align ? "true" : "false")}"));
+                    continue;
+                }
                 if (MergeLayers.IsMerge(layer.Kind))
                 {
                     string tap = layer.Arg(nameof(AddAttribute.Tap))?.Text ?? "";

@@ -52,7 +52,7 @@ namespace ModelDsl.Generator.Shapes
             var names = LayerNaming.AssignSkippingMarkers(layers, new HashSet<string>(block.MemberNames.Concat(BlockAnalyzer.OwnMembers), System.StringComparer.Ordinal), null);
             var keys = StateDictKeys.Assign(layers, names, _ => "", BlockAnalyzer.OwnMembers, null, expressionsAllowed: block.Params.Count > 0); // their problems are reported on the block
             // A graph block's taps are its own, qualified by the use in the exported graph ("Fire1/s").
-            var taps = block.IsGraph ? new TapScope(layers.Where(l => l.IsTap).Select(l => l.Name ?? ""), name + "/") : null;
+            var taps = block.IsGraph ? new TapScope(layers.Where(l => l.IsTap).Select(l => l.Name ?? ""), name + "/") { InputShape = input } : null;
             var children = new List<ResolvedLayer>();
             var byLayer = new ResolvedLayer?[layers.Count];
             bool dynamicKeys = false;
@@ -194,6 +194,11 @@ namespace ModelDsl.Generator.Shapes
                 if (layer.IsMarker) continue;
                 var child = byLayer[i]; // null: absent at this use (its condition is false)
                 string key = keys?[i] is { } k && !StateDictKeys.IsExpression(k) ? k : names[i];
+                if (layer.Has(nameof(UpsampleAttribute.SizeOf)))
+                {
+                    if (layer.Arg(BlockAnalyzer.When) is not null) parts.Add(child is null ? "false" : "true"); // no module, maybe a flag
+                    continue;
+                }
                 if (MergeLayers.IsMerge(layer.Kind))
                 {
                     if (layer.Kind == MergeLayers.Add && layer.Bool(nameof(AddAttribute.Projection), false))

@@ -45,6 +45,7 @@ namespace ModelDsl.Generator.Shapes
                 inputKnown &= reference is not null;
                 input = reference ?? input;
             }
+            taps.InputShape = input; // what Upsample(SizeOf = "input") refers to
             var resolved = new List<ResolvedLayer>();
             var resolvedIndex = new List<int>();
             long parameters = 0, multiplyAdds = 0;

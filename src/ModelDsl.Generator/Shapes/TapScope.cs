@@ -25,6 +25,9 @@ namespace ModelDsl.Generator.Shapes
         /// </summary>
         public string Qualifier { get; }
 
+        /// <summary>The input of the model (or block) being walked: what <c>SizeOf = "input"</c> refers to where no tap has that name.</summary>
+        public Shape? InputShape { get; set; }
+
         /// <summary>The tap's name in the exported graph.</summary>
         public string Qualify(string tap) => Qualifier + tap;
 

@@ -92,6 +92,12 @@ public sealed record FromOp(string Tap) : LayerOp;
 /// <summary><c>[Add("tap")]</c>: x + tap; with <paramref name="Projected"/>, x + BatchNorm(Conv1×1(tap)) (the node's two children).</summary>
 public sealed record AddOp(string Tap, bool Projected) : LayerOp;
 
+/// <summary>
+/// <c>[Upsample(SizeOf = "tap")]</c>: <c>F.interpolate(x, size=tap.shape[-2:], mode=…)</c>; a <paramref name="Tap"/> of "input"
+/// (or "Block1/input" in a block use) where no tap has that name is the model's (the block's) input.
+/// </summary>
+public sealed record UpsampleToOp(string Tap, UpsampleMode Mode, bool AlignCorners) : LayerOp;
+
 /// <summary><c>[Multiply("tap")]</c>: <c>x * tap</c>, broadcasting a size of 1.</summary>
 public sealed record MultiplyOp(string Tap) : LayerOp;
 

@@ -24,6 +24,8 @@ internal sealed class OnnxLayerTranslator
     /// <summary>Runs <paramref name="nodes"/> in order from <paramref name="x"/>.</summary>
     public string Chain(IEnumerable<GraphNode> nodes, string x)
     {
+        // Upsample(SizeOf = "input") reads the chain's start where no tap has that name.
+        _taps.TryAdd(UpsampleInput, x);
         foreach (var node in nodes) x = Translate(node, x);
         return x;
     }
@@ -60,6 +62,7 @@ internal sealed class OnnxLayerTranslator
         AddOp op => _b.Node("Add", node.Name + ".out", new[] { x, op.Projected ? Chain(node.Inner, TapValue(node, op.Tap)) : TapValue(node, op.Tap) }),
         ConcatOp op => _b.Node("Concat", node.Name + ".out", op.TapFirst ? new[] { TapValue(node, op.Tap), x } : new[] { x, TapValue(node, op.Tap) }, Int("axis", 1)),
         MultiplyOp op => _b.Node("Mul", node.Name + ".out", new[] { x, TapValue(node, op.Tap) }), // ONNX broadcasts as PyTorch does
+        UpsampleToOp op => UpsampleTo(node, op, x),
         BlockOp op => Block(node, op, x),
         UnsupportedOp op => throw Unsupported(node, $"the exporter has no ONNX translation for {op.Kind} yet"),
         _ => throw Unsupported(node, $"the exporter has no ONNX translation for {node.Op.GetType().Name}"),
@@ -75,6 +78,19 @@ internal sealed class OnnxLayerTranslator
     {
         _taps[op.Tap] = x;
         return x;
+    }
+
+    private const string UpsampleInput = "input";
+
+    /// <summary>Resize to the reference's height and width: sizes = the input's N, C then Shape(reference)[2:4].</summary>
+    private string UpsampleTo(GraphNode node, UpsampleToOp op, string x)
+    {
+        string reference = TapValue(node, op.Tap);
+        var attributes = ResizeAttributes(op.Mode, op.AlignCorners);
+        string Slice(string of, string name, long start, long end)
+            => _b.Node("Slice", node.Name + name, new[] { _b.Node("Shape", node.Name + name + ".shape", new[] { of }), _b.Int64s(node.Name + name + ".start", start), _b.Int64s(node.Name + name + ".end", end) });
+        string sizes = _b.Node("Concat", node.Name + ".sizes", new[] { Slice(x, ".nc", 0, 2), Slice(reference, ".hw", 2, 4) }, Int("axis", 0));
+        return _b.Node("Resize", node.Name + ".out", new[] { x, "", "", sizes }, attributes);
     }
 
     private string TapValue(GraphNode node, string tap)
@@ -284,25 +300,33 @@ internal sealed class OnnxLayerTranslator
 
     private string Upsample(GraphNode node, UpsampleOp op, string x)
     {
-        // PyTorch's coordinate rules: nearest is floor(dst / scale) ('asymmetric', floor); bilinear and bicubic
-        // sample pixel centres ('half_pixel': a size-1 output samples the centre, as PyTorch 2 does — 'pytorch_half_pixel' would take the first pixel) or corners.
-        var attributes = new List<AttributeProto>
-        {
-            String("mode", op.Mode switch { UpsampleMode.Nearest => "nearest", UpsampleMode.Bilinear => "linear", _ => "cubic" }),
-            String("coordinate_transformation_mode", op.Mode == UpsampleMode.Nearest ? "asymmetric" : op.AlignCorners ? "align_corners" : "half_pixel"),
-        };
-        if (op.Mode == UpsampleMode.Nearest) attributes.Add(String("nearest_mode", "floor"));
-        if (op.Mode == UpsampleMode.Bicubic) attributes.Add(Float("cubic_coeff_a", -0.75));
+        var attributes = ResizeAttributes(op.Mode, op.AlignCorners);
         if (op.Scale > 0)
         {
             var scales = _b.Floats(node.Name + ".scales", new[] { 1f, 1f, (float)op.Scale, (float)op.Scale }, 4);
-            return _b.Node("Resize", node.Name + ".out", new[] { x, "", scales }, attributes.ToArray());
+            return _b.Node("Resize", node.Name + ".out", new[] { x, "", scales }, attributes);
         }
         // Sizes: the batch and channels of the input, then the layer's height and width.
         string shape = _b.Node("Shape", node.Name + ".shape", new[] { x });
         string batchAndChannels = _b.Node("Slice", node.Name + ".nc", new[] { shape, _b.Int64s(node.Name + ".start", 0), _b.Int64s(node.Name + ".end", 2) });
         string sizes = _b.Node("Concat", node.Name + ".sizes", new[] { batchAndChannels, _b.Int64s(node.Name + ".hw", op.Height, op.Width) }, Int("axis", 0));
-        return _b.Node("Resize", node.Name + ".out", new[] { x, "", "", sizes }, attributes.ToArray());
+        return _b.Node("Resize", node.Name + ".out", new[] { x, "", "", sizes }, attributes);
+    }
+
+    /// <summary>
+    /// PyTorch's coordinate rules: nearest is floor(dst / scale) ('asymmetric', floor); bilinear and bicubic sample pixel
+    /// centres ('half_pixel': a size-1 output samples the centre, as PyTorch 2 does — 'pytorch_half_pixel' would take the first pixel) or corners.
+    /// </summary>
+    private AttributeProto[] ResizeAttributes(UpsampleMode mode, bool alignCorners)
+    {
+        var attributes = new List<AttributeProto>
+        {
+            String("mode", mode switch { UpsampleMode.Nearest => "nearest", UpsampleMode.Bilinear => "linear", _ => "cubic" }),
+            String("coordinate_transformation_mode", mode == UpsampleMode.Nearest ? "asymmetric" : alignCorners ? "align_corners" : "half_pixel"),
+        };
+        if (mode == UpsampleMode.Nearest) attributes.Add(String("nearest_mode", "floor"));
+        if (mode == UpsampleMode.Bicubic) attributes.Add(Float("cubic_coeff_a", -0.75));
+        return attributes.ToArray();
     }
 
     private string Activation(ActivationOp op, string name, string x) => op.Kind switch
@@ -356,6 +380,7 @@ internal sealed class OnnxLayerTranslator
     {
         var children = node.Inner;
         int layers = op.Projected ? children.Count - 2 : children.Count;
+        _taps.TryAdd(node.Name + "/" + UpsampleInput, x); // a block's "input" (qualified by its use)
         string y = Chain(children.Take(layers), x);
         if (!op.Residual) return y;
         string shortcut = op.Projected ? Chain(children.Skip(layers), x) : x;

@@ -19,8 +19,8 @@ public static class PyTorchTwin
 
         class _Block(nn.Module):
             # A ModelDsl [Block] use: its steps in order — (name, module) runs a layer or a block; a graph block's
-            # ("@tap", t), ("@from", t), ("@add", t, name, projection or None), ("@cat", t, tap_first) and ("@mul", t)
-            # name, restart from and merge its own taps. A residual block adds its input (through Shortcut when the
+            # ("@tap", t), ("@from", t), ("@add", t, name, projection or None), ("@cat", t, tap_first), ("@mul", t) and
+            # ("@up", t or None for the block's input, mode, align_corners) name, restart from, merge and resize to its own taps. A residual block adds its input (through Shortcut when the
             # model needs a projection there), then applies Activation.
             def __init__(self, steps, residual, shortcut=None, activation=None):
                 super().__init__()
@@ -52,6 +52,9 @@ public static class PyTorchTwin
                         y = torch.cat([taps[step[1]], y] if step[2] else [y, taps[step[1]]], dim=1)
                     elif kind == "@mul":
                         y = y * taps[step[1]]
+                    elif kind == "@up":
+                        ref = x if step[1] is None else taps[step[1]]
+                        y = nn.functional.interpolate(y, size=ref.shape[-2:], mode=step[2], align_corners=step[3])
                     else:
                         y = self._modules[kind](y)
                 if not self._residual:
@@ -152,6 +155,9 @@ public static class PyTorchTwin
         }
         if (!graph.Nodes.Any(n => n.Path.Length > 0)) py.Append("        pass\n");
         py.Append("\n    def forward(self, x):\n");
+        // Upsample(SizeOf = "input") resizes to the model's input: kept under the name a tap "input" would have.
+        if (graph.Nodes.Any(n => n.Op is UpsampleToOp u && IsInput(u.Tap, "input", graph.Nodes)))
+            py.Append($"        {TapVariable("input")} = x\n");
         // A model with heads returns a dict of them, in declaration order (the .NET output record's properties).
         string? head = null;
         bool heads = graph.Nodes.Any(n => n.Op is HeadOp);
@@ -180,6 +186,7 @@ public static class PyTorchTwin
         ConcatOp { TapFirst: true } op => $"x = torch.cat([{TapVariable(op.Tap)}, x], dim=1)",
         ConcatOp op => $"x = torch.cat([x, {TapVariable(op.Tap)}], dim=1)",
         MultiplyOp op => $"x = x * {TapVariable(op.Tap)}",
+        UpsampleToOp op => $"x = nn.functional.interpolate(x, size={TapVariable(op.Tap)}.shape[-2:], mode={Str(Mode(op.Mode))}, align_corners={(op.Mode == UpsampleMode.Nearest ? "None" : Bool(op.AlignCorners))})",
         _ => $"x = {Access(node.Path)}(x)",
     };
 
@@ -201,6 +208,12 @@ public static class PyTorchTwin
 
     /// <summary>A node's registration name in its parent: the last segment of its state_dict path.</summary>
     private static string Leaf(GraphNode node) => node.Path.Substring(node.Path.LastIndexOf('.') + 1);
+
+    private static string Mode(UpsampleMode mode) => mode.ToString().ToLowerInvariant();
+
+    /// <summary>Whether an UpsampleTo's tap is the (block's) input: its "input" name where no tap of these nodes has it.</summary>
+    private static bool IsInput(string tap, string inputName, IReadOnlyList<GraphNode> nodes)
+        => tap == inputName && !nodes.Any(n => n.Op is TapOp t && t.Tap == tap);
 
     private static string TapVariable(string tap)
         => "tap_" + new string(tap.Select(c => char.IsLetterOrDigit(c) && c < 128 ? c : '_').ToArray()) + "_" + ((uint)StableHash(tap)).ToString(CultureInfo.InvariantCulture);
@@ -269,6 +282,7 @@ public static class PyTorchTwin
             AddOp a => $"(\"@add\", {Str(a.Tap)}, {Str(Leaf(c))}, None)",
             ConcatOp k => $"(\"@cat\", {Str(k.Tap)}, {Bool(k.TapFirst)})",
             MultiplyOp m => $"(\"@mul\", {Str(m.Tap)})",
+            UpsampleToOp u => $"(\"@up\", {(IsInput(u.Tap, node.Name + "/input", children) ? "None" : Str(u.Tap))}, {Str(Mode(u.Mode))}, {(u.Mode == UpsampleMode.Nearest ? "None" : Bool(u.AlignCorners))})",
             _ => $"({Str(Leaf(c))}, {Module(graph, c)})",
         };
         string list = string.Join(", ", children.Take(layers).Select(Step));

@@ -87,6 +87,16 @@ public class GraphDiagnosticTests
     }
 
     [Fact]
+    public void Upsample_to_an_unknown_tap_or_with_a_scale_too_is_an_error_on_SizeOf()
+    {
+        var d = Single("""[Conv2d(4, 3, Padding = 1), Tap("a"), MaxPool2d(2), Upsample(SizeOf = "b")]""", "MDSL0030");
+        Assert.Equal("SizeOf = \"b\"", SpanText(d));
+        Assert.Equal("Upsample 'Upsample1' refers to tap 'b', which no [Tap] defines (SizeOf names a [Tap] defined before it, or \"input\"; taps defined so far: a)", d.GetMessage());
+        var both = Single("""[Conv2d(4, 3, Padding = 1), Upsample(2.0, SizeOf = "input")]""", "MDSL0007");
+        Assert.Contains("give SizeOf alone, without ScaleFactor, Height or Width", both.GetMessage());
+    }
+
+    [Fact]
     public void MDSL0031_a_from_before_its_tap()
     {
         var d = Single("""[Conv2d(4, 1), From("a"), Conv2d(4, 1), Tap("a")]""", "MDSL0031");

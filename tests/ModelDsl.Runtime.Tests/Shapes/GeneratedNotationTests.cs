@@ -42,6 +42,7 @@ public class GeneratedNotationTests
             ("AddOp('a', true)", new AddOp("a", true)),
             ("ConcatOp('it''s')", new ConcatOp("it's")),
             ("MultiplyOp('x')", new MultiplyOp("x")),
+            ("UpsampleToOp('input', Bilinear, true)", new UpsampleToOp("input", UpsampleMode.Bilinear, true)),
             ("FromOp('s')", new FromOp("s")),
             ("ConcatOp('e1', true)", new ConcatOp("e1", true)),
             ("BlockOp('Res', true, false, ActivationOp('ReLU', 0.0))", new BlockOp("Res", true, false, new ActivationOp("ReLU"))),

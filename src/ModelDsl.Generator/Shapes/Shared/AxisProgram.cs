@@ -18,8 +18,9 @@ namespace ModelDsl
         {
             _steps = (AxisStep[])(steps ?? throw new ArgumentNullException(nameof(steps))).Clone();
             for (int i = 0; i < _steps.Length; i++)
+                // A Resume may refer to -1, the program's input (an Upsample to the input's size).
                 if (_steps[i].Kind is AxisStep.Operation.Merge or AxisStep.Operation.Project or AxisStep.Operation.Resume
-                    && (_steps[i].Reference < 0 || _steps[i].Reference >= i))
+                    && (_steps[i].Reference < (_steps[i].Kind == AxisStep.Operation.Resume ? -1 : 0) || _steps[i].Reference >= i))
                     throw new ArgumentException($"Step {i} ({_steps[i]}) refers to step {_steps[i].Reference}, which does not come before it.", nameof(steps));
         }
 
@@ -42,7 +43,7 @@ namespace ModelDsl
             long current = input;
             for (int i = 0; i < _steps.Length; i++)
             {
-                if (!TryStep(_steps[i], current, sizes, out long next)) return i;
+                if (!TryStep(_steps[i], current, sizes, input, out long next)) return i;
                 sizes[i] = current = next;
             }
             return -1;
@@ -72,14 +73,15 @@ namespace ModelDsl
             if (failed == -1) return null;
             long before = failed == 0 ? input : sizes[failed - 1];
             var step = _steps[failed];
-            long reference = step.Reference >= 0 ? sizes[step.Reference] : 0;
+            long reference = step.Reference >= 0 ? sizes[step.Reference] : step.Kind == AxisStep.Operation.Resume ? input : 0;
             long output;
             var reason = Classify(step, before, reference, out output);
             return new AxisFailure(failed, before, output, reference, reason);
         }
 
-        private static bool TryStep(AxisStep step, long input, long[] sizes, out long output)
-            => Classify(step, input, step.Reference >= 0 ? sizes[step.Reference] : 0, out output) == AxisFailure.Reason.None;
+        // A Resume to step -1 resumes from the input itself (Upsample(SizeOf = "input")).
+        private static bool TryStep(AxisStep step, long input, long[] sizes, long programInput, out long output)
+            => Classify(step, input, step.Reference >= 0 ? sizes[step.Reference] : step.Kind == AxisStep.Operation.Resume ? programInput : 0, out output) == AxisFailure.Reason.None;
 
         // One step's output for one input, and what (if anything) PyTorch would object to. Arithmetic is
         // checked: an input so large that a size overflows is rejected rather than wrapped.
