@@ -54,6 +54,15 @@ public static class Nets
         return heads.HeadNames.Zip(heads.Heads, (name, y) => (name, y.contiguous().data<float>().ToArray(), y.shape)).ToArray();
     }
 
+    /// <summary>Equal shapes, and values within <paramref name="tolerance"/> of the expected output's scale (its largest magnitude, at least 1).</summary>
+    public static void AssertSame(Tensor expected, Tensor actual, string what, double tolerance)
+    {
+        Assert.Equal(expected.shape, actual.shape);
+        using var scope = NewDisposeScope();
+        double scale = Math.Max(1, expected.abs().max().item<float>()), diff = (expected - actual).abs().max().item<float>();
+        Assert.True(diff <= tolerance * scale, $"{what}: max |difference| {diff.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)} (scale {scale.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)})");
+    }
+
     /// <summary>Null when <paramref name="actual"/> equals <paramref name="expected"/> within <see cref="Tolerance"/> of the expected output's scale (at least 1); else what differs.</summary>
     public static string? Difference(float[] expected, float[] actual, long[] actualShape, long[] expectedShape)
     {

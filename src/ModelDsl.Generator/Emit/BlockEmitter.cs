@@ -27,18 +27,7 @@ namespace ModelDsl.Generator.Emit
                     w.Line($"public {layer.Code.TypeName} {layer.Name} {{ get; }}");
                     w.Line();
                 }
-                if (block.Shortcut is not null)
-                {
-                    w.Doc("The 1×1 convolution + BatchNorm2d shortcut, present when the model needs a projection at this place; null for an identity shortcut.");
-                    w.Line("public global::TorchSharp.Modules.Sequential? Shortcut { get; }");
-                    w.Line();
-                }
-                if (block.Activation is { } activation)
-                {
-                    w.Doc($"{activation} applied after the residual addition.");
-                    w.Line($"public {Layers.ActivationLayers.TypeNameOf(activation)} Activation {{ get; }}");
-                    w.Line();
-                }
+                WriteResidualMembers(w, block);
 
                 if (block.Shortcut is not null)
                 {
@@ -66,14 +55,7 @@ namespace ModelDsl.Generator.Emit
                     w.Line($"Activation = {Layers.ActivationLayers.ConstructWithDefaults(then)};");
                     w.Line("register_module(\"Activation\", Activation);");
                 }
-                w.Line("OnCreated();");
-                w.Close();
-                w.Line();
-                w.Doc("Called at the end of the generated constructor: initialise weights or hooks here.");
-                w.Line("partial void OnCreated();");
-                w.Line();
-                w.Doc("Does nothing: the constructor registers every layer under its name. TorchSharp calls this when the module is registered into another, and its field scan would register each property's backing field a second time (state_dict keys such as \"<Conv1>k__BackingField.weight\").");
-                w.Line("protected override void RegisterComponents() { }");
+                TypeScaffold.EndConstructor(w);
                 w.Line();
 
                 string? act = block.Activation;
@@ -93,6 +75,23 @@ namespace ModelDsl.Generator.Emit
 
                 w.Close();
             });
+        }
+
+        /// <summary>A residual block's Shortcut (where it allows a projection) and Activation properties, for both kinds of block.</summary>
+        private static void WriteResidualMembers(SourceWriter w, AnalyzedBlock block)
+        {
+            if (block.Shortcut is not null)
+            {
+                w.Doc("The 1×1 convolution + BatchNorm2d shortcut, present when the model needs a projection at this place; null for an identity shortcut.");
+                w.Line("public global::TorchSharp.Modules.Sequential? Shortcut { get; }");
+                w.Line();
+            }
+            if (block.Activation is { } activation)
+            {
+                w.Doc($"{activation} applied after the residual addition.");
+                w.Line($"public {Layers.ActivationLayers.TypeNameOf(activation)} Activation {{ get; }}");
+                w.Line();
+            }
         }
 
         private const string Steps = "global::ModelDsl.ForwardSteps.";
@@ -117,18 +116,7 @@ namespace ModelDsl.Generator.Emit
                     w.Line($"public {member.Code.TypeName}{(member.Optional ? "?" : "")} {member.Name} {{ get; }}");
                     w.Line();
                 }
-                if (block.Shortcut is not null)
-                {
-                    w.Doc("The 1×1 convolution + BatchNorm2d shortcut, present when the model needs a projection at this place; null for an identity shortcut.");
-                    w.Line("public global::TorchSharp.Modules.Sequential? Shortcut { get; }");
-                    w.Line();
-                }
-                if (block.Activation is { } activation)
-                {
-                    w.Doc($"{activation} applied after the residual addition.");
-                    w.Line($"public {Layers.ActivationLayers.TypeNameOf(activation)} Activation {{ get; }}");
-                    w.Line();
-                }
+                WriteResidualMembers(w, block);
                 var parameters = members.Select(m => $"{m.Code.TypeName}{(m.Optional ? "?" : "")} @{m.Name}").ToList();
                 if (block.DynamicKeys) parameters.Add("string[]? keys = null");
                 if (block.Shortcut is not null) parameters.Add("global::TorchSharp.Modules.Sequential? shortcut = null");
@@ -154,14 +142,7 @@ namespace ModelDsl.Generator.Emit
                     w.Line($"Activation = {Layers.ActivationLayers.ConstructWithDefaults(then)};");
                     w.Line("register_module(\"Activation\", Activation);");
                 }
-                w.Line("OnCreated();");
-                w.Close();
-                w.Line();
-                w.Doc("Called at the end of the generated constructor: initialise weights or hooks here.");
-                w.Line("partial void OnCreated();");
-                w.Line();
-                w.Doc("Does nothing: the constructor registers every part under its key (TorchSharp's field scan would register each property's backing field a second time).");
-                w.Line("protected override void RegisterComponents() { }");
+                TypeScaffold.EndConstructor(w);
                 w.Line();
 
                 w.Doc("Runs the block's steps: its layers and blocks, its taps, From and merges" + (block.IsResidual ? ", then the residual addition." : "."));

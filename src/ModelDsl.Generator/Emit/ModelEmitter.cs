@@ -176,14 +176,7 @@ namespace ModelDsl.Generator.Emit
                 }
                 else w.Line($"register_module({SourceWriter.Literal(layer.Segment)}, {layer.Name});");
             }
-            w.Line("OnCreated();");
-            w.Close();
-            w.Line();
-            w.Doc("Called at the end of the generated constructor: initialise weights or hooks here.");
-            w.Line("partial void OnCreated();");
-            w.Line();
-            w.Doc("Does nothing: the constructor registers every layer under its name. TorchSharp calls this when the module is registered into another, and its field scan would register each property's backing field a second time (state_dict keys such as \"<Conv1>k__BackingField.weight\").");
-            w.Line("protected override void RegisterComponents() { }");
+            TypeScaffold.EndConstructor(w);
             w.Line();
         }
 

@@ -9,6 +9,22 @@ namespace ModelDsl.Generator.Emit
         public const string Tensor = "global::TorchSharp.torch.Tensor";
         public const string ModuleBase = "global::TorchSharp.torch.nn.Module<" + Tensor + ", " + Tensor + ">";
 
+        /// <summary>
+        /// Ends a generated constructor with its <c>OnCreated()</c> call, then declares that partial hook and the empty
+        /// <c>RegisterComponents</c> override every generated module has (models and both kinds of block).
+        /// </summary>
+        public static void EndConstructor(SourceWriter w)
+        {
+            w.Line("OnCreated();");
+            w.Close();
+            w.Line();
+            w.Doc("Called at the end of the generated constructor: initialise weights or hooks here.");
+            w.Line("partial void OnCreated();");
+            w.Line();
+            w.Doc("Does nothing: the constructor registers every layer under its name. TorchSharp calls this when the module is registered into another, and its field scan would register each property's backing field a second time (state_dict keys such as \"<Conv1>k__BackingField.weight\").");
+            w.Line("protected override void RegisterComponents() { }");
+        }
+
         public static string Wrap(GeneratedType type, Action<SourceWriter> body)
         {
             var w = new SourceWriter();
