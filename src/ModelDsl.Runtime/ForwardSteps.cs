@@ -75,4 +75,11 @@ public static class ForwardSteps
         if (disposeTap) reference.Dispose();
         return resized;
     }
+
+    /// <summary>Part <paramref name="index"/> of <paramref name="parts"/> equal slices of the channels (<c>x.chunk(parts, dim=1)[index]</c>) for a [Chunk].</summary>
+    public static torch.Tensor Chunk(torch.Tensor current, long index, long parts)
+    {
+        long size = current.shape[1] / parts;
+        return current.narrow(1, index * size, size);
+    }
 }

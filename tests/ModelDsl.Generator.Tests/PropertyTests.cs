@@ -125,7 +125,7 @@ public class PropertyTests
         int explicitSamePadding = run.Result.Results.SelectMany(r => r.GeneratedSources).Count(s => s.SourceText.ToString().Contains("new global::ModelDsl.SamePaddedConv2d("));
         Assert.True(explicitSamePadding >= 3, $"only {explicitSamePadding} nets with an explicitly padded 'same' conv");
         // And generator v3's blocks: parameters with conditions and computed keys, taps and merges, a block in a block.
-        foreach (var block in new[] { "PConv", "PInvRes", "PGate", "PFire" })
+        foreach (var block in new[] { "PConv", "PInvRes", "PGate", "PFire", "PShuffle" })
         {
             int uses = run.Result.Results.SelectMany(r => r.GeneratedSources).Count(s => s.HintName.StartsWith("Props.Random", StringComparison.Ordinal) && s.SourceText.ToString().Contains($"new global::Props.{block}("));
             Assert.True(uses >= 10, $"only {uses} nets use {block}");

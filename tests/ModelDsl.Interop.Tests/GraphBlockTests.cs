@@ -75,6 +75,31 @@ public class GraphBlockTests
             [Tap("full"), MaxPool2d(2), Conv2d(4, 3, Padding = 1), Upsample(SizeOf = "full"), Concat("full")]
             public partial class SegmentFixed;
 
+            // torchvision.models.shufflenetv2.InvertedResidual: branch2 (and, striding, branch1), a chunk of the channels, a shuffle.
+            [Block(Params = "Out, Stride")]
+            [Conv2d(OutChannels = "Out", Kernel = 1, Bias = false, Key = "0"), BatchNorm2d(Key = "1"), ReLU(Key = "2")]
+            [Conv2d(OutChannels = "Out", Kernel = 3, Stride = "Stride", Padding = 1, Groups = "Out", Bias = false, Key = "3"), BatchNorm2d(Key = "4")]
+            [Conv2d(OutChannels = "Out", Kernel = 1, Bias = false, Key = "5"), BatchNorm2d(Key = "6"), ReLU(Key = "7")]
+            public partial class ShuffleBranch2;
+
+            [Block(Params = "Out")]
+            [Conv2d(Kernel = 3, Stride = 2, Padding = 1, Groups = "In", Bias = false, Key = "0"), BatchNorm2d(Key = "1")]
+            [Conv2d(OutChannels = "Out", Kernel = 1, Bias = false, Key = "2"), BatchNorm2d(Key = "3"), ReLU(Key = "4")]
+            public partial class ShuffleBranch1;
+
+            [Block(Params = "Out")]
+            [Chunk("x1", "x2"), From("x2"), Use<ShuffleBranch2>("Out / 2, 1", Key = "branch2"), Concat("x1", Order = ConcatOrder.TapFirst), ChannelShuffle(2)]
+            public partial class ShuffleUnit;
+
+            [Block(Params = "Out")]
+            [Tap("x"), Use<ShuffleBranch1>("Out / 2", Key = "branch1"), Tap("b1")]
+            [From("x"), Use<ShuffleBranch2>("Out / 2, 2", Key = "branch2"), Concat("b1", Order = ConcatOrder.TapFirst), ChannelShuffle(2)]
+            public partial class ShuffleDown;
+
+            [Model(Channels = 24)]
+            [Use<ShuffleDown>("48", Name = "Down"), Use<ShuffleUnit>("48", Name = "Unit"), Conv2d(2, 1)]
+            public partial class ShuffleNet;
+
             [Model(Channels = 16)]
             [Use<DenseLayer>("8, 4", Name = "Dense"), Use<Inception>("8, 4, 8, 4, 8, 8", Name = "Mixed"), Conv2d(2, 1)]
             public partial class DenseInceptionNet;
@@ -134,7 +159,7 @@ public class GraphBlockTests
         using var folder = new Nets.TempFolder();
         var failures = new List<string>();
         var files = new List<string>();
-        foreach (var name in new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "DenseInceptionNet", "SegmentAnySize", "SegmentFixed" })
+        foreach (var name in new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "DenseInceptionNet", "SegmentAnySize", "SegmentFixed", "ShuffleNet" })
         {
             var type = Net(name);
             var graph = Nets.GraphOf(type);
@@ -152,7 +177,7 @@ public class GraphBlockTests
     [Fact]
     public void Graph_block_twins_load_weights_from_dotnet_and_compute_the_same_outputs()
     {
-        var failures = PyTorchTwinTests.RunTwins(new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "DenseInceptionNet", "SegmentAnySize", "SegmentFixed" }.Select(n => (n, Net(n))).ToList(), seed: 9);
+        var failures = PyTorchTwinTests.RunTwins(new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "DenseInceptionNet", "SegmentAnySize", "SegmentFixed", "ShuffleNet" }.Select(n => (n, Net(n))).ToList(), seed: 9);
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
@@ -163,11 +188,13 @@ public class GraphBlockTests
         from torchvision.models.mobilenetv2 import InvertedResidual
         from torchvision.models.densenet import _DenseLayer
         from torchvision.models.googlenet import Inception
+        from torchvision.models.shufflenetv2 import InvertedResidual as ShuffleUnit
         out = sys.argv[1]
         torch.manual_seed(7)
         for name, module, c in (("se", SqueezeExcitation(16, 4), 16), ("fire", Fire(16, 8, 32, 32), 16), ("noexpand", InvertedResidual(32, 16, 1, 1), 32),
                                 ("down", InvertedResidual(16, 24, 2, 6), 16), ("skip", InvertedResidual(24, 24, 1, 6), 24),
-                                ("dense", _DenseLayer(16, 8, 4, 0.0, False), 16), ("inception", Inception(24, 8, 4, 8, 4, 8, 8), 24)):
+                                ("dense", _DenseLayer(16, 8, 4, 0.0, False), 16), ("inception", Inception(24, 8, 4, 8, 4, 8, 8), 24),
+                                ("shuffledown", ShuffleUnit(24, 48, 2), 24), ("shuffleunit", ShuffleUnit(48, 48, 1), 48)):
             with torch.no_grad():
                 for p in module.parameters():
                     p.copy_(torch.randn_like(p) * 0.3)
@@ -197,9 +224,12 @@ public class GraphBlockTests
         var stage = mobile.features.named_children().ToDictionary(c => c.name, c => (nn.Module<Tensor, Tensor>)c.module);
         using var denseInception = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(Net("DenseInceptionNet"))!;
         denseInception.eval();
+        using var shuffle = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(Net("ShuffleNet"))!;
+        shuffle.eval();
         nn.Module<Tensor, Tensor> Property(nn.Module owner, string property) => (nn.Module<Tensor, Tensor>)owner.GetType().GetProperty(property)!.GetValue(owner)!;
         foreach (var (file, block) in new[] { ("se", Property(net, "Gate")), ("fire", Property(net, "Fire1")), ("noexpand", stage["1"]), ("down", stage["2"]), ("skip", stage["3"]),
-                     ("dense", Property(denseInception, "Dense")), ("inception", Property(denseInception, "Mixed")) })
+                     ("dense", Property(denseInception, "Dense")), ("inception", Property(denseInception, "Mixed")),
+                     ("shuffledown", Property(shuffle, "Down")), ("shuffleunit", Property(shuffle, "Unit")) })
         {
             var loaded = block.LoadFromPyTorch(Path.Combine(folder.Path, file + ".pth")); // strict: torchvision's own names
             Assert.True(loaded.Loaded.Count >= 4, $"{file}: {loaded.Loaded.Count} tensors");

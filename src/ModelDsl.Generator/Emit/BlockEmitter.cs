@@ -157,6 +157,7 @@ namespace ModelDsl.Generator.Emit
                     switch (step.Kind)
                     {
                         case BlockStep.Tap: w.Line($"var {Tap(step.TapName!)} = x;"); break;
+                        case BlockStep.Chunk: w.Line($"var {Tap(step.TapName!)} = {Steps}Chunk(x, {step.Arguments});"); break;
                         case BlockStep.From: w.Line($"x = {Tap(step.TapName!)};"); break;
                         case BlockStep.Module: w.Line(step.Optional ? $"if ({step.Member} is not null) x = {step.Member}.call(x);" : $"x = {step.Member}.call(x);"); break;
                         case BlockStep.Add:

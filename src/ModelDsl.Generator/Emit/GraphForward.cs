@@ -31,6 +31,8 @@ namespace ModelDsl.Generator.Emit
             {
                 var graph = nodes[i].Graph;
                 if (graph?.Op == GraphEdge.TapOp) { tapTensor[graph.Tap] = tensor; continue; }
+                // A chunk's part is a tensor of its own (a slice), read from the current one.
+                if (graph?.Op == GraphEdge.ChunkOp) { lastUse[tensor] = i; tapTensor[graph.Tap] = i; continue; }
                 if (graph?.Op == GraphEdge.HeadOp || graph?.Op == GraphEdge.FromOp)
                 {
                     if (graph.Op == GraphEdge.HeadOp) headTaps.Add(graph.Tap);
@@ -73,6 +75,14 @@ namespace ModelDsl.Generator.Emit
                     tapTensor[graph.Tap] = current;
                     string use = headTaps.Contains(graph.Tap) ? "kept for the heads that start from it" : "kept for a later merge";
                     w.Line($"var {variable} = {currentVariable}; // Tap(\"{graph.Tap}\"): {node.Output}, {use}");
+                    continue;
+                }
+                if (graph?.Op == GraphEdge.ChunkOp)
+                {
+                    string variable = "tap" + (variables.Count + (inputTap ? 0 : 1));
+                    variables[graph.Tap] = variable;
+                    tapTensor[graph.Tap] = i;
+                    w.Line($"var {variable} = {Steps}Chunk({currentVariable}{graph.Arguments}); // Chunk part \"{graph.Tap}\": {node.Output}");
                     continue;
                 }
                 if (graph?.Op == GraphEdge.FromOp)

@@ -18,7 +18,7 @@ namespace ModelDsl.Generator.Emit
             string previous = "input";
             foreach (var layer in model.Layers)
             {
-                if (layer.Graph?.Op is GraphEdge.TapOp or GraphEdge.FromOp) continue;
+                if (layer.Graph?.Op is GraphEdge.TapOp or GraphEdge.FromOp or GraphEdge.ChunkOp) continue;
                 if (layer.Graph is { Op: GraphEdge.HeadOp } head)
                 {
                     // A head's row marks where its branch starts; its first layer reads the tapped layer's output.
@@ -36,7 +36,7 @@ namespace ModelDsl.Generator.Emit
             {
                 foreach (var child in parent.Children)
                 {
-                    if (child.Graph?.Op is GraphEdge.TapOp or GraphEdge.FromOp) continue;
+                    if (child.Graph?.Op is GraphEdge.TapOp or GraphEdge.FromOp or GraphEdge.ChunkOp) continue;
                     rows.Add(new[] { $"{indent}{child.Name.Substring(parent.Name.Length + 1)} ({child.TypeText})", "", child.Output.ToString(), N(child.Parameters), N(child.MultiplyAdds), "" });
                     Children(child, indent + "  ");
                 }

@@ -23,6 +23,7 @@ namespace ModelDsl.Generator.Layers
             new UpsampleLayer(),
             new ActivationLayers(),
             new PReluLayer(),
+            new ChannelShuffleLayer(),
             new SoftmaxLayers(),
             new MergeLayers(),
             new ReshapeLayers(),

@@ -80,6 +80,23 @@ namespace ModelDsl.Generator.Parsing
                         string tap = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string ?? "" : "";
                         layers.Add(new LayerSpec(LayerSpec.TapKind, tap, stage, location, EquatableArray<LayerArg>.Empty, null));
                         continue;
+                    case nameof(ChunkAttribute):
+                    {
+                        var parts = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array
+                            ? attribute.ConstructorArguments[0].Values.Select(v => v.Value as string ?? "").ToList() : new List<string>();
+                        if (parts.Count < 2)
+                        {
+                            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerArgument, location, "Chunk", "Chunk", "taps", parts.Count.ToString(CultureInfo.InvariantCulture),
+                                "name at least two taps, one per part: [Chunk(\"x1\", \"x2\")]"));
+                            continue;
+                        }
+                        for (int i = 0; i < parts.Count; i++)
+                            layers.Add(new LayerSpec(LayerSpec.ChunkKind, parts[i], stage, location, new[]
+                            {
+                                new LayerArg("Index", i, i, null, location), new LayerArg("Parts", parts.Count, parts.Count, null, location),
+                            }.ToEquatableArray(), null));
+                        continue;
+                    }
                     case nameof(FromAttribute):
                         string from = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string ?? "" : "";
                         layers.Add(new LayerSpec(LayerSpec.FromKind, from, stage, location, EquatableArray<LayerArg>.Empty, null));

@@ -31,10 +31,19 @@ namespace ModelDsl.Generator.Parsing
         /// <summary>A [From("tap")]: the chain restarts from the tap; <see cref="Name"/> holds the tap's name.</summary>
         public const string FromKind = "[From]";
 
+        /// <summary>
+        /// One part of a [Chunk("a", "b", …)]: <see cref="Name"/> names the tap of part <c>Index</c> of <c>Parts</c> (arguments)
+        /// of the current tensor's channels; a chunk of n taps is n such markers in a row.
+        /// </summary>
+        public const string ChunkKind = "[Chunk]";
+
         public bool IsStage => Kind == StageKind;
         public bool IsFrom => Kind == FromKind;
         /// <summary>A tap, a head or a From: a point of the graph, not a layer (no module, no property name).</summary>
-        public bool IsMarker => IsTap || IsHead || IsFrom;
+        public bool IsMarker => IsTap || IsHead || IsFrom || IsChunk;
+        /// <summary>A point that defines a tap: a [Tap], or one part of a [Chunk].</summary>
+        public bool DefinesTap => IsTap || IsChunk;
+        public bool IsChunk => Kind == ChunkKind;
         public bool IsTap => Kind == TapKind;
         public bool IsHead => Kind == HeadKind;
         public bool IsBlock => Kind == BlockKind;

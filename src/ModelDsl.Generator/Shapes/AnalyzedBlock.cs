@@ -35,6 +35,9 @@ namespace ModelDsl.Generator.Shapes
 
         /// <summary>An Upsample(SizeOf = tap): <see cref="Arguments"/> holds ForwardSteps.UpsampleTo's mode and alignment.</summary>
         public const string UpsampleTo = "upsampleto";
+
+        /// <summary>A part of a [Chunk]: <see cref="TapName"/> becomes a slice of the current tensor's channels (<see cref="Arguments"/>: "index, parts").</summary>
+        public const string Chunk = "chunk";
     }
 
     /// <summary>

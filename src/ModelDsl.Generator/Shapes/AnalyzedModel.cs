@@ -87,6 +87,9 @@ namespace ModelDsl.Generator.Shapes
         /// <summary>An Upsample to a tap's (or the input's) height and width; <see cref="Arguments"/> carries its mode.</summary>
         public const string UpsampleToOp = "UpsampleTo";
 
+        /// <summary>One part of a [Chunk]: a tap that is a slice of the current tensor's channels; <see cref="Arguments"/>: ", index, parts".</summary>
+        public const string ChunkOp = "Chunk";
+
         /// <summary>The tap name that means the model's (or a block's) input, where no tap has that name.</summary>
         public const string InputTap = "input";
 

@@ -74,7 +74,7 @@ namespace ModelDsl.Generator.Shapes
                     if (!fixedSize) Add(AxisStep.Resume(start), AxisStep.Resume(start), $"From '{layer.Name}'");
                     continue;
                 }
-                if (layer.IsTap)
+                if (layer.DefinesTap)
                 {
                     string tap = layer.Name ?? "";
                     if (!taps.ContainsKey(tap)) taps[tap] = fixedSize ? FixedTap : Mark($"Tap '{tap}'");
@@ -131,7 +131,7 @@ namespace ModelDsl.Generator.Shapes
                     // A piece absent at this use adds no step; a condition that needs In (not known here) counts as absent: the
                     // walk at the reference size checks the use as it is.
                     if (inner.Arg(BlockAnalyzer.When)?.Text is { } when && !(BlockExpression.TryEvaluate(when, scope, out long on, out _) && on != 0)) continue;
-                    if (inner.IsTap) { own[inner.Name ?? ""] = Mark($"Tap '{inner.Name}' in '{use}'"); continue; }
+                    if (inner.DefinesTap) { own[inner.Name ?? ""] = Mark($"Tap '{inner.Name}' in '{use}'"); continue; }
                     if (inner.IsFrom)
                     {
                         if (own.TryGetValue(inner.Name ?? "", out int from)) Add(AxisStep.Resume(from), AxisStep.Resume(from), $"From '{inner.Name}' in '{use}'");

@@ -104,14 +104,14 @@ namespace ModelDsl.Generator.Shapes
         /// </summary>
         private static void CheckTaps(List<LayerSpec> layers, string[] names, DiagnosticSink sink)
         {
-            var declared = new HashSet<string>(layers.Where(l => l.IsTap).Select(l => l.Name ?? ""), StringComparer.Ordinal);
+            var declared = new HashSet<string>(layers.Where(l => l.DefinesTap).Select(l => l.Name ?? ""), StringComparer.Ordinal);
             var defined = new List<string>();
             for (int i = 0; i < layers.Count; i++)
             {
                 var layer = layers[i];
-                string? tap = layer.IsTap || layer.IsFrom ? layer.Name ?? "" : MergeLayers.IsMerge(layer.Kind) ? layer.Arg(nameof(AddAttribute.Tap))?.Text ?? "" : null;
+                string? tap = layer.DefinesTap || layer.IsFrom ? layer.Name ?? "" : MergeLayers.IsMerge(layer.Kind) ? layer.Arg(nameof(AddAttribute.Tap))?.Text ?? "" : null;
                 if (tap is null) continue;
-                if (layer.IsTap)
+                if (layer.DefinesTap)
                 {
                     if (tap.Length == 0) sink.Report(DiagnosticDescriptors.NameNotUsable, layer.Location, tap, "a tap needs a name, e.g. [Tap(\"x\")]");
                     else if (defined.Contains(tap)) sink.Report(DiagnosticDescriptors.DuplicateTap, layer.Location, tap);
@@ -140,6 +140,7 @@ namespace ModelDsl.Generator.Shapes
             {
                 var layer = layers[i];
                 if (layer.IsTap) { steps.Add(new BlockStep(BlockStep.Tap, null, layer.Name)); continue; }
+                if (layer.IsChunk) { steps.Add(new BlockStep(BlockStep.Chunk, null, layer.Name, Arguments: $"{ChunkParts.Index(layer)}, {ChunkParts.Parts(layer)}")); continue; }
                 if (layer.IsFrom) { steps.Add(new BlockStep(BlockStep.From, null, layer.Name)); continue; }
                 string key = keys[i] ?? names[i];
                 // A piece with a condition may be absent at a use: a nullable member, a guarded step.

@@ -52,7 +52,7 @@ namespace ModelDsl.Generator.Shapes
             var names = LayerNaming.AssignSkippingMarkers(layers, new HashSet<string>(block.MemberNames.Concat(BlockAnalyzer.OwnMembers), System.StringComparer.Ordinal), null);
             var keys = StateDictKeys.Assign(layers, names, _ => "", BlockAnalyzer.OwnMembers, null, expressionsAllowed: block.Params.Count > 0); // their problems are reported on the block
             // A graph block's taps are its own, qualified by the use in the exported graph ("Fire1/s").
-            var taps = block.IsGraph ? new TapScope(layers.Where(l => l.IsTap).Select(l => l.Name ?? ""), name + "/") { InputShape = input } : null;
+            var taps = block.IsGraph ? new TapScope(layers.Where(l => l.DefinesTap).Select(l => l.Name ?? ""), name + "/") { InputShape = input } : null;
             var children = new List<ResolvedLayer>();
             var byLayer = new ResolvedLayer?[layers.Count];
             bool dynamicKeys = false;
@@ -61,6 +61,12 @@ namespace ModelDsl.Generator.Shapes
             for (int i = 0; i < layers.Count; i++)
             {
                 var layer = layers[i];
+                if (taps is not null && layer.IsChunk)
+                {
+                    if (ChunkParts.Resolve(layer, $"{name}.Chunk({layer.Name})", use.Stage, current, taps, inner) is not { } part) return null;
+                    children.Add(part);
+                    continue;
+                }
                 if (taps is not null && (layer.IsTap || layer.IsFrom))
                 {
                     string tap = layer.Name ?? "";

@@ -94,7 +94,15 @@ namespace ModelDsl.Generator.Shapes
                     resolvedIndex.Add(index);
                     continue;
                 }
-                if (head is not null && !layer.IsTap && !layer.IsFrom) headLast = layer;
+                if (head is not null && !layer.DefinesTap && !layer.IsFrom) headLast = layer;
+                if (layer.IsChunk)
+                {
+                    if (!shapeKnown) continue;
+                    if (ChunkParts.Resolve(layer, layer.Name ?? "", layer.Stage, current, taps, sink) is not { } part) { shapeKnown = false; continue; }
+                    resolved.Add(part);
+                    resolvedIndex.Add(index);
+                    continue;
+                }
                 if (layer.IsFrom)
                 {
                     if (!shapeKnown) continue;
@@ -386,7 +394,7 @@ namespace ModelDsl.Generator.Shapes
         private static TapScope DeclareTaps(List<LayerSpec> layers, DiagnosticSink sink)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var tap in layers.Where(l => l.IsTap))
+            foreach (var tap in layers.Where(l => l.DefinesTap))
             {
                 string name = tap.Name ?? "";
                 if (name.Length == 0) sink.Report(DiagnosticDescriptors.NameNotUsable, tap.Location, name, "a tap needs a name, e.g. [Tap(\"skip1\")]");

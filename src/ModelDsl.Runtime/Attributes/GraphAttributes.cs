@@ -17,6 +17,20 @@ public sealed class TapAttribute : Attribute
 }
 
 /// <summary>
+/// Splits the channels of the tensor at this point into equal parts, one tap each, in order: <c>[Chunk("x1", "x2")]</c> is
+/// PyTorch's <c>x1, x2 = x.chunk(2, dim=1)</c> (ShuffleNet's unit). Like a tap it adds no module and the chain continues from
+/// the same tensor; <see cref="FromAttribute"/> restarts from a part. The channel count must divide into the parts.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class ChunkAttribute : Attribute
+{
+    public ChunkAttribute(params string[] taps) => Taps = taps;
+
+    /// <summary>The parts' tap names, in channel order.</summary>
+    public string[] Taps { get; }
+}
+
+/// <summary>
 /// Restarts the chain from the tensor named by <see cref="Tap"/>: the layers after it run on that tensor, so a model can
 /// hold parallel branches from one input (Fire, Inception, an ASPP) — each branch ends in a <see cref="TapAttribute"/>,
 /// the next starts with <c>[From]</c>, and a <see cref="ConcatAttribute"/> or <see cref="AddAttribute"/> joins them. Like a

@@ -98,6 +98,12 @@ public sealed record AddOp(string Tap, bool Projected) : LayerOp;
 /// </summary>
 public sealed record UpsampleToOp(string Tap, UpsampleMode Mode, bool AlignCorners) : LayerOp;
 
+/// <summary>One part of <c>[Chunk(…)]</c>: <c>tap = x.chunk(Parts, dim=1)[Index]</c>; the chain continues from x.</summary>
+public sealed record ChunkOp(string Tap, long Index, long Parts) : LayerOp;
+
+/// <summary><c>nn.ChannelShuffle(Groups)</c>.</summary>
+public sealed record ChannelShuffleOp(long Groups) : LayerOp;
+
 /// <summary><c>[Multiply("tap")]</c>: <c>x * tap</c>, broadcasting a size of 1.</summary>
 public sealed record MultiplyOp(string Tap) : LayerOp;
 

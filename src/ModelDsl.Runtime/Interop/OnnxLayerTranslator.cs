@@ -63,6 +63,8 @@ internal sealed class OnnxLayerTranslator
         ConcatOp op => _b.Node("Concat", node.Name + ".out", op.TapFirst ? new[] { TapValue(node, op.Tap), x } : new[] { x, TapValue(node, op.Tap) }, Int("axis", 1)),
         MultiplyOp op => _b.Node("Mul", node.Name + ".out", new[] { x, TapValue(node, op.Tap) }), // ONNX broadcasts as PyTorch does
         UpsampleToOp op => UpsampleTo(node, op, x),
+        ChunkOp op => Chunk(node, op, x),
+        ChannelShuffleOp op => ChannelShuffle(node, op, x),
         BlockOp op => Block(node, op, x),
         UnsupportedOp op => throw Unsupported(node, $"the exporter has no ONNX translation for {op.Kind} yet"),
         _ => throw Unsupported(node, $"the exporter has no ONNX translation for {node.Op.GetType().Name}"),
@@ -81,6 +83,27 @@ internal sealed class OnnxLayerTranslator
     }
 
     private const string UpsampleInput = "input";
+
+    /// <summary>A chunk's part: the tap is a Slice of the channels; the chain goes on from x.</summary>
+    private string Chunk(GraphNode node, ChunkOp op, string x)
+    {
+        long size = node.Input.Channels / op.Parts;
+        string name = node.Name + ".part";
+        _taps[op.Tap] = _b.Node("Slice", name, new[] { x, _b.Int64s(name + ".start", op.Index * size), _b.Int64s(name + ".end", (op.Index + 1) * size), _b.Int64s(name + ".axis", 1) });
+        return x;
+    }
+
+    /// <summary>
+    /// PyTorch's channel shuffle: N×C×H×W → N×g×(C/g)×(H·W), swap the two channel axes, back to the input's own shape
+    /// (read with Shape, so a net of any size exports too).
+    /// </summary>
+    private string ChannelShuffle(GraphNode node, ChannelShuffleOp op, string x)
+    {
+        long c = node.Input.Channels;
+        string grouped = _b.Node("Reshape", node.Name + ".grouped", new[] { x, _b.Int64s(node.Name + ".groups", 0, op.Groups, c / op.Groups, -1) });
+        string swapped = _b.Node("Transpose", node.Name + ".swapped", new[] { grouped }, Ints("perm", 0, 2, 1, 3));
+        return _b.Node("Reshape", node.Name + ".out", new[] { swapped, _b.Node("Shape", node.Name + ".shape", new[] { x }) });
+    }
 
     /// <summary>Resize to the reference's height and width: sizes = the input's N, C then Shape(reference)[2:4].</summary>
     private string UpsampleTo(GraphNode node, UpsampleToOp op, string x)

@@ -43,6 +43,8 @@ public static class PyTorchTwin
                     kind = step[0]
                     if kind == "@tap":
                         taps[step[1]] = y
+                    elif kind == "@chunk":
+                        taps[step[1]] = y.chunk(step[3], dim=1)[step[2]]
                     elif kind == "@from":
                         y = taps[step[1]]
                     elif kind == "@add":
@@ -186,6 +188,7 @@ public static class PyTorchTwin
         ConcatOp { TapFirst: true } op => $"x = torch.cat([{TapVariable(op.Tap)}, x], dim=1)",
         ConcatOp op => $"x = torch.cat([x, {TapVariable(op.Tap)}], dim=1)",
         MultiplyOp op => $"x = x * {TapVariable(op.Tap)}",
+        ChunkOp op => $"{TapVariable(op.Tap)} = x.chunk({op.Parts}, dim=1)[{op.Index}]",
         UpsampleToOp op => $"x = nn.functional.interpolate(x, size={TapVariable(op.Tap)}.shape[-2:], mode={Str(Mode(op.Mode))}, align_corners={(op.Mode == UpsampleMode.Nearest ? "None" : Bool(op.AlignCorners))})",
         _ => $"x = {Access(node.Path)}(x)",
     };
@@ -255,6 +258,7 @@ public static class PyTorchTwin
             PadOp op => $"nn.ReplicationPad2d(({op.Left}, {op.Right}, {op.Top}, {op.Bottom}))",
             DropoutOp op => $"nn.Dropout{(op.Channelwise ? "2d" : "")}(p={Num(op.P)})",
             PReluOp op => $"nn.PReLU(num_parameters={op.Count})",
+            ChannelShuffleOp op => $"nn.ChannelShuffle({op.Groups})",
             StochasticDepthOp op => $"_StochasticDepth({Num(op.P)}, {Str(op.Row ? "row" : "batch")})",
             FlattenOp => "nn.Flatten()",
             ReshapeOp op => $"_Reshape({string.Join(", ", op.Dims)})",
@@ -282,6 +286,7 @@ public static class PyTorchTwin
             AddOp a => $"(\"@add\", {Str(a.Tap)}, {Str(Leaf(c))}, None)",
             ConcatOp k => $"(\"@cat\", {Str(k.Tap)}, {Bool(k.TapFirst)})",
             MultiplyOp m => $"(\"@mul\", {Str(m.Tap)})",
+            ChunkOp k => $"(\"@chunk\", {Str(k.Tap)}, {k.Index}, {k.Parts})",
             UpsampleToOp u => $"(\"@up\", {(IsInput(u.Tap, node.Name + "/input", children) ? "None" : Str(u.Tap))}, {Str(Mode(u.Mode))}, {(u.Mode == UpsampleMode.Nearest ? "None" : Bool(u.AlignCorners))})",
             _ => $"({Str(Leaf(c))}, {Module(graph, c)})",
         };

@@ -97,6 +97,16 @@ public class GraphDiagnosticTests
     }
 
     [Fact]
+    public void A_chunk_of_channels_that_do_not_split_evenly_and_a_shuffle_that_does_not_divide_are_MDSL0007()
+    {
+        var chunk = Single("""[Conv2d(5, 3, Padding = 1), Chunk("a", "b"), From("b"), Concat("a")]""", "MDSL0007");
+        Assert.Equal("Chunk(\"a\", \"b\")", SpanText(chunk));
+        Assert.Contains("its input 5×8×8 has 5 channels, which do not split into 2 equal parts", chunk.GetMessage());
+        var shuffle = Single("""[Conv2d(6, 3, Padding = 1), ChannelShuffle(4)]""", "MDSL0007");
+        Assert.Contains("it must divide the input's 6 channels", shuffle.GetMessage());
+    }
+
+    [Fact]
     public void MDSL0031_a_from_before_its_tap()
     {
         var d = Single("""[Conv2d(4, 1), From("a"), Conv2d(4, 1), Tap("a")]""", "MDSL0031");

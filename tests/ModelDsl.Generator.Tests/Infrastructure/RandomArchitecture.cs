@@ -52,6 +52,10 @@ public sealed class RandomArchitecture
             [Conv2d(OutChannels = "S", Kernel = 1), ReLU, Tap("s"), Conv2d(OutChannels = "E", Kernel = 1), Tap("e")]
             [From("s"), Conv2d(OutChannels = "E", Kernel = 3, Padding = 1), Use<PGate>("R = 1"), Concat("e", Order = ConcatOrder.TapFirst)]
             public partial class PFire;
+
+            [Block]
+            [Chunk("a", "b"), From("b"), Conv2d(Kernel = 3, Padding = 1), Concat("a", Order = ConcatOrder.TapFirst), ChannelShuffle(2)]
+            public partial class PShuffle;
         }
 
         """;
@@ -155,7 +159,7 @@ public sealed class RandomArchitecture
                     $"Upsample(Height = {h}, Width = {w}, Mode = UpsampleMode.Bilinear, AlignCorners = {(_rng.Next(2) == 0 ? "true" : "false")})",
                     $"Upsample(Height = {h}, Width = {w}, Mode = UpsampleMode.Bicubic)");
             case 12:
-                switch (_rng.Next(6))
+                switch (_rng.Next(7))
                 {
                     case 0: return $"Use<Same>(Repeat = {_rng.Next(1, 3)})";
                     case 1:
@@ -176,6 +180,11 @@ public sealed class RandomArchitecture
                         return $"Use<PInvRes>(\"{o}, {s}, {t}\")";
                     }
                     case 4: return Pick("Use<PGate>", "Use<PGate>(\"R = 4\")");
+                    case 5:
+                        // A chunk needs an even channel count: an odd one is widened first.
+                        if (c % 2 == 0) return "Use<PShuffle>";
+                        c = 8;
+                        return "Use<PConv>(\"8, 1\"), Use<PShuffle>";
                     default:
                     {
                         long e = Pick(2, 4);

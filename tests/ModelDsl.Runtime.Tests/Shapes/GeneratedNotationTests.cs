@@ -43,6 +43,8 @@ public class GeneratedNotationTests
             ("ConcatOp('it''s')", new ConcatOp("it's")),
             ("MultiplyOp('x')", new MultiplyOp("x")),
             ("UpsampleToOp('input', Bilinear, true)", new UpsampleToOp("input", UpsampleMode.Bilinear, true)),
+            ("ChunkOp('x2', 1, 2)", new ChunkOp("x2", 1, 2)),
+            ("ChannelShuffleOp(2)", new ChannelShuffleOp(2)),
             ("FromOp('s')", new FromOp("s")),
             ("ConcatOp('e1', true)", new ConcatOp("e1", true)),
             ("BlockOp('Res', true, false, ActivationOp('ReLU', 0.0))", new BlockOp("Res", true, false, new ActivationOp("ReLU"))),
