@@ -100,6 +100,11 @@ public class GraphBlockTests
             [Use<ShuffleDown>("48", Name = "Down"), Use<ShuffleUnit>("48", Name = "Unit"), Conv2d(2, 1)]
             public partial class ShuffleNet;
 
+            // The class count at run time: an instance with 7 classes exports its own graph.
+            [Model(Channels = 3, Args = "NumClasses = 10")]
+            [Use<ShuffleDown>("16", Name = "Down"), GlobalAvgPool, Flatten, Linear("NumClasses")]
+            public partial class RuntimeClasses;
+
             [Model(Channels = 16)]
             [Use<DenseLayer>("8, 4", Name = "Dense"), Use<Inception>("8, 4, 8, 4, 8, 8", Name = "Mixed"), Conv2d(2, 1)]
             public partial class DenseInceptionNet;
@@ -172,6 +177,20 @@ public class GraphBlockTests
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         OnnxChecker.Check(files);
+    }
+
+    [Fact]
+    public void An_instance_with_a_run_time_class_count_exports_its_own_graph_to_ONNX()
+    {
+        using var folder = new Nets.TempFolder();
+        var type = Net("RuntimeClasses");
+        using var module = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(type, 7L)!;
+        module.eval();
+        string file = folder.File("RuntimeClasses7.onnx");
+        type.GetMethod("ExportOnnx")!.Invoke(module, new object[] { file, OnnxExport.DefaultOpset });
+        using var input = rand(2, 3, 20, 24);
+        Assert.Null(OnnxExportTests.Compare(module, file, input));
+        OnnxChecker.Check(new[] { file });
     }
 
     [Fact]

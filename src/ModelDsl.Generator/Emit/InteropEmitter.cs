@@ -23,7 +23,7 @@ namespace ModelDsl.Generator.Emit
             w.Line();
             w.Doc("Writes the network in eval mode (batch norm with its running statistics, dropout off) as an ONNX model at opset 13 or later, with a dynamic batch axis"
                 + (m.AnySize is null ? "" : " and dynamic height and width") + ". A layer that cannot be exported throws a NotSupportedException naming it.");
-            w.Line($"public void ExportOnnx(string path, int opset = {Interop}OnnxExport.DefaultOpset) => {Interop}OnnxExport.Write(this, Graph, path, opset);");
+            w.Line($"public void ExportOnnx(string path, int opset = {Interop}OnnxExport.DefaultOpset) => {Interop}OnnxExport.Write(this, {(m.RuntimeArgs.Count > 0 ? "InstanceGraph" : "Graph")}, path, opset);");
             w.Line();
             w.Doc("Python defining the same network with torch.nn, whose state_dict names equal this module's (docs/INTEROP.md).");
             w.Line($"public static string PyTorchSource => {Interop}PyTorchTwin.Source(Graph);");

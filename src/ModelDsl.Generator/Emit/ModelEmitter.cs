@@ -70,6 +70,23 @@ namespace ModelDsl.Generator.Emit
             w.Doc($"{SummaryTable.N(m.ParameterCount)} trainable parameters, computed at compile time (equal to summing numel() over parameters()); {SummaryTable.N(m.MultiplyAdds)} multiply-adds per sample{(m.AnySize is null ? "" : $" at {m.Input}")}.");
             w.Line($"public const long ParameterCount = {m.ParameterCount.ToString(CultureInfo.InvariantCulture)};");
             w.Line();
+            if (m.RuntimeArgs.Count > 0)
+            {
+                // Run-time arguments: a property each, and the parameter count at any values (linear in each: it sizes an output layer).
+                foreach (var arg in m.RuntimeArgs)
+                {
+                    w.Doc($"The run-time argument {arg.Name} this instance was built with (default {N(arg.Default)}){(arg.Sizes.Count > 0 ? $"; it sizes {string.Join(", ", arg.Sizes)}" : "")}.");
+                    w.Line($"public long {arg.Name} {{ get; }}");
+                    w.Line();
+                }
+                string formula = string.Join(" + ", m.RuntimeArgs.Where(a => a.ParametersPerUnit != 0).Select(a => $"({a.Parameter} - {N(a.Default)}) * {N(a.ParametersPerUnit)}"));
+                w.Doc($"The parameter count for these run-time arguments: {nameof(m.ParameterCount)} at the defaults, plus what each unit of an argument adds to the layer it sizes.");
+                w.Line($"public static long ParameterCountFor({string.Join(", ", m.RuntimeArgs.Select(a => $"long {a.Parameter}"))}) => ParameterCount{(formula.Length > 0 ? " + " + formula : "")};");
+                w.Line();
+                w.Doc("The layer graph of this instance: Graph with the layers a run-time argument sizes at this instance's values (what ExportOnnx writes).");
+                w.Line($"public global::ModelDsl.Interop.ModelGraph InstanceGraph => Graph.Resized({string.Join(", ", m.RuntimeArgs.SelectMany(a => a.Sizes.Select(layer => $"({SourceWriter.Literal(layer)}, {a.Name})")))});");
+                w.Line();
+            }
             w.Doc("Every layer (blocks expanded into theirs) with its output shape, parameters and multiply-adds per sample"
                 + (m.AnySize is null ? "." : $", at the input {m.Input}."));
             // Leaves only (a block contributes its layers, named "Block1.Conv1", and a block in it its own), so the parameters add up;
@@ -156,7 +173,12 @@ namespace ModelDsl.Generator.Emit
         {
             var spec = m.Type;
             w.Doc($"Creates the {spec.ClassName} layers with freshly initialised weights (PyTorch's default initialisation).");
-            w.Open($"public {spec.ClassName}() : base(\"{spec.ClassName}\")");
+            w.Open($"public {spec.ClassName}({string.Join(", ", m.RuntimeArgs.Select(a => $"long {a.Parameter} = {N(a.Default)}"))}) : base(\"{spec.ClassName}\")");
+            foreach (var arg in m.RuntimeArgs)
+            {
+                w.Line($"if ({arg.Parameter} < 1) throw new global::System.ArgumentOutOfRangeException(nameof({arg.Parameter}), {arg.Parameter}, \"{spec.ClassName}: {arg.Name} must be at least 1.\");");
+                w.Line($"{arg.Name} = {arg.Parameter};");
+            }
             var modules = m.Layers.Where(l => l.HasModule).ToList();
             foreach (var layer in modules) w.Line($"{layer.Name} = {layer.Code.Construction};");
             // Layers in a stage are registered through the stage's Sequential only, so that parameters()

@@ -81,12 +81,16 @@ namespace ModelDsl.Generator.Parsing
 
             // Input shape, from [Model].
             long channels = 0, height = 0, width = 0, features = 0;
+            var runtimeArgs = EquatableArray<BlockParam>.Empty;
             if (!isBlock)
             {
                 var model = attribute;
                 var modelLocation = LocationInfo.From(model.ApplicationSyntaxReference?.GetSyntax(ct));
                 foreach (var named in model.NamedArguments)
                 {
+                    // [Model(Args = "NumClasses = 1000")]: the constructor's run-time arguments (checked by the shape walk).
+                    if (named.Key == nameof(ModelAttribute.Args) && named.Value.Value is string args)
+                        runtimeArgs = Shapes.BlockExpression.SplitTopLevel(args).Select(BlockParam.Parse).ToEquatableArray();
                     if (named.Value.Kind == TypedConstantKind.Error || named.Value.Value is not int v) continue;
                     switch (named.Key)
                     {
@@ -133,7 +137,7 @@ namespace ModelDsl.Generator.Parsing
             var hint = string.Join(".", new[] { ns }.Concat(OuterNames(symbol)).Append(symbol.Name).Where(s => !string.IsNullOrEmpty(s)));
             return new ModelSpec(new GeneratedType(ns, symbol.Name, hint + ".g.cs", containing.ToEquatableArray()), isBlock,
                 channels, height, width, features, classLocation, layers.ToEquatableArray(), ownBlock,
-                diagnostics.ToEquatableArray(), canEmit, ReservedNames(symbol, compilation), canDeclare);
+                diagnostics.ToEquatableArray(), canEmit, ReservedNames(symbol, compilation), canDeclare, runtimeArgs);
         }
 
         private static ModelSpec Skipped(INamedTypeSymbol symbol, bool isBlock)

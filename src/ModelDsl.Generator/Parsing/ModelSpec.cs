@@ -20,7 +20,8 @@ namespace ModelDsl.Generator.Parsing
         EquatableArray<DiagnosticInfo> Diagnostics,
         bool CanEmit,
         EquatableArray<string> ReservedNames,
-        bool CanDeclare = false)
+        bool CanDeclare = false,
+        EquatableArray<BlockParam> RuntimeArgs = default)
     {
         // CanEmit: the analysis may produce the full module. CanDeclare: a generated partial declaration of the class
         // compiles (it is partial, not generic, not static), so a model with errors still gets its public surface.

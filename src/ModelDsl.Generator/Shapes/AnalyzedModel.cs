@@ -15,7 +15,8 @@ namespace ModelDsl.Generator.Shapes
         EquatableArray<ResolvedLayer> Layers,
         EquatableArray<string> Stages,
         AnySizeModel? AnySize = null,
-        EquatableArray<HeadOutput> Heads = default)
+        EquatableArray<HeadOutput> Heads = default,
+        EquatableArray<RuntimeArg> RuntimeArgs = default)
     {
         /// <summary>A model with heads returns a generated record of one tensor per head instead of one tensor.</summary>
         public bool HasHeads => Heads.Count > 0;
@@ -74,6 +75,16 @@ namespace ModelDsl.Generator.Shapes
 
         /// <summary>False for a tap and for a merge without projection: nothing to construct or register.</summary>
         public bool HasModule => Graph is null || Graph.Projected;
+    }
+
+    /// <summary>
+    /// A run-time argument of a model (<c>[Model(Args = "NumClasses = 10")]</c>): its default, the layers it sizes (the
+    /// model's or heads' last), and how many parameters one more unit adds (for <c>ParameterCountFor</c>).
+    /// </summary>
+    internal sealed record RuntimeArg(string Name, long Default, long ParametersPerUnit, EquatableArray<string> Sizes)
+    {
+        /// <summary>The constructor parameter: "NumClasses" → "numClasses".</summary>
+        public string Parameter => "@" + char.ToLowerInvariant(Name[0]) + Name.Substring(1);
     }
 
     /// <summary>

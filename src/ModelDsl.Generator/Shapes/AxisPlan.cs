@@ -118,13 +118,15 @@ namespace ModelDsl.Generator.Shapes
 
             // A block use: its layers' steps, its own taps, From and merges (a graph block), the blocks in it, then its residual.
             // index: the model layer whose projection stride is known (-1 inside a block: a nested projection adds no constraint yet).
-            // A parameterised block's spatial arguments come from its use's values (In is not known here: an argument that needs it
-            // adds no step; the shape walk at the reference size checks it).
+            // A parameterised block's spatial arguments come from its use's values. In (the channels) is not known here: 1 stands in,
+            // which leaves a kernel, stride, padding or dilation alone (they may not use In) and lets the layer be read for its
+            // steps (Groups = "In"); a condition over In may then read wrong, which only adds or drops a merge constraint — the
+            // walk at the reference size checks the use as it is.
             void Block(BlockSpec block, string use, int index, string? args, IReadOnlyDictionary<string, long> enclosing)
             {
                 int start = Mark($"Use<{block.TypeName}> '{use}'");
                 var own = new Dictionary<string, int>(StringComparer.Ordinal);
-                var scope = BlockParameters.Bind(block, args, null, enclosing, out _) ?? new Dictionary<string, long>(StringComparer.Ordinal);
+                var scope = BlockParameters.Bind(block, args, 1, enclosing, out _) ?? new Dictionary<string, long>(StringComparer.Ordinal) { [BlockParameters.In] = 1 };
                 foreach (var written in block.Layers)
                 {
                     if (BlockParameters.Substitute(written, scope, out _) is not { } inner) continue;

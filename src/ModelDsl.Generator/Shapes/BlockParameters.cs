@@ -98,7 +98,10 @@ namespace ModelDsl.Generator.Shapes
         public static bool IsWrongType(LayerArg arg) => arg.Text is not null && double.IsNaN(arg.Real);
 
         /// <summary>"Out, Stride = 1": the parameters as declared.</summary>
-        public static string Describe(BlockSpec block) => string.Join(", ", block.Params.Select(p => p.ToString()));
+        public static string Describe(BlockSpec block) => Describe(block.Params);
+
+        /// <summary>"Out, Stride = 1": parameters (or a model's run-time arguments) as declared.</summary>
+        public static string Describe(IEnumerable<BlockParam> parameters) => string.Join(", ", parameters.Select(p => p.ToString()));
 
         /// <summary>"Out = 24, Stride = 2": the values at a use, for summaries and messages.</summary>
         public static string Values(BlockSpec block, IReadOnlyDictionary<string, long> names)

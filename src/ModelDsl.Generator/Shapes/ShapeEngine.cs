@@ -34,6 +34,10 @@ namespace ModelDsl.Generator.Shapes
             var names = LayerNaming.AssignSkippingMarkers(layers, reserved, sink);
             var taps = DeclareTaps(layers, sink);
             var stageSet = new HashSet<string>(stages.Concat(heads), StringComparer.Ordinal);
+            // Run-time arguments: their defaults stand in at compile time; only an output layer may be sized by one.
+            var runtime = RuntimeArguments(spec, sink);
+            var outputLayers = OutputLayers(layers);
+            var runtimeUses = new Dictionary<string, (long PerUnit, List<string> Layers)>(StringComparer.Ordinal);
             var keys = StateDictKeys.Assign(layers, names, l => l.Stage is { } s && stageSet.Contains(s) ? s : "", stageSet, sink);
 
             bool inputKnown = spec.CanEmit || (spec.Features > 0 || (spec.Channels > 0 && spec.Height > 0 && spec.Width > 0));
@@ -145,15 +149,18 @@ namespace ModelDsl.Generator.Shapes
                 else
                 {
                     var family = LayerCatalog.Get(layer.Kind);
-                    // An argument written as an expression outside a block: constants only (the names are a block's).
-                    if (BlockParameters.Substitute(layer, NoNames, out var failed) is not { } valued)
+                    // An argument written as an expression outside a block: constants, or a run-time argument's name.
+                    var written = layer;
+                    if (BlockParameters.Substitute(layer, runtime, out var failed) is not { } valued)
                     {
                         sink.Report(DiagnosticDescriptors.InvalidLayerArgument, failed.Arg.Location ?? layer.Location, layer.Kind, name, failed.Arg.Name,
                             BlockParameters.IsWrongType(failed.Arg) ? failed.Arg.Text! : $"\"{failed.Arg.Text}\"",
-                            failed.Why + "; a model's layers take numbers (expressions over names belong to a [Block] with parameters)");
+                            failed.Why + "; a model's layers take numbers (expressions over names belong to a [Block] with parameters, or name a run-time argument of [Model(Args = …)])");
                         shapeKnown = false;
                         continue;
                     }
+                    string? sizedBy = RuntimeSize(written, runtime, index, outputLayers, name, sink, out bool refused);
+                    if (refused) { shapeKnown = false; continue; }
                     layer = valued;
                     if (layer.Arg(BlockAnalyzer.When) is { } when)
                         sink.Report(DiagnosticDescriptors.InvalidLayerArgument, when.Location ?? layer.Location, layer.Kind, name, BlockAnalyzer.When, $"\"{when.Text}\"",
@@ -161,6 +168,20 @@ namespace ModelDsl.Generator.Shapes
                     var config = family.Read(layer, name, sink);
                     if (config is null || !shapeKnown) { shapeKnown = false; continue; }
                     r = Resolve(family, config, layer, name, layer.Stage, current, beforeFlatten, sink, taps, previousKind);
+                    if (r is not null && sizedBy is not null)
+                    {
+                        // Built with the constructor's argument; one more unit of it adds this many parameters (ParameterCountFor).
+                        long inputs = r.Input.IsFlat ? r.Input.Features : r.Input.Channels;
+                        var bumped = new Dictionary<string, long>(runtime, StringComparer.Ordinal) { [sizedBy] = runtime[sizedBy] + 1 };
+                        var quiet = new DiagnosticSink(new List<DiagnosticInfo>());
+                        var wider = BlockParameters.Substitute(written, bumped, out _) is { } w && family.Read(w, name, quiet) is { } c2
+                            ? Resolve(family, c2, w, name, layer.Stage, current, beforeFlatten, quiet, taps, previousKind) : null;
+                        var arg = spec.RuntimeArgs.First(a => a.Name == sizedBy);
+                        string parameter = new RuntimeArg(arg.Name, 0, 0, EquatableArray<string>.Empty).Parameter;
+                        r = r with { Code = r.Code with { Construction = config.Construct(inputs.ToString(CultureInfo.InvariantCulture), parameter) } };
+                        if (!runtimeUses.TryGetValue(sizedBy, out var use)) runtimeUses[sizedBy] = use = (0, new List<string>());
+                        runtimeUses[sizedBy] = (use.PerUnit + (wider is null ? 0 : wider.Parameters - r.Parameters), use.Layers.Append(name).ToList());
+                    }
                     if (r is null && OutputDespiteError(config, current, taps) is { } despite)
                     {
                         // The error is reported; the walk goes on from what the layer was written to give, so the model's
@@ -201,9 +222,12 @@ namespace ModelDsl.Generator.Shapes
                 any = AnySizeAnalysis.Finish(spec, layers, names, resolved, resolvedIndex, input, current, sink);
 
             bool canEmit = spec.CanEmit && shapeKnown && !diagnostics.Any(d => d.IsError) && (!anySize || any is not null);
+            var runtimeArgs = spec.RuntimeArgs.Where(a => runtime.ContainsKey(a.Name))
+                .Select(a => runtimeUses.TryGetValue(a.Name, out var use) ? new RuntimeArg(a.Name, runtime[a.Name], use.PerUnit, use.Layers.ToEquatableArray())
+                    : new RuntimeArg(a.Name, runtime[a.Name], 0, EquatableArray<string>.Empty)).ToEquatableArray();
             var model = canEmit
                 ? new AnalyzedModel(spec.Type, input, outputs.Count > 0 ? outputs[0].Output : current, parameters, multiplyAdds, resolved.ToEquatableArray(),
-                    stages.Concat(heads).ToEquatableArray(), any, outputs.ToEquatableArray())
+                    stages.Concat(heads).ToEquatableArray(), any, outputs.ToEquatableArray(), runtimeArgs)
                 : null;
             var surface = model is null && spec.CanDeclare
                 ? Surface(spec, layers, names, resolved, resolvedIndex, stages.Concat(heads).ToList(), heads, anySize, diagnostics)
@@ -350,6 +374,76 @@ namespace ModelDsl.Generator.Shapes
                 ? LayerCode.None(config.Describe(inChannels, outChannels), export)
                 : new LayerCode(config.ModuleType ?? family.TypeName(layer.Kind), config.Construct(inChannels, outChannels), config.Describe(inChannels, outChannels), export);
             return new ResolvedLayer(name, layer.Kind, stage, input, shape.Output, shape.Parameters, shape.MultiplyAdds, code, config.Children.ToEquatableArray(), graph);
+        }
+
+        /// <summary>
+        /// [Model(Args = "NumClasses = 10")]: each argument's default (a name, once, with a positive constant default); MDSL0007 on
+        /// the model otherwise. The defaults are what the walk sizes with.
+        /// </summary>
+        private static Dictionary<string, long> RuntimeArguments(ModelSpec spec, DiagnosticSink sink)
+        {
+            var values = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var arg in spec.RuntimeArgs)
+            {
+                string? problem = !Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(arg.Name) ? $"'{arg.Name}' is not a name"
+                    : values.ContainsKey(arg.Name) ? $"'{arg.Name}' is declared twice"
+                    : arg.Default is null ? $"{arg.Name} needs a default (\"{arg.Name} = 10\"), so that the model can be built with no arguments"
+                    : !BlockExpression.TryEvaluate(arg.Default, NoNames, out long value, out string why) ? $"the default of {arg.Name}: {why}"
+                    : value < 1 ? $"the default of {arg.Name} is {value}; a size must be at least 1"
+                    : null;
+                if (problem is not null)
+                {
+                    sink.Report(DiagnosticDescriptors.InvalidLayerArgument, spec.Location, "Model", spec.ClassName, nameof(ModelAttribute.Args), $"\"{BlockParameters.Describe(spec.RuntimeArgs)}\"", problem);
+                    continue;
+                }
+                BlockExpression.TryEvaluate(arg.Default!, NoNames, out long size, out _);
+                values[arg.Name] = size;
+            }
+            return values;
+        }
+
+        /// <summary>The index of the model's last layer, or of each head's (a run-time argument may size only these).</summary>
+        private static HashSet<int> OutputLayers(List<LayerSpec> layers)
+        {
+            var last = new HashSet<int>();
+            bool anyHead = layers.Any(l => l.IsHead), inHead = false;
+            int candidate = -1;
+            for (int i = 0; i < layers.Count; i++)
+            {
+                if (layers[i].IsHead)
+                {
+                    if (inHead && candidate >= 0) last.Add(candidate);
+                    inHead = true;
+                    candidate = -1;
+                    continue;
+                }
+                if (!layers[i].IsMarker) candidate = i;
+            }
+            if ((inHead || !anyHead) && candidate >= 0) last.Add(candidate);
+            return last;
+        }
+
+        /// <summary>
+        /// The run-time argument that sizes <paramref name="layer"/> (its Linear OutFeatures or Conv2d OutChannels written as the
+        /// argument's name), or null; a layer that uses one elsewhere, or is not an output layer, is MDSL0007 (<paramref name="refused"/>).
+        /// </summary>
+        private static string? RuntimeSize(LayerSpec layer, Dictionary<string, long> runtime, int index, HashSet<int> outputLayers, string name, DiagnosticSink sink, out bool refused)
+        {
+            refused = false;
+            if (runtime.Count == 0) return null;
+            var uses = BlockParameters.Expressions(layer).Where(a => BlockExpression.Names(a.Text!).Any(runtime.ContainsKey)).ToList();
+            if (uses.Count == 0) return null;
+            var arg = uses[0];
+            bool outputSize = (layer.Kind == LinearLayer.Linear && arg.Name == nameof(LinearAttribute.OutFeatures))
+                              || (layer.Kind == ConvolutionLayers.Conv2d && arg.Name == nameof(Conv2dAttribute.OutChannels));
+            string? problem = uses.Count > 1 || !outputSize || !runtime.ContainsKey(arg.Text!.Trim())
+                ? "a run-time argument sizes a Linear's OutFeatures or a Conv2d's OutChannels, written as its name alone"
+                : !outputLayers.Contains(index) ? "a run-time argument sizes only the model's last layer (or a head's): what follows would depend on it too"
+                : null;
+            if (problem is null) return arg.Text!.Trim();
+            sink.Report(DiagnosticDescriptors.InvalidLayerArgument, arg.Location ?? layer.Location, layer.Kind, name, arg.Name, $"\"{arg.Text}\"", problem);
+            refused = true;
+            return null;
         }
 
         private static readonly Dictionary<string, long> NoNames = new(StringComparer.Ordinal);

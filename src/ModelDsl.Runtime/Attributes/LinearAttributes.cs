@@ -17,7 +17,11 @@ public sealed class LinearAttribute : LayerAttribute
 {
     public LinearAttribute(int outFeatures) => OutFeatures = outFeatures;
 
-    public int OutFeatures { get; }
+    /// <summary>A Linear sized by a run-time argument of the model (<c>[Model(Args = "NumClasses = 10")]</c>): <c>Linear("NumClasses")</c>.</summary>
+    public LinearAttribute(string outFeatures) => OutFeatures = outFeatures;
+
+    /// <summary>The output size: an integer, or (for the model's last layer) the name of a run-time argument.</summary>
+    public object OutFeatures { get; }
     /// <summary>Declared input size, checked against what the previous layer produces.</summary>
     public int InFeatures { get; set; }
     public bool Bias { get; set; } = true;

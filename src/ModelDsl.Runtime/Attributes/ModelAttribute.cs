@@ -19,4 +19,12 @@ public sealed class ModelAttribute : Attribute
     public int Width { get; set; }
     /// <summary>Input size of a model over flat vectors (instead of Channels/Height/Width).</summary>
     public int Features { get; set; }
+
+    /// <summary>
+    /// Run-time arguments with their defaults, e.g. <c>"NumClasses = 1000"</c>: the generated constructor takes them
+    /// (<c>new Net(numClasses: 7)</c>) and the model's (or a head's) last layer may be sized by one —
+    /// <c>Linear(OutFeatures = "NumClasses")</c>, <c>Conv2d(OutChannels = "NumClasses", Kernel = 1)</c>. Everything else is
+    /// checked at compile time as before; shapes and counts are shown at the defaults, <c>ParameterCountFor(…)</c> gives others.
+    /// </summary>
+    public string? Args { get; set; }
 }

@@ -10,7 +10,26 @@ namespace ModelDsl.Interop;
 /// <param name="AnySize">True for a net declared with Channels alone: height and width are dynamic axes.</param>
 /// <param name="Output">The per-sample output shape (at the reference size for a net of any size).</param>
 /// <param name="Nodes">The nodes in the order forward runs them.</param>
-public sealed record ModelGraph(string Name, Shape Input, bool AnySize, Shape Output, IReadOnlyList<GraphNode> Nodes);
+public sealed record ModelGraph(string Name, Shape Input, bool AnySize, Shape Output, IReadOnlyList<GraphNode> Nodes)
+{
+    /// <summary>
+    /// The graph of an instance built with run-time arguments (<c>[Model(Args = …)]</c>): each named output layer (a Linear or
+    /// Conv2d) with <paramref name="sizes"/>' count as its output features or channels — and the model's output with it.
+    /// </summary>
+    public ModelGraph Resized(params (string Node, long Count)[] sizes)
+    {
+        var bySize = sizes.ToDictionary(s => s.Node, s => s.Count, StringComparer.Ordinal);
+        Shape Resize(Shape shape, long count) => shape.IsFlat ? new Shape(count) : new Shape(count, shape.Height, shape.Width);
+        var nodes = Nodes.Select(n => !bySize.TryGetValue(n.Name, out long count) ? n : n with
+        {
+            Output = Resize(n.Output, count),
+            Op = n.Op is LinearOp linear ? linear with { OutFeatures = count } : n.Op,
+        }).ToList();
+        var last = nodes.LastOrDefault(n => n.Op is not (TapOp or HeadOp or FromOp));
+        bool lastResized = last is not null && bySize.ContainsKey(last.Name);
+        return this with { Nodes = nodes, Output = lastResized ? last!.Output : Output };
+    }
+}
 
 /// <summary>
 /// One node of a <see cref="ModelGraph"/>.
