@@ -35,13 +35,13 @@ public partial class DenseBlock16;
 [BatchNorm2d(Key = "norm"), ReLU(Key = "relu"), Conv2d(OutChannels = "In / 2", Kernel = 1, Bias = false, Key = "conv"), AvgPool2d(2, Stride = 2, Key = "pool")]
 public partial class Transition;
 
-/// <summary>torchvision.models.densenet121(): 7,978,856 parameters with 1000 classes, 121 weighted layers; any input size.</summary>
-[Model(Channels = 3)]
+/// <summary>torchvision.models.densenet121(): 7,978,856 parameters with 1000 classes (<c>numClasses: k</c> for others), 121 weighted layers; any input size.</summary>
+[Model(Channels = 3, Args = "NumClasses = 1000")]
 [Stage("features")]
 [Conv2d(64, 7, Stride = 2, Padding = 3, Bias = false, Key = "conv0"), BatchNorm2d(Key = "norm0"), ReLU(Key = "relu0"), MaxPool2d(3, Stride = 2, Padding = 1, Key = "pool0")]
 [Use<DenseBlock6>(Key = "denseblock1"), Use<Transition>(Key = "transition1")]
 [Use<DenseBlock12>(Key = "denseblock2"), Use<Transition>(Key = "transition2")]
 [Use<DenseBlock24>(Key = "denseblock3"), Use<Transition>(Key = "transition3")]
 [Use<DenseBlock16>(Key = "denseblock4"), BatchNorm2d(Key = "norm5")]
-[EndStage, ReLU, GlobalAvgPool, Flatten, Linear(1000, Name = "classifier")]
+[EndStage, ReLU, GlobalAvgPool, Flatten, Linear("NumClasses", Name = "classifier")]
 public partial class DenseNet121;

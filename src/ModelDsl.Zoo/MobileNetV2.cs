@@ -18,8 +18,8 @@ public partial class InvertedResidualConv;
 [Tap("x"), Use<InvertedResidualConv>("Out, Stride, Expand", Key = "conv"), Add("x", When = "Stride == 1 && In == Out")]
 public partial class InvertedResidual;
 
-/// <summary>torchvision.models.mobilenet_v2(): 3,504,872 parameters with 1000 classes; any input size.</summary>
-[Model(Channels = 3)]
+/// <summary>torchvision.models.mobilenet_v2(): 3,504,872 parameters with 1000 classes (<c>numClasses: k</c> for others); any input size.</summary>
+[Model(Channels = 3, Args = "NumClasses = 1000")]
 [Stage("features")]
 [Use<ConvBNReLU6>("32, 3, 2", Key = "0")]
 [Use<InvertedResidual>("16, 1, 1", Key = "1")]
@@ -31,5 +31,5 @@ public partial class InvertedResidual;
 [Use<InvertedResidual>("320, 1, 6", Key = "17")]
 [Use<ConvBNReLU6>("1280, 1", Key = "18")]
 [EndStage, GlobalAvgPool, Flatten]
-[Stage("classifier"), Dropout(0.2, Key = "0"), Linear(1000, Key = "1")]
+[Stage("classifier"), Dropout(0.2, Key = "0"), Linear("NumClasses", Key = "1")]
 public partial class MobileNetV2;

@@ -17,12 +17,12 @@ public partial class Downsample;
 [Add("y"), ReLU(Name = "relu_out")]
 public partial class BasicBlock;
 
-/// <summary>torchvision.models.resnet18(): 11,689,512 parameters with 1000 classes; any input size (an adaptive pool ends the features).</summary>
-[Model(Channels = 3)]
+/// <summary>torchvision.models.resnet18(): 11,689,512 parameters with 1000 classes (<c>new ResNet18(numClasses: k)</c> for others); any input size.</summary>
+[Model(Channels = 3, Args = "NumClasses = 1000")]
 [Conv2d(64, 7, Stride = 2, Padding = 3, Bias = false, Name = "conv1"), BatchNorm2d(Name = "bn1"), ReLU(Name = "relu"), MaxPool2d(3, Stride = 2, Padding = 1, Name = "maxpool")]
 [Stage("layer1"), Use<BasicBlock>("64", Repeat = 2, Key = "0")]
 [Stage("layer2"), Use<BasicBlock>("128, 2", Key = "0"), Use<BasicBlock>("128", Key = "1")]
 [Stage("layer3"), Use<BasicBlock>("256, 2", Key = "0"), Use<BasicBlock>("256", Key = "1")]
 [Stage("layer4"), Use<BasicBlock>("512, 2", Key = "0"), Use<BasicBlock>("512", Key = "1")]
-[EndStage, AdaptiveAvgPool2d(1, 1, Name = "avgpool"), Flatten, Linear(1000, Name = "fc")]
+[EndStage, AdaptiveAvgPool2d(1, 1, Name = "avgpool"), Flatten, Linear("NumClasses", Name = "fc")]
 public partial class ResNet18;

@@ -31,6 +31,7 @@ public class ZooTests
                 y = model(x)
             torch.save({"input": x, "output": y}, f"{out}/{name}.io.pt")
             print(name, sum(p.numel() for p in model.parameters()))
+            print(name + "@10", sum(p.numel() for p in builder(weights=None, num_classes=10).parameters()))
         """;
 
     [Fact]
@@ -46,6 +47,11 @@ public class ZooTests
             using (model)
             {
                 Assert.Equal(counts[name], count);
+                // The class count at run time, as torchvision's builders take num_classes.
+                var type = model.GetType();
+                Assert.Equal(counts[name + "@10"], (long)type.GetMethod("ParameterCountFor")!.Invoke(null, new object[] { 10L })!);
+                using (var ten = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(type, 10L)!)
+                    Assert.Equal(counts[name + "@10"], ten.parameters().Sum(p => p.numel()));
                 model.eval();
                 var loaded = model.LoadFromPyTorch(Path.Combine(folder.Path, name + ".pth")); // strict, by torchvision's names
                 Assert.Equal(model.state_dict().Count, loaded.Loaded.Count);

@@ -172,8 +172,16 @@ namespace ModelDsl.Generator.Emit
         private static void WriteConstructor(SourceWriter w, AnalyzedModel m)
         {
             var spec = m.Type;
-            w.Doc($"Creates the {spec.ClassName} layers with freshly initialised weights (PyTorch's default initialisation).");
-            w.Open($"public {spec.ClassName}({string.Join(", ", m.RuntimeArgs.Select(a => $"long {a.Parameter} = {N(a.Default)}"))}) : base(\"{spec.ClassName}\")");
+            if (m.RuntimeArgs.Count > 0)
+            {
+                // A parameterless constructor too (the defaults): reflection, `new()` constraints and tools build models without arguments.
+                w.Doc($"Creates the {spec.ClassName} layers with freshly initialised weights at the run-time arguments' defaults ({string.Join(", ", m.RuntimeArgs.Select(a => $"{a.Name} = {N(a.Default)}"))}).");
+                w.Line($"public {spec.ClassName}() : this({string.Join(", ", m.RuntimeArgs.Select(a => N(a.Default)))}) {{ }}");
+                w.Line();
+                w.Doc($"Creates the {spec.ClassName} layers with freshly initialised weights (PyTorch's default initialisation) and these run-time arguments (each at least 1).");
+            }
+            else w.Doc($"Creates the {spec.ClassName} layers with freshly initialised weights (PyTorch's default initialisation).");
+            w.Open($"public {spec.ClassName}({string.Join(", ", m.RuntimeArgs.Select(a => $"long {a.Parameter}"))}) : base(\"{spec.ClassName}\")");
             foreach (var arg in m.RuntimeArgs)
             {
                 w.Line($"if ({arg.Parameter} < 1) throw new global::System.ArgumentOutOfRangeException(nameof({arg.Parameter}), {arg.Parameter}, \"{spec.ClassName}: {arg.Name} must be at least 1.\");");
