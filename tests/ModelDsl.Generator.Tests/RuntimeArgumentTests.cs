@@ -54,9 +54,9 @@ public class RuntimeArgumentTests
     }
 
     [Theory]
-    [InlineData("[Flatten, Linear(\"NumClasses\"), ReLU, Linear(4)]", "a run-time argument sizes only the model's last layer (or a head's): what follows would depend on it too")]
+    [InlineData("[Flatten, Linear(\"NumClasses\"), ReLU, Linear(4)]", "a run-time argument sizes only the model's last layer (or a head's), or one followed only by layers without parameters that pass its channels on (activations, pools, dropout, Flatten): what follows would depend on it too")]
     [InlineData("[Flatten, Linear(\"NumClasses * 2\")]", "a run-time argument sizes a Linear's OutFeatures or a Conv2d's OutChannels, written as its name alone")]
-    [InlineData("[Conv2d(OutChannels = \"NumClasses\", Kernel = 1), Flatten]", "a run-time argument sizes only the model's last layer (or a head's): what follows would depend on it too")]
+    [InlineData("[Conv2d(OutChannels = \"NumClasses\", Kernel = 1), BatchNorm2d, Flatten]", "a run-time argument sizes only the model's last layer (or a head's), or one followed only by layers without parameters that pass its channels on (activations, pools, dropout, Flatten): what follows would depend on it too")]
     public void A_run_time_argument_anywhere_but_the_output_layers_size_is_MDSL0007(string layers, string reason)
     {
         var run = GeneratorHarness.Run($$"""

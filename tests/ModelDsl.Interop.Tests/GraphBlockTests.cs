@@ -105,6 +105,11 @@ public class GraphBlockTests
             [Use<ShuffleDown>("16", Name = "Down"), GlobalAvgPool, Flatten, Linear("NumClasses")]
             public partial class RuntimeClasses;
 
+            // SqueezeNet's head: the classes from a convolution, then layers that only pass them on.
+            [Model(Channels = 3, Args = "NumClasses = 10")]
+            [Conv2d(8, 3, Padding = 1), ReLU, Conv2d(OutChannels = "NumClasses", Kernel = 1), ReLU, GlobalAvgPool, Flatten]
+            public partial class RuntimeConvClasses;
+
             [Model(Channels = 16)]
             [Use<DenseLayer>("8, 4", Name = "Dense"), Use<Inception>("8, 4, 8, 4, 8, 8", Name = "Mixed"), Conv2d(2, 1)]
             public partial class DenseInceptionNet;
@@ -183,14 +188,21 @@ public class GraphBlockTests
     public void An_instance_with_a_run_time_class_count_exports_its_own_graph_to_ONNX()
     {
         using var folder = new Nets.TempFolder();
-        var type = Net("RuntimeClasses");
-        using var module = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(type, 7L)!;
-        module.eval();
-        string file = folder.File("RuntimeClasses7.onnx");
-        type.GetMethod("ExportOnnx")!.Invoke(module, new object[] { file, OnnxExport.DefaultOpset });
-        using var input = rand(2, 3, 20, 24);
-        Assert.Null(OnnxExportTests.Compare(module, file, input));
-        OnnxChecker.Check(new[] { file });
+        var files = new List<string>();
+        foreach (var name in new[] { "RuntimeClasses", "RuntimeConvClasses" })
+        {
+            var type = Net(name);
+            using var module = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(type, 7L)!;
+            module.eval();
+            string file = folder.File(name + "7.onnx");
+            type.GetMethod("ExportOnnx")!.Invoke(module, new object[] { file, OnnxExport.DefaultOpset });
+            files.Add(file);
+            using var input = rand(2, 3, 20, 24);
+            Assert.Null(OnnxExportTests.Compare(module, file, input));
+            var graph = (ModelGraph)type.GetProperty("InstanceGraph")!.GetValue(module)!;
+            Assert.Equal(new Shape(7), graph.Output);
+        }
+        OnnxChecker.Check(files);
     }
 
     [Fact]

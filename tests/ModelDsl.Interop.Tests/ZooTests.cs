@@ -18,7 +18,8 @@ public class ZooTests
         import sys, torch, torchvision
         out = sys.argv[1]
         torch.manual_seed(3)
-        for name, builder in (("ResNet18", torchvision.models.resnet18), ("MobileNetV2", torchvision.models.mobilenet_v2), ("DenseNet121", torchvision.models.densenet121)):
+        for name, builder in (("ResNet18", torchvision.models.resnet18), ("MobileNetV2", torchvision.models.mobilenet_v2), ("DenseNet121", torchvision.models.densenet121),
+                              ("SqueezeNet1_1", torchvision.models.squeezenet1_1)):
             model = builder(weights=None)
             with torch.no_grad():
                 for n, b in model.named_buffers():
@@ -42,7 +43,8 @@ public class ZooTests
         var counts = printed.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')).Where(p => p.Length == 2)
             .ToDictionary(p => p[0], p => long.Parse(p[1], CultureInfo.InvariantCulture));
         foreach (var (name, model, count) in new (string, nn.Module<Tensor, Tensor>, long)[]
-                 { ("ResNet18", new ResNet18(), ResNet18.ParameterCount), ("MobileNetV2", new MobileNetV2(), MobileNetV2.ParameterCount), ("DenseNet121", new DenseNet121(), DenseNet121.ParameterCount) })
+                 { ("ResNet18", new ResNet18(), ResNet18.ParameterCount), ("MobileNetV2", new MobileNetV2(), MobileNetV2.ParameterCount), ("DenseNet121", new DenseNet121(), DenseNet121.ParameterCount),
+                   ("SqueezeNet1_1", new SqueezeNet1_1(), SqueezeNet1_1.ParameterCount) })
         {
             using (model)
             {
@@ -71,7 +73,7 @@ public class ZooTests
         using var folder = new Nets.TempFolder();
         var failures = new List<string>();
         var files = new List<string>();
-        foreach (var type in new[] { typeof(ResNet18), typeof(MobileNetV2), typeof(DenseNet121) })
+        foreach (var type in new[] { typeof(ResNet18), typeof(MobileNetV2), typeof(DenseNet121), typeof(SqueezeNet1_1) })
         {
             var graph = Nets.GraphOf(type);
             using var module = Nets.Create(type, seed: 2);
@@ -81,7 +83,7 @@ public class ZooTests
             using var input = rand(1, 3, 64, 64);
             if (OnnxExportTests.Compare(module, file, input) is { } problem) failures.Add($"{type.Name}: {problem}");
         }
-        failures.AddRange(PyTorchTwinTests.RunTwins(new[] { ("ResNet18", typeof(ResNet18)), ("MobileNetV2", typeof(MobileNetV2)), ("DenseNet121", typeof(DenseNet121)) }, seed: 4));
+        failures.AddRange(PyTorchTwinTests.RunTwins(new[] { ("ResNet18", typeof(ResNet18)), ("MobileNetV2", typeof(MobileNetV2)), ("DenseNet121", typeof(DenseNet121)), ("SqueezeNet1_1", typeof(SqueezeNet1_1)) }, seed: 4));
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         OnnxChecker.Check(files);
     }

@@ -402,7 +402,11 @@ namespace ModelDsl.Generator.Shapes
             return values;
         }
 
-        /// <summary>The index of the model's last layer, or of each head's (a run-time argument may size only these).</summary>
+        /// <summary>
+        /// The output layer of the model, or of each head: its last layer that has parameters or sets a size — after it only
+        /// layers that pass the channels on without parameters (activations, pools, dropout, Flatten, Softmax: SqueezeNet's
+        /// Conv2d(classes) → ReLU → pool → flatten). A run-time argument may size only these.
+        /// </summary>
         private static HashSet<int> OutputLayers(List<LayerSpec> layers)
         {
             var last = new HashSet<int>();
@@ -417,11 +421,17 @@ namespace ModelDsl.Generator.Shapes
                     candidate = -1;
                     continue;
                 }
-                if (!layers[i].IsMarker) candidate = i;
+                if (!layers[i].IsMarker && !PassesChannelsOn(layers[i])) candidate = i;
             }
             if ((inHead || !anyHead) && candidate >= 0) last.Add(candidate);
             return last;
         }
+
+        /// <summary>A layer without parameters whose output has its input's channels (or, after Flatten, follows them).</summary>
+        private static bool PassesChannelsOn(LayerSpec layer)
+            => LayerCatalog.TryGet(layer.Kind, out var family)
+               && family is ActivationLayers or PoolingLayers or AdaptivePoolingLayers or DropoutLayers or FlattenLayer or SoftmaxLayers
+               && !layer.IsBlock;
 
         /// <summary>
         /// The run-time argument that sizes <paramref name="layer"/> (its Linear OutFeatures or Conv2d OutChannels written as the
@@ -438,7 +448,7 @@ namespace ModelDsl.Generator.Shapes
                               || (layer.Kind == ConvolutionLayers.Conv2d && arg.Name == nameof(Conv2dAttribute.OutChannels));
             string? problem = uses.Count > 1 || !outputSize || !runtime.ContainsKey(arg.Text!.Trim())
                 ? "a run-time argument sizes a Linear's OutFeatures or a Conv2d's OutChannels, written as its name alone"
-                : !outputLayers.Contains(index) ? "a run-time argument sizes only the model's last layer (or a head's): what follows would depend on it too"
+                : !outputLayers.Contains(index) ? "a run-time argument sizes only the model's last layer (or a head's), or one followed only by layers without parameters that pass its channels on (activations, pools, dropout, Flatten): what follows would depend on it too"
                 : null;
             if (problem is null) return arg.Text!.Trim();
             sink.Report(DiagnosticDescriptors.InvalidLayerArgument, arg.Location ?? layer.Location, layer.Kind, name, arg.Name, $"\"{arg.Text}\"", problem);
