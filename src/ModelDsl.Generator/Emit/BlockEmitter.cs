@@ -18,7 +18,7 @@ namespace ModelDsl.Generator.Emit
             return TypeScaffold.Wrap(type, w =>
             {
                 w.Doc($"Block {type.ClassName}: {layers.Count} layers{(block.IsResidual ? ", residual" : "")}. Its shapes depend on its input and are checked wherever a model uses it.");
-                w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"ModelDsl.Generator\", \"1.0\")]");
+                w.Line(TypeScaffold.GeneratedCode);
                 w.Open($"partial class {type.ClassName} : {TypeScaffold.ModuleBase}");
 
                 foreach (var layer in layers)
@@ -108,7 +108,7 @@ namespace ModelDsl.Generator.Emit
             return TypeScaffold.Wrap(type, w =>
             {
                 w.Doc($"Block {type.ClassName}: a graph of {members.Count} parts{(block.IsResidual ? ", residual" : "")}. Its shapes depend on its input and are checked wherever a model uses it; the model builds its parts for each use.");
-                w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"ModelDsl.Generator\", \"1.0\")]");
+                w.Line(TypeScaffold.GeneratedCode);
                 w.Open($"partial class {type.ClassName} : {TypeScaffold.ModuleBase}");
                 foreach (var member in members)
                 {

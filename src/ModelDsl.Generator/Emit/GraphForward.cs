@@ -51,6 +51,8 @@ namespace ModelDsl.Generator.Emit
             bool declared = false;
             string currentVariable = "input";
             bool NeededAfter(int t, int i) => lastUse.TryGetValue(t, out int last) && last > i;
+            // Taps and chunk parts share one numbering (tap1, tap2, …), after the model's input when it is tap-able.
+            string KeepAs(string tap) => variables[tap] = "tap" + (variables.Count + (inputTap ? 0 : 1));
             string Assign(string expression)
             {
                 string line = declared ? $"x = {expression};" : $"var x = {expression};";
@@ -70,8 +72,7 @@ namespace ModelDsl.Generator.Emit
                 var graph = node.Graph;
                 if (graph?.Op == GraphEdge.TapOp)
                 {
-                    string variable = "tap" + (variables.Count + (inputTap ? 0 : 1));
-                    variables[graph.Tap] = variable;
+                    string variable = KeepAs(graph.Tap);
                     tapTensor[graph.Tap] = current;
                     string use = headTaps.Contains(graph.Tap) ? "kept for the heads that start from it" : "kept for a later merge";
                     w.Line($"var {variable} = {currentVariable}; // Tap(\"{graph.Tap}\"): {node.Output}, {use}");
@@ -79,8 +80,7 @@ namespace ModelDsl.Generator.Emit
                 }
                 if (graph?.Op == GraphEdge.ChunkOp)
                 {
-                    string variable = "tap" + (variables.Count + (inputTap ? 0 : 1));
-                    variables[graph.Tap] = variable;
+                    string variable = KeepAs(graph.Tap);
                     tapTensor[graph.Tap] = i;
                     w.Line($"var {variable} = {Steps}Chunk({currentVariable}{graph.Arguments}); // Chunk part \"{graph.Tap}\": {node.Output}");
                     continue;

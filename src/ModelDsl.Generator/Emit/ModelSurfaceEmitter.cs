@@ -21,7 +21,7 @@ namespace ModelDsl.Generator.Emit
         {
             string thrown = $"throw new {Exception}({SourceWriter.Literal(s.Problem + ". Fix the MDSL errors to generate it.")})";
             w.Doc($"{s.Problem}.\nOnly the public surface is generated until the errors are fixed: the members that need the shapes throw; ParameterCount is −1.");
-            w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"ModelDsl.Generator\", \"1.0\")]");
+            w.Line(TypeScaffold.GeneratedCode);
             string output = HeadAnalysis.OutputTypeName(s.Type.ClassName);
             w.Open($"partial class {s.Type.ClassName} : {(s.Heads.Count > 0 ? $"global::TorchSharp.torch.nn.Module<{TypeScaffold.Tensor}, {output}>" : TypeScaffold.ModuleBase)}");
             if (!s.IsBlock) WriteModelMetadata(w, s, thrown);

@@ -26,7 +26,7 @@ namespace ModelDsl.Generator.Emit
             w.Line("/// </summary>");
             foreach (var (name, doc) in heads)
                 w.Line($"/// <param name=\"{name}\">{SourceWriter.Escape(doc)}</param>");
-            w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"ModelDsl.Generator\", \"1.0\")]");
+            w.Line(TypeScaffold.GeneratedCode);
             w.Open($"public readonly record struct {type}({string.Join(", ", heads.Select(h => $"{TypeScaffold.Tensor} {h.Name}"))}) : global::ModelDsl.IModelOutput");
             w.Line($"private static readonly {list}<string> s_headNames = global::System.Array.AsReadOnly(new[] {{ {string.Join(", ", heads.Select(h => SourceWriter.Literal(h.Name)))} }});");
             w.Line();

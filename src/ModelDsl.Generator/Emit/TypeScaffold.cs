@@ -9,6 +9,9 @@ namespace ModelDsl.Generator.Emit
         public const string Tensor = "global::TorchSharp.torch.Tensor";
         public const string ModuleBase = "global::TorchSharp.torch.nn.Module<" + Tensor + ", " + Tensor + ">";
 
+        /// <summary>The attribute on every generated type, so analyzers and coverage tools know the code is generated.</summary>
+        public const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"ModelDsl.Generator\", \"1.0\")]";
+
         /// <summary>
         /// Ends a generated constructor with its <c>OnCreated()</c> call, then declares that partial hook and the empty
         /// <c>RegisterComponents</c> override every generated module has (models and both kinds of block).

@@ -84,7 +84,10 @@ namespace ModelDsl.Generator.Shapes
     internal sealed record RuntimeArg(string Name, long Default, long ParametersPerUnit, EquatableArray<string> Sizes)
     {
         /// <summary>The constructor parameter: "NumClasses" → "numClasses".</summary>
-        public string Parameter => "@" + char.ToLowerInvariant(Name[0]) + Name.Substring(1);
+        public string Parameter => ParameterName(Name);
+
+        /// <summary>The constructor parameter of the run-time argument <paramref name="name"/> (also while its record is still being built).</summary>
+        public static string ParameterName(string name) => "@" + char.ToLowerInvariant(name[0]) + name.Substring(1);
     }
 
     /// <summary>

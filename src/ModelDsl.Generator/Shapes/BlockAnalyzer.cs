@@ -145,6 +145,14 @@ namespace ModelDsl.Generator.Shapes
                 string key = keys[i] ?? names[i];
                 // A piece with a condition may be absent at a use: a nullable member, a guarded step.
                 bool conditional = layer.Arg(When)?.Text is not null;
+                // A conditional step without a module of its own (a resize, a merge) runs by a flag the use sets: its member, its name.
+                string? RunFlag()
+                {
+                    if (!conditional) return null;
+                    string flag = names[i] + "On";
+                    members.Add(new BlockMember(flag, new LayerCode(BlockMember.FlagType, "", $"Whether {names[i]} runs at this use ({layer.Arg(When)!.Text})."), flag));
+                    return flag;
+                }
                 if (layer.IsBlock)
                 {
                     var inner = layer.Block!;
@@ -158,10 +166,7 @@ namespace ModelDsl.Generator.Shapes
                     // No module: the forward resizes to the reference tensor's height and width.
                     string mode = layer.Arg(nameof(UpsampleAttribute.Mode))?.Text ?? nameof(UpsampleMode.Nearest);
                     bool align = mode != nameof(UpsampleMode.Nearest) && layer.Bool(nameof(UpsampleAttribute.AlignCorners), false);
-                    string? sizeFlag = conditional ? names[i] + "On" : null;
-                    if (sizeFlag is not null)
-                        members.Add(new BlockMember(sizeFlag, new LayerCode(BlockMember.FlagType, "", $"Whether {names[i]} runs at this use ({layer.Arg(When)!.Text})."), sizeFlag));
-                    steps.Add(new BlockStep(BlockStep.UpsampleTo, null, sizeOf, Flag: sizeFlag, Arguments: $"global::ModelDsl.UpsampleMode.{mode}, {(align ? "true" : "false")}"));
+                    steps.Add(new BlockStep(BlockStep.UpsampleTo, null, sizeOf, Flag: RunFlag(), Arguments: $"global::ModelDsl.UpsampleMode.{mode}, {(align ? "true" : "false")}"));
                     continue;
                 }
                 if (MergeLayers.IsMerge(layer.Kind))
@@ -171,10 +176,7 @@ namespace ModelDsl.Generator.Shapes
                     if (projection) members.Add(new BlockMember(names[i], new LayerCode("global::TorchSharp.Modules.Sequential", "", "the 1×1 convolution + BatchNorm2d projection of the tap, where a use needs one"), key, Optional: true));
                     string kind = layer.Kind == MergeLayers.Add ? BlockStep.Add : layer.Kind == MergeLayers.Concat ? BlockStep.Concat : BlockStep.Multiply;
                     bool tapFirst = layer.Kind == MergeLayers.Concat && layer.Arg(nameof(ConcatAttribute.Order))?.Text == nameof(ConcatOrder.TapFirst);
-                    string? flag = conditional ? names[i] + "On" : null;
-                    if (flag is not null)
-                        members.Add(new BlockMember(flag, new LayerCode(BlockMember.FlagType, "", $"Whether {names[i]} runs at this use ({layer.Arg(When)!.Text})."), flag));
-                    steps.Add(new BlockStep(kind, projection ? names[i] : null, tap, tapFirst, flag));
+                    steps.Add(new BlockStep(kind, projection ? names[i] : null, tap, tapFirst, RunFlag()));
                     continue;
                 }
                 var family = LayerCatalog.Get(layer.Kind);

@@ -85,8 +85,7 @@ namespace ModelDsl.Generator.Shapes
                 {
                     if (!BlockExpression.TryEvaluate(when, scope, out long on, out string whenProblem))
                     {
-                        sink.ForBlockUse(use.Location, argumentsDependOnUse: true).Report(DiagnosticDescriptors.InvalidLayerArgument, use.Location,
-                            layer.IsBlock ? "Use<" + layer.Block?.TypeName + ">" : layer.Kind, childName, BlockAnalyzer.When, $"\"{when}\"", $"{whenProblem} (at this use: {Names(scope)})");
+                        ReportUseValue(layer, childName, BlockAnalyzer.When, $"\"{when}\"", whenProblem);
                         return null;
                     }
                     if (on == 0) continue;
@@ -98,9 +97,7 @@ namespace ModelDsl.Generator.Shapes
                     bool expressions = BlockParameters.Expressions(layer).Any();
                     if (BlockParameters.Substitute(layer, scope, out var failed) is not { } valued)
                     {
-                        // Reported at the use even for a block without parameters (In is the use's): the value is this use's.
-                        sink.ForBlockUse(use.Location, argumentsDependOnUse: true).Report(DiagnosticDescriptors.InvalidLayerArgument, use.Location, layer.Kind, childName,
-                            failed.Arg.Name, BlockParameters.IsWrongType(failed.Arg) ? failed.Arg.Text! : $"\"{failed.Arg.Text}\"", $"{failed.Why} (at this use: {Names(scope)})");
+                        ReportUseValue(layer, childName, failed.Arg.Name, BlockParameters.IsWrongType(failed.Arg) ? failed.Arg.Text! : $"\"{failed.Arg.Text}\"", failed.Why);
                         return null;
                     }
                     layer = valued;
@@ -123,8 +120,7 @@ namespace ModelDsl.Generator.Shapes
                     // A key that follows the use's values (a Sequential index after an absent piece): evaluated here.
                     if (!BlockExpression.TryEvaluate(stated, scope, out long index, out string keyProblem))
                     {
-                        sink.ForBlockUse(use.Location, argumentsDependOnUse: true).Report(DiagnosticDescriptors.InvalidLayerArgument, use.Location,
-                            layer.IsBlock ? "Use<" + layer.Block?.TypeName + ">" : layer.Kind, childName, StateDictKeys.Argument, $"\"{stated}\"", $"{keyProblem} (at this use: {Names(scope)})");
+                        ReportUseValue(layer, childName, StateDictKeys.Argument, $"\"{stated}\"", keyProblem);
                         return null;
                     }
                     keys[i] = N(index);
@@ -137,6 +133,12 @@ namespace ModelDsl.Generator.Shapes
                 current = r.Output;
                 if (taps is not null) taps.CurrentSource = childName;
             }
+
+            // A value this use computes (a condition, an argument, a key) that does not work: reported at the use, with the use's values.
+            // Reported at the use even for a block without parameters (In is the use's): the value is this use's.
+            void ReportUseValue(LayerSpec layer, string childName, string argument, string value, string why) =>
+                sink.ForBlockUse(use.Location, argumentsDependOnUse: true).Report(DiagnosticDescriptors.InvalidLayerArgument, use.Location,
+                    layer.IsBlock ? "Use<" + layer.Block?.TypeName + ">" : layer.Kind, childName, argument, value, $"{why} (at this use: {Names(scope)})");
 
             bool project = false;
             long strideH = 1, strideW = 1;

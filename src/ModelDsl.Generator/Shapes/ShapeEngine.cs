@@ -140,9 +140,7 @@ namespace ModelDsl.Generator.Shapes
                 string name = names[index];
                 if (layer.IsBlock)
                 {
-                    if (layer.Arg(BlockAnalyzer.When) is { } when)
-                        sink.Report(DiagnosticDescriptors.InvalidLayerArgument, when.Location ?? layer.Location, "Use<" + layer.Block?.TypeName + ">", name, BlockAnalyzer.When, $"\"{when.Text}\"",
-                            "a condition selects a [Block]'s pieces per use; a model's layers are always there");
+                    RefuseCondition(layer, "Use<" + layer.Block?.TypeName + ">", name, sink);
                     if (!BlockUses.CheckRepeat(layer, name, sink) || !shapeKnown) { shapeKnown = false; continue; }
                     r = BlockUses.Resolve(layer, name, current, sink);
                 }
@@ -162,9 +160,7 @@ namespace ModelDsl.Generator.Shapes
                     string? sizedBy = RuntimeSize(written, runtime, index, outputLayers, name, sink, out bool refused);
                     if (refused) { shapeKnown = false; continue; }
                     layer = valued;
-                    if (layer.Arg(BlockAnalyzer.When) is { } when)
-                        sink.Report(DiagnosticDescriptors.InvalidLayerArgument, when.Location ?? layer.Location, layer.Kind, name, BlockAnalyzer.When, $"\"{when.Text}\"",
-                            "a condition selects a [Block]'s pieces per use; a model's layers are always there");
+                    RefuseCondition(layer, layer.Kind, name, sink);
                     var config = family.Read(layer, name, sink);
                     if (config is null || !shapeKnown) { shapeKnown = false; continue; }
                     r = Resolve(family, config, layer, name, layer.Stage, current, beforeFlatten, sink, taps, previousKind);
@@ -176,9 +172,7 @@ namespace ModelDsl.Generator.Shapes
                         var quiet = new DiagnosticSink(new List<DiagnosticInfo>());
                         var wider = BlockParameters.Substitute(written, bumped, out _) is { } w && family.Read(w, name, quiet) is { } c2
                             ? Resolve(family, c2, w, name, layer.Stage, current, beforeFlatten, quiet, taps, previousKind) : null;
-                        var arg = spec.RuntimeArgs.First(a => a.Name == sizedBy);
-                        string parameter = new RuntimeArg(arg.Name, 0, 0, EquatableArray<string>.Empty).Parameter;
-                        r = r with { Code = r.Code with { Construction = config.Construct(inputs.ToString(CultureInfo.InvariantCulture), parameter) } };
+                        r = r with { Code = r.Code with { Construction = config.Construct(inputs.ToString(CultureInfo.InvariantCulture), RuntimeArg.ParameterName(sizedBy)) } };
                         if (!runtimeUses.TryGetValue(sizedBy, out var use)) runtimeUses[sizedBy] = use = (0, new List<string>());
                         runtimeUses[sizedBy] = (use.PerUnit + (wider is null ? 0 : wider.Parameters - r.Parameters), use.Layers.Append(name).ToList());
                     }
@@ -432,6 +426,14 @@ namespace ModelDsl.Generator.Shapes
             => LayerCatalog.TryGet(layer.Kind, out var family)
                && family is ActivationLayers or PoolingLayers or AdaptivePoolingLayers or DropoutLayers or FlattenLayer or SoftmaxLayers
                && !layer.IsBlock;
+
+        /// <summary>A When on a model's own layer or [Use] (not a [Block]'s piece) is MDSL0007; the layer is still walked.</summary>
+        private static void RefuseCondition(LayerSpec layer, string kind, string name, DiagnosticSink sink)
+        {
+            if (layer.Arg(BlockAnalyzer.When) is { } when)
+                sink.Report(DiagnosticDescriptors.InvalidLayerArgument, when.Location ?? layer.Location, kind, name, BlockAnalyzer.When, $"\"{when.Text}\"",
+                    "a condition selects a [Block]'s pieces per use; a model's layers are always there");
+        }
 
         /// <summary>
         /// The run-time argument that sizes <paramref name="layer"/> (its Linear OutFeatures or Conv2d OutChannels written as the

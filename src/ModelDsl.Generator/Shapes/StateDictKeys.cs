@@ -53,12 +53,12 @@ namespace ModelDsl.Generator.Shapes
                 string key = name;
                 // "denselayer{1}": a numbered name, the copies of a repeated use counting from the number in braces (torchvision's ModuleDicts).
                 var numbered = stated is null ? null : System.Text.RegularExpressions.Regex.Match(stated, @"\{(\d{1,9})\}");
-                if (numbered is { Success: true })
-                    stated = stated!.Replace(numbered.Value, (long.Parse(numbered.Groups[1].Value, CultureInfo.InvariantCulture) + copy).ToString(CultureInfo.InvariantCulture));
+                bool alreadyNumbered = numbered is { Success: true };
+                if (alreadyNumbered)
+                    stated = stated!.Replace(numbered!.Value, (long.Parse(numbered.Groups[1].Value, CultureInfo.InvariantCulture) + copy).ToString(CultureInfo.InvariantCulture));
                 if (stated is not null)
                 {
-                    bool integer = long.TryParse(stated, NumberStyles.None, CultureInfo.InvariantCulture, out long first) || numbered is { Success: true };
-                    if (numbered is { Success: true }) first = 0; // already numbered
+                    bool integer = long.TryParse(stated, NumberStyles.None, CultureInfo.InvariantCulture, out long first);
                     if (stated.Length == 0) problem = "a state_dict key cannot be empty";
                     else if (IsExpression(stated))
                     {
@@ -66,8 +66,8 @@ namespace ModelDsl.Generator.Shapes
                         else { keys[i] = stated; continue; } // evaluated, and checked for clashes, at each use
                     }
                     else if (stated.IndexOf('.') >= 0) problem = "a state_dict key is one segment (no dots); nest with stages and blocks";
-                    else if (copies > 1 && !integer) problem = $"a [Use] repeated {copies} times numbers its copies from its Key, so the Key must be an integer (torchvision's Sequential indices) or hold one in braces (\"denselayer{{1}}\")";
-                    else key = copies > 1 && numbered is not { Success: true } ? (first + copy).ToString(CultureInfo.InvariantCulture) : stated;
+                    else if (copies > 1 && !integer && !alreadyNumbered) problem = $"a [Use] repeated {copies} times numbers its copies from its Key, so the Key must be an integer (torchvision's Sequential indices) or hold one in braces (\"denselayer{{1}}\")";
+                    else key = copies > 1 && !alreadyNumbered ? (first + copy).ToString(CultureInfo.InvariantCulture) : stated;
                 }
                 string container = containerOf(layer);
                 if (problem is null)
