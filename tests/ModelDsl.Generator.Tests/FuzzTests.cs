@@ -100,6 +100,72 @@ public class FuzzTests
         Assert.NotEmpty(run.Result.Results.SelectMany(r => r.GeneratedSources));
     }
 
+    /// <summary>
+    /// Generator v3's own mistakes — an unknown block parameter, a malformed expression, a division that leaves no channels,
+    /// a Multiply whose shapes do not broadcast, a Chunk of channels that do not split, a From of an unknown tap — drawn at
+    /// random: each must be an MDSL error (not only some diagnostic: C# has nothing to say about a string), never an exception.
+    /// </summary>
+    [Fact]
+    public void Generator_v3_mistakes_are_MDSL_errors_never_exceptions()
+    {
+        var cases = V3Mistakes(new Random(20261206)).ToList();
+        var problems = new List<string>();
+        var families = new Dictionary<string, int>();
+        foreach (var (family, source) in cases)
+        {
+            families[family] = families.GetValueOrDefault(family) + 1;
+            var run = GeneratorHarness.Run(source);
+            if (run.GeneratorException is { } e) { problems.Add($"[{family}] generator threw {e.GetType().Name}: {e.Message}\n{source}"); continue; }
+            if (run.Diagnostics.FirstOrDefault(d => d.Id == "MDSL9999") is { } internalError) { problems.Add($"[{family}] {internalError}\n{source}"); continue; }
+            if (!run.Mdsl.Any(d => d.Severity == DiagnosticSeverity.Error)) problems.Add($"[{family}] no MDSL error:\n{source}");
+        }
+        Assert.True(families.Count >= 11 && families.Values.All(n => n >= 10), string.Join(", ", families.Select(f => $"{f.Key} {f.Value}")));
+        Assert.True(problems.Count == 0, $"{problems.Count} of {cases.Count} cases failed:\n\n" + string.Join("\n\n", problems.Take(8)));
+    }
+
+    private static IEnumerable<(string Family, string Source)> V3Mistakes(Random rng)
+    {
+        // A block B used once by a model M of c channels (8×8 maps, so no layer below shrinks them to nothing).
+        static string Program(string blockHeader, string blockLayers, string use, int channels)
+            => $"using ModelDsl;\nnamespace Fuzz\n{{\n    {blockHeader}\n    {blockLayers}\n    public partial class B;\n\n"
+             + $"    [Model(Channels = {channels}, Height = 8, Width = 8)]\n    [{use}, GlobalAvgPool, Flatten, Linear(3)]\n    public partial class M;\n}}\n";
+        string[] garbage = { "In *", "(In", "In)", "In +* 2", "max(In)", "min(In, )", "In / ", "2 In", "In ** 2", "In..2", "In / (Out - Out)", "In % 0", "#", "In ? 1 : 2", "In 3" };
+        for (int i = 0; i < 15; i++)
+        {
+            int c = rng.Next(2, 9) * 2;
+            string slot = Pick(rng, "OutChannels", "Kernel", "Stride", "Padding", "Groups", "Dilation");
+            // An expression naming what the block does not have: a misspelt parameter, a model-level name, a layer.
+            string unknown = Pick(rng, "Outt", "Expansion", "Channels", "NumClasses", "Conv1", "in", "IN");
+            yield return ("unknown name in an expression", Program("[Block(Params = \"Out = 8\")]", $"[Conv2d(OutChannels = \"Out\", Kernel = 1), Conv2d(OutChannels = \"Out\", Kernel = 1, {slot} = \"{unknown} + 0\")]", "Use<B>", c));
+            yield return ("unknown parameter at a use", Program("[Block(Params = \"Out, Stride = 1\")]", "[Conv2d(OutChannels = \"Out\", Kernel = 3, Stride = \"Stride\", Padding = 1)]",
+                $"Use<B>(\"{c}, {Pick(rng, "Strid", "Padding", "out", "In", "Kernel")} = 2\")", c));
+            yield return ("malformed expression", Program("[Block(Params = \"Out = 8\")]", $"[Conv2d(OutChannels = \"{Pick(rng, garbage)}\", Kernel = 1)]", "Use<B>", c));
+            yield return ("malformed argument at a use", Program("[Block(Params = \"Out, Stride = 1\")]", "[Conv2d(OutChannels = \"Out\", Kernel = 1, Stride = \"Stride\")]", $"Use<B>(\"{Pick(rng, garbage)}\")", c));
+            // torchvision's SE squeezes In / Reduce channels: a ratio above In leaves none.
+            int reduce = c + 1 + rng.Next(0, 64);
+            yield return ("division to zero channels", Program("[Block(Params = \"Reduce = 4\")]",
+                "[Tap(\"x\"), GlobalAvgPool, Conv2d(OutChannels = \"In / Reduce\", Kernel = 1), ReLU, Conv2d(OutChannels = \"In\", Kernel = 1), Sigmoid, Multiply(\"x\")]", $"Use<B>(\"{reduce}\")", c));
+            // Multiply broadcasts over size-1 axes only: other channel counts, or a pooled map against the full one.
+            int k = Pick(rng, c / 2, c + 1, c * 2, 3);
+            yield return ("broadcast mismatch", Program("[Block]", rng.Next(2) == 0
+                ? $"[Tap(\"x\"), GlobalAvgPool, Conv2d({k}, 1), Sigmoid, Multiply(\"x\")]"
+                : $"[Tap(\"x\"), {Pick(rng, "MaxPool2d(2)", "AvgPool2d(2)", "Conv2d(Kernel = 3)", "Conv2d(Kernel = 3, Stride = 2, Padding = 1)")}, Multiply(\"x\")]", "Use<B>", c));
+            // x.chunk(n, 1) needs channels divisible by n: an odd count in two, or a count that three or four does not divide.
+            int parts = Pick(rng, 2, 3, 4);
+            int odd = parts * rng.Next(1, 8) + 1 + rng.Next(0, parts - 1);
+            string taps = string.Join(", ", Enumerable.Range(1, parts).Select(p => $"\"p{p}\""));
+            yield return ("split of channels that do not divide", Program("[Block]", $"[Chunk({taps}), From(\"p2\"), Conv2d(Kernel = 1), Concat(\"p1\")]", "Use<B>", odd));
+            yield return ("unknown tap", Program("[Block]", $"[Tap(\"x\"), Conv2d(Kernel = 1), {Pick(rng, "From", "Multiply", "Add", "Concat")}(\"{Pick(rng, "y", "X", "input2", "")}\")]", "Use<B>", c));
+            yield return ("unknown tap in a model", $"using ModelDsl;\nnamespace Fuzz\n{{\n    [Model(Channels = 3, Height = 8, Width = 8)]\n    [Conv2d(8, 1), Tap(\"a\"), ReLU, {Pick(rng, "From", "Multiply", "Add", "Concat")}(\"{Pick(rng, "b", "A", "input2", "")}\"), GlobalAvgPool, Flatten, Linear(3)]\n    public partial class M;\n}}\n");
+            // A stride that does not divide both operands' sizes leaves Add with two different maps.
+            yield return ("merge of different sizes", Program("[Block]", $"[Tap(\"x\"), Conv2d(Kernel = 3, Stride = {rng.Next(2, 5)}, Padding = 1), Add(\"x\")]", "Use<B>", c));
+            // Checks that need the input (groups dividing the channels, a PReLU per channel) in a block without parameters: at the use.
+            yield return ("input-dependent check in a plain block", Program("[Block]", $"[Conv2d(Kernel = 1), {Pick(rng, "GroupNorm(7)", "PReLU(7)", "ChannelShuffle(7)", "ReflectionPad2d(9)")}]", "Use<B>", Pick(rng, 2, 4, 6, 8, 12, 16)));
+            yield return ("condition that is not a comparison", Program("[Block(Params = \"Stride = 1\")]",
+                $"[Tap(\"x\"), Conv2d(Kernel = 3, Padding = 1, Stride = \"Stride\"), Add(\"x\", When = \"{Pick(rng, "Stride ==", "Strde == 1", "(Stride == 1", "Stride = 1 &&")}\")]", "Use<B>", c));
+        }
+    }
+
     private static IEnumerable<(string Family, string Source)> MalformedCases()
     {
         var rng = new Random(20261123);

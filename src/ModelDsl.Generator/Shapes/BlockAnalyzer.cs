@@ -118,6 +118,11 @@ namespace ModelDsl.Generator.Shapes
                     else defined.Add(tap);
                     continue;
                 }
+                if (tap.Length == 0 && layer.IsFrom)
+                {
+                    sink.Report(DiagnosticDescriptors.NameNotUsable, layer.Location, tap, "From restarts the chain from a tap, so it needs the tap's name, e.g. [From(\"x\")]");
+                    continue;
+                }
                 if (tap.Length == 0 || defined.Contains(tap)) continue; // an empty merge tap is MDSL0007 from the merge's own reading
                 string kind = layer.IsFrom ? "From" : layer.Kind, name = layer.IsFrom ? $"From(\"{tap}\")" : names[i];
                 var location = layer.IsFrom ? layer.Location : layer.LocationOf(nameof(AddAttribute.Tap));

@@ -23,7 +23,7 @@ namespace ModelDsl.Generator.Shapes
             if (!current.IsFeatureMap || current.Channels % parts != 0)
             {
                 if (index == 0)
-                    sink.Report(DiagnosticDescriptors.InvalidLayerArgument, part.Location, "Chunk", $"Chunk(\"{tap}\", …)", "taps", parts.ToString(CultureInfo.InvariantCulture),
+                    sink.AtInput.Report(DiagnosticDescriptors.InvalidLayerArgument, part.Location, "Chunk", $"Chunk(\"{tap}\", …)", "taps", parts.ToString(CultureInfo.InvariantCulture),
                         current.IsFeatureMap ? $"its input {current} has {current.Channels} channels, which do not split into {parts} equal parts"
                             : $"its input {current} is no C×H×W map with channels to split");
                 return null;

@@ -27,6 +27,13 @@ namespace ModelDsl.Generator.Shapes
         public DiagnosticSink ForBlockUse(LocationInfo? useLocation, bool argumentsDependOnUse = false)
             => new(_diagnostics, _override ?? useLocation, reportArgumentErrors: argumentsDependOnUse);
 
+        /// <summary>
+        /// The sink for a layer's shape rule at its input: what it finds (channels a Chunk or GroupNorm cannot divide, a PReLU
+        /// count, a reflection past the edge) depends on the input at this use, so it is reported here even where argument
+        /// errors are left to the block's declaration (which cannot see the input).
+        /// </summary>
+        public DiagnosticSink AtInput => _reportArgumentErrors ? this : new(_diagnostics, _override, reportArgumentErrors: true);
+
         public void Report(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] args)
             => ReportWithProperties(descriptor, location, EquatableArray<DiagnosticProperty>.Empty, args);
 

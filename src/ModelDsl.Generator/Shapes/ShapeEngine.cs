@@ -347,7 +347,7 @@ namespace ModelDsl.Generator.Shapes
             LayerShape? shape;
             try
             {
-                shape = config.Resolve(new LayerInput(layer, name, input, beforeFlatten, sink, taps, previousKind));
+                shape = config.Resolve(new LayerInput(layer, name, input, beforeFlatten, sink.AtInput, taps, previousKind));
                 if (shape is not null && shape.Output.IsFeatureMap) _ = shape.Output.Elements; // a C×H×W past 2^63 − 1 cannot exist
             }
             catch (CountOverflowException e)
