@@ -125,10 +125,16 @@ public class PropertyTests
         int explicitSamePadding = run.Result.Results.SelectMany(r => r.GeneratedSources).Count(s => s.SourceText.ToString().Contains("new global::ModelDsl.SamePaddedConv2d("));
         Assert.True(explicitSamePadding >= 3, $"only {explicitSamePadding} nets with an explicitly padded 'same' conv");
         // And generator v3's blocks: parameters with conditions and computed keys, taps and merges, a block in a block.
-        foreach (var block in new[] { "PConv", "PInvRes", "PGate", "PFire", "PShuffle" })
+        foreach (var block in new[] { "PConv", "PInvRes", "PGate", "PFire", "PShuffle", "PCN" })
         {
             int uses = run.Result.Results.SelectMany(r => r.GeneratedSources).Count(s => s.HintName.StartsWith("Props.Random", StringComparison.Ordinal) && s.SourceText.ToString().Contains($"new global::Props.{block}("));
             Assert.True(uses >= 10, $"only {uses} nets use {block}");
+        }
+        // And ConvNeXt's layers in the models themselves (typed properties; the constructor writes a target-typed new).
+        foreach (var module in new[] { "LayerScale", "PointwiseLinear" })
+        {
+            int nets = run.Result.Results.SelectMany(r => r.GeneratedSources).Count(s => s.HintName.StartsWith("Props.Random", StringComparison.Ordinal) && s.SourceText.ToString().Contains($"public global::ModelDsl.{module} "));
+            Assert.True(nets >= 10, $"only {nets} nets hold a {module}");
         }
         // So must transposed convs with a rectangular output padding (the family TorchSharp's own module gets wrong).
         int rectangularOutputPadding = run.Result.Results.SelectMany(r => r.GeneratedSources).Count(s => s.SourceText.ToString().Contains("new global::ModelDsl.OutputPaddedConvTranspose2d("));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ModelDsl.Runtime.Tests.Interop;
+using TorchSharp;
 using TorchSharp.PyBridge;
 using Xunit;
 using static TorchSharp.torch;
@@ -110,6 +111,22 @@ public class GraphBlockTests
             [Conv2d(8, 3, Padding = 1), ReLU, Conv2d(OutChannels = "NumClasses", Kernel = 1), ReLU, GlobalAvgPool, Flatten]
             public partial class RuntimeConvClasses;
 
+            // torchvision.models.convnext.CNBlock: a depthwise 7×7, LayerNorm (eps 1e-6), Linear to 4×, GELU, Linear back — written
+            // by torchvision between two Permutes, here on each pixel's channels — then the bare layer_scale parameter,
+            // stochastic depth (the identity in eval) and the skip.
+            [Block]
+            [Conv2d(Kernel = 7, Padding = 3, Groups = "In", Key = "0"), LayerNorm2d(Eps = 1e-6, Key = "2")]
+            [PointwiseLinear(OutFeatures = "4 * In", Key = "3"), GELU(Key = "4"), PointwiseLinear(OutFeatures = "In", Key = "5")]
+            public partial class CNBlockLayers;
+
+            [Block]
+            [Tap("x"), Use<CNBlockLayers>(Key = "block"), LayerScale(1e-6, Key = "layer_scale"), StochasticDepth(0.1, Key = "stochastic_depth"), Add("x")]
+            public partial class CNBlock;
+
+            [Model(Channels = 16)]
+            [Use<CNBlock>(Repeat = 2, Key = "0"), Conv2d(2, 1)]
+            public partial class ConvNeXtStage;
+
             [Model(Channels = 16)]
             [Use<DenseLayer>("8, 4", Name = "Dense"), Use<Inception>("8, 4, 8, 4, 8, 8", Name = "Mixed"), Conv2d(2, 1)]
             public partial class DenseInceptionNet;
@@ -148,6 +165,27 @@ public class GraphBlockTests
     }
 
     [Fact]
+    public void A_layer_scale_is_a_bare_parameter_under_its_key_in_state_dict_and_named_parameters_and_moves_with_the_model()
+    {
+        var type = Net("ConvNeXtStage");
+        using var module = (nn.Module<Tensor, Tensor>)Nets.Create(type, seed: 2);
+        // torchvision's CNBlock: "0.layer_scale", not "0.layer_scale.weight"; no buffers, so parameters and state_dict list the same names.
+        var stateKeys = module.state_dict().Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
+        Assert.Contains("0.layer_scale", stateKeys);
+        Assert.Contains("1.block.3.weight", stateKeys);
+        Assert.DoesNotContain(stateKeys, k => k.EndsWith("layer_scale.weight", StringComparison.Ordinal));
+        Assert.Equal(stateKeys, module.named_parameters().Select(p => p.name).OrderBy(k => k, StringComparer.Ordinal).ToList());
+        Assert.Equal((long)type.GetField("ParameterCount")!.GetValue(null)!, module.parameters().Sum(p => p.numel()));
+        // Module.to() replaces a moved parameter through its property: the layer and the state_dict still share it afterwards.
+        module.to(ScalarType.Float64);
+        var scale = (ModelDsl.LayerScale)module.named_modules().Single(m => m.name == "0.LayerScale1" || m.name == "0.layer_scale").module;
+        Assert.Equal(ScalarType.Float64, scale.weight.dtype);
+        Assert.Same(scale.weight, module.named_parameters().Single(p => p.name == "0.layer_scale").parameter);
+        using var y = module.call(rand(2, 16, 9, 7, dtype: ScalarType.Float64));
+        Assert.Equal(new long[] { 2, 2, 9, 7 }, y.shape);
+    }
+
+    [Fact]
     public void Upsample_to_the_input_size_returns_the_inputs_size_at_any_size()
     {
         var type = Net("SegmentAnySize");
@@ -169,7 +207,7 @@ public class GraphBlockTests
         using var folder = new Nets.TempFolder();
         var failures = new List<string>();
         var files = new List<string>();
-        foreach (var name in new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "DenseInceptionNet", "SegmentAnySize", "SegmentFixed", "ShuffleNet" })
+        foreach (var name in new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "DenseInceptionNet", "SegmentAnySize", "SegmentFixed", "ShuffleNet", "ConvNeXtStage" })
         {
             var type = Net(name);
             var graph = Nets.GraphOf(type);
@@ -208,7 +246,7 @@ public class GraphBlockTests
     [Fact]
     public void Graph_block_twins_load_weights_from_dotnet_and_compute_the_same_outputs()
     {
-        var failures = PyTorchTwinTests.RunTwins(new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "DenseInceptionNet", "SegmentAnySize", "SegmentFixed", "ShuffleNet" }.Select(n => (n, Net(n))).ToList(), seed: 9);
+        var failures = PyTorchTwinTests.RunTwins(new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "DenseInceptionNet", "SegmentAnySize", "SegmentFixed", "ShuffleNet", "ConvNeXtStage" }.Select(n => (n, Net(n))).ToList(), seed: 9);
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
@@ -220,12 +258,14 @@ public class GraphBlockTests
         from torchvision.models.densenet import _DenseLayer
         from torchvision.models.googlenet import Inception
         from torchvision.models.shufflenetv2 import InvertedResidual as ShuffleUnit
+        from torchvision.models.convnext import CNBlock
         out = sys.argv[1]
         torch.manual_seed(7)
         for name, module, c in (("se", SqueezeExcitation(16, 4), 16), ("fire", Fire(16, 8, 32, 32), 16), ("noexpand", InvertedResidual(32, 16, 1, 1), 32),
                                 ("down", InvertedResidual(16, 24, 2, 6), 16), ("skip", InvertedResidual(24, 24, 1, 6), 24),
                                 ("dense", _DenseLayer(16, 8, 4, 0.0, False), 16), ("inception", Inception(24, 8, 4, 8, 4, 8, 8), 24),
-                                ("shuffledown", ShuffleUnit(24, 48, 2), 24), ("shuffleunit", ShuffleUnit(48, 48, 1), 48)):
+                                ("shuffledown", ShuffleUnit(24, 48, 2), 24), ("shuffleunit", ShuffleUnit(48, 48, 1), 48),
+                                ("cnblock", CNBlock(16, 1e-6, 0.1), 16)):
             with torch.no_grad():
                 for p in module.parameters():
                     p.copy_(torch.randn_like(p) * 0.3)
@@ -238,7 +278,7 @@ public class GraphBlockTests
                 y = module(x)
                 if name == "dense": y = torch.cat([x, y], 1)  # _DenseBlock's concatenation, which the DSL layer does itself
             torch.save(module.state_dict(), f"{out}/{name}.pth")
-            torch.save({"input": x, "output": y}, f"{out}/{name}.io.pt")
+            torch.save({"input": x, "output": y.contiguous()}, f"{out}/{name}.io.pt")
         print("ok")
         """;
 
@@ -257,10 +297,13 @@ public class GraphBlockTests
         denseInception.eval();
         using var shuffle = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(Net("ShuffleNet"))!;
         shuffle.eval();
+        using var convNext = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(Net("ConvNeXtStage"))!;
+        convNext.eval();
         nn.Module<Tensor, Tensor> Property(nn.Module owner, string property) => (nn.Module<Tensor, Tensor>)owner.GetType().GetProperty(property)!.GetValue(owner)!;
         foreach (var (file, block) in new[] { ("se", Property(net, "Gate")), ("fire", Property(net, "Fire1")), ("noexpand", stage["1"]), ("down", stage["2"]), ("skip", stage["3"]),
                      ("dense", Property(denseInception, "Dense")), ("inception", Property(denseInception, "Mixed")),
-                     ("shuffledown", Property(shuffle, "Down")), ("shuffleunit", Property(shuffle, "Unit")) })
+                     ("shuffledown", Property(shuffle, "Down")), ("shuffleunit", Property(shuffle, "Unit")),
+                     ("cnblock", convNext.named_children().Select(c => (nn.Module<Tensor, Tensor>)c.module).First()) })
         {
             var loaded = block.LoadFromPyTorch(Path.Combine(folder.Path, file + ".pth")); // strict: torchvision's own names
             Assert.True(loaded.Loaded.Count >= 4, $"{file}: {loaded.Loaded.Count} tensors");

@@ -55,7 +55,7 @@ namespace ModelDsl.Generator.Emit
                     w.Line($"Activation = {Layers.ActivationLayers.ConstructWithDefaults(then)};");
                     w.Line("register_module(\"Activation\", Activation);");
                 }
-                TypeScaffold.EndConstructor(w);
+                TypeScaffold.EndConstructor(w, layers.Any(l => Layers.LayerScaleLayer.IsLayerScale(l.Code.TypeName)));
                 w.Line();
 
                 string? act = block.Activation;
@@ -142,7 +142,7 @@ namespace ModelDsl.Generator.Emit
                     w.Line($"Activation = {Layers.ActivationLayers.ConstructWithDefaults(then)};");
                     w.Line("register_module(\"Activation\", Activation);");
                 }
-                TypeScaffold.EndConstructor(w);
+                TypeScaffold.EndConstructor(w, members.Any(m => Layers.LayerScaleLayer.IsLayerScale(m.Code.TypeName)));
                 w.Line();
 
                 w.Doc("Runs the block's steps: its layers and blocks, its taps, From and merges" + (block.IsResidual ? ", then the residual addition." : "."));

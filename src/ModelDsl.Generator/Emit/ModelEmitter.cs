@@ -206,7 +206,7 @@ namespace ModelDsl.Generator.Emit
                 }
                 else w.Line($"register_module({SourceWriter.Literal(layer.Segment)}, {layer.Name});");
             }
-            TypeScaffold.EndConstructor(w);
+            TypeScaffold.EndConstructor(w, modules.Any(l => Layers.LayerScaleLayer.IsLayerScale(l.Code.TypeName)));
             w.Line();
         }
 

@@ -16,7 +16,8 @@ namespace ModelDsl.Generator.Emit
         /// Ends a generated constructor with its <c>OnCreated()</c> call, then declares that partial hook and the empty
         /// <c>RegisterComponents</c> override every generated module has (models and both kinds of block).
         /// </summary>
-        public static void EndConstructor(SourceWriter w)
+        /// <param name="holdsLayerScale">The class registers a LayerScale (directly or in a stage): it names that parameter by the layer's key.</param>
+        public static void EndConstructor(SourceWriter w, bool holdsLayerScale = false)
         {
             w.Line("OnCreated();");
             w.Close();
@@ -26,6 +27,11 @@ namespace ModelDsl.Generator.Emit
             w.Line();
             w.Doc("Does nothing: the constructor registers every layer under its name. TorchSharp calls this when the module is registered into another, and its field scan would register each property's backing field a second time (state_dict keys such as \"<Conv1>k__BackingField.weight\").");
             w.Line("protected override void RegisterComponents() { }");
+            if (!holdsLayerScale) return;
+            w.Line();
+            w.Doc("Names each LayerScale's parameter by the layer's key, as its state_dict does (torchvision's bare layer_scale parameter), so optimizers and state_dict agree.");
+            w.Line("public override global::System.Collections.Generic.IEnumerable<(string name, global::TorchSharp.Modules.Parameter parameter)> named_parameters(bool recurse = true)");
+            w.Line("    => global::ModelDsl.LayerScale.NameByKey(this, base.named_parameters(recurse));");
         }
 
         public static string Wrap(GeneratedType type, Action<SourceWriter> body)

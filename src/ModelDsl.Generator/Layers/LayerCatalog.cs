@@ -20,6 +20,8 @@ namespace ModelDsl.Generator.Layers
             new DropoutLayers(),
             new FlattenLayer(),
             new LinearLayer(),
+            new PointwiseLinearLayer(),
+            new LayerScaleLayer(),
             new UpsampleLayer(),
             new ActivationLayers(),
             new PReluLayer(),

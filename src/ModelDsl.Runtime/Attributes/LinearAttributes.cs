@@ -26,3 +26,21 @@ public sealed class LinearAttribute : LayerAttribute
     public int InFeatures { get; set; }
     public bool Bias { get; set; } = true;
 }
+
+/// <summary>
+/// <c>nn.Linear</c> over the channels of each pixel of a C×H×W map — ConvNeXt's MLP, which torchvision writes as
+/// <c>Permute([0, 2, 3, 1])</c>, <c>nn.Linear</c>, …, <c>Permute([0, 3, 1, 2])</c> — with nn.Linear's out×in weight, so
+/// its state_dict loads as torchvision writes it. Emitted as <c>ModelDsl.PointwiseLinear</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class PointwiseLinearAttribute : LayerAttribute
+{
+    /// <summary>A PointwiseLinear that keeps its input's channel count, or whose <see cref="OutFeatures"/> is set by name.</summary>
+    public PointwiseLinearAttribute() { }
+
+    public PointwiseLinearAttribute(int outFeatures) => OutFeatures = outFeatures;
+
+    /// <summary>Output channels (an integer, or an expression in a block: <c>"4 * In"</c>). Omitted: the same as the input's.</summary>
+    public object OutFeatures { get; set; } = 0;
+    public bool Bias { get; set; } = true;
+}

@@ -38,6 +38,12 @@ public sealed record InstanceNormOp(double Eps, double Momentum, bool Affine, bo
 /// <summary>torchvision's <c>LayerNorm2d</c>: <c>nn.LayerNorm</c> over the channels of each pixel (channels first).</summary>
 public sealed record LayerNorm2dOp(double Eps, bool Affine) : LayerOp;
 
+/// <summary>ConvNeXt's layer scale: the map times a learnt C×1×1 tensor, kept under the layer's own key (torchvision's <c>layer_scale</c>).</summary>
+public sealed record LayerScaleOp(long Channels) : LayerOp;
+
+/// <summary>ConvNeXt's <c>nn.Linear</c> over each pixel's channels (between its Permutes): out×in weight, optional bias.</summary>
+public sealed record PointwiseLinearOp(long InFeatures, long OutFeatures, bool Bias) : LayerOp;
+
 /// <summary>
 /// <c>nn.ZeroPad2d</c> / <c>ConstantPad2d</c> (<paramref name="Mode"/> "constant", filled with <paramref name="Value"/>),
 /// <c>ReflectionPad2d</c> ("reflect") or <c>ReplicationPad2d</c> ("replicate"); sides in PyTorch's order.

@@ -42,6 +42,12 @@ internal sealed class OnnxLayerTranslator
         PadOp op => Pad(node, op, x),
         InstanceNormOp op => InstanceNorm(node, op, x),
         LayerNorm2dOp op => Affine(node, op.Affine, Normalise(node, x, new long[] { 1 }, op.Eps)),
+        // Saved under the layer's own key (no ".weight"), as torchvision's block holds it.
+        LayerScaleOp op => _b.Node("Mul", node.Path + ".out", new[] { x, _b.Floats(node.Path, _weight(node.Path), op.Channels, 1, 1) }),
+        // nn.Linear on each pixel's channels is a 1×1 convolution with the out×in weight.
+        PointwiseLinearOp op => _b.Node("Conv", node.Path + ".out", op.Bias
+            ? new[] { x, Weight(node, "weight", op.OutFeatures, op.InFeatures, 1, 1), Weight(node, "bias", op.OutFeatures) }
+            : new[] { x, Weight(node, "weight", op.OutFeatures, op.InFeatures, 1, 1) }),
         DropoutOp => x, // the identity in eval mode
         StochasticDepthOp => x, // likewise
         // The slopes broadcast over the channel axis: C×1×1 on a map, F on a flat input (one slope: a single value).

@@ -93,6 +93,36 @@ public static class PyTorchTwin
                 return x.permute(0, 3, 1, 2)
 
 
+        class _LayerScale(nn.Module):
+            # ConvNeXt's layer_scale: the map times a C×1×1 parameter, saved under the module's own key (torchvision's
+            # CNBlock holds it as a bare parameter, "….layer_scale", not "….layer_scale.weight").
+            def __init__(self, channels, init=1e-6):
+                super().__init__()
+                self.weight = nn.Parameter(torch.full((channels, 1, 1), float(init)))
+
+            def forward(self, x):
+                return x * self.weight
+
+            def _save_to_state_dict(self, destination, prefix, keep_vars):
+                destination[prefix[:-1]] = self.weight if keep_vars else self.weight.detach()
+
+
+        def _load_bare_layer_scales(root):
+            # PyTorch hands each child only the keys below it ("….layer_scale.*"), so the twin's root reads each
+            # _LayerScale's bare key as that module's weight before the children load.
+            def hook(state_dict, prefix, *args):
+                for name, m in root.named_modules():
+                    if isinstance(m, _LayerScale) and prefix + name in state_dict:
+                        state_dict[prefix + name + ".weight"] = state_dict.pop(prefix + name)
+            root._register_load_state_dict_pre_hook(hook)
+
+
+        class _PointwiseLinear(nn.Linear):
+            # nn.Linear over each pixel's channels: ConvNeXt's Permute([0, 2, 3, 1]), Linear, Permute([0, 3, 1, 2]).
+            def forward(self, x):
+                return super().forward(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+
+
         class _StochasticDepth(nn.Module):
             # torchvision.ops.StochasticDepth: in training, each sample's ("row") or the batch's input dropped with
             # probability p, survivors scaled by 1/(1 - p); the identity in eval mode.
@@ -156,6 +186,7 @@ public static class PyTorchTwin
             py.Append("        ])))\n");
         }
         if (!graph.Nodes.Any(n => n.Path.Length > 0)) py.Append("        pass\n");
+        if (graph.Nodes.Any(n => Contains(n, op => op is LayerScaleOp))) py.Append("        _load_bare_layer_scales(self)\n");
         py.Append("\n    def forward(self, x):\n");
         // Upsample(SizeOf = "input") resizes to the model's input: kept under the name a tap "input" would have.
         if (graph.Nodes.Any(n => n.Op is UpsampleToOp u && IsInput(u.Tap, "input", graph.Nodes)))
@@ -232,6 +263,9 @@ public static class PyTorchTwin
         }
     }
 
+    /// <summary>Whether <paramref name="node"/> or a node inside it (a block use's parts) computes an op <paramref name="matches"/> accepts.</summary>
+    private static bool Contains(GraphNode node, Func<LayerOp, bool> matches) => matches(node.Op) || node.Inner.Any(n => Contains(n, matches));
+
     /// <summary>The torch.nn constructor of one node (a block use or projecting Add builds its children too).</summary>
     private static string Module(ModelGraph graph, GraphNode node)
     {
@@ -259,6 +293,8 @@ public static class PyTorchTwin
             DropoutOp op => $"nn.Dropout{(op.Channelwise ? "2d" : "")}(p={Num(op.P)})",
             PReluOp op => $"nn.PReLU(num_parameters={op.Count})",
             ChannelShuffleOp op => $"nn.ChannelShuffle({op.Groups})",
+            LayerScaleOp op => $"_LayerScale({op.Channels})",
+            PointwiseLinearOp op => $"_PointwiseLinear({op.InFeatures}, {op.OutFeatures}, bias={Bool(op.Bias)})",
             StochasticDepthOp op => $"_StochasticDepth({Num(op.P)}, {Str(op.Row ? "row" : "batch")})",
             FlattenOp => "nn.Flatten()",
             ReshapeOp op => $"_Reshape({string.Join(", ", op.Dims)})",

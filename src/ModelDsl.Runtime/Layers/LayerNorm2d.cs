@@ -23,8 +23,6 @@ public sealed class LayerNorm2d : nn.Module<Tensor, Tensor>
         {
             weight = new Parameter(ones(channels));
             bias = new Parameter(zeros(channels));
-            register_parameter("weight", weight);
-            register_parameter("bias", bias);
         }
     }
 
@@ -32,8 +30,18 @@ public sealed class LayerNorm2d : nn.Module<Tensor, Tensor>
     public double Eps { get; }
 
 #pragma warning disable IDE1006 // PyTorch's names: the state_dict keys are "weight" and "bias"
-    public Parameter? weight { get; }
-    public Parameter? bias { get; }
+    public Parameter? weight
+    {
+        get => _weight!;
+        private set { _weight = value; ConditionallyRegisterParameter(nameof(weight), value); } // Module.to() moves a parameter through its property
+    }
+    private Parameter? _weight;
+    public Parameter? bias
+    {
+        get => _bias;
+        private set { _bias = value; ConditionallyRegisterParameter(nameof(bias), value); } // Module.to() moves a parameter through its property
+    }
+    private Parameter? _bias;
 #pragma warning restore IDE1006
 
     /// <summary>Does nothing: the constructor registers the parameters by name (TorchSharp's field scan would register the properties' backing fields again).</summary>

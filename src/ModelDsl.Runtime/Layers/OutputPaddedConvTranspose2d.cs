@@ -32,20 +32,28 @@ public sealed class OutputPaddedConvTranspose2d : nn.Module<Tensor, Tensor>
         using var reference = nn.ConvTranspose2d(inChannels, outChannels, kernel, stride: stride, padding: padding,
             output_padding: (0, 0), dilation: dilation, groups: groups, bias: bias);
         weight = new Parameter(reference.weight!.detach().clone());
-        register_parameter("weight", weight);
         if (bias)
         {
             this.bias = new Parameter(reference.bias!.detach().clone());
-            register_parameter("bias", this.bias);
         }
     }
 
     /// <summary>The kernel, in×(out/groups)×kH×kW as in <c>nn.ConvTranspose2d</c>.</summary>
 #pragma warning disable IDE1006 // TorchSharp's (and PyTorch's) parameter names
-    public Parameter weight { get; }
+    public Parameter weight
+    {
+        get => _weight!;
+        private set { _weight = value; ConditionallyRegisterParameter(nameof(weight), value); } // Module.to() moves a parameter through its property
+    }
+    private Parameter? _weight;
 
     /// <summary>The per-channel bias, or null when the layer has none.</summary>
-    public Parameter? bias { get; }
+    public Parameter? bias
+    {
+        get => _bias;
+        private set { _bias = value; ConditionallyRegisterParameter(nameof(bias), value); } // Module.to() moves a parameter through its property
+    }
+    private Parameter? _bias;
 #pragma warning restore IDE1006
 
     /// <summary>

@@ -56,6 +56,12 @@ public sealed class RandomArchitecture
             [Block]
             [Chunk("a", "b"), From("b"), Conv2d(Kernel = 3, Padding = 1), Concat("a", Order = ConcatOrder.TapFirst), ChannelShuffle(2)]
             public partial class PShuffle;
+
+            // ConvNeXt's block: pointwise Linears on each pixel's channels, a bare layer_scale parameter, stochastic depth.
+            [Block(Params = "E = 4")]
+            [Tap("x"), Conv2d(Kernel = 3, Padding = 1, Groups = "In"), LayerNorm2d(Eps = 1e-6), PointwiseLinear(OutFeatures = "E * In"), GELU]
+            [PointwiseLinear(OutFeatures = "In"), LayerScale(0.5, Key = "layer_scale"), StochasticDepth(0.1), Add("x")]
+            public partial class PCN;
         }
 
         """;
@@ -129,7 +135,16 @@ public sealed class RandomArchitecture
     {
         switch (_rng.Next(17))
         {
-            case 15: return _rng.Next(2) == 0 ? $"PReLU({c})" : $"StochasticDepth({_rng.Next(0, 9) / 10.0:0.0}{Pick("", ", Mode = StochasticDepthMode.Batch")})";
+            case 15:
+                switch (_rng.Next(4))
+                {
+                    case 0: return $"PReLU({c})";
+                    case 1: return $"StochasticDepth({_rng.Next(0, 9) / 10.0:0.0}{Pick("", ", Mode = StochasticDepthMode.Batch")})";
+                    case 2: return Pick("LayerScale", "LayerScale(0.5)", "LayerScale(-2, Key = \"layer_scale\")");
+                    default:
+                        c = Pick(c, 3, 5);
+                        return Pick($"PointwiseLinear({c})", $"PointwiseLinear({c}, Bias = false)");
+                }
             case 13: return FeatureNorm(c, h, w);
             case 14: return Padding(ref h, ref w);
             case 0: case 1: case 2: case 3: return Conv(ref c, ref h, ref w);
@@ -159,7 +174,7 @@ public sealed class RandomArchitecture
                     $"Upsample(Height = {h}, Width = {w}, Mode = UpsampleMode.Bilinear, AlignCorners = {(_rng.Next(2) == 0 ? "true" : "false")})",
                     $"Upsample(Height = {h}, Width = {w}, Mode = UpsampleMode.Bicubic)");
             case 12:
-                switch (_rng.Next(7))
+                switch (_rng.Next(8))
                 {
                     case 0: return $"Use<Same>(Repeat = {_rng.Next(1, 3)})";
                     case 1:
@@ -185,6 +200,7 @@ public sealed class RandomArchitecture
                         if (c % 2 == 0) return "Use<PShuffle>";
                         c = 8;
                         return "Use<PConv>(\"8, 1\"), Use<PShuffle>";
+                    case 6: return Pick("Use<PCN>", "Use<PCN>(\"2\")");
                     default:
                     {
                         long e = Pick(2, 4);
