@@ -76,6 +76,23 @@ public static class ForwardSteps
         return resized;
     }
 
+    /// <summary>
+    /// The U-Net pad-to-match for a padding layer's <c>SizeOf = "…"</c>: the current map padded to the reference's height and
+    /// width, the difference split as <c>F.pad(x, [dw // 2, dw − dw // 2, dh // 2, dh − dh // 2], mode, value)</c>. A map larger
+    /// than its reference (possible only in a net of any size: fixed sizes are checked at compile time) throws, naming both.
+    /// </summary>
+    public static torch.Tensor PadTo(torch.Tensor current, torch.Tensor reference, bool disposeCurrent, bool disposeTap, string mode, double value)
+    {
+        long dh = reference.shape[2] - current.shape[2], dw = reference.shape[3] - current.shape[3];
+        if (dh < 0 || dw < 0)
+            throw new ArgumentException($"Padding to a reference's size: the map [{string.Join(", ", current.shape)}] is larger than the reference [{string.Join(", ", reference.shape)}]; padding only grows a map.");
+        var padMode = mode switch { "reflect" => PaddingModes.Reflect, "replicate" => PaddingModes.Replicate, _ => PaddingModes.Constant };
+        var padded = torch.nn.functional.pad(current, new[] { dw / 2, dw - dw / 2, dh / 2, dh - dh / 2 }, padMode, value);
+        if (disposeCurrent) current.Dispose();
+        if (disposeTap) reference.Dispose();
+        return padded;
+    }
+
     /// <summary>Part <paramref name="index"/> of <paramref name="parts"/> equal slices of the channels (<c>x.chunk(parts, dim=1)[index]</c>) for a [Chunk].</summary>
     public static torch.Tensor Chunk(torch.Tensor current, long index, long parts)
     {

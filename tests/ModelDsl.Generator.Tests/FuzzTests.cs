@@ -119,7 +119,7 @@ public class FuzzTests
             if (run.Diagnostics.FirstOrDefault(d => d.Id == "MDSL9999") is { } internalError) { problems.Add($"[{family}] {internalError}\n{source}"); continue; }
             if (!run.Mdsl.Any(d => d.Severity == DiagnosticSeverity.Error)) problems.Add($"[{family}] no MDSL error:\n{source}");
         }
-        Assert.True(families.Count >= 11 && families.Values.All(n => n >= 10), string.Join(", ", families.Select(f => $"{f.Key} {f.Value}")));
+        Assert.True(families.Count >= 13 && families.Values.All(n => n >= 10), string.Join(", ", families.Select(f => $"{f.Key} {f.Value}")));
         Assert.True(problems.Count == 0, $"{problems.Count} of {cases.Count} cases failed:\n\n" + string.Join("\n\n", problems.Take(8)));
     }
 
@@ -157,6 +157,9 @@ public class FuzzTests
             yield return ("split of channels that do not divide", Program("[Block]", $"[Chunk({taps}), From(\"p2\"), Conv2d(Kernel = 1), Concat(\"p1\")]", "Use<B>", odd));
             yield return ("unknown tap", Program("[Block]", $"[Tap(\"x\"), Conv2d(Kernel = 1), {Pick(rng, "From", "Multiply", "Add", "Concat")}(\"{Pick(rng, "y", "X", "input2", "")}\")]", "Use<B>", c));
             yield return ("unknown tap in a model", $"using ModelDsl;\nnamespace Fuzz\n{{\n    [Model(Channels = 3, Height = 8, Width = 8)]\n    [Conv2d(8, 1), Tap(\"a\"), ReLU, {Pick(rng, "From", "Multiply", "Add", "Concat")}(\"{Pick(rng, "b", "A", "input2", "")}\"), GlobalAvgPool, Flatten, Linear(3)]\n    public partial class M;\n}}\n");
+            // Padding to a tap's size only grows a map: a reference smaller than the map, sides given beside SizeOf, a reference that is flat.
+            yield return ("pad to a smaller map", Program("[Block]", $"[Tap(\"x\"), {Pick(rng, "ZeroPad2d", "ConstantPad2d", "ReflectionPad2d", "ReplicationPad2d")}(1), Tap(\"big\"), MaxPool2d(2), ZeroPad2d(SizeOf = \"{Pick(rng, "x", "input")}\"), {Pick(rng, "ZeroPad2d(SizeOf = \"x\")", "Conv2d(Kernel = 1)")}, ZeroPad2d(SizeOf = \"big\"), ZeroPad2d({rng.Next(1, 3)}), ZeroPad2d(SizeOf = \"x\")]", "Use<B>", c));
+            yield return ("pad with sides and SizeOf", Program("[Block]", $"[Tap(\"x\"), MaxPool2d(2), {Pick(rng, "ZeroPad2d", "ReflectionPad2d")}({Pick(rng, "1, SizeOf = \"x\"", "SizeOf = \"x\", Top = 1", "SizeOf = \"x\", Padding = 0")})]", "Use<B>", c));
             // A stride that does not divide both operands' sizes leaves Add with two different maps.
             yield return ("merge of different sizes", Program("[Block]", $"[Tap(\"x\"), Conv2d(Kernel = 3, Stride = {rng.Next(2, 5)}, Padding = 1), Add(\"x\")]", "Use<B>", c));
             // Checks that need the input (groups dividing the channels, a PReLU per channel) in a block without parameters: at the use.

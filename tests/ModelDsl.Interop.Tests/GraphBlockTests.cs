@@ -76,6 +76,19 @@ public class GraphBlockTests
             [Tap("full"), MaxPool2d(2), Conv2d(4, 3, Padding = 1), Upsample(SizeOf = "full"), Concat("full")]
             public partial class SegmentFixed;
 
+            // The U-Net pad-to-match: a map that lost a row to a pool grows back to the skip's size before the join.
+            [Model(Channels = 2, Height = 21, Width = 30)]
+            [Conv2d(4, 3, Padding = 1), Tap("skip"), MaxPool2d(2), Conv2d(4, 3, Padding = 1), ConvTranspose2d(4, 2, Stride = 2), ZeroPad2d(SizeOf = "skip"), Concat("skip"), Conv2d(2, 1)]
+            public partial class PadToMatch;
+
+            [Block]
+            [Tap("x"), MaxPool2d(2), Conv2d(Kernel = 1), ConstantPad2d(SizeOf = "x", Value = 0.5), Add("x"), MaxPool2d(3, Stride = 2), ReplicationPad2d(SizeOf = "input")]
+            public partial class PoolPadBack;
+
+            [Model(Channels = 2)]
+            [Conv2d(4, 3, Padding = 1), Tap("skip"), MaxPool2d(2), ConvTranspose2d(4, 2, Stride = 2), ReflectionPad2d(SizeOf = "skip"), Add("skip"), Use<PoolPadBack>, Conv2d(2, 1)]
+            public partial class PadToMatchAnySize;
+
             // torchvision.models.shufflenetv2.InvertedResidual: branch2 (and, striding, branch1), a chunk of the channels, a shuffle.
             [Block(Params = "Out, Stride")]
             [Conv2d(OutChannels = "Out", Kernel = 1, Bias = false, Key = "0"), BatchNorm2d(Key = "1"), ReLU(Key = "2")]
@@ -186,6 +199,26 @@ public class GraphBlockTests
     }
 
     [Fact]
+    public void Padding_to_a_taps_size_returns_the_skips_size_at_odd_and_any_sizes()
+    {
+        Assert.Equal(new Shape(2, 21, 30), (Shape)Net("PadToMatch").GetProperty("OutputShape")!.GetValue(null)!); // 21 → 10 → 20, padded to 21
+        var type = Net("PadToMatchAnySize");
+        using var module = (nn.Module<Tensor, Tensor>)Nets.Create(type, seed: 4);
+        foreach (var (h, w) in new[] { (21, 30), (16, 16), (9, 13) })
+        {
+            using var y = module.call(rand(2, 2, h, w));
+            Assert.Equal(new long[] { 2, 2, h, w }, y.shape);
+            Assert.Equal(new Shape(2, h, w), (Shape)type.GetMethod("OutputShapeFor")!.Invoke(null, new object[] { new Shape(2, h, w) })!);
+        }
+        // F.pad's split, the extra row after: a 1×1 map of ones padded to 2×3 has it at [0, 1].
+        using var one = ones(1, 1, 1, 1);
+        using var padded = ModelDsl.ForwardSteps.PadTo(one, zeros(1, 1, 2, 3), false, false, "constant", 0);
+        Assert.Equal(new float[] { 0, 1, 0, 0, 0, 0 }, padded.data<float>().ToArray());
+        var error = Assert.Throws<ArgumentException>(() => ModelDsl.ForwardSteps.PadTo(zeros(1, 1, 4, 4), zeros(1, 1, 3, 5), false, false, "constant", 0));
+        Assert.Contains("[1, 1, 4, 4] is larger than the reference [1, 1, 3, 5]", error.Message);
+    }
+
+    [Fact]
     public void Upsample_to_the_input_size_returns_the_inputs_size_at_any_size()
     {
         var type = Net("SegmentAnySize");
@@ -207,7 +240,7 @@ public class GraphBlockTests
         using var folder = new Nets.TempFolder();
         var failures = new List<string>();
         var files = new List<string>();
-        foreach (var name in new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "DenseInceptionNet", "SegmentAnySize", "SegmentFixed", "ShuffleNet", "ConvNeXtStage" })
+        foreach (var name in new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "DenseInceptionNet", "SegmentAnySize", "SegmentFixed", "ShuffleNet", "ConvNeXtStage", "PadToMatch", "PadToMatchAnySize" })
         {
             var type = Net(name);
             var graph = Nets.GraphOf(type);
@@ -246,7 +279,7 @@ public class GraphBlockTests
     [Fact]
     public void Graph_block_twins_load_weights_from_dotnet_and_compute_the_same_outputs()
     {
-        var failures = PyTorchTwinTests.RunTwins(new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "DenseInceptionNet", "SegmentAnySize", "SegmentFixed", "ShuffleNet", "ConvNeXtStage" }.Select(n => (n, Net(n))).ToList(), seed: 9);
+        var failures = PyTorchTwinTests.RunTwins(new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "DenseInceptionNet", "SegmentAnySize", "SegmentFixed", "ShuffleNet", "ConvNeXtStage", "PadToMatch", "PadToMatchAnySize" }.Select(n => (n, Net(n))).ToList(), seed: 9);
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 

@@ -167,9 +167,10 @@ namespace ModelDsl.Generator.Emit
                         case BlockStep.Concat: w.Line($"{If(step)}x = {Steps}Concat(x, {Tap(step.TapName!)}, false, false, tapFirst: {(step.TapFirst ? "true" : "false")});"); break;
                         case BlockStep.Multiply: w.Line($"{If(step)}x = {Steps}Multiply(x, {Tap(step.TapName!)}, false, false);"); break;
                         case BlockStep.UpsampleTo:
+                        case BlockStep.PadTo:
                             // "input" is the block's input where no tap of the block has that name.
                             string reference = taps.ContainsKey(step.TapName!) || block.Graph.Any(s => s.Kind == BlockStep.Tap && s.TapName == step.TapName) ? Tap(step.TapName!) : "input";
-                            w.Line($"{If(step)}x = {Steps}UpsampleTo(x, {reference}, false, false, {step.Arguments});");
+                            w.Line($"{If(step)}x = {Steps}{(step.Kind == BlockStep.PadTo ? "PadTo" : "UpsampleTo")}(x, {reference}, false, false, {step.Arguments});");
                             break;
                     }
                 }

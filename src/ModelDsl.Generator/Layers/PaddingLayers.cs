@@ -22,8 +22,21 @@ namespace ModelDsl.Generator.Layers
 
         public override string NamePrefix(string kind) => kind.Substring(0, kind.Length - "2d".Length); // ZeroPad1, ReflectionPad1
 
+        /// <summary>The padding mode ForwardSteps.PadTo, ONNX's Pad and F.pad take for <paramref name="kind"/>.</summary>
+        public static string Mode(string kind) => kind == ZeroPad2d || kind == ConstantPad2d ? "constant" : kind == ReflectionPad2d ? "reflect" : "replicate";
+
         public override LayerConfig? Read(LayerSpec layer, string name, DiagnosticSink sink)
         {
+            if (layer.Arg(nameof(PaddingLayerAttribute.SizeOf)) is { } sizeOf)
+            {
+                var sides = new[] { nameof(PaddingLayerAttribute.Padding), nameof(PaddingLayerAttribute.Left), nameof(PaddingLayerAttribute.Right), nameof(PaddingLayerAttribute.Top), nameof(PaddingLayerAttribute.Bottom) };
+                if (System.Linq.Enumerable.FirstOrDefault(sides, layer.Has) is { } side)
+                {
+                    ArgumentChecks.Invalid(layer, name, nameof(PaddingLayerAttribute.SizeOf), $"\"{sizeOf.Text}\"", $"give {nameof(PaddingLayerAttribute.SizeOf)} alone: with it the sides follow the reference, so {side} has no meaning", sink);
+                    return null;
+                }
+                return new PadTo(layer.Kind, sizeOf.Text ?? "", layer.Real(nameof(ConstantPad2dAttribute.Value), 0));
+            }
             long all = layer.Int(nameof(PaddingLayerAttribute.Padding), 0);
             long Side(string property) => layer.Has(property) ? layer.Int(property, 0) : all;
             bool ok = true;
@@ -36,6 +49,59 @@ namespace ModelDsl.Generator.Layers
             if (!ok) return null;
             return new Pad(layer.Kind, Side(nameof(PaddingLayerAttribute.Left)), Side(nameof(PaddingLayerAttribute.Right)), Side(nameof(PaddingLayerAttribute.Top)),
                 Side(nameof(PaddingLayerAttribute.Bottom)), layer.Real(nameof(ConstantPad2dAttribute.Value), 0));
+        }
+
+        /// <summary>
+        /// Pad to a reference's height and width (<c>SizeOf = "skip"</c>): the U-Net pad-to-match, a graph edge read at run time
+        /// (<c>ForwardSteps.PadTo</c>, ONNX Pad by Shape differences, <c>F.pad</c> in the twin), like Upsample(SizeOf = …).
+        /// </summary>
+        private sealed class PadTo : LayerConfig
+        {
+            private readonly string _kind, _tap;
+            private readonly double _value;
+            private GraphEdge? _edge;
+            private string _exportTap;
+
+            public PadTo(string kind, string tap, double value)
+            {
+                _kind = kind;
+                _tap = tap;
+                _value = value;
+                _exportTap = tap;
+            }
+
+            public override GraphEdge? Graph => _edge;
+
+            public override LayerShape? Resolve(LayerInput input)
+            {
+                if (!input.NeedsFeatureMap()) return null;
+                if (UpsampleLayer.Reference(input, _tap, nameof(PaddingLayerAttribute.SizeOf)) is not { } found) return null;
+                var (reference, source) = found;
+                var shape = input.Shape;
+                if (shape.Height > reference.Height || shape.Width > reference.Width)
+                {
+                    input.Sink.Report(DiagnosticDescriptors.InvalidLayerArgument, input.Layer.LocationOf(nameof(PaddingLayerAttribute.SizeOf)), input.Kind, input.Name,
+                        nameof(PaddingLayerAttribute.SizeOf), $"\"{_tap}\"", $"its input {shape} is larger than '{_tap}' ({reference.Height}×{reference.Width}): padding only grows a map; resize with Upsample(SizeOf = \"{_tap}\") or crop before");
+                    return null;
+                }
+                if (_kind == ReflectionPad2d && (reference.Height - shape.Height + 1) / 2 >= shape.Height | (reference.Width - shape.Width + 1) / 2 >= shape.Width)
+                {
+                    input.Sink.Report(DiagnosticDescriptors.InvalidLayerArgument, input.Layer.LocationOf(nameof(PaddingLayerAttribute.SizeOf)), input.Kind, input.Name,
+                        nameof(PaddingLayerAttribute.SizeOf), $"\"{_tap}\"", $"reflecting {shape} up to {reference.Height}×{reference.Width} needs a side larger than the input's axis");
+                    return null;
+                }
+                _exportTap = input.Taps?.Qualify(_tap) ?? _tap;
+                _edge = new GraphEdge(GraphEdge.PadToOp, _tap, source, Arguments: $", \"{Mode(_kind)}\", {Double(_value)}");
+                return new LayerShape(new Shape(shape.Channels, reference.Height, reference.Width), shape.Channels, shape.Channels);
+            }
+
+            public override string Construct(string inChannels, string outChannels) => "";
+
+            public override string Export(long inChannels, long outChannels)
+                => Notation.Record("PadToOp", Notation.Text(_exportTap), Notation.Text(Mode(_kind)), Double(_value));
+
+            public override string Describe(string inChannels, string outChannels)
+                => $"F.pad(x, to {_tap}.shape[-2:], mode='{Mode(_kind)}'{(_kind == ConstantPad2d ? $", value={Double(_value)}" : "")})";
         }
 
         private sealed class Pad : LayerConfig

@@ -35,6 +35,8 @@ namespace ModelDsl.Generator.Shapes
 
         /// <summary>An Upsample(SizeOf = tap): <see cref="Arguments"/> holds ForwardSteps.UpsampleTo's mode and alignment.</summary>
         public const string UpsampleTo = "upsampleto";
+        /// <summary>A padding layer with SizeOf = tap: <see cref="Arguments"/> holds ForwardSteps.PadTo's mode and value.</summary>
+        public const string PadTo = "padto";
 
         /// <summary>A part of a [Chunk]: <see cref="TapName"/> becomes a slice of the current tensor's channels (<see cref="Arguments"/>: "index, parts").</summary>
         public const string Chunk = "chunk";

@@ -100,6 +100,8 @@ namespace ModelDsl.Generator.Shapes
     {
         /// <summary>An Upsample to a tap's (or the input's) height and width; <see cref="Arguments"/> carries its mode.</summary>
         public const string UpsampleToOp = "UpsampleTo";
+        /// <summary>A padding layer's SizeOf: ForwardSteps.PadTo pads the current map to the tap's height and width.</summary>
+        public const string PadToOp = "PadTo";
 
         /// <summary>One part of a [Chunk]: a tap that is a slice of the current tensor's channels; <see cref="Arguments"/>: ", index, parts".</summary>
         public const string ChunkOp = "Chunk";

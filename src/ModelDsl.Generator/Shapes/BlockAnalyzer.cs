@@ -166,6 +166,13 @@ namespace ModelDsl.Generator.Shapes
                     continue;
                 }
                 var config = configs[i];
+                if (layer.Arg(nameof(PaddingLayerAttribute.SizeOf))?.Text is { } padTo && layer.Kind != UpsampleLayer.Upsample)
+                {
+                    // No module: the forward pads to the reference tensor's height and width.
+                    steps.Add(new BlockStep(BlockStep.PadTo, null, padTo, Flag: RunFlag(),
+                        Arguments: $"\"{PaddingLayers.Mode(layer.Kind)}\", {Code.Double(layer.Real(nameof(ConstantPad2dAttribute.Value), 0))}"));
+                    continue;
+                }
                 if (layer.Arg(nameof(UpsampleAttribute.SizeOf))?.Text is { } sizeOf)
                 {
                     // No module: the forward resizes to the reference tensor's height and width.

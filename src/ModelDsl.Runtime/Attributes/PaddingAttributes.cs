@@ -4,7 +4,8 @@ namespace ModelDsl;
 
 /// <summary>
 /// What the padding layers share: <see cref="Padding"/> on every side, or each side on its own (PyTorch's tuple order
-/// is left, right, top, bottom); a side given on its own overrides <see cref="Padding"/>. Sides must be ≥ 0.
+/// is left, right, top, bottom); a side given on its own overrides <see cref="Padding"/>. Sides must be ≥ 0. Or
+/// <see cref="SizeOf"/>: as much as makes the map a tap's size.
 /// </summary>
 public abstract class PaddingLayerAttribute : LayerAttribute
 {
@@ -12,6 +13,14 @@ public abstract class PaddingLayerAttribute : LayerAttribute
     protected PaddingLayerAttribute(int padding) => Padding = padding;
 
     public int Padding { get; set; }
+
+    /// <summary>
+    /// Pad to the height and width of a tap (or <c>"input"</c>) instead of by fixed sides — the U-Net pad-to-match for maps of
+    /// odd sizes: the difference split as <c>F.pad(x, [dw // 2, dw − dw // 2, dh // 2, dh − dh // 2])</c>. The map must not be
+    /// larger than the reference (checked at compile time; at run time in a net of any size).
+    /// </summary>
+    public string? SizeOf { get; set; }
+
     public int Left { get; set; }
     public int Right { get; set; }
     public int Top { get; set; }

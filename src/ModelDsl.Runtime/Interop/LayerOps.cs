@@ -104,6 +104,9 @@ public sealed record AddOp(string Tap, bool Projected) : LayerOp;
 /// </summary>
 public sealed record UpsampleToOp(string Tap, UpsampleMode Mode, bool AlignCorners) : LayerOp;
 
+/// <summary>A padding layer's <c>SizeOf = "…"</c>: padded to the tap's height and width (the difference split, the extra after), <paramref name="Mode"/> "constant", "reflect" or "replicate".</summary>
+public sealed record PadToOp(string Tap, string Mode, double Value) : LayerOp;
+
 /// <summary>One part of <c>[Chunk(…)]</c>: <c>tap = x.chunk(Parts, dim=1)[Index]</c>; the chain continues from x.</summary>
 public sealed record ChunkOp(string Tap, long Index, long Parts) : LayerOp;
 

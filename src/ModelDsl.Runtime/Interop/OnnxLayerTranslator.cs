@@ -69,6 +69,7 @@ internal sealed class OnnxLayerTranslator
         ConcatOp op => _b.Node("Concat", node.Name + ".out", op.TapFirst ? new[] { TapValue(node, op.Tap), x } : new[] { x, TapValue(node, op.Tap) }, Int("axis", 1)),
         MultiplyOp op => _b.Node("Mul", node.Name + ".out", new[] { x, TapValue(node, op.Tap) }), // ONNX broadcasts as PyTorch does
         UpsampleToOp op => UpsampleTo(node, op, x),
+        PadToOp op => PadTo(node, op, x),
         ChunkOp op => Chunk(node, op, x),
         ChannelShuffleOp op => ChannelShuffle(node, op, x),
         BlockOp op => Block(node, op, x),
@@ -120,6 +121,25 @@ internal sealed class OnnxLayerTranslator
             => _b.Node("Slice", node.Name + name, new[] { _b.Node("Shape", node.Name + name + ".shape", new[] { of }), _b.Int64s(node.Name + name + ".start", start), _b.Int64s(node.Name + name + ".end", end) });
         string sizes = _b.Node("Concat", node.Name + ".sizes", new[] { Slice(x, ".nc", 0, 2), Slice(reference, ".hw", 2, 4) }, Int("axis", 0));
         return _b.Node("Resize", node.Name + ".out", new[] { x, "", "", sizes }, attributes);
+    }
+
+    /// <summary>
+    /// Pad to the reference's height and width: d = Shape(reference)[2:4] − Shape(x)[2:4], before = d / 2, after = d − before,
+    /// pads = [0, 0, before_h, before_w, 0, 0, after_h, after_w] (ONNX's begins then ends) — computed in the graph, so any size exports.
+    /// </summary>
+    private string PadTo(GraphNode node, PadToOp op, string x)
+    {
+        string reference = TapValue(node, op.Tap);
+        string HeightWidth(string of, string name)
+            => _b.Node("Slice", node.Name + name, new[] { _b.Node("Shape", node.Name + name + ".shape", new[] { of }), _b.Int64s(node.Name + name + ".start", 2), _b.Int64s(node.Name + name + ".end", 4) });
+        string difference = _b.Node("Sub", node.Name + ".difference", new[] { HeightWidth(reference, ".reference"), HeightWidth(x, ".input") });
+        string before = _b.Node("Div", node.Name + ".before", new[] { difference, _b.Int64s(node.Name + ".two", 2, 2) });
+        string after = _b.Node("Sub", node.Name + ".after", new[] { difference, before });
+        string zeros = _b.Int64s(node.Name + ".zeros", 0, 0);
+        string pads = _b.Node("Concat", node.Name + ".pads", new[] { zeros, before, zeros, after }, Int("axis", 0));
+        string mode = op.Mode == "replicate" ? "edge" : op.Mode;
+        var inputs = op.Mode == "constant" ? new[] { x, pads, _b.Floats(node.Name + ".value", new[] { (float)op.Value }) } : new[] { x, pads };
+        return _b.Node("Pad", node.Name + ".out", inputs, String("mode", mode));
     }
 
     private string TapValue(GraphNode node, string tap)

@@ -20,7 +20,7 @@ public static class PyTorchTwin
         class _Block(nn.Module):
             # A ModelDsl [Block] use: its steps in order — (name, module) runs a layer or a block; a graph block's
             # ("@tap", t), ("@from", t), ("@add", t, name, projection or None), ("@cat", t, tap_first), ("@mul", t) and
-            # ("@up", t or None for the block's input, mode, align_corners) name, restart from, merge and resize to its own taps. A residual block adds its input (through Shortcut when the
+            # ("@up", t or None for the block's input, mode, align_corners) and ("@pad", t or None, mode, value) name, restart from, merge, resize and pad to its own taps. A residual block adds its input (through Shortcut when the
             # model needs a projection there), then applies Activation.
             def __init__(self, steps, residual, shortcut=None, activation=None):
                 super().__init__()
@@ -54,6 +54,9 @@ public static class PyTorchTwin
                         y = torch.cat([taps[step[1]], y] if step[2] else [y, taps[step[1]]], dim=1)
                     elif kind == "@mul":
                         y = y * taps[step[1]]
+                    elif kind == "@pad":
+                        ref = x if step[1] is None else taps[step[1]]
+                        y = _pad_to(y, ref, step[2], step[3])
                     elif kind == "@up":
                         ref = x if step[1] is None else taps[step[1]]
                         y = nn.functional.interpolate(y, size=ref.shape[-2:], mode=step[2], align_corners=step[3])
@@ -63,6 +66,12 @@ public static class PyTorchTwin
                     return y
                 y = y + (self._modules["Shortcut"](x) if "Shortcut" in self._modules else x)
                 return self._modules["Activation"](y) if "Activation" in self._modules else y
+
+
+        def _pad_to(x, ref, mode, value):
+            # The U-Net pad-to-match: the difference split, the extra row and column after.
+            dh, dw = ref.shape[-2] - x.shape[-2], ref.shape[-1] - x.shape[-1]
+            return nn.functional.pad(x, [dw // 2, dw - dw // 2, dh // 2, dh - dh // 2], mode=mode, value=value if mode == "constant" else None)
 
 
         class _Reshape(nn.Module):
@@ -189,7 +198,7 @@ public static class PyTorchTwin
         if (graph.Nodes.Any(n => Contains(n, op => op is LayerScaleOp))) py.Append("        _load_bare_layer_scales(self)\n");
         py.Append("\n    def forward(self, x):\n");
         // Upsample(SizeOf = "input") resizes to the model's input: kept under the name a tap "input" would have.
-        if (graph.Nodes.Any(n => n.Op is UpsampleToOp u && IsInput(u.Tap, "input", graph.Nodes)))
+        if (graph.Nodes.Any(n => (n.Op is UpsampleToOp u && IsInput(u.Tap, "input", graph.Nodes)) || (n.Op is PadToOp p && IsInput(p.Tap, "input", graph.Nodes))))
             py.Append($"        {TapVariable("input")} = x\n");
         // A model with heads returns a dict of them, in declaration order (the .NET output record's properties).
         string? head = null;
@@ -220,6 +229,7 @@ public static class PyTorchTwin
         ConcatOp op => $"x = torch.cat([x, {TapVariable(op.Tap)}], dim=1)",
         MultiplyOp op => $"x = x * {TapVariable(op.Tap)}",
         ChunkOp op => $"{TapVariable(op.Tap)} = x.chunk({op.Parts}, dim=1)[{op.Index}]",
+        PadToOp op => $"x = _pad_to(x, {TapVariable(op.Tap)}, {Str(op.Mode)}, {Num(op.Value)})",
         UpsampleToOp op => $"x = nn.functional.interpolate(x, size={TapVariable(op.Tap)}.shape[-2:], mode={Str(Mode(op.Mode))}, align_corners={(op.Mode == UpsampleMode.Nearest ? "None" : Bool(op.AlignCorners))})",
         _ => $"x = {Access(node.Path)}(x)",
     };
@@ -323,6 +333,7 @@ public static class PyTorchTwin
             ConcatOp k => $"(\"@cat\", {Str(k.Tap)}, {Bool(k.TapFirst)})",
             MultiplyOp m => $"(\"@mul\", {Str(m.Tap)})",
             ChunkOp k => $"(\"@chunk\", {Str(k.Tap)}, {k.Index}, {k.Parts})",
+            PadToOp p => $"(\"@pad\", {(IsInput(p.Tap, node.Name + "/input", children) ? "None" : Str(p.Tap))}, {Str(p.Mode)}, {Num(p.Value)})",
             UpsampleToOp u => $"(\"@up\", {(IsInput(u.Tap, node.Name + "/input", children) ? "None" : Str(u.Tap))}, {Str(Mode(u.Mode))}, {(u.Mode == UpsampleMode.Nearest ? "None" : Bool(u.AlignCorners))})",
             _ => $"({Str(Leaf(c))}, {Module(graph, c)})",
         };
