@@ -43,6 +43,59 @@ public class BlockParameterTests
         Assert.Contains("ConvBn(Out = 32, Kernel = 1, Stride = 1, Groups = 1)", summary);
     }
 
+    [Fact]
+    public void A_probability_may_be_a_real_expression_over_the_parameters_as_torchvision_scales_stochastic_depth()
+    {
+        // torchvision's ConvNeXt and EfficientNet: sd_prob = stochastic_depth_prob * block_id / (total_blocks - 1).
+        var run = GeneratorHarness.Run("""
+            using ModelDsl;
+            [Block(Params = "Id")]
+            [Tap("x"), Conv2d(Kernel = 3, Padding = 1), Dropout2d(P = "0.05 + Id / 100"), StochasticDepth(P = "0.1 * Id / 17"), Add("x")]
+            public partial class Scaled;
+
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Use<Scaled>("0"), Use<Scaled>("5"), Use<Scaled>("17"), Dropout(P = 0.25)]
+            public partial class Net;
+            """);
+        Assert.Empty(run.Mdsl);
+        var type = run.Load().GetType("Net", throwOnError: true)!;
+        using var net = (torch.nn.Module<torch.Tensor, torch.Tensor>)Activator.CreateInstance(type)!;
+        var depths = net.modules().OfType<ModelDsl.StochasticDepth>().Select(m => m.P).ToList();
+        Assert.Equal(new[] { 0.0, 0.1 * 5 / 17, 0.1 }, depths, new Tolerance(1e-12));
+        var dropouts = net.modules().OfType<TorchSharp.Modules.Dropout2d>().Count();
+        Assert.Equal(3, dropouts);
+        string summary = (string)(type.GetProperty("Summary")?.GetValue(null) ?? type.GetField("Summary")!.GetValue(null))!;
+        Assert.Contains("Scaled(Id = 5)", summary);
+    }
+
+    [Theory]
+    [InlineData("StochasticDepth(P = \"0.1 * Id / 0\")", "it divides by zero")]
+    [InlineData("StochasticDepth(P = \"Id / 2\")", "a drop probability must be in [0, 1)")]   // 1.5 at Id = 3
+    [InlineData("StochasticDepth(P = \"0.1 * Idx\")", "'Idx' is not known here")]
+    [InlineData("Dropout2d(P = true)", "it takes a number or an expression string")]
+    [InlineData("Conv2d(OutChannels = \"2.5\", Kernel = 1)", "'.5' cannot follow a complete expression")]  // a channel count stays an integer
+    public void A_bad_real_expression_is_an_MDSL_error_at_the_use_naming_why(string layer, string why)
+    {
+        var run = GeneratorHarness.Run($$"""
+            using ModelDsl;
+            [Block(Params = "Id")]
+            [Conv2d(Kernel = 1), {{layer}}]
+            public partial class Scaled;
+
+            [Model(Channels = 3, Height = 8, Width = 8)]
+            [Use<Scaled>("3")]
+            public partial class Net;
+            """);
+        Assert.Null(run.GeneratorException);
+        Assert.Contains(run.Mdsl, d => d.Severity == DiagnosticSeverity.Error && d.GetMessage().Contains(why));
+    }
+
+    private sealed class Tolerance(double epsilon) : IEqualityComparer<double>
+    {
+        public bool Equals(double a, double b) => Math.Abs(a - b) <= epsilon;
+        public int GetHashCode(double value) => 0;
+    }
+
     [Theory]
     [InlineData("Use<ConvBn>", "'ConvBn1' cannot use ConvBn(\"\"): ConvBn needs Out (its parameters: Out, Kernel = 3, Stride = 1, Groups = 1)")]
     [InlineData("Use<ConvBn>(\"8, Strid = 2\")", "'ConvBn1' cannot use ConvBn(\"8, Strid = 2\"): ConvBn has no parameter 'Strid' (its parameters: Out, Kernel = 3, Stride = 1, Groups = 1)")]

@@ -25,7 +25,7 @@ namespace ModelDsl.Generator.Layers
 
         public override LayerConfig? Read(LayerSpec layer, string name, DiagnosticSink sink)
         {
-            double p = layer.Real(nameof(DropoutAttribute.P), layer.Kind == StochasticDepth ? new StochasticDepthAttribute().P : Defaults.P);
+            double p = layer.Real(nameof(DropoutAttribute.P), (double)(layer.Kind == StochasticDepth ? new StochasticDepthAttribute().P : Defaults.P));
             if (!(p >= 0 && p < 1))
             {
                 ArgumentChecks.Invalid(layer, name, nameof(DropoutAttribute.P), p, "a drop probability must be in [0, 1)", sink);

@@ -248,7 +248,9 @@ namespace ModelDsl.Generator.Parsing
             args.RemoveAll(a => a.Name == name);
             // A property that takes an integer or an expression string is typed object, so C# accepts any constant there;
             // anything else (2.5, 3u, true, null, an enum) is kept with its type, flagged by a NaN real (MDSL0007 names it).
-            if (kind is not null && Shapes.BlockParameters.TakesExpression(kind, name) && value.Value is not (int or string))
+            // A real slot (a probability) takes any number as well.
+            if (kind is not null && Shapes.BlockParameters.TakesExpression(kind, name) && value.Value is not (int or string)
+                && !(value.Value is double or float && Shapes.BlockParameters.TakesReal(kind, name)))
             {
                 string text = value.IsNull ? "null" : $"{value.ToCSharpString()} ({value.Type?.ToDisplayString() ?? "?"})";
                 args.Add(new LayerArg(name, 0, double.NaN, text, location));

@@ -9,17 +9,20 @@ namespace ModelDsl.Generator.Shapes
     /// integers, names (<c>In</c>, the input's channels; the block's parameters), <c>+ - * / %</c> (division floors, as
     /// Python's <c>//</c>), comparisons, <c>&amp;&amp; || !</c> (a comparison is 1 or 0), parentheses and <c>min(a, b)</c>/<c>max(a, b)</c>.
     /// Evaluated at compile time at each use; written by hand because no library here parses C#-like integer expressions
-    /// without also executing code.
+    /// without also executing code. A probability slot (Dropout's and StochasticDepth's P) takes the same expressions over
+    /// reals (<see cref="TryEvaluateReal"/>): literals such as 0.1, and a true division — torchvision's
+    /// <c>stochastic_depth_prob * block_id / (total_blocks - 1)</c> is <c>"0.1 * Id / 17"</c>. Values are decimals, so the
+    /// integer form keeps every 64-bit value exact.
     /// </summary>
     internal static class BlockExpression
     {
         /// <summary>The value of <paramref name="text"/> with <paramref name="names"/>; false with the reason in <paramref name="error"/>.</summary>
         public static bool TryEvaluate(string text, IReadOnlyDictionary<string, long> names, out long value, out string error)
         {
-            var parser = new Parser(text, names);
+            var parser = new Parser(text, names, real: false);
             try
             {
-                value = parser.Parse();
+                value = (long)parser.Parse();
                 error = "";
                 return true;
             }
@@ -33,6 +36,30 @@ namespace ModelDsl.Generator.Shapes
             {
                 value = 0;
                 error = "its value overflows a 64-bit integer";
+                return false;
+            }
+        }
+
+        /// <summary>The real value of <paramref name="text"/> (a probability's expression); false with the reason in <paramref name="error"/>.</summary>
+        public static bool TryEvaluateReal(string text, IReadOnlyDictionary<string, long> names, out double value, out string error)
+        {
+            var parser = new Parser(text, names, real: true);
+            try
+            {
+                value = (double)parser.Parse();
+                error = "";
+                return true;
+            }
+            catch (FormatException e)
+            {
+                value = 0;
+                error = e.Message;
+                return false;
+            }
+            catch (OverflowException)
+            {
+                value = 0;
+                error = "its value is out of range";
                 return false;
             }
         }
@@ -81,21 +108,33 @@ namespace ModelDsl.Generator.Shapes
         {
             private readonly string _text;
             private readonly IReadOnlyDictionary<string, long> _names;
+            /// <summary>Real mode: literals with a fraction, a true division; else integers, a floor division, 64-bit range.</summary>
+            private readonly bool _real;
             private int _at;
             // > 0 while parsing the side of && or || that the other side already decided: parsed, not evaluated (C#'s short
             // circuit), so "Stride != 1 || In != Out" has a value where only Stride is known.
             private int _skipping;
 
-            public Parser(string text, IReadOnlyDictionary<string, long> names)
+            public Parser(string text, IReadOnlyDictionary<string, long> names, bool real)
             {
                 _text = text;
                 _names = names;
+                _real = real;
             }
 
-            public long Parse()
+            /// <summary>An intermediate value: in integer mode it must fit a 64-bit integer, as the C# it stands for would.</summary>
+            private decimal Checked(decimal v)
+            {
+                if (!_real && (v > LongMax || v < LongMin)) throw new OverflowException();
+                return v;
+            }
+
+            private const decimal LongMax = long.MaxValue, LongMin = long.MinValue;
+
+            public decimal Parse()
             {
                 if (_text.Trim().Length == 0) throw new FormatException("it is empty");
-                long value = Or();
+                decimal value = Or();
                 Skip();
                 if (_at < _text.Length) throw new FormatException($"'{_text.Substring(_at)}' cannot follow a complete expression");
                 return value;
@@ -114,87 +153,93 @@ namespace ModelDsl.Generator.Shapes
                 return true;
             }
 
-            private long Or()
+            private decimal Or()
             {
-                long v = And();
+                decimal v = And();
                 while (Eat("||"))
                 {
                     bool decided = v != 0;
                     if (decided) _skipping++;
-                    long r = And();
+                    decimal r = And();
                     if (decided) _skipping--;
                     v = decided || r != 0 ? 1 : 0;
                 }
                 return v;
             }
 
-            private long And()
+            private decimal And()
             {
-                long v = Comparison();
+                decimal v = Comparison();
                 while (Eat("&&"))
                 {
                     bool decided = v == 0;
                     if (decided) _skipping++;
-                    long r = Comparison();
+                    decimal r = Comparison();
                     if (decided) _skipping--;
                     v = !decided && r != 0 ? 1 : 0;
                 }
                 return v;
             }
 
-            private long Comparison()
+            private decimal Comparison()
             {
-                long v = Sum();
+                decimal v = Sum();
                 foreach (var op in new[] { "==", "!=", "<=", ">=", "<", ">" })
                 {
                     if (!Eat(op)) continue;
-                    long r = Sum();
+                    decimal r = Sum();
                     bool result = op switch { "==" => v == r, "!=" => v != r, "<=" => v <= r, ">=" => v >= r, "<" => v < r, _ => v > r };
                     return result ? 1 : 0;
                 }
                 return v;
             }
 
-            private long Sum()
+            private decimal Sum()
             {
-                long v = Term();
+                decimal v = Term();
                 while (true)
                 {
-                    if (Eat("+")) v = checked(v + Term());
-                    else if (Eat("-")) v = checked(v - Term());
+                    if (Eat("+")) v = Checked(v + Term());
+                    else if (Eat("-")) v = Checked(v - Term());
                     else return v;
                 }
             }
 
-            private long Term()
+            private decimal Term()
             {
-                long v = Unary();
+                decimal v = Unary();
                 while (true)
                 {
-                    if (Eat("*")) v = checked(v * Unary());
-                    else if (Eat("/")) { long d = Unary(); if (d == 0) { if (_skipping > 0) continue; throw new FormatException("it divides by zero"); } v = FloorDiv(v, d); }
-                    else if (Eat("%")) { long d = Unary(); if (d == 0) { if (_skipping > 0) continue; throw new FormatException("it divides by zero"); } v = v - FloorDiv(v, d) * d; }
+                    if (Eat("*")) v = Checked(v * Unary());
+                    else if (Eat("/")) { decimal d = Unary(); if (d == 0) { if (_skipping > 0) continue; throw new FormatException("it divides by zero"); } v = _real ? v / d : FloorDiv(v, d); }
+                    else if (Eat("%")) { decimal d = Unary(); if (d == 0) { if (_skipping > 0) continue; throw new FormatException("it divides by zero"); } v = _real ? v % d : v - FloorDiv(v, d) * d; }
                     else return v;
                 }
             }
 
-            private static long FloorDiv(long a, long b) => a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
-
-            private long Unary()
+            // Exact on integers: (a − r) is a multiple of b, r the remainder taking the divisor's sign (Python's //).
+            private static decimal FloorDiv(decimal a, decimal b)
             {
-                if (Eat("-")) return checked(-Unary());
+                decimal r = a % b;
+                if (r != 0 && (r < 0) != (b < 0)) r += b;
+                return (a - r) / b;
+            }
+
+            private decimal Unary()
+            {
+                if (Eat("-")) return Checked(-Unary());
                 if (Eat("!")) return Unary() == 0 ? 1 : 0;
                 return Primary();
             }
 
-            private long Primary()
+            private decimal Primary()
             {
                 Skip();
                 if (_at >= _text.Length) throw new FormatException("it ends where a value was expected");
                 char c = _text[_at];
                 if (Eat("("))
                 {
-                    long v = Or();
+                    decimal v = Or();
                     if (!Eat(")")) throw new FormatException("a '(' is not closed");
                     return v;
                 }
@@ -202,7 +247,13 @@ namespace ModelDsl.Generator.Shapes
                 {
                     int start = _at;
                     while (_at < _text.Length && char.IsDigit(_text[_at])) _at++;
-                    return long.Parse(_text.Substring(start, _at - start), NumberStyles.None, CultureInfo.InvariantCulture);
+                    // A fraction only where reals are meant: "2.5" in a channel count stays an error.
+                    if (_real && _at + 1 < _text.Length && _text[_at] == '.' && char.IsDigit(_text[_at + 1]))
+                    {
+                        _at++;
+                        while (_at < _text.Length && char.IsDigit(_text[_at])) _at++;
+                    }
+                    return Checked(decimal.Parse(_text.Substring(start, _at - start), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture));
                 }
                 if (char.IsLetter(c) || c == '_')
                 {
@@ -211,9 +262,9 @@ namespace ModelDsl.Generator.Shapes
                     string name = _text.Substring(start, _at - start);
                     if (name is "min" or "max" && Eat("("))
                     {
-                        long a = Or();
+                        decimal a = Or();
                         if (!Eat(",")) throw new FormatException($"{name}( needs two values");
-                        long b = Or();
+                        decimal b = Or();
                         if (!Eat(")")) throw new FormatException($"{name}( is not closed");
                         return name == "min" ? Math.Min(a, b) : Math.Max(a, b);
                     }

@@ -25,6 +25,21 @@ namespace ModelDsl.Generator.Shapes
             => s_takesExpression.GetOrAdd((kind, property), key =>
                 typeof(LayerAttribute).Assembly.GetType("ModelDsl." + key.Item1 + "Attribute")?.GetProperty(key.Item2, BindingFlags.Public | BindingFlags.Instance)?.PropertyType == typeof(object));
 
+        private static readonly ConcurrentDictionary<(string, string), bool> s_takesReal = new();
+
+        /// <summary>
+        /// Whether <paramref name="property"/> is a real slot among the expression slots: one whose default is a double (the
+        /// probabilities: Dropout's and StochasticDepth's P), evaluated by <see cref="BlockExpression.TryEvaluateReal"/>.
+        /// </summary>
+        public static bool TakesReal(string kind, string property)
+            => s_takesReal.GetOrAdd((kind, property), key =>
+            {
+                if (!TakesExpression(key.Item1, key.Item2)) return false;
+                var type = typeof(LayerAttribute).Assembly.GetType("ModelDsl." + key.Item1 + "Attribute");
+                if (type?.GetConstructor(Type.EmptyTypes) is not { } parameterless) return false;
+                return type.GetProperty(key.Item2)?.GetValue(parameterless.Invoke(null)) is double;
+            });
+
         /// <summary>The arguments of <paramref name="layer"/> written as expressions (their text), by property.</summary>
         public static IEnumerable<LayerArg> Expressions(LayerSpec layer)
             => layer.IsMarker || layer.IsBlock ? Enumerable.Empty<LayerArg>() : layer.Args.Where(a => a.Text is not null && TakesExpression(layer.Kind, a.Name));
@@ -87,14 +102,21 @@ namespace ModelDsl.Generator.Shapes
             foreach (var arg in layer.Args)
             {
                 if (arg.Text is null || !TakesExpression(layer.Kind, arg.Name)) { args.Add(arg); continue; }
-                if (IsWrongType(arg)) { problem = (arg, "it takes an integer or an expression string"); return null; }
+                bool real = TakesReal(layer.Kind, arg.Name);
+                if (IsWrongType(arg)) { problem = (arg, real ? "it takes a number or an expression string" : "it takes an integer or an expression string"); return null; }
+                if (real)
+                {
+                    if (!BlockExpression.TryEvaluateReal(arg.Text, names, out double p, out string whyReal)) { problem = (arg, whyReal); return null; }
+                    args.Add(new LayerArg(arg.Name, 0, p, null, arg.Location));
+                    continue;
+                }
                 if (!BlockExpression.TryEvaluate(arg.Text, names, out long value, out string why)) { problem = (arg, why); return null; }
                 args.Add(new LayerArg(arg.Name, value, value, null, arg.Location));
             }
             return layer with { Args = args.ToEquatableArray() };
         }
 
-        /// <summary>A constant of another type (2.5, 3u, true, null) in a property that takes an integer or an expression string.</summary>
+        /// <summary>A constant of another type (2.5, 3u, true, null; in a real slot, anything but a number) in a property that takes an expression string.</summary>
         public static bool IsWrongType(LayerArg arg) => arg.Text is not null && double.IsNaN(arg.Real);
 
         /// <summary>"Out, Stride = 1": the parameters as declared.</summary>

@@ -9,8 +9,8 @@ public sealed class DropoutAttribute : LayerAttribute
     public DropoutAttribute() { }
     public DropoutAttribute(double p) => P = p;
 
-    /// <summary>Drop probability in [0, 1). Default 0.5.</summary>
-    public double P { get; set; } = 0.5;
+    /// <summary>Drop probability in [0, 1). Default 0.5. A number, or in a [Block] with parameters an expression string (<c>"0.1 * Id / 17"</c>).</summary>
+    public object P { get; set; } = 0.5;
 }
 
 /// <summary><c>nn.Dropout2d(p)</c>: zeroes whole channels with probability p while training.</summary>
@@ -20,7 +20,8 @@ public sealed class Dropout2dAttribute : LayerAttribute
     public Dropout2dAttribute() { }
     public Dropout2dAttribute(double p) => P = p;
 
-    public double P { get; set; } = 0.5;
+    /// <summary>Drop probability in [0, 1). Default 0.5. A number, or in a [Block] with parameters an expression string.</summary>
+    public object P { get; set; } = 0.5;
 }
 
 /// <summary>
@@ -34,7 +35,10 @@ public sealed class StochasticDepthAttribute : LayerAttribute
     public StochasticDepthAttribute() { }
     public StochasticDepthAttribute(double p) => P = p;
 
-    /// <summary>Drop probability in [0, 1).</summary>
-    public double P { get; set; }
+    /// <summary>
+    /// Drop probability in [0, 1). A number, or in a [Block] with parameters an expression string over them — torchvision
+    /// scales it with the block's place, <c>stochastic_depth_prob * block_id / (total_blocks - 1)</c>: <c>"0.1 * Id / 17"</c>.
+    /// </summary>
+    public object P { get; set; } = 0.0;
     public StochasticDepthMode Mode { get; set; } = StochasticDepthMode.Row;
 }
