@@ -25,6 +25,12 @@ namespace ModelDsl.Generator.Emit
                 + (m.AnySize is null ? "" : " and dynamic height and width") + ". A layer that cannot be exported throws a NotSupportedException naming it.");
             w.Line($"public void ExportOnnx(string path, int opset = {Interop}OnnxExport.DefaultOpset) => {Interop}OnnxExport.Write(this, {(m.RuntimeArgs.Count > 0 ? "InstanceGraph" : "Graph")}, path, opset);");
             w.Line();
+            if (m.AnySize is not null)
+            {
+                w.Doc("Writes the network as ExportOnnx does, for inputs of this height and width only (as torch.onnx writes the size it traced): for layers no dynamic ONNX graph expresses, such as an adaptive pool to a size other than 1×1.");
+                w.Line($"public void ExportOnnx(string path, int height, int width, int opset = {Interop}OnnxExport.DefaultOpset) => {Interop}OnnxExport.Write(this, {(m.RuntimeArgs.Count > 0 ? "InstanceGraph" : "Graph")}, path, opset, (height, width));");
+                w.Line();
+            }
             w.Doc("Python defining the same network with torch.nn, whose state_dict names equal this module's (docs/INTEROP.md).");
             w.Line($"public static string PyTorchSource => {Interop}PyTorchTwin.Source(Graph);");
             w.Line();

@@ -26,9 +26,9 @@ public static class OnnxExport
     public const string InputName = "input", OutputName = "output";
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="path"/>; see <see cref="Build"/>.</summary>
-    public static void Write(nn.Module model, ModelGraph graph, string path, int opset = DefaultOpset)
+    public static void Write(nn.Module model, ModelGraph graph, string path, int opset = DefaultOpset, (long Height, long Width)? fixedSize = null)
     {
-        var proto = Build(model, graph, opset);
+        var proto = Build(model, graph, opset, fixedSize);
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null) Directory.CreateDirectory(folder);
         using var file = File.Create(path);
@@ -40,21 +40,31 @@ public static class OnnxExport
     /// The ONNX model of <paramref name="model"/> (a module generated for <paramref name="graph"/>) at
     /// <paramref name="opset"/> (13–21). Throws a <see cref="NotSupportedException"/> naming the layer that has
     /// no ONNX equivalent, and an <see cref="ArgumentException"/> for an opset outside the range.
+    /// <para>
+    /// <paramref name="fixedSize"/>, for a net of any size: the graph is written for that input height and width only, as
+    /// torch.onnx writes what it traced — for layers no dynamic ONNX graph expresses (an adaptive pool to a size other
+    /// than 1×1, VGG's 7×7). The exporter runs the model once on zeros of that size to learn those layers' input sizes.
+    /// </para>
     /// </summary>
-    public static ModelProto Build(nn.Module model, ModelGraph graph, int opset = DefaultOpset)
+    public static ModelProto Build(nn.Module model, ModelGraph graph, int opset = DefaultOpset, (long Height, long Width)? fixedSize = null)
     {
         if (opset < MinOpset || opset > MaxOpset)
             throw new ArgumentOutOfRangeException(nameof(opset), opset, $"{graph.Name}: ONNX export writes opsets {MinOpset} to {MaxOpset}.");
+        if (fixedSize is { } size && (!graph.AnySize || size.Height < 1 || size.Width < 1))
+            throw new ArgumentException(graph.AnySize ? $"{graph.Name}: a fixed export size needs a positive height and width, not {size.Height}×{size.Width}."
+                : $"{graph.Name} has a fixed input size ({graph.Input}): it is exported at that size, without a fixed size given.", nameof(fixedSize));
         using var scope = NewDisposeScope();
         var weights = model.state_dict();
         var builder = new OnnxGraphBuilder(graph.Name, opset);
-        var translator = new OnnxLayerTranslator(builder, graph, name => WeightOf(weights, name, graph));
+        var observed = fixedSize is { } at ? AdaptivePoolInputs(model, graph, at) : null;
+        var translator = new OnnxLayerTranslator(builder, graph, name => WeightOf(weights, name, graph), observed);
 
         var input = graph.Input;
         builder.Fresh(InputName);
         builder.Fresh(OutputName);
         builder.Graph.Input.Add(input.IsFlat
             ? FloatValue(InputName, "N", input.Features)
+            : fixedSize is { } fixedAt ? FloatValue(InputName, "N", input.Channels, fixedAt.Height, fixedAt.Width)
             : graph.AnySize ? FloatValue(InputName, "N", input.Channels, "H", "W") : FloatValue(InputName, "N", input.Channels, input.Height, input.Width));
 
         if (graph.Nodes.Any(n => n.Op is HeadOp))
@@ -136,6 +146,41 @@ public static class OnnxExport
         <= 20 => 9,
         _ => 10,
     };
+
+    /// <summary>
+    /// The input height and width of each adaptive pool (by state_dict path) when <paramref name="model"/> runs on zeros of
+    /// <paramref name="size"/> in eval mode: forward hooks on those modules, removed afterwards.
+    /// </summary>
+    private static Dictionary<string, (long Height, long Width)> AdaptivePoolInputs(nn.Module model, ModelGraph graph, (long Height, long Width) size)
+    {
+        var paths = new HashSet<string>(Flatten(graph.Nodes).Where(n => n.Op is AdaptiveAvgPool2dOp).Select(n => n.Path), StringComparer.Ordinal);
+        var seen = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+        if (paths.Count == 0) return seen;
+        var hooks = new List<Action>();
+        foreach (var (path, module) in model.named_modules())
+            if (paths.Contains(path) && module is nn.Module<Tensor, Tensor> pool)
+            {
+                var hook = pool.register_forward_pre_hook((_, x) => { seen[path] = (x.shape[2], x.shape[3]); return x; });
+                hooks.Add(hook.remove);
+            }
+        bool training = model.training;
+        try
+        {
+            model.eval();
+            using var noGrad = no_grad();
+            using var zeros = torch.zeros(1, graph.Input.Channels, size.Height, size.Width);
+            var output = ((dynamic)model).call(zeros);
+            if (output is IDisposable disposable) disposable.Dispose();
+        }
+        finally
+        {
+            foreach (var remove in hooks) remove();
+            model.train(training);
+        }
+        return seen;
+    }
+
+    private static IEnumerable<GraphNode> Flatten(IEnumerable<GraphNode> nodes) => nodes.SelectMany(n => Flatten(n.Inner).Prepend(n));
 
     private static float[] WeightOf(Dictionary<string, Tensor> weights, string name, ModelGraph graph)
     {

@@ -14,11 +14,15 @@ internal sealed class OnnxLayerTranslator
     private readonly Func<string, float[]> _weight;
     private readonly Dictionary<string, string> _taps = new(StringComparer.Ordinal);
 
-    public OnnxLayerTranslator(OnnxGraphBuilder builder, ModelGraph graph, Func<string, float[]> weight)
+    /// <summary>For an export at a fixed size of a net of any size: each adaptive pool's input height and width there, by path.</summary>
+    private readonly IReadOnlyDictionary<string, (long Height, long Width)>? _fixedPoolInputs;
+
+    public OnnxLayerTranslator(OnnxGraphBuilder builder, ModelGraph graph, Func<string, float[]> weight, IReadOnlyDictionary<string, (long Height, long Width)>? fixedPoolInputs = null)
     {
         _b = builder;
         _graph = graph;
         _weight = weight;
+        _fixedPoolInputs = fixedPoolInputs;
     }
 
     /// <summary>Runs <paramref name="nodes"/> in order from <paramref name="x"/>.</summary>
@@ -252,9 +256,13 @@ internal sealed class OnnxLayerTranslator
     private string AdaptivePool(GraphNode node, AdaptiveAvgPool2dOp op, string x)
     {
         if (op.Height == 1 && op.Width == 1) return _b.Node("GlobalAveragePool", node.Name + ".out", new[] { x });
-        if (_graph.AnySize)
-            throw Unsupported(node, $"ONNX has no adaptive pool, and in a net of any size the {op.Height}×{op.Width} windows depend on the input size; use GlobalAvgPool, or declare Height and Width");
         long h = node.Input.Height, w = node.Input.Width;
+        if (_graph.AnySize)
+        {
+            if (_fixedPoolInputs?.TryGetValue(node.Path, out var seen) != true)
+                throw Unsupported(node, $"ONNX has no adaptive pool, and in a net of any size the {op.Height}×{op.Width} windows depend on the input size; export at a fixed size (ExportOnnx(path, height, width)), use GlobalAvgPool, or declare Height and Width");
+            (h, w) = _fixedPoolInputs[node.Path];
+        }
         if (h % op.Height == 0 && w % op.Width == 0)
             return _b.Node("AveragePool", node.Name + ".out", new[] { x }, Ints("kernel_shape", h / op.Height, w / op.Width), Ints("strides", h / op.Height, w / op.Width));
         // PyTorch's windows [⌊i·n/o⌋, ⌈(i+1)·n/o⌉) are separable: the pool is A_h · x · A_wᵀ with averaging matrices.

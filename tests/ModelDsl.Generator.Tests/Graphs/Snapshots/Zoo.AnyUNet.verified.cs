@@ -265,6 +265,11 @@ namespace Zoo
         public void ExportOnnx(string path, int opset = global::ModelDsl.Interop.OnnxExport.DefaultOpset) => global::ModelDsl.Interop.OnnxExport.Write(this, Graph, path, opset);
 
         /// <summary>
+        /// Writes the network as ExportOnnx does, for inputs of this height and width only (as torch.onnx writes the size it traced): for layers no dynamic ONNX graph expresses, such as an adaptive pool to a size other than 1×1.
+        /// </summary>
+        public void ExportOnnx(string path, int height, int width, int opset = global::ModelDsl.Interop.OnnxExport.DefaultOpset) => global::ModelDsl.Interop.OnnxExport.Write(this, Graph, path, opset, (height, width));
+
+        /// <summary>
         /// Python defining the same network with torch.nn, whose state_dict names equal this module's (docs/INTEROP.md).
         /// </summary>
         public static string PyTorchSource => global::ModelDsl.Interop.PyTorchTwin.Source(Graph);
