@@ -28,6 +28,14 @@ public class ZooTests : IClassFixture<ZooTests.TorchvisionZoo>
         new("MobileNetV2", "torchvision.models.mobilenet_v2", typeof(MobileNetV2)),
         new("DenseNet121", "torchvision.models.densenet121", typeof(DenseNet121)),
         new("SqueezeNet1_1", "torchvision.models.squeezenet1_1", typeof(SqueezeNet1_1)),
+        new("MobileNetV3Large", "torchvision.models.mobilenet_v3_large", typeof(MobileNetV3Large)),
+        new("MobileNetV3Small", "torchvision.models.mobilenet_v3_small", typeof(MobileNetV3Small)),
+        new("EfficientNetB0", "torchvision.models.efficientnet_b0", typeof(EfficientNetB0)),
+        new("RegNetX400MF", "torchvision.models.regnet_x_400mf", typeof(RegNetX400MF)),
+        new("ShuffleNetV2X0_5", "torchvision.models.shufflenet_v2_x0_5", typeof(ShuffleNetV2X0_5)),
+        // Without the auxiliary heads (training only): torchvision's aux_logits=False.
+        new("GoogLeNet", "lambda **kw: torchvision.models.googlenet(aux_logits=False, init_weights=True, **kw)", typeof(GoogLeNet)),
+        new("ConvNeXtTiny", "torchvision.models.convnext_tiny", typeof(ConvNeXtTiny)),
     };
 
     public static TheoryData<string> ModelNames => new(Models.Select(m => m.Name));

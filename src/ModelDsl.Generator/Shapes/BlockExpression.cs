@@ -7,7 +7,8 @@ namespace ModelDsl.Generator.Shapes
     /// <summary>
     /// The small integer expressions a block's layer arguments, its [Use] arguments and its parameters' defaults may be:
     /// integers, names (<c>In</c>, the input's channels; the block's parameters), <c>+ - * / %</c> (division floors, as
-    /// Python's <c>//</c>), comparisons, <c>&amp;&amp; || !</c> (a comparison is 1 or 0), parentheses and <c>min(a, b)</c>/<c>max(a, b)</c>.
+    /// Python's <c>//</c>), comparisons, <c>&amp;&amp; || !</c> (a comparison is 1 or 0), parentheses, <c>min(a, b)</c>/<c>max(a, b)</c> and
+    /// torchvision's <c>make_divisible(v, d)</c> (MobileNetV3's squeeze widths).
     /// Evaluated at compile time at each use; written by hand because no library here parses C#-like integer expressions
     /// without also executing code. A probability slot (Dropout's and StochasticDepth's P) takes the same expressions over
     /// reals (<see cref="TryEvaluateReal"/>): literals such as 0.1, and a true division — torchvision's
@@ -260,6 +261,18 @@ namespace ModelDsl.Generator.Shapes
                     int start = _at;
                     while (_at < _text.Length && (char.IsLetterOrDigit(_text[_at]) || _text[_at] == '_')) _at++;
                     string name = _text.Substring(start, _at - start);
+                    if (name == "make_divisible" && Eat("("))
+                    {
+                        // torchvision's _make_divisible(v, d): the nearest multiple of d, at least d, not below 90 % of v.
+                        decimal v = Or();
+                        if (!Eat(",")) throw new FormatException("make_divisible( needs a value and a divisor");
+                        decimal d = Or();
+                        if (!Eat(")")) throw new FormatException("make_divisible( is not closed");
+                        if (_skipping > 0) return 0;
+                        if (d <= 0 || decimal.Truncate(d) != d) throw new FormatException("make_divisible's divisor must be a positive integer");
+                        decimal rounded = Math.Max(d, decimal.Truncate((v + d / 2) / d) * d);
+                        return Checked(rounded < 0.9m * v ? rounded + d : rounded);
+                    }
                     if (name is "min" or "max" && Eat("("))
                     {
                         decimal a = Or();

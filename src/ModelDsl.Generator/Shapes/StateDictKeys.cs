@@ -26,7 +26,13 @@ namespace ModelDsl.Generator.Shapes
         /// A key written as an expression (<c>Key = "(Expand != 1) + 1"</c>: torchvision's Sequential indices shift where a
         /// conditional piece is absent): allowed in a block with parameters, evaluated at each use.
         /// </summary>
-        public static bool IsExpression(string key) => key.IndexOfAny(ExpressionCharacters) >= 0;
+        public static bool IsExpression(string key) => key.IndexOfAny(ExpressionCharacters) >= 0 && !HyphenatedName.IsMatch(key);
+
+        /// <summary>
+        /// A name with hyphens, as torchvision's RegNet writes its blocks ("block1-0", or numbered "block3-{1}"): a name, not a
+        /// subtraction — a key that subtracts is written with spaces or parentheses ("Expand - 1").
+        /// </summary>
+        private static readonly System.Text.RegularExpressions.Regex HyphenatedName = new(@"^[A-Za-z_][A-Za-z0-9_]*(-([A-Za-z0-9_]+|\{\d{1,9}\}))+$");
 
         private static readonly char[] ExpressionCharacters = "()+-*/%<>=!&| ".ToCharArray();
 
