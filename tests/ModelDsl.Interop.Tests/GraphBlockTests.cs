@@ -36,33 +36,6 @@ public class GraphBlockTests
             [Conv2d(16, 3, Padding = 1, Bias = false, Key = "conv"), BatchNorm2d(Key = "bn"), Use<SqueezeExcitation16>(Key = "se")]
             public partial class SeBasic;
 
-            // torchvision.models.densenet._DenseLayer (its block concatenates the new features after its input).
-            [Block(Params = "Growth, BnSize")]
-            [Tap("x"), BatchNorm2d(Key = "norm1"), ReLU(Key = "relu1"), Conv2d(OutChannels = "BnSize * Growth", Kernel = 1, Bias = false, Key = "conv1")]
-            [BatchNorm2d(Key = "norm2"), ReLU(Key = "relu2"), Conv2d(OutChannels = "Growth", Kernel = 3, Padding = 1, Bias = false, Key = "conv2")]
-            [Concat("x", Order = ConcatOrder.TapFirst)]
-            public partial class DenseLayer;
-
-            // torchvision.models.googlenet.Inception: four branches of BasicConv2d (conv, bn with eps 0.001, relu), concatenated in order.
-            [Block(Params = "Out, Kernel = 1, Padding = 0")]
-            [Conv2d(OutChannels = "Out", Kernel = "Kernel", Padding = "Padding", Bias = false, Name = "conv"), BatchNorm2d(Eps = 0.001, Name = "bn"), ReLU(Name = "relu")]
-            public partial class BasicConv2d;
-
-            [Block(Params = "Reduce, Out")]
-            [Use<BasicConv2d>("Reduce", Key = "0"), Use<BasicConv2d>("Out, 3, 1", Key = "1")]
-            public partial class ReduceThenConv;
-
-            [Block(Params = "Out")]
-            [MaxPool2d(3, Stride = 1, Padding = 1, CeilMode = true, Key = "0"), Use<BasicConv2d>("Out", Key = "1")]
-            public partial class PoolProjection;
-
-            [Block(Params = "C1, R3, C3, R5, C5, P")]
-            [Tap("x"), Use<BasicConv2d>("C1", Key = "branch1"), Tap("b1")]
-            [From("x"), Use<ReduceThenConv>("R3, C3", Key = "branch2"), Concat("b1", Order = ConcatOrder.TapFirst), Tap("b12")]
-            [From("x"), Use<ReduceThenConv>("R5, C5", Key = "branch3"), Concat("b12", Order = ConcatOrder.TapFirst), Tap("b123")]
-            [From("x"), Use<PoolProjection>("P", Key = "branch4"), Concat("b123", Order = ConcatOrder.TapFirst)]
-            public partial class Inception;
-
             // Upsample to a tap's or the input's size: a fully convolutional net returns its input's size at any size.
             [Block]
             [Tap("x"), Conv2d(8, 3, Stride = 2, Padding = 1), ReLU, Upsample(SizeOf = "x", Mode = UpsampleMode.Bilinear)]
@@ -89,60 +62,15 @@ public class GraphBlockTests
             [Conv2d(4, 3, Padding = 1), Tap("skip"), MaxPool2d(2), ConvTranspose2d(4, 2, Stride = 2), ReflectionPad2d(SizeOf = "skip"), Add("skip"), Use<PoolPadBack>, Conv2d(2, 1)]
             public partial class PadToMatchAnySize;
 
-            // torchvision.models.shufflenetv2.InvertedResidual: branch2 (and, striding, branch1), a chunk of the channels, a shuffle.
-            [Block(Params = "Out, Stride")]
-            [Conv2d(OutChannels = "Out", Kernel = 1, Bias = false, Key = "0"), BatchNorm2d(Key = "1"), ReLU(Key = "2")]
-            [Conv2d(OutChannels = "Out", Kernel = 3, Stride = "Stride", Padding = 1, Groups = "Out", Bias = false, Key = "3"), BatchNorm2d(Key = "4")]
-            [Conv2d(OutChannels = "Out", Kernel = 1, Bias = false, Key = "5"), BatchNorm2d(Key = "6"), ReLU(Key = "7")]
-            public partial class ShuffleBranch2;
-
-            [Block(Params = "Out")]
-            [Conv2d(Kernel = 3, Stride = 2, Padding = 1, Groups = "In", Bias = false, Key = "0"), BatchNorm2d(Key = "1")]
-            [Conv2d(OutChannels = "Out", Kernel = 1, Bias = false, Key = "2"), BatchNorm2d(Key = "3"), ReLU(Key = "4")]
-            public partial class ShuffleBranch1;
-
-            [Block(Params = "Out")]
-            [Chunk("x1", "x2"), From("x2"), Use<ShuffleBranch2>("Out / 2, 1", Key = "branch2"), Concat("x1", Order = ConcatOrder.TapFirst), ChannelShuffle(2)]
-            public partial class ShuffleUnit;
-
-            [Block(Params = "Out")]
-            [Tap("x"), Use<ShuffleBranch1>("Out / 2", Key = "branch1"), Tap("b1")]
-            [From("x"), Use<ShuffleBranch2>("Out / 2, 2", Key = "branch2"), Concat("b1", Order = ConcatOrder.TapFirst), ChannelShuffle(2)]
-            public partial class ShuffleDown;
-
-            [Model(Channels = 24)]
-            [Use<ShuffleDown>("48", Name = "Down"), Use<ShuffleUnit>("48", Name = "Unit"), Conv2d(2, 1)]
-            public partial class ShuffleNet;
-
             // The class count at run time: an instance with 7 classes exports its own graph.
             [Model(Channels = 3, Args = "NumClasses = 10")]
-            [Use<ShuffleDown>("16", Name = "Down"), GlobalAvgPool, Flatten, Linear("NumClasses")]
+            [Conv2d(16, 3, Stride = 2, Padding = 1), Use<Fire>, GlobalAvgPool, Flatten, Linear("NumClasses")]
             public partial class RuntimeClasses;
 
             // SqueezeNet's head: the classes from a convolution, then layers that only pass them on.
             [Model(Channels = 3, Args = "NumClasses = 10")]
             [Conv2d(8, 3, Padding = 1), ReLU, Conv2d(OutChannels = "NumClasses", Kernel = 1), ReLU, GlobalAvgPool, Flatten]
             public partial class RuntimeConvClasses;
-
-            // torchvision.models.convnext.CNBlock: a depthwise 7×7, LayerNorm (eps 1e-6), Linear to 4×, GELU, Linear back — written
-            // by torchvision between two Permutes, here on each pixel's channels — then the bare layer_scale parameter,
-            // stochastic depth (the identity in eval) and the skip.
-            [Block]
-            [Conv2d(Kernel = 7, Padding = 3, Groups = "In", Key = "0"), LayerNorm2d(Eps = 1e-6, Key = "2")]
-            [PointwiseLinear(OutFeatures = "4 * In", Key = "3"), GELU(Key = "4"), PointwiseLinear(OutFeatures = "In", Key = "5")]
-            public partial class CNBlockLayers;
-
-            [Block]
-            [Tap("x"), Use<CNBlockLayers>(Key = "block"), LayerScale(1e-6, Key = "layer_scale"), StochasticDepth(0.1, Key = "stochastic_depth"), Add("x")]
-            public partial class CNBlock;
-
-            [Model(Channels = 16)]
-            [Use<CNBlock>(Repeat = 2, Key = "0"), Conv2d(2, 1)]
-            public partial class ConvNeXtStage;
-
-            [Model(Channels = 16)]
-            [Use<DenseLayer>("8, 4", Name = "Dense"), Use<Inception>("8, 4, 8, 4, 8, 8", Name = "Mixed"), Conv2d(2, 1)]
-            public partial class DenseInceptionNet;
 
             [Model(Channels = 3, Height = 12, Width = 12)]
             [Conv2d(16, 3, Padding = 1), Use<SeBasic>(Repeat = 2, Key = "0"), Use<SqueezeExcitation16>(Name = "Gate"), Use<Fire>]
@@ -180,22 +108,21 @@ public class GraphBlockTests
     [Fact]
     public void A_layer_scale_is_a_bare_parameter_under_its_key_in_state_dict_and_named_parameters_and_moves_with_the_model()
     {
-        var type = Net("ConvNeXtStage");
-        using var module = (nn.Module<Tensor, Tensor>)Nets.Create(type, seed: 2);
-        // torchvision's CNBlock: "0.layer_scale", not "0.layer_scale.weight"; no buffers, so parameters and state_dict list the same names.
+        using var module = new ModelDsl.Zoo.ConvNeXtTiny(numClasses: 10);
+        // torchvision's CNBlock: "….layer_scale", not "….layer_scale.weight"; no buffers, so parameters and state_dict list the same names.
         var stateKeys = module.state_dict().Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
-        Assert.Contains("0.layer_scale", stateKeys);
-        Assert.Contains("1.block.3.weight", stateKeys);
+        Assert.Contains("features.1.0.layer_scale", stateKeys);
+        Assert.Contains("features.5.8.block.3.weight", stateKeys);
         Assert.DoesNotContain(stateKeys, k => k.EndsWith("layer_scale.weight", StringComparison.Ordinal));
         Assert.Equal(stateKeys, module.named_parameters().Select(p => p.name).OrderBy(k => k, StringComparer.Ordinal).ToList());
-        Assert.Equal((long)type.GetField("ParameterCount")!.GetValue(null)!, module.parameters().Sum(p => p.numel()));
+        Assert.Equal(ModelDsl.Zoo.ConvNeXtTiny.ParameterCountFor(10), module.parameters().Sum(p => p.numel()));
         // Module.to() replaces a moved parameter through its property: the layer and the state_dict still share it afterwards.
         module.to(ScalarType.Float64);
-        var scale = (ModelDsl.LayerScale)module.named_modules().Single(m => m.name == "0.LayerScale1" || m.name == "0.layer_scale").module;
+        var scale = (ModelDsl.LayerScale)module.named_modules().Single(m => m.name == "features.1.0.layer_scale").module;
         Assert.Equal(ScalarType.Float64, scale.weight.dtype);
-        Assert.Same(scale.weight, module.named_parameters().Single(p => p.name == "0.layer_scale").parameter);
-        using var y = module.call(rand(2, 16, 9, 7, dtype: ScalarType.Float64));
-        Assert.Equal(new long[] { 2, 2, 9, 7 }, y.shape);
+        Assert.Same(scale.weight, module.named_parameters().Single(p => p.name == "features.1.0.layer_scale").parameter);
+        using var y = module.call(rand(1, 3, 32, 32, dtype: ScalarType.Float64));
+        Assert.Equal(new long[] { 1, 10 }, y.shape);
     }
 
     [Fact]
@@ -240,7 +167,7 @@ public class GraphBlockTests
         using var folder = new Nets.TempFolder();
         var failures = new List<string>();
         var files = new List<string>();
-        foreach (var name in new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "DenseInceptionNet", "SegmentAnySize", "SegmentFixed", "ShuffleNet", "ConvNeXtStage", "PadToMatch", "PadToMatchAnySize" })
+        foreach (var name in new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "SegmentAnySize", "SegmentFixed", "PadToMatch", "PadToMatchAnySize" })
         {
             var type = Net(name);
             var graph = Nets.GraphOf(type);
@@ -266,7 +193,7 @@ public class GraphBlockTests
             using var module = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(type, 7L)!;
             module.eval();
             string file = folder.File(name + "7.onnx");
-            type.GetMethod("ExportOnnx")!.Invoke(module, new object[] { file, OnnxExport.DefaultOpset });
+            type.GetMethod("ExportOnnx", new[] { typeof(string), typeof(int) })!.Invoke(module, new object[] { file, OnnxExport.DefaultOpset });
             files.Add(file);
             using var input = rand(2, 3, 20, 24);
             Assert.Null(OnnxExportTests.Compare(module, file, input));
@@ -279,26 +206,34 @@ public class GraphBlockTests
     [Fact]
     public void Graph_block_twins_load_weights_from_dotnet_and_compute_the_same_outputs()
     {
-        var failures = PyTorchTwinTests.RunTwins(new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "DenseInceptionNet", "SegmentAnySize", "SegmentFixed", "ShuffleNet", "ConvNeXtStage", "PadToMatch", "PadToMatchAnySize" }.Select(n => (n, Net(n))).ToList(), seed: 9);
+        var failures = PyTorchTwinTests.RunTwins(new[] { "GraphBlockNet", "AnySizeGraphBlockNet", "SegmentAnySize", "SegmentFixed", "PadToMatch", "PadToMatchAnySize" }.Select(n => (n, Net(n))).ToList(), seed: 9);
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
     private const string TorchvisionScript = """
         import sys, torch
+        from functools import partial
         from torchvision.ops import SqueezeExcitation
         from torchvision.models.squeezenet import Fire
         from torchvision.models.mobilenetv2 import InvertedResidual
+        from torchvision.models.mobilenetv3 import InvertedResidual as InvertedResidualV3, InvertedResidualConfig
+        from torchvision.models.efficientnet import MBConv, MBConvConfig
         from torchvision.models.densenet import _DenseLayer
         from torchvision.models.googlenet import Inception
         from torchvision.models.shufflenetv2 import InvertedResidual as ShuffleUnit
         from torchvision.models.convnext import CNBlock
         out = sys.argv[1]
         torch.manual_seed(7)
+        v3norm = partial(torch.nn.BatchNorm2d, eps=0.001, momentum=0.01)
         for name, module, c in (("se", SqueezeExcitation(16, 4), 16), ("fire", Fire(16, 8, 32, 32), 16), ("noexpand", InvertedResidual(32, 16, 1, 1), 32),
                                 ("down", InvertedResidual(16, 24, 2, 6), 16), ("skip", InvertedResidual(24, 24, 1, 6), 24),
-                                ("dense", _DenseLayer(16, 8, 4, 0.0, False), 16), ("inception", Inception(24, 8, 4, 8, 4, 8, 8), 24),
+                                ("mbconv1", MBConv(MBConvConfig(1, 3, 1, 32, 16, 1), 0.0, torch.nn.BatchNorm2d), 32),
+                                ("mbconv6", MBConv(MBConvConfig(6, 5, 1, 40, 40, 1), 0.0, torch.nn.BatchNorm2d), 40),
+                                ("v3se", InvertedResidualV3(InvertedResidualConfig(24, 5, 72, 40, True, "RE", 2, 1, 1.0), v3norm), 24),
+                                ("v3hs", InvertedResidualV3(InvertedResidualConfig(80, 3, 184, 80, False, "HS", 1, 1, 1.0), v3norm), 80),
+                                ("dense", _DenseLayer(64, 32, 4, 0.0, False), 64), ("inception", Inception(192, 64, 96, 128, 16, 32, 32), 192),
                                 ("shuffledown", ShuffleUnit(24, 48, 2), 24), ("shuffleunit", ShuffleUnit(48, 48, 1), 48),
-                                ("cnblock", CNBlock(16, 1e-6, 0.1), 16)):
+                                ("cnblock", CNBlock(96, 1e-6, 0.0), 96)):
             with torch.no_grad():
                 for p in module.parameters():
                     p.copy_(torch.randn_like(p) * 0.3)
@@ -316,27 +251,32 @@ public class GraphBlockTests
         """;
 
     [Fact]
-    public void Torchvisions_squeeze_excitation_fire_inverted_residuals_dense_layer_and_inception_load_with_no_name_map_and_compute_the_same()
+    public void Torchvisions_building_blocks_load_with_no_name_map_and_compute_the_same()
     {
         using var folder = new Nets.TempFolder();
         SystemPython.Run(TorchvisionScript, folder.Path, [folder.Path], [SystemPython.Torch, SystemPython.TorchVision]);
         using var net = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(Net("GraphBlockNet"))!;
-        // MobileNetV2's inverted residuals are the zoo's (src/ModelDsl.Zoo): features.1 (no expansion), .2 (stride 2), .3 (the skip).
-        using var mobile = new ModelDsl.Zoo.MobileNetV2();
         net.eval();
-        mobile.eval();
-        var stage = mobile.features.named_children().ToDictionary(c => c.name, c => (nn.Module<Tensor, Tensor>)c.module);
-        using var denseInception = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(Net("DenseInceptionNet"))!;
-        denseInception.eval();
-        using var shuffle = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(Net("ShuffleNet"))!;
-        shuffle.eval();
-        using var convNext = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(Net("ConvNeXtStage"))!;
-        convNext.eval();
         nn.Module<Tensor, Tensor> Property(nn.Module owner, string property) => (nn.Module<Tensor, Tensor>)owner.GetType().GetProperty(property)!.GetValue(owner)!;
-        foreach (var (file, block) in new[] { ("se", Property(net, "Gate")), ("fire", Property(net, "Fire1")), ("noexpand", stage["1"]), ("down", stage["2"]), ("skip", stage["3"]),
-                     ("dense", Property(denseInception, "Dense")), ("inception", Property(denseInception, "Mixed")),
-                     ("shuffledown", Property(shuffle, "Down")), ("shuffleunit", Property(shuffle, "Unit")),
-                     ("cnblock", convNext.named_children().Select(c => (nn.Module<Tensor, Tensor>)c.module).First()) })
+        // The other blocks are the zoo's (src/ModelDsl.Zoo), at their places in its nets.
+        using var mobile = new ModelDsl.Zoo.MobileNetV2();
+        using var mobile3 = new ModelDsl.Zoo.MobileNetV3Large();
+        using var efficient = new ModelDsl.Zoo.EfficientNetB0();
+        using var dense = new ModelDsl.Zoo.DenseNet121();
+        using var google = new ModelDsl.Zoo.GoogLeNet();
+        using var shuffle = new ModelDsl.Zoo.ShuffleNetV2X0_5();
+        using var convNext = new ModelDsl.Zoo.ConvNeXtTiny();
+        nn.Module<Tensor, Tensor> At(nn.Module model, string path)
+        {
+            model.eval();
+            return (nn.Module<Tensor, Tensor>)model.named_modules().Single(m => m.name == path).module;
+        }
+        foreach (var (file, block) in new[] { ("se", Property(net, "Gate")), ("fire", Property(net, "Fire1")),
+                     ("noexpand", At(mobile, "features.1")), ("down", At(mobile, "features.2")), ("skip", At(mobile, "features.3")),
+                     ("mbconv1", At(efficient, "features.1.0")), ("mbconv6", At(efficient, "features.3.1")),
+                     ("v3se", At(mobile3, "features.4")), ("v3hs", At(mobile3, "features.9")),
+                     ("dense", At(dense, "features.denseblock1.denselayer1")), ("inception", At(google, "inception3a")),
+                     ("shuffledown", At(shuffle, "stage2.0")), ("shuffleunit", At(shuffle, "stage2.1")), ("cnblock", At(convNext, "features.1.0")) })
         {
             var loaded = block.LoadFromPyTorch(Path.Combine(folder.Path, file + ".pth")); // strict: torchvision's own names
             Assert.True(loaded.Loaded.Count >= 4, $"{file}: {loaded.Loaded.Count} tensors");

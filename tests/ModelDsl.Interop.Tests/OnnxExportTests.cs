@@ -27,7 +27,7 @@ public class OnnxExportTests
             var graph = Nets.GraphOf(type);
             using var module = Nets.Create(type, seed: 7);
             string file = folder.File(type.Name + ".onnx");
-            type.GetMethod("ExportOnnx")!.Invoke(module, new object[] { file, OnnxExport.DefaultOpset });
+            type.GetMethod("ExportOnnx", new[] { typeof(string), typeof(int) })!.Invoke(module, new object[] { file, OnnxExport.DefaultOpset });
             files.Add(file);
             foreach (var input in InputsFor(graph, batch: 2, type))
                 if (Compare(module, file, input) is { } problem) failures.Add($"{type.Name} at {string.Join("×", input.shape)}: {problem}");
@@ -149,7 +149,18 @@ public class OnnxExportTests
         var type = assembly.GetType("Refused.AnyAdaptive", throwOnError: true)!;
         using var module = Nets.Create(type, seed: 1);
         var e = Assert.Throws<NotSupportedException>(() => OnnxExport.Build(module, Nets.GraphOf(type)));
-        Assert.Equal("AnyAdaptive: layer AdaptivePool1 cannot be exported to ONNX: ONNX has no adaptive pool, and in a net of any size the 2×3 windows depend on the input size; use GlobalAvgPool, or declare Height and Width.", e.Message);
+        Assert.Equal("AnyAdaptive: layer AdaptivePool1 cannot be exported to ONNX: ONNX has no adaptive pool, and in a net of any size the 2×3 windows depend on the input size; export at a fixed size (ExportOnnx(path, height, width)), use GlobalAvgPool, or declare Height and Width.", e.Message);
+
+        // At a fixed size, as torch.onnx traces one: the pool's windows are those of that size (here 5×7 → 2×3, overlapping).
+        using var folder = new Nets.TempFolder();
+        string file = folder.File("AnyAdaptive.onnx");
+        type.GetMethod("ExportOnnx", new[] { typeof(string), typeof(int), typeof(int), typeof(int) })!.Invoke(module, new object[] { file, 7, 9, OnnxExport.DefaultOpset });
+        using var input = randn(2, 3, 7, 9);
+        Assert.Null(Compare(module, file, input));
+        OnnxChecker.Check(new[] { file });
+        // A fixed-size model has its size already; a size below one is no size.
+        var fixedSize = Assert.Throws<ArgumentException>(() => OnnxExport.Build(module, Nets.GraphOf(type), fixedSize: (0, 9)));
+        Assert.Contains("a fixed export size needs a positive height and width, not 0×9", fixedSize.Message);
     }
 
     [Fact]

@@ -103,7 +103,8 @@ namespace ModelDsl.Generator.Layers
 
             public override string Construct(string inChannels, string outChannels)
             {
-                if (_kind == GroupNorm) return $"{Nn}GroupNorm({_groups}, {inChannels}, eps: {Double(_eps)}, affine: {Bool(_affine)})";
+                // TorchSharp's own leaves the affine weight and bias uninitialised (ModelDsl.InitialisedGroupNorm says why).
+                if (_kind == GroupNorm) return $"global::ModelDsl.InitialisedGroupNorm.Create({_groups}, {inChannels}, eps: {Double(_eps)}, affine: {Bool(_affine)})";
                 if (_kind == InstanceNorm2d)
                     return $"{Nn}InstanceNorm2d({inChannels}, eps: {Double(_eps)}, momentum: {Double(_momentum)}, affine: {Bool(_affine)}, track_running_stats: {Bool(_trackRunningStats)})";
                 return $"new global::ModelDsl.LayerNorm2d({inChannels}, eps: {Double(_eps)}, elementwiseAffine: {Bool(_affine)})";

@@ -66,4 +66,25 @@ public class ParameterModuleTests
         using var holder = nn.Sequential(("layer_scale", (nn.Module<Tensor, Tensor>)new LayerScale(3)));
         Assert.Equal(new[] { "layer_scale.weight" }, holder.state_dict().Keys);
     }
+
+    [Fact]
+    public void GroupNorm_starts_as_PyTorchs_at_weight_one_and_bias_zero_and_normalises_each_group()
+    {
+        // TorchSharp 0.107's nn.GroupNorm leaves both uninitialised (the allocator's leftovers: 1e27, NaN), so the
+        // generated code builds it through InitialisedGroupNorm. Dirty the allocator first, as a long run would have.
+        for (int i = 0; i < 5; i++)
+        {
+            using (var junk = randn(4096).mul(1e30)) { }
+            using var norm = InitialisedGroupNorm.Create(2, 4);
+            Assert.True(norm.weight!.eq(1).all().item<bool>());
+            Assert.True(norm.bias!.eq(0).all().item<bool>());
+            using var x = randn(3, 4, 5, 6) * 7 + 3;
+            using var y = norm.call(x);
+            using var groups = y.reshape(3, 2, -1);
+            Assert.True(groups.mean(new long[] { 2 }).abs().max().item<float>() < 1e-4);
+            Assert.True((groups.var(2, unbiased: false) - 1).abs().max().item<float>() < 1e-3);
+        }
+        using var plain = InitialisedGroupNorm.Create(3, 6, eps: 1e-3, affine: false);
+        Assert.Empty(plain.parameters());
+    }
 }
