@@ -57,7 +57,8 @@ public sealed class DatasetDownloader : IDisposable
     /// are given. Writes to <c>destination.part-*</c> first and renames only after verification; on any
     /// failure the temporary file is deleted.
     /// </summary>
-    public async Task DownloadFileAsync(Uri url, string destination, string? md5 = null, string? sha256 = null, CancellationToken ct = default)
+    /// <param name="sha256Prefix">The start of the SHA-256, as torchvision writes it into its weight files' names (resnet18-f37072fd.pth).</param>
+    public async Task DownloadFileAsync(Uri url, string destination, string? md5 = null, string? sha256 = null, CancellationToken ct = default, string? sha256Prefix = null)
     {
         string dir = Path.GetDirectoryName(Path.GetFullPath(destination))!;
         Directory.CreateDirectory(dir);
@@ -88,7 +89,10 @@ public sealed class DatasetDownloader : IDisposable
                 if (length is long expected && written != expected)
                     throw new IOException($"Download of {url} is incomplete: expected {expected} bytes, got {written}.");
                 Verify(url, "MD5", md5, md5h.GetHashAndReset());
-                Verify(url, "SHA-256", sha256, shah.GetHashAndReset());
+                var sha = shah.GetHashAndReset();
+                Verify(url, "SHA-256", sha256, sha);
+                if (sha256Prefix is not null && !Hex(sha).StartsWith(sha256Prefix, StringComparison.OrdinalIgnoreCase))
+                    throw new InvalidDataException($"Checksum mismatch for {url}: its SHA-256 must start with {sha256Prefix.ToLowerInvariant()}, got {Hex(sha)}. The download is corrupt and was deleted.");
             }
             File.Move(temp, destination, overwrite: true);
         }
@@ -125,7 +129,8 @@ public sealed class DatasetDownloader : IDisposable
         }
     }
 
-    private static bool IsOffline(Exception e, CancellationToken ct) =>
+    /// <summary>Whether <paramref name="e"/> says the network or server is unreachable (rather than a bad file).</summary>
+    public static bool IsOffline(Exception e, CancellationToken ct) =>
         e is HttpRequestException { StatusCode: null } || e is SocketException ||
         (e is TaskCanceledException && !ct.IsCancellationRequested) || e.InnerException is SocketException;
 
