@@ -14,6 +14,13 @@ public partial class ResNet18
     /// </summary>
     public static ResNet18 Pretrained(string? path = null, Uri? mirror = null)
         => WeightsCache.LoadAsync(new ResNet18(), mirror is null ? Weights : Weights.WithBaseUrl(mirror), path).GetAwaiter().GetResult();
+
+    /// <summary>The pretrained ResNet18's backbone under a fresh head for <paramref name="numClasses"/> classes, for fine-tuning (<see cref="ZooFineTuning"/>).</summary>
+    public static ResNet18 Pretrained(long numClasses, string? path = null, Uri? mirror = null)
+    {
+        using var imageNet = Pretrained(path, mirror);
+        return ZooFineTuning.WithNewHead(imageNet, numClasses);
+    }
 }
 
 public partial class ResNet34
@@ -27,6 +34,13 @@ public partial class ResNet34
     /// </summary>
     public static ResNet34 Pretrained(string? path = null, Uri? mirror = null)
         => WeightsCache.LoadAsync(new ResNet34(), mirror is null ? Weights : Weights.WithBaseUrl(mirror), path).GetAwaiter().GetResult();
+
+    /// <summary>The pretrained ResNet34's backbone under a fresh head for <paramref name="numClasses"/> classes, for fine-tuning (<see cref="ZooFineTuning"/>).</summary>
+    public static ResNet34 Pretrained(long numClasses, string? path = null, Uri? mirror = null)
+    {
+        using var imageNet = Pretrained(path, mirror);
+        return ZooFineTuning.WithNewHead(imageNet, numClasses);
+    }
 }
 
 public partial class ResNet50
@@ -40,6 +54,13 @@ public partial class ResNet50
     /// </summary>
     public static ResNet50 Pretrained(string? path = null, Uri? mirror = null)
         => WeightsCache.LoadAsync(new ResNet50(), mirror is null ? Weights : Weights.WithBaseUrl(mirror), path).GetAwaiter().GetResult();
+
+    /// <summary>The pretrained ResNet50's backbone under a fresh head for <paramref name="numClasses"/> classes, for fine-tuning (<see cref="ZooFineTuning"/>).</summary>
+    public static ResNet50 Pretrained(long numClasses, string? path = null, Uri? mirror = null)
+    {
+        using var imageNet = Pretrained(path, mirror);
+        return ZooFineTuning.WithNewHead(imageNet, numClasses);
+    }
 }
 
 public partial class Vgg11Bn
@@ -53,6 +74,13 @@ public partial class Vgg11Bn
     /// </summary>
     public static Vgg11Bn Pretrained(string? path = null, Uri? mirror = null)
         => WeightsCache.LoadAsync(new Vgg11Bn(), mirror is null ? Weights : Weights.WithBaseUrl(mirror), path).GetAwaiter().GetResult();
+
+    /// <summary>The pretrained Vgg11Bn's backbone under a fresh head for <paramref name="numClasses"/> classes, for fine-tuning (<see cref="ZooFineTuning"/>).</summary>
+    public static Vgg11Bn Pretrained(long numClasses, string? path = null, Uri? mirror = null)
+    {
+        using var imageNet = Pretrained(path, mirror);
+        return ZooFineTuning.WithNewHead(imageNet, numClasses);
+    }
 }
 
 public partial class Vgg16Bn
@@ -66,6 +94,13 @@ public partial class Vgg16Bn
     /// </summary>
     public static Vgg16Bn Pretrained(string? path = null, Uri? mirror = null)
         => WeightsCache.LoadAsync(new Vgg16Bn(), mirror is null ? Weights : Weights.WithBaseUrl(mirror), path).GetAwaiter().GetResult();
+
+    /// <summary>The pretrained Vgg16Bn's backbone under a fresh head for <paramref name="numClasses"/> classes, for fine-tuning (<see cref="ZooFineTuning"/>).</summary>
+    public static Vgg16Bn Pretrained(long numClasses, string? path = null, Uri? mirror = null)
+    {
+        using var imageNet = Pretrained(path, mirror);
+        return ZooFineTuning.WithNewHead(imageNet, numClasses);
+    }
 }
 
 public partial class SqueezeNet1_1
@@ -79,6 +114,13 @@ public partial class SqueezeNet1_1
     /// </summary>
     public static SqueezeNet1_1 Pretrained(string? path = null, Uri? mirror = null)
         => WeightsCache.LoadAsync(new SqueezeNet1_1(), mirror is null ? Weights : Weights.WithBaseUrl(mirror), path).GetAwaiter().GetResult();
+
+    /// <summary>The pretrained SqueezeNet1_1's backbone under a fresh head for <paramref name="numClasses"/> classes, for fine-tuning (<see cref="ZooFineTuning"/>).</summary>
+    public static SqueezeNet1_1 Pretrained(long numClasses, string? path = null, Uri? mirror = null)
+    {
+        using var imageNet = Pretrained(path, mirror);
+        return ZooFineTuning.WithNewHead(imageNet, numClasses);
+    }
 }
 
 public partial class MobileNetV2
@@ -92,6 +134,13 @@ public partial class MobileNetV2
     /// </summary>
     public static MobileNetV2 Pretrained(string? path = null, Uri? mirror = null)
         => WeightsCache.LoadAsync(new MobileNetV2(), mirror is null ? Weights : Weights.WithBaseUrl(mirror), path).GetAwaiter().GetResult();
+
+    /// <summary>The pretrained MobileNetV2's backbone under a fresh head for <paramref name="numClasses"/> classes, for fine-tuning (<see cref="ZooFineTuning"/>).</summary>
+    public static MobileNetV2 Pretrained(long numClasses, string? path = null, Uri? mirror = null)
+    {
+        using var imageNet = Pretrained(path, mirror);
+        return ZooFineTuning.WithNewHead(imageNet, numClasses);
+    }
 }
 
 public partial class MobileNetV3Large
@@ -105,6 +154,13 @@ public partial class MobileNetV3Large
     /// </summary>
     public static MobileNetV3Large Pretrained(string? path = null, Uri? mirror = null)
         => WeightsCache.LoadAsync(new MobileNetV3Large(), mirror is null ? Weights : Weights.WithBaseUrl(mirror), path).GetAwaiter().GetResult();
+
+    /// <summary>The pretrained MobileNetV3Large's backbone under a fresh head for <paramref name="numClasses"/> classes, for fine-tuning (<see cref="ZooFineTuning"/>).</summary>
+    public static MobileNetV3Large Pretrained(long numClasses, string? path = null, Uri? mirror = null)
+    {
+        using var imageNet = Pretrained(path, mirror);
+        return ZooFineTuning.WithNewHead(imageNet, numClasses);
+    }
 }
 
 public partial class MobileNetV3Small
@@ -118,6 +174,13 @@ public partial class MobileNetV3Small
     /// </summary>
     public static MobileNetV3Small Pretrained(string? path = null, Uri? mirror = null)
         => WeightsCache.LoadAsync(new MobileNetV3Small(), mirror is null ? Weights : Weights.WithBaseUrl(mirror), path).GetAwaiter().GetResult();
+
+    /// <summary>The pretrained MobileNetV3Small's backbone under a fresh head for <paramref name="numClasses"/> classes, for fine-tuning (<see cref="ZooFineTuning"/>).</summary>
+    public static MobileNetV3Small Pretrained(long numClasses, string? path = null, Uri? mirror = null)
+    {
+        using var imageNet = Pretrained(path, mirror);
+        return ZooFineTuning.WithNewHead(imageNet, numClasses);
+    }
 }
 
 public partial class EfficientNetB0
@@ -131,6 +194,13 @@ public partial class EfficientNetB0
     /// </summary>
     public static EfficientNetB0 Pretrained(string? path = null, Uri? mirror = null)
         => WeightsCache.LoadAsync(new EfficientNetB0(), mirror is null ? Weights : Weights.WithBaseUrl(mirror), path).GetAwaiter().GetResult();
+
+    /// <summary>The pretrained EfficientNetB0's backbone under a fresh head for <paramref name="numClasses"/> classes, for fine-tuning (<see cref="ZooFineTuning"/>).</summary>
+    public static EfficientNetB0 Pretrained(long numClasses, string? path = null, Uri? mirror = null)
+    {
+        using var imageNet = Pretrained(path, mirror);
+        return ZooFineTuning.WithNewHead(imageNet, numClasses);
+    }
 }
 
 public partial class RegNetX400MF
@@ -144,6 +214,13 @@ public partial class RegNetX400MF
     /// </summary>
     public static RegNetX400MF Pretrained(string? path = null, Uri? mirror = null)
         => WeightsCache.LoadAsync(new RegNetX400MF(), mirror is null ? Weights : Weights.WithBaseUrl(mirror), path).GetAwaiter().GetResult();
+
+    /// <summary>The pretrained RegNetX400MF's backbone under a fresh head for <paramref name="numClasses"/> classes, for fine-tuning (<see cref="ZooFineTuning"/>).</summary>
+    public static RegNetX400MF Pretrained(long numClasses, string? path = null, Uri? mirror = null)
+    {
+        using var imageNet = Pretrained(path, mirror);
+        return ZooFineTuning.WithNewHead(imageNet, numClasses);
+    }
 }
 
 public partial class DenseNet121
@@ -157,6 +234,13 @@ public partial class DenseNet121
     /// </summary>
     public static DenseNet121 Pretrained(string? path = null, Uri? mirror = null)
         => WeightsCache.LoadAsync(new DenseNet121(), mirror is null ? Weights : Weights.WithBaseUrl(mirror), path).GetAwaiter().GetResult();
+
+    /// <summary>The pretrained DenseNet121's backbone under a fresh head for <paramref name="numClasses"/> classes, for fine-tuning (<see cref="ZooFineTuning"/>).</summary>
+    public static DenseNet121 Pretrained(long numClasses, string? path = null, Uri? mirror = null)
+    {
+        using var imageNet = Pretrained(path, mirror);
+        return ZooFineTuning.WithNewHead(imageNet, numClasses);
+    }
 }
 
 public partial class ShuffleNetV2X0_5
@@ -170,6 +254,13 @@ public partial class ShuffleNetV2X0_5
     /// </summary>
     public static ShuffleNetV2X0_5 Pretrained(string? path = null, Uri? mirror = null)
         => WeightsCache.LoadAsync(new ShuffleNetV2X0_5(), mirror is null ? Weights : Weights.WithBaseUrl(mirror), path).GetAwaiter().GetResult();
+
+    /// <summary>The pretrained ShuffleNetV2X0_5's backbone under a fresh head for <paramref name="numClasses"/> classes, for fine-tuning (<see cref="ZooFineTuning"/>).</summary>
+    public static ShuffleNetV2X0_5 Pretrained(long numClasses, string? path = null, Uri? mirror = null)
+    {
+        using var imageNet = Pretrained(path, mirror);
+        return ZooFineTuning.WithNewHead(imageNet, numClasses);
+    }
 }
 
 public partial class GoogLeNet
@@ -183,6 +274,13 @@ public partial class GoogLeNet
     /// </summary>
     public static GoogLeNet Pretrained(string? path = null, Uri? mirror = null)
         => WeightsCache.LoadAsync(new GoogLeNet(), mirror is null ? Weights : Weights.WithBaseUrl(mirror), path).GetAwaiter().GetResult();
+
+    /// <summary>The pretrained GoogLeNet's backbone under a fresh head for <paramref name="numClasses"/> classes, for fine-tuning (<see cref="ZooFineTuning"/>).</summary>
+    public static GoogLeNet Pretrained(long numClasses, string? path = null, Uri? mirror = null)
+    {
+        using var imageNet = Pretrained(path, mirror);
+        return ZooFineTuning.WithNewHead(imageNet, numClasses);
+    }
 }
 
 public partial class ConvNeXtTiny
@@ -196,4 +294,11 @@ public partial class ConvNeXtTiny
     /// </summary>
     public static ConvNeXtTiny Pretrained(string? path = null, Uri? mirror = null)
         => WeightsCache.LoadAsync(new ConvNeXtTiny(), mirror is null ? Weights : Weights.WithBaseUrl(mirror), path).GetAwaiter().GetResult();
+
+    /// <summary>The pretrained ConvNeXtTiny's backbone under a fresh head for <paramref name="numClasses"/> classes, for fine-tuning (<see cref="ZooFineTuning"/>).</summary>
+    public static ConvNeXtTiny Pretrained(long numClasses, string? path = null, Uri? mirror = null)
+    {
+        using var imageNet = Pretrained(path, mirror);
+        return ZooFineTuning.WithNewHead(imageNet, numClasses);
+    }
 }
