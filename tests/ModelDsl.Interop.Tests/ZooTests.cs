@@ -36,6 +36,9 @@ public class ZooTests : IClassFixture<ZooTests.TorchvisionZoo>
         // Without the auxiliary heads (training only): torchvision's aux_logits=False.
         new("GoogLeNet", "lambda **kw: torchvision.models.googlenet(aux_logits=False, init_weights=True, **kw)", typeof(GoogLeNet)),
         new("ConvNeXtTiny", "torchvision.models.convnext_tiny", typeof(ConvNeXtTiny)),
+        // Segmentation: 21 classes by default, no auxiliary head, no downloaded backbone; the output is torchvision's "out".
+        new("FcnResNet50", "lambda **kw: torchvision.models.segmentation.fcn_resnet50(weights_backbone=None, aux_loss=False, **kw)", typeof(FcnResNet50), 61, 83),
+        new("DeepLabV3ResNet50", "lambda **kw: torchvision.models.segmentation.deeplabv3_resnet50(weights_backbone=None, aux_loss=False, **kw)", typeof(DeepLabV3ResNet50), 61, 83),
     };
 
     public static TheoryData<string> ModelNames => new(Models.Select(m => m.Name));
@@ -72,6 +75,7 @@ public class ZooTests : IClassFixture<ZooTests.TorchvisionZoo>
                     x = torch.randn(2, 3, h, w)
                     with torch.no_grad():
                         y = model(x)
+                        if isinstance(y, dict): y = y["out"]
                     torch.save({"input": x, "output": y.contiguous()}, f"{out}/{name}.io.pt")
                     print(name, sum(p.numel() for p in model.parameters()))
                     print(name + "@10", sum(p.numel() for p in builder(weights=None, num_classes=10).parameters()))

@@ -424,7 +424,7 @@ namespace ModelDsl.Generator.Shapes
         /// <summary>A layer without parameters whose output has its input's channels (or, after Flatten, follows them).</summary>
         private static bool PassesChannelsOn(LayerSpec layer)
             => LayerCatalog.TryGet(layer.Kind, out var family)
-               && family is ActivationLayers or PoolingLayers or AdaptivePoolingLayers or DropoutLayers or FlattenLayer or SoftmaxLayers
+               && family is ActivationLayers or PoolingLayers or AdaptivePoolingLayers or DropoutLayers or FlattenLayer or SoftmaxLayers or UpsampleLayer or PaddingLayers
                && !layer.IsBlock;
 
         /// <summary>A When on a model's own layer or [Use] (not a [Block]'s piece) is MDSL0007; the layer is still walked.</summary>
@@ -450,7 +450,7 @@ namespace ModelDsl.Generator.Shapes
                               || (layer.Kind == ConvolutionLayers.Conv2d && arg.Name == nameof(Conv2dAttribute.OutChannels));
             string? problem = uses.Count > 1 || !outputSize || !runtime.ContainsKey(arg.Text!.Trim())
                 ? "a run-time argument sizes a Linear's OutFeatures or a Conv2d's OutChannels, written as its name alone"
-                : !outputLayers.Contains(index) ? "a run-time argument sizes only the model's last layer (or a head's), or one followed only by layers without parameters that pass its channels on (activations, pools, dropout, Flatten): what follows would depend on it too"
+                : !outputLayers.Contains(index) ? "a run-time argument sizes only the model's last layer (or a head's), or one followed only by layers without parameters that pass its channels on (activations, pools, dropout, Flatten, Upsample, padding): what follows would depend on it too"
                 : null;
             if (problem is null) return arg.Text!.Trim();
             sink.Report(DiagnosticDescriptors.InvalidLayerArgument, arg.Location ?? layer.Location, layer.Kind, name, arg.Name, $"\"{arg.Text}\"", problem);
