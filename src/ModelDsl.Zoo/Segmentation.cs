@@ -74,3 +74,36 @@ public partial class Aspp;
 [Use<Aspp>(Key = "0"), Conv2d(256, 3, Padding = 1, Bias = false, Key = "1"), BatchNorm2d(Key = "2"), ReLU(Key = "3"), Conv2d(OutChannels = "NumClasses", Kernel = 1, Key = "4")]
 [EndStage, Upsample(SizeOf = "input", Mode = UpsampleMode.Bilinear)]
 public partial class DeepLabV3ResNet50;
+
+/// <summary>LRASPP's <c>cbr</c>: a 1×1 convolution to 128 channels, batch norm, ReLU.</summary>
+[Block]
+[Conv2d(128, 1, Bias = false, Key = "0"), BatchNorm2d(Key = "1"), ReLU(Key = "2")]
+public partial class LrasppCbr;
+
+/// <summary>LRASPP's <c>scale</c>: a global average, a 1×1 convolution to 128 channels, a sigmoid gate.</summary>
+[Block]
+[GlobalAvgPool(Key = "0"), Conv2d(128, 1, Bias = false, Key = "1"), Sigmoid(Key = "2")]
+public partial class LrasppScale;
+
+/// <summary>
+/// torchvision.models.segmentation.lraspp_mobilenet_v3_large(): 3,221,538 parameters with 21 classes; any input size. The
+/// backbone is MobileNetV3-Large's features up to its last convolution, the last stage dilated (stride 1, dilation 2: the
+/// 1/16 resolution); the head gates the "high" features (1/16) by their global average, resizes them to the "low" features
+/// (after block 4, 1/8), and adds the two 1×1 classifiers; the sum is resized to the input's size.
+/// </summary>
+[Model(Channels = 3, Args = "NumClasses = 21")]
+[Stage("backbone")]
+[Use<ConvBNActivation>("16, 3, 2", Key = "0")]
+[Use<InvertedResidualV3>("3, 16, 16, 0, 0, 1", Key = "1"), Use<InvertedResidualV3>("3, 64, 24, 0, 0, 2", Key = "2"), Use<InvertedResidualV3>("3, 72, 24, 0, 0, 1", Key = "3")]
+[Use<InvertedResidualV3>("5, 72, 40, 1, 0, 2", Key = "4"), Tap("low")]
+[Use<InvertedResidualV3>("5, 120, 40, 1, 0, 1", Key = "5"), Use<InvertedResidualV3>("5, 120, 40, 1, 0, 1", Key = "6")]
+[Use<InvertedResidualV3>("3, 240, 80, 0, 1, 2", Key = "7"), Use<InvertedResidualV3>("3, 200, 80, 0, 1, 1", Key = "8"), Use<InvertedResidualV3>("3, 184, 80, 0, 1, 1", Key = "9")]
+[Use<InvertedResidualV3>("3, 184, 80, 0, 1, 1", Key = "10"), Use<InvertedResidualV3>("3, 480, 112, 1, 1, 1", Key = "11"), Use<InvertedResidualV3>("3, 672, 112, 1, 1, 1", Key = "12")]
+[Use<InvertedResidualV3>("5, 672, 160, 1, 1, 1, 2", Key = "13"), Use<InvertedResidualV3>("5, 960, 160, 1, 1, 1, 2", Key = "14"), Use<InvertedResidualV3>("5, 960, 160, 1, 1, 1, 2", Key = "15")]
+[Use<ConvBNActivation>("960", Key = "16"), Tap("high")]
+[Stage("classifier")]                                           // torchvision's LRASPPHead(40, 960, NumClasses, 128)
+[Use<LrasppScale>(Key = "scale"), Tap("s"), From("high"), Use<LrasppCbr>(Key = "cbr"), Multiply("s")]
+[Upsample(SizeOf = "low", Mode = UpsampleMode.Bilinear), Conv2d(OutChannels = "NumClasses", Kernel = 1, Key = "high_classifier"), Tap("h")]
+[From("low"), Conv2d(OutChannels = "NumClasses", Kernel = 1, Key = "low_classifier"), Add("h")]
+[EndStage, Upsample(SizeOf = "input", Mode = UpsampleMode.Bilinear)]
+public partial class LRASPPMobileNetV3Large;

@@ -54,9 +54,13 @@ public class RuntimeArgumentTests
     }
 
     [Theory]
-    [InlineData("[Flatten, Linear(\"NumClasses\"), ReLU, Linear(4)]", "a run-time argument sizes only the model's last layer (or a head's), or one followed only by layers without parameters that pass its channels on (activations, pools, dropout, Flatten): what follows would depend on it too")]
+    [InlineData("[Flatten, Linear(\"NumClasses\"), ReLU, Linear(4)]", "Follows")]
     [InlineData("[Flatten, Linear(\"NumClasses * 2\")]", "a run-time argument sizes a Linear's OutFeatures or a Conv2d's OutChannels, written as its name alone")]
-    [InlineData("[Conv2d(OutChannels = \"NumClasses\", Kernel = 1), BatchNorm2d, Flatten]", "a run-time argument sizes only the model's last layer (or a head's), or one followed only by layers without parameters that pass its channels on (activations, pools, dropout, Flatten): what follows would depend on it too")]
+    [InlineData("[Conv2d(OutChannels = \"NumClasses\", Kernel = 1), BatchNorm2d, Flatten]", "Follows")]
+    // A sized layer followed by one with parameters, a Concat with another tensor, or (after a From back to it) anything
+    // with parameters: what follows would depend on the argument.
+    [InlineData("[Conv2d(8, 3), Tap(\"t\"), Conv2d(OutChannels = \"NumClasses\", Kernel = 1), Concat(\"t\"), GlobalAvgPool, Flatten]", "Follows")]
+    [InlineData("[Conv2d(8, 3), Conv2d(OutChannels = \"NumClasses\", Kernel = 1), Tap(\"c\"), From(\"c\"), Conv2d(4, 1)]", "Follows")]
     public void A_run_time_argument_anywhere_but_the_output_layers_size_is_MDSL0007(string layers, string reason)
     {
         var run = GeneratorHarness.Run($$"""
@@ -67,7 +71,30 @@ public class RuntimeArgumentTests
             """);
         var d = Assert.Single(run.Mdsl, d => d.Severity == DiagnosticSeverity.Error);
         Assert.Equal("MDSL0007", d.Id);
-        Assert.EndsWith(reason, d.GetMessage());
+        Assert.EndsWith(reason == "Follows" ? FollowedByParameters : reason, d.GetMessage());
+    }
+
+    private const string FollowedByParameters = "a run-time argument sizes only the model's last layer (or a head's), or one followed only by layers without parameters "
+        + "that pass its channels on (activations, pools, dropout, Flatten, Upsample, padding) or by an Add with another layer it sizes: what follows would depend on it too";
+
+    [Fact]
+    public void Two_layers_a_run_time_argument_sizes_may_be_added_on_branches_the_data_keeps_apart()
+    {
+        // LRASPP's head: one classifier on the upsampled high features, one on the low ones, summed; the branch restarted
+        // from "low" does not depend on the first classifier, so its own layers are free.
+        var run = GeneratorHarness.Run("""
+            using ModelDsl;
+            [Model(Channels = 3, Height = 16, Width = 16, Args = "NumClasses = 10")]
+            [Conv2d(8, 3, Padding = 1), Tap("low"), Conv2d(16, 3, Stride = 2, Padding = 1), Upsample(SizeOf = "low")]
+            [Conv2d(OutChannels = "NumClasses", Kernel = 1), Tap("h"), From("low"), Conv2d(4, 1), Conv2d(OutChannels = "NumClasses", Kernel = 1), Add("h")]
+            public partial class Net;
+            """);
+        Assert.Empty(run.Mdsl.Where(d => d.Severity == DiagnosticSeverity.Error));
+        var type = run.Load().GetType("Net", throwOnError: true)!;
+        using var net = (torch.nn.Module<torch.Tensor, torch.Tensor>)Activator.CreateInstance(type, 3L)!;
+        using var y = net.call(torch.rand(2, 3, 16, 16));
+        Assert.Equal(new long[] { 2, 3, 16, 16 }, y.shape);
+        Assert.Equal(net.parameters().Sum(p => p.numel()), (long)type.GetMethod("ParameterCountFor")!.Invoke(null, new object[] { 3L })!);
     }
 
     [Theory]

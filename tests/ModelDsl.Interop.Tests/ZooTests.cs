@@ -39,6 +39,7 @@ public class ZooTests : IClassFixture<ZooTests.TorchvisionZoo>
         // Segmentation: 21 classes by default, no auxiliary head, no downloaded backbone; the output is torchvision's "out".
         new("FcnResNet50", "lambda **kw: torchvision.models.segmentation.fcn_resnet50(weights_backbone=None, aux_loss=False, **kw)", typeof(FcnResNet50), 61, 83),
         new("DeepLabV3ResNet50", "lambda **kw: torchvision.models.segmentation.deeplabv3_resnet50(weights_backbone=None, aux_loss=False, **kw)", typeof(DeepLabV3ResNet50), 61, 83),
+        new("LRASPPMobileNetV3Large", "lambda **kw: torchvision.models.segmentation.lraspp_mobilenet_v3_large(weights_backbone=None, **kw)", typeof(LRASPPMobileNetV3Large), 61, 83),
     };
 
     public static TheoryData<string> ModelNames => new(Models.Select(m => m.Name));
@@ -125,6 +126,23 @@ public class ZooTests : IClassFixture<ZooTests.TorchvisionZoo>
         OnnxExport.Write(model, graph, file, OnnxExport.DefaultOpset, fixedPool ? (spec.Height, spec.Width) : null);
         Assert.Null(OnnxExportTests.Compare(model, file, input));
         OnnxChecker.Check(new[] { file });
+    }
+
+    [Fact]
+    public void A_segmentation_net_with_its_class_count_at_run_time_exports_its_own_graph()
+    {
+        // LRASPP sizes two classifiers by the class count and adds them: the instance graph follows the data through its taps.
+        using var model = new LRASPPMobileNetV3Large(numClasses: 7);
+        model.eval();
+        Assert.Equal(LRASPPMobileNetV3Large.ParameterCountFor(7), model.parameters().Sum(p => p.numel()));
+        using var folder = new Nets.TempFolder();
+        string file = folder.File("lraspp7.onnx");
+        model.ExportOnnx(file);
+        using var input = randn(2, 3, 61, 83);
+        Assert.Null(OnnxExportTests.Compare(model, file, input));
+        using (no_grad())
+        using (var y = model.call(input))
+            Assert.Equal(new long[] { 2, 7, 61, 83 }, y.shape);
     }
 
     private static IEnumerable<GraphNode> Flatten(IEnumerable<GraphNode> nodes) => nodes.SelectMany(n => Flatten(n.Inner).Prepend(n));

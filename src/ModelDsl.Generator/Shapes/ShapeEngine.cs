@@ -397,28 +397,48 @@ namespace ModelDsl.Generator.Shapes
         }
 
         /// <summary>
-        /// The output layer of the model, or of each head: its last layer that has parameters or sets a size — after it only
-        /// layers that pass the channels on without parameters (activations, pools, dropout, Flatten, Softmax: SqueezeNet's
-        /// Conv2d(classes) → ReLU → pool → flatten). A run-time argument may size only these.
+        /// The layers a run-time argument may size: those whose output reaches only layers without parameters that pass its
+        /// channels on (activations, pools, dropout, Flatten, Softmax, Upsample, padding — SqueezeNet's Conv2d(classes) → ReLU →
+        /// pool → flatten), taps, an Add or Multiply with another such layer's output (LRASPP's two classifiers summed), and the
+        /// model's or a head's output. Found by following the data: a From restarts from its tap, so a branch that does not use
+        /// a sized output does not depend on it. Anything else fed by one (a layer with parameters, a Concat, a Chunk, a merge
+        /// with a tensor of other channels) would have its own size depend on the argument, and drops it and what it merged with.
         /// </summary>
         private static HashSet<int> OutputLayers(List<LayerSpec> layers)
         {
-            var last = new HashSet<int>();
-            bool anyHead = layers.Any(l => l.IsHead), inHead = false;
-            int candidate = -1;
+            var dropped = new HashSet<int>();
+            var candidates = new HashSet<int>();
+            var taps = new Dictionary<string, HashSet<int>>(StringComparer.Ordinal);
+            var current = new HashSet<int>(); // the candidates whose output flows into the current tensor
+            HashSet<int> At(string? tap) => tap is not null && taps.TryGetValue(tap, out var t) ? new HashSet<int>(t) : new HashSet<int>();
             for (int i = 0; i < layers.Count; i++)
             {
-                if (layers[i].IsHead)
+                var layer = layers[i];
+                if (layer.IsChunk) { dropped.UnionWith(current); taps[layer.Name ?? ""] = new HashSet<int>(); continue; } // a share of its channels
+                if (layer.IsTap) { taps[layer.Name ?? ""] = new HashSet<int>(current); continue; }
+                if (layer.IsFrom) { current = At(layer.Name); continue; }
+                if (layer.IsHead) { current = At(layer.Arg(nameof(HeadAttribute.From))?.Text); continue; }
+                if (layer.IsMarker) continue;
+                if (!layer.IsBlock && MergeLayers.IsMerge(layer.Kind))
                 {
-                    if (inHead && candidate >= 0) last.Add(candidate);
-                    inHead = true;
-                    candidate = -1;
+                    var other = At(layer.Arg(nameof(AddAttribute.Tap))?.Text);
+                    bool keepsChannels = layer.Kind != MergeLayers.Concat && !layer.Bool(nameof(AddAttribute.Projection), false);
+                    if (keepsChannels && current.Count > 0 && other.Count > 0) current.UnionWith(other);
+                    else if (current.Count > 0 || other.Count > 0)
+                    {
+                        dropped.UnionWith(current);
+                        dropped.UnionWith(other);
+                        current = new HashSet<int>();
+                    }
                     continue;
                 }
-                if (!layers[i].IsMarker && !PassesChannelsOn(layers[i])) candidate = i;
+                if (!layer.IsBlock && PassesChannelsOn(layer)) continue;
+                dropped.UnionWith(current);
+                current = new HashSet<int> { i };
+                candidates.Add(i);
             }
-            if ((inHead || !anyHead) && candidate >= 0) last.Add(candidate);
-            return last;
+            candidates.ExceptWith(dropped);
+            return candidates;
         }
 
         /// <summary>A layer without parameters whose output has its input's channels (or, after Flatten, follows them).</summary>
@@ -450,7 +470,7 @@ namespace ModelDsl.Generator.Shapes
                               || (layer.Kind == ConvolutionLayers.Conv2d && arg.Name == nameof(Conv2dAttribute.OutChannels));
             string? problem = uses.Count > 1 || !outputSize || !runtime.ContainsKey(arg.Text!.Trim())
                 ? "a run-time argument sizes a Linear's OutFeatures or a Conv2d's OutChannels, written as its name alone"
-                : !outputLayers.Contains(index) ? "a run-time argument sizes only the model's last layer (or a head's), or one followed only by layers without parameters that pass its channels on (activations, pools, dropout, Flatten, Upsample, padding): what follows would depend on it too"
+                : !outputLayers.Contains(index) ? "a run-time argument sizes only the model's last layer (or a head's), or one followed only by layers without parameters that pass its channels on (activations, pools, dropout, Flatten, Upsample, padding) or by an Add with another layer it sizes: what follows would depend on it too"
                 : null;
             if (problem is null) return arg.Text!.Trim();
             sink.Report(DiagnosticDescriptors.InvalidLayerArgument, arg.Location ?? layer.Location, layer.Kind, name, arg.Name, $"\"{arg.Text}\"", problem);

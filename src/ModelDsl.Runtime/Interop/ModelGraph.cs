@@ -21,33 +21,38 @@ public sealed record ModelGraph(string Name, Shape Input, bool AnySize, Shape Ou
         var bySize = sizes.ToDictionary(s => s.Node, s => s.Count, StringComparer.Ordinal);
         Shape Resize(Shape shape, long count) => shape.IsFlat ? new Shape(count) : new Shape(count, shape.Height, shape.Width);
         var nodes = new List<GraphNode>();
-        Shape? carried = null; // the resized output flowing through the parameter-free layers after a resized one
-        bool resizedLast = false;
+        // The resized output flowing through the parameter-free layers (and Adds of two resized outputs) after a resized
+        // layer, followed through taps and From as the data flows: a branch restarted from an untouched tap is untouched.
+        Shape? carried = null;
+        var atTap = new Dictionary<string, Shape?>(StringComparer.Ordinal);
         foreach (var n in Nodes)
         {
-            if (n.Op is HeadOp) carried = null; // a head starts from the trunk, untouched
+            switch (n.Op)
+            {
+                case TapOp tap: atTap[tap.Tap] = carried; nodes.Add(n); continue;
+                case ChunkOp chunk: atTap[chunk.Tap] = null; nodes.Add(n); continue;
+                case FromOp from: carried = atTap.GetValueOrDefault(from.Tap); nodes.Add(n); continue;
+                case HeadOp head: carried = atTap.GetValueOrDefault(head.Tap); nodes.Add(n); continue;
+            }
             if (bySize.TryGetValue(n.Name, out long count))
             {
                 var output = Resize(n.Output, count);
                 nodes.Add(n with { Output = output, Op = n.Op is LinearOp linear ? linear with { OutFeatures = count } : n.Op });
                 carried = output;
-                resizedLast = true;
                 continue;
             }
-            if (carried is { } input && n.Op is not (TapOp or FromOp))
+            if (carried is { } input)
             {
-                // Activations, pools, dropout keep the channels; Flatten turns k×h×w into k·h·w features.
+                // Activations, pools, dropout, resizes keep the channels; Flatten turns k×h×w into k·h·w features.
                 var output = n.Output.IsFeatureMap ? new Shape(input.IsFeatureMap ? input.Channels : input.Features, n.Output.Height, n.Output.Width)
                     : new Shape(input.IsFeatureMap ? input.Channels * input.Height * input.Width : input.Features);
                 nodes.Add(n with { Input = input, Output = output });
                 carried = output;
                 continue;
             }
-            if (n.Op is not (TapOp or FromOp or HeadOp)) resizedLast = false;
             nodes.Add(n);
         }
-        var last = nodes.LastOrDefault(n => n.Op is not (TapOp or HeadOp or FromOp));
-        return this with { Nodes = nodes, Output = resizedLast && last is not null ? last.Output : Output };
+        return this with { Nodes = nodes, Output = carried ?? Output };
     }
 }
 
