@@ -119,7 +119,7 @@ public class GraphBlockTests
         // Module.to() replaces a moved parameter through its property: the layer and the state_dict still share it afterwards.
         module.to(ScalarType.Float64);
         var scale = (ModelDsl.LayerScale)module.named_modules().Single(m => m.name == "features.1.0.layer_scale").module;
-        Assert.Equal(ScalarType.Float64, scale.weight.dtype);
+        Assert.Equal(ScalarType.Float64, scale.weight!.dtype);
         Assert.Same(scale.weight, module.named_parameters().Single(p => p.name == "features.1.0.layer_scale").parameter);
         using var y = module.call(rand(1, 3, 32, 32, dtype: ScalarType.Float64));
         Assert.Equal(new long[] { 1, 10 }, y.shape);

@@ -68,7 +68,7 @@ public sealed class OnnxInference : IQuickBenchmark
         output.WriteLine($"(medians of {repeats} interleaved runs; {threads} intra-op threads in both; export: median of 3, file write included)");
     }
 
-    private static double TimeTorch(nn.Module model, Tensor x)
+    internal static double TimeTorch(nn.Module model, Tensor x)
     {
         var sw = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
@@ -80,7 +80,7 @@ public sealed class OnnxInference : IQuickBenchmark
         return sw.Elapsed.TotalSeconds;
     }
 
-    private static double TimeOrt(OnnxPredictor predictor, float[] values, long[] shape)
+    internal static double TimeOrt(OnnxPredictor predictor, float[] values, long[] shape)
     {
         var sw = Stopwatch.StartNew();
         _ = predictor.Run(values, shape);

@@ -52,7 +52,7 @@ public sealed class ZooInference : IQuickBenchmark
                     var ortTimes = new List<double>();
                     for (int r = 0; r < repeats + 1; r++)
                     {
-                        double t = TimeTorch(model, x), o = TimeOrt(predictor, values, shape);
+                        double t = OnnxInference.TimeTorch(model, x), o = OnnxInference.TimeOrt(predictor, values, shape);
                         if (r >= 1) { torchTimes.Add(t); ortTimes.Add(o); } // one warm-up round
                     }
                     double torchMs = 1000 * GeneratorCost.Median(torchTimes), ortMs = 1000 * GeneratorCost.Median(ortTimes);
@@ -64,21 +64,5 @@ public sealed class ZooInference : IQuickBenchmark
         }
         finally { Directory.Delete(folder, recursive: true); }
         output.WriteLine($"(medians of {repeats} interleaved runs after one warm-up; {threads} intra-op threads in both; 3×224×224 inputs)");
-    }
-
-    private static double TimeTorch(nn.Module<Tensor, Tensor> model, Tensor x)
-    {
-        var sw = Stopwatch.StartNew();
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        _ = model.call(x).data<float>()[0];
-        return sw.Elapsed.TotalSeconds;
-    }
-
-    private static double TimeOrt(OnnxPredictor predictor, float[] values, long[] shape)
-    {
-        var sw = Stopwatch.StartNew();
-        _ = predictor.Run(values, shape);
-        return sw.Elapsed.TotalSeconds;
     }
 }

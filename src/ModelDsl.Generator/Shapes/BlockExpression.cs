@@ -20,34 +20,24 @@ namespace ModelDsl.Generator.Shapes
         /// <summary>The value of <paramref name="text"/> with <paramref name="names"/>; false with the reason in <paramref name="error"/>.</summary>
         public static bool TryEvaluate(string text, IReadOnlyDictionary<string, long> names, out long value, out string error)
         {
-            var parser = new Parser(text, names, real: false);
-            try
-            {
-                value = (long)parser.Parse();
-                error = "";
-                return true;
-            }
-            catch (FormatException e)
-            {
-                value = 0;
-                error = e.Message;
-                return false;
-            }
-            catch (OverflowException)
-            {
-                value = 0;
-                error = "its value overflows a 64-bit integer";
-                return false;
-            }
+            bool ok = TryParse(text, names, real: false, out decimal exact, out error, overflow: "its value overflows a 64-bit integer");
+            value = ok ? (long)exact : 0;
+            return ok;
         }
 
         /// <summary>The real value of <paramref name="text"/> (a probability's expression); false with the reason in <paramref name="error"/>.</summary>
         public static bool TryEvaluateReal(string text, IReadOnlyDictionary<string, long> names, out double value, out string error)
         {
-            var parser = new Parser(text, names, real: true);
+            bool ok = TryParse(text, names, real: true, out decimal exact, out error, overflow: "its value is out of range");
+            value = ok ? (double)exact : 0;
+            return ok;
+        }
+
+        private static bool TryParse(string text, IReadOnlyDictionary<string, long> names, bool real, out decimal value, out string error, string overflow)
+        {
             try
             {
-                value = (double)parser.Parse();
+                value = new Parser(text, names, real).Parse();
                 error = "";
                 return true;
             }
@@ -60,7 +50,7 @@ namespace ModelDsl.Generator.Shapes
             catch (OverflowException)
             {
                 value = 0;
-                error = "its value is out of range";
+                error = overflow;
                 return false;
             }
         }

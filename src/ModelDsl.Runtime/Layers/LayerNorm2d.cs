@@ -9,7 +9,7 @@ namespace ModelDsl;
 /// permuted to channels-last, normalised over C, permuted back — with a weight and a bias per channel, named
 /// "weight" and "bias" as in torchvision's state_dict. The generator emits it for every <c>[LayerNorm2d]</c>.
 /// </summary>
-public sealed class LayerNorm2d : nn.Module<Tensor, Tensor>
+public sealed class LayerNorm2d : WeightedModule
 {
     private readonly long[] _normalizedShape;
 
@@ -29,28 +29,11 @@ public sealed class LayerNorm2d : nn.Module<Tensor, Tensor>
     public long Channels { get; }
     public double Eps { get; }
 
-#pragma warning disable IDE1006 // PyTorch's names: the state_dict keys are "weight" and "bias"
-    public Parameter? weight
-    {
-        get => _weight!;
-        private set { _weight = value; ConditionallyRegisterParameter(nameof(weight), value); } // Module.to() moves a parameter through its property
-    }
-    private Parameter? _weight;
-    public Parameter? bias
-    {
-        get => _bias;
-        private set { _bias = value; ConditionallyRegisterParameter(nameof(bias), value); } // Module.to() moves a parameter through its property
-    }
-    private Parameter? _bias;
-#pragma warning restore IDE1006
 
-    /// <summary>Does nothing: the constructor registers the parameters by name (TorchSharp's field scan would register the properties' backing fields again).</summary>
-    protected override void RegisterComponents() { }
 
     public override Tensor forward(Tensor input)
     {
-        if (input.dim() != 4 || input.shape[1] != Channels)
-            throw new ArgumentException($"LayerNorm2d({Channels}) expects N×{Channels}×H×W; got [{string.Join(", ", input.shape)}].", nameof(input));
+        CheckMap(input, Channels, $"LayerNorm2d({Channels})");
         using var scope = NewDisposeScope();
         var y = nn.functional.layer_norm(input.permute(0, 2, 3, 1), _normalizedShape, weight, bias, Eps);
         return y.permute(0, 3, 1, 2).MoveToOuterDisposeScope();

@@ -11,7 +11,7 @@ namespace ModelDsl;
 /// by the layer's key in <c>named_parameters</c> (<see cref="NameByKey"/>), which state_dict, optimizers, checkpoints and
 /// <c>LoadFromPyTorch</c> all read.
 /// </summary>
-public sealed class LayerScale : nn.Module<Tensor, Tensor>
+public sealed class LayerScale : WeightedModule
 {
     public LayerScale(long channels, double init = 1e-6) : base(nameof(LayerScale))
     {
@@ -22,23 +22,12 @@ public sealed class LayerScale : nn.Module<Tensor, Tensor>
 
     public long Channels { get; }
 
-#pragma warning disable IDE1006 // PyTorch's name; settable because Module.to() replaces a moved parameter through its property
-    public Parameter weight
-    {
-        get => _weight!;
-        private set { _weight = value; ConditionallyRegisterParameter(nameof(weight), value); } // Module.to() moves a parameter through its property
-    }
-    private Parameter? _weight;
-#pragma warning restore IDE1006
 
-    /// <summary>Does nothing: the constructor registers the parameter by name (TorchSharp's field scan would register the property's backing field again).</summary>
-    protected override void RegisterComponents() { }
 
     public override Tensor forward(Tensor input)
     {
-        if (input.dim() != 4 || input.shape[1] != Channels)
-            throw new ArgumentException($"LayerScale({Channels}) expects N×{Channels}×H×W; got [{string.Join(", ", input.shape)}].", nameof(input));
-        return input.mul(weight);
+        CheckMap(input, Channels, $"LayerScale({Channels})");
+        return input.mul(weight!);
     }
 
     /// <summary>
@@ -49,7 +38,7 @@ public sealed class LayerScale : nn.Module<Tensor, Tensor>
     public override Dictionary<string, Tensor> state_dict(Dictionary<string, Tensor>? destination = null, string? prefix = null)
     {
         destination ??= new Dictionary<string, Tensor>();
-        if (string.IsNullOrEmpty(prefix)) destination.TryAdd("weight", weight);
+        if (string.IsNullOrEmpty(prefix)) destination.TryAdd("weight", weight!);
         return destination;
     }
 

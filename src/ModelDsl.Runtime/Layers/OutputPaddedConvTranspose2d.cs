@@ -13,7 +13,7 @@ namespace ModelDsl;
 /// <c>bias</c>, PyTorch's default initialisation) — a state dict moves between the two unchanged — and calls
 /// <c>conv_transpose2d</c> with both values. The generator emits it for exactly those layers.
 /// </summary>
-public sealed class OutputPaddedConvTranspose2d : nn.Module<Tensor, Tensor>
+public sealed class OutputPaddedConvTranspose2d : WeightedModule
 {
     private readonly long[] _stride, _padding, _outputPadding, _dilation;
     private readonly long _groups;
@@ -39,29 +39,8 @@ public sealed class OutputPaddedConvTranspose2d : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>The kernel, in×(out/groups)×kH×kW as in <c>nn.ConvTranspose2d</c>.</summary>
-#pragma warning disable IDE1006 // TorchSharp's (and PyTorch's) parameter names
-    public Parameter weight
-    {
-        get => _weight!;
-        private set { _weight = value; ConditionallyRegisterParameter(nameof(weight), value); } // Module.to() moves a parameter through its property
-    }
-    private Parameter? _weight;
 
-    /// <summary>The per-channel bias, or null when the layer has none.</summary>
-    public Parameter? bias
-    {
-        get => _bias;
-        private set { _bias = value; ConditionallyRegisterParameter(nameof(bias), value); } // Module.to() moves a parameter through its property
-    }
-    private Parameter? _bias;
-#pragma warning restore IDE1006
-
-    /// <summary>
-    /// Does nothing: the constructor registers this module's tensors by name. TorchSharp calls this when the module
-    /// is registered into a model, and its field scan would register the property's backing field a second time.
-    /// </summary>
-    protected override void RegisterComponents() { }
 
     public override Tensor forward(Tensor input) =>
-        nn.functional.conv_transpose2d(input, weight, bias, _stride, _padding, _outputPadding, _dilation, _groups);
+        nn.functional.conv_transpose2d(input, weight!, bias, _stride, _padding, _outputPadding, _dilation, _groups);
 }

@@ -10,7 +10,7 @@ namespace ModelDsl;
 /// the out×in weight, permuted back. The numbers of a 1×1 convolution, with nn.Linear's weight shape and initialisation, so
 /// torchvision's "weight" and "bias" load as they are. The generator emits it for every <c>[PointwiseLinear]</c>.
 /// </summary>
-public sealed class PointwiseLinear : nn.Module<Tensor, Tensor>
+public sealed class PointwiseLinear : WeightedModule
 {
     public PointwiseLinear(long inFeatures, long outFeatures, bool hasBias = true) : base(nameof(PointwiseLinear))
     {
@@ -30,30 +30,13 @@ public sealed class PointwiseLinear : nn.Module<Tensor, Tensor>
     public long InFeatures { get; }
     public long OutFeatures { get; }
 
-#pragma warning disable IDE1006 // PyTorch's names; settable because Module.to() replaces a moved parameter through its property
-    public Parameter weight
-    {
-        get => _weight!;
-        private set { _weight = value; ConditionallyRegisterParameter(nameof(weight), value); } // Module.to() moves a parameter through its property
-    }
-    private Parameter? _weight;
-    public Parameter? bias
-    {
-        get => _bias;
-        private set { _bias = value; ConditionallyRegisterParameter(nameof(bias), value); } // Module.to() moves a parameter through its property
-    }
-    private Parameter? _bias;
-#pragma warning restore IDE1006
 
-    /// <summary>Does nothing: the constructor registers the parameters by name (TorchSharp's field scan would register the properties' backing fields again).</summary>
-    protected override void RegisterComponents() { }
 
     public override Tensor forward(Tensor input)
     {
-        if (input.dim() != 4 || input.shape[1] != InFeatures)
-            throw new ArgumentException($"PointwiseLinear({InFeatures} → {OutFeatures}) expects N×{InFeatures}×H×W; got [{string.Join(", ", input.shape)}].", nameof(input));
+        CheckMap(input, InFeatures, $"PointwiseLinear({InFeatures} → {OutFeatures})");
         using var scope = NewDisposeScope();
-        var y = nn.functional.linear(input.permute(0, 2, 3, 1), weight, bias);
+        var y = nn.functional.linear(input.permute(0, 2, 3, 1), weight!, bias);
         return y.permute(0, 3, 1, 2).MoveToOuterDisposeScope();
     }
 }

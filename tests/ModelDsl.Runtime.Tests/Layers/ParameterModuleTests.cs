@@ -43,12 +43,12 @@ public class ParameterModuleTests
     public void PointwiseLinear_is_nn_Linear_on_each_pixels_channels_with_its_weight_shape()
     {
         using var layer = new PointwiseLinear(4, 6);
-        Assert.Equal(new long[] { 6, 4 }, layer.weight.shape);
+        Assert.Equal(new long[] { 6, 4 }, layer.weight!.shape);
         using var x = randn(2, 4, 3, 5);
         using var y = layer.call(x);
         Assert.Equal(new long[] { 2, 6, 3, 5 }, y.shape);
         // A 1×1 convolution with the same numbers.
-        using var expected = nn.functional.conv2d(x, layer.weight.reshape(6, 4, 1, 1), layer.bias);
+        using var expected = nn.functional.conv2d(x, layer.weight!.reshape(6, 4, 1, 1), layer.bias);
         Assert.True(y.allclose(expected, rtol: 1e-5, atol: 1e-6));
         Assert.Throws<ArgumentException>(() => layer.call(randn(2, 5, 3, 3)));
     }
