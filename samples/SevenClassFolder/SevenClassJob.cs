@@ -12,7 +12,7 @@ namespace SevenClassFolder;
 public sealed record SevenClassSettings(string? Data, int Epochs = 5, int BatchSize = 32, double LearningRate = 1e-3, int Seed = 42, int Workers = 1);
 
 /// <summary>
-/// The course's 7-class classifier (<see cref="SevenClassNet"/>, 3×64×64 → 7) trained on an ImageFolder
+/// The course's 7-class classifier (<see cref="SevenClassNet"/>, 3×64×64 → 7, or as many classes as the folder has) trained on an ImageFolder
 /// root, then the per-class precision (and recall, F1) of the test split. Returns the process exit code:
 /// 0 trained, 1 unreadable data, 2 no --data given.
 /// </summary>
@@ -24,7 +24,8 @@ public static class SevenClassJob
         "SevenClassFolder needs --data DIR, an ImageFolder root with one folder per class under train/ and test/:\n" +
         "  DIR/train/<class 1>/*.png|jpg … DIR/train/<class 7>/*.png|jpg\n" +
         "  DIR/test/<class 1>/*.png|jpg  … DIR/test/<class 7>/*.png|jpg\n" +
-        $"with exactly {ClassCount} classes, the same names in both splits (sorted by name; images of any size are resized to 64×64 RGB).\n" +
+        $"with the same class names in both splits — the course's {ClassCount}, or any count from 2: SevenClassNet(numClasses) sizes its classifier\n" +
+        "(sorted by name; images of any size are resized to 64×64 RGB).\n" +
         "No 7-class dataset ships with ModelDsl: point --data at the course's data set (or any 7-class folder).";
 
     public static int Run(SevenClassSettings settings, TextWriter console, TextWriter errors)
@@ -61,22 +62,27 @@ public static class SevenClassJob
         var trainSet = new ImageFolderDataset(trainDir, options);
         var testSet = new ImageFolderDataset(testDir, options);
         var classNames = trainSet.ClassNames;
-        if (classNames.Count != ClassCount)
-            throw new InvalidDataException($"--data {root}: train/ has {classNames.Count} class folders [{string.Join(", ", classNames)}]; SevenClassNet needs {ClassCount}.");
+        if (classNames.Count < 2)
+            throw new InvalidDataException($"--data {root}: train/ has {classNames.Count} class folder(s) [{string.Join(", ", classNames)}]; a classifier needs at least 2.");
         if (!classNames.SequenceEqual(testSet.ClassNames))
             throw new InvalidDataException($"--data {root}: train/ has classes [{string.Join(", ", classNames)}] but test/ has [{string.Join(", ", testSet.ClassNames)}].");
         console.WriteLine($"data: {root}: {trainSet.Count:N0} train, {testSet.Count:N0} test images; classes: {string.Join(", ", classNames)}");
 
         torch.manual_seed(settings.Seed);
         var stats = ChannelStats.Compute(trainSet, workers: settings.Workers);
-        var normalize = new Normalize(stats.Mean, stats.Std);
+        // A channel that never varies in the training images (a red channel in a black/blue/cyan folder) has std 0: it is
+        // scaled by one grey level (1/255) instead, as it carries nothing to normalise.
+        var normalize = new Normalize(stats.Mean, stats.Std.Select(s => Math.Max(s, 1f / 255)).ToArray());
         var augment = new Compose(new RandomHorizontalFlip(seed: settings.Seed), normalize);
         using var train = new DataLoader(trainSet, settings.BatchSize, shuffle: true, seed: settings.Seed, workers: settings.Workers, device: CPU, augmentation: augment);
         using var test = new DataLoader(testSet, 64, workers: settings.Workers, device: CPU, augmentation: normalize);
 
-        using var model = new SevenClassNet();
+        // The course's Net(num_classes): the classifier sized by the folder's classes at run time.
+        using var model = new SevenClassNet(numClasses: classNames.Count);
         console.WriteLine(SevenClassNet.Summary);
-        using var accuracy = new Accuracy(ClassCount);
+        if (classNames.Count != ClassCount)
+            console.WriteLine($"(built for {classNames.Count} classes: {classNames.Count} outputs, {SevenClassNet.ParameterCountFor(classNames.Count):N0} parameters)");
+        using var accuracy = new Accuracy(classNames.Count);
         using var learner = new Learner(model, train, test, new LearnerOptions
         {
             Loss = Loss.CrossEntropy(),

@@ -1,3 +1,4 @@
+using ModelDsl.Samples;
 using SevenClassFolder;
 using SkiaSharp;
 using Xunit;
@@ -76,17 +77,22 @@ public sealed class SevenClassFolderTests : IDisposable
         Assert.Contains("--data", errors);
         Assert.Contains("train/<class 1>", errors);
         Assert.Contains("test/<class 1>", errors);
-        Assert.Contains("exactly 7 classes", errors);
+        Assert.Contains("the course's 7, or any count from 2", errors);
     }
 
     [Fact]
-    public void A_folder_with_the_wrong_number_of_classes_is_a_clear_error()
+    public void A_folder_of_three_classes_trains_the_course_net_built_for_three_and_one_class_is_a_clear_error()
     {
+        // The course's Net(num_classes): the class count at run time.
         WriteFolder(Path.Combine(_dir, "three"), Classes.Take(3));
+        var (code, output, errors) = Run(Path.Combine(_dir, "three"));
+        Assert.True(code == 0, errors + output);
+        Assert.Contains($"(built for 3 classes: 3 outputs, {SevenClassNet.ParameterCountFor(3):N0} parameters)", output);
+        Assert.Equal(16384 * 3 + 3, SevenClassNet.ParameterCountFor(3) - SevenClassNet.ParameterCountFor(7) + 16384 * 7 + 7);
 
-        var (code, _, errors) = Run(Path.Combine(_dir, "three"));
-
+        WriteFolder(Path.Combine(_dir, "one"), Classes.Take(1));
+        (code, _, errors) = Run(Path.Combine(_dir, "one"));
         Assert.Equal(1, code);
-        Assert.Contains("3 class folders [black, blue, cyan]; SevenClassNet needs 7", errors);
+        Assert.Contains("1 class folder(s) [black]; a classifier needs at least 2", errors);
     }
 }
