@@ -273,7 +273,7 @@ public sealed partial class Learner : IDisposable
         return double.IsNaN(first) ? 0 : first;
     }
 
-    /// <summary>Sets SGD momentum or Adam/AdamW β1 on every group (not for SGD built without momentum: that would switch it on).</summary>
+    /// <summary>Sets SGD or RMSprop momentum or Adam/AdamW β1 on every group (not where built without momentum: that would switch it on).</summary>
     private void ApplyMomentum(double momentum)
     {
         foreach (var g in _groups)
@@ -281,6 +281,7 @@ public sealed partial class Learner : IDisposable
             switch (g)
             {
                 case SGD.ParamGroup sgd when Options.Optimizer is SgdSpec { Momentum: > 0 }: sgd.Momentum = momentum; break;
+                case RMSProp.ParamGroup rms when Options.Optimizer is RmsPropSpec { Momentum: > 0 }: rms.Momentum = momentum; break;
                 case Adam.ParamGroup adam: adam.Betas = (momentum, adam.Betas.Item2); break;
                 case AdamW.ParamGroup adamw: adamw.Betas = (momentum, adamw.Betas.Item2); break;
                 case FusedParamGroup f when Optimizer is FusedSGD:
@@ -296,6 +297,7 @@ public sealed partial class Learner : IDisposable
         _stages.Select((s, i) => (s.Name, _groups[i] switch
         {
             SGD.ParamGroup sgd => sgd.Momentum,
+            RMSProp.ParamGroup rms => rms.Momentum,
             Adam.ParamGroup adam => adam.Betas.Item1,
             AdamW.ParamGroup adamw => adamw.Betas.Item1,
             FusedParamGroup f => Optimizer is FusedSGD ? f.Momentum : f.Betas.Item1,

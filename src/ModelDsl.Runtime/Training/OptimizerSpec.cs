@@ -29,6 +29,13 @@ public abstract record OptimizerSpec
         new() { Beta1 = beta1, Beta2 = beta2, Eps = eps, WeightDecay = weightDecay, Fused = fused };
 
     /// <summary>Adam with decoupled weight decay (the usual default for CNNs, fastai's default too).</summary>
+    /// <summary>
+    /// RMSprop (PyTorch's defaults: α 0.99, ε 1e-8; optional momentum, centred variant and L2 weight decay). It has no fused
+    /// form: mixed precision (which needs one) refuses it.
+    /// </summary>
+    public static RmsPropSpec RMSprop(double alpha = 0.99, double eps = 1e-8, double momentum = 0, bool centered = false, double weightDecay = 0) =>
+        new() { Alpha = alpha, Eps = eps, Momentum = momentum, Centered = centered, WeightDecay = weightDecay };
+
     public static AdamWSpec AdamW(double beta1 = 0.9, double beta2 = 0.99, double eps = 1e-5, double weightDecay = 0.01, bool fused = false) =>
         new() { Beta1 = beta1, Beta2 = beta2, Eps = eps, WeightDecay = weightDecay, Fused = fused };
 
@@ -66,4 +73,16 @@ public sealed record AdamWSpec : OptimizerSpec
     internal override OptimizerHelper Build(IReadOnlyList<IReadOnlyList<Parameter>> groups, double lr) => Fused
         ? new FusedAdamW(groups.Select(g => FusedAdamW.Group(g, lr, Beta1, Beta2, Eps, WeightDecay)))
         : optim.AdamW(groups.Select(g => new AdamW.ParamGroup(g, lr, Beta1, Beta2, Eps, WeightDecay, false, false)), lr, Beta1, Beta2, Eps, WeightDecay);
+}
+
+public sealed record RmsPropSpec : OptimizerSpec
+{
+    public double Alpha { get; init; } = 0.99;
+    public double Eps { get; init; } = 1e-8;
+    public double Momentum { get; init; }
+    public bool Centered { get; init; }
+
+    internal override OptimizerHelper Build(IReadOnlyList<IReadOnlyList<Parameter>> groups, double lr) => Fused
+        ? throw new NotSupportedException("RMSprop has no fused form (the flat-buffer optimizers are SGD, Adam and AdamW), and mixed precision needs one: train it in float32, or pick one of those.")
+        : optim.RMSProp(groups.Select(g => new RMSProp.ParamGroup(g, lr, Eps, Alpha, WeightDecay, Momentum, Centered)), lr, Alpha, Eps, WeightDecay, Momentum, Centered);
 }

@@ -24,9 +24,15 @@ public class CheckpointTests
     [Theory]
     [InlineData("sgd")]
     [InlineData("adamw")]
+    [InlineData("rmsprop")]
     public void Resume_after_two_epochs_is_bit_identical_to_four_straight(string which)
     {
-        OptimizerSpec opt = which == "sgd" ? OptimizerSpec.SGD(momentum: 0.9, nesterov: true, weightDecay: 1e-3) : OptimizerSpec.AdamW();
+        OptimizerSpec opt = which switch
+        {
+            "sgd" => OptimizerSpec.SGD(momentum: 0.9, nesterov: true, weightDecay: 1e-3),
+            "rmsprop" => OptimizerSpec.RMSprop(momentum: 0.9, weightDecay: 1e-4),
+            _ => OptimizerSpec.AdamW(),
+        };
         var dir = TempDir();
         var path = Path.Combine(dir, "run.ckpt");
         try
