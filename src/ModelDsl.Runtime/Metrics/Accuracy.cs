@@ -51,6 +51,21 @@ public class Accuracy : IMetric, IDisposable
     /// <summary>See <see cref="ConfusionMatrixState.ValidateEagerly"/>.</summary>
     public bool? ValidateEagerly { get; set; }
 
+    /// <summary>
+    /// torchmetrics' <c>metric(preds, target)</c> (its <c>forward</c>): this batch's value alone (for an ErrorRate, its error
+    /// rate), while the batch is also accumulated as <see cref="Update"/> would.
+    /// </summary>
+    public double Forward(Tensor predictions, Tensor targets)
+    {
+        using var batch = new Accuracy(NumClasses, TopK, Task, Threshold, FromLogits, IgnoreIndex);
+        batch.Update(predictions, targets);
+        Update(predictions, targets);
+        return FromAccuracy(batch.Compute());
+    }
+
+    /// <summary>The metric's value for an accuracy (ErrorRate: 1 − accuracy).</summary>
+    protected virtual double FromAccuracy(double accuracy) => accuracy;
+
     public void Update(Tensor predictions, Tensor targets)
     {
         ArgumentNullException.ThrowIfNull(predictions);

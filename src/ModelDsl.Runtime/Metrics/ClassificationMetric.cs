@@ -36,6 +36,19 @@ public abstract class ClassificationMetric : IMetric, IDisposable
     public void Update(torch.Tensor predictions, torch.Tensor targets) => State.Update(predictions, targets);
 
     /// <summary>
+    /// torchmetrics' <c>metric(preds, target)</c> (its <c>forward</c>): the score of this batch alone, reduced as
+    /// <see cref="Compute"/> reduces, while the batch is also accumulated as <see cref="Update"/> would.
+    /// </summary>
+    public ClassScores Forward(torch.Tensor predictions, torch.Tensor targets)
+    {
+        using var batch = new ConfusionMatrixState(State.MetricName, State.Task, State.NumClasses, State.Threshold, State.FromLogits, State.IgnoreIndex);
+        batch.Update(predictions, targets);
+        State.Update(predictions, targets);
+        var stats = batch.Statistics();
+        return Average == Metrics.Average.None && !IsOneNumberMetric ? ClassScores.PerClass(Name, PerClass(stats)) : ClassScores.One(Name, Score(stats, Average));
+    }
+
+    /// <summary>
     /// The score reduced by <see cref="Average"/>: one number, or with <see cref="Average.None"/> one per class
     /// (torchmetrics' <c>compute()</c> with <c>average=None</c>); converts to <c>double</c> when it is one number.
     /// </summary>

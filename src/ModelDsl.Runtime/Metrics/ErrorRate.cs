@@ -9,5 +9,7 @@ public sealed class ErrorRate : Accuracy
 
     public override string Name => TopK == 1 ? "error_rate" : $"top{TopK}_error_rate";
 
-    public override double Compute() => 1.0 - base.Compute();
+    public override double Compute() => FromAccuracy(base.Compute());
+
+    protected override double FromAccuracy(double accuracy) => 1.0 - accuracy;
 }
