@@ -169,4 +169,24 @@ public sealed class PlotsTests : IDisposable
         Assert.True(Differs(0, titleRows), "the title does not change with the layer's name");
         Assert.False(Differs(titleRows + 20, maps.Height), "more than the title changed");
     }
+
+    [Fact]
+    public void Every_conv_layers_feature_maps_are_drawn_in_forward_order_named_after_the_layer()
+    {
+        using var model = new ModelDsl.Samples.LeNet5();
+        using var digit = rand(1, 28, 28);
+        var files = Plots.AllFeatureMaps(model, digit, P("all"));
+        // LeNet-5's two convolutions, in its stage: 6×24×24 and 16×8×8, one PNG each, numbered in forward order.
+        Assert.Equal(new[] { "01-Features.Conv1.png", "02-Features.Conv2.png" }, files.Select(Path.GetFileName));
+        using var first = ReadPng(files[0]);
+        using var second = ReadPng(files[1]);
+        Assert.True(first.Width >= 3 * 96 && second.Width >= 4 * 96, $"{first.Width}, {second.Width}");
+        Assert.True(HasColorBar(first) && HasColorBar(second));
+        Assert.True(model.training); // a fresh model trains: its mode is restored after the eval-mode run
+        // No hook is left behind: a second forward adds no picture, and a model without convolutions is refused.
+        using (no_grad()) model.call(rand(1, 1, 28, 28)).Dispose();
+        Assert.Equal(2, Directory.GetFiles(P("all")).Length);
+        using var flat = nn.Sequential(nn.Flatten(), nn.Linear(4, 2));
+        Assert.Throws<ArgumentException>(() => Plots.AllFeatureMaps(flat, rand(1, 2, 2), P("none")));
+    }
 }
