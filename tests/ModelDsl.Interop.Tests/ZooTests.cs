@@ -145,6 +145,16 @@ public class ZooTests : IClassFixture<ZooTests.TorchvisionZoo>
             Assert.Equal(new long[] { 2, 7, 61, 83 }, y.shape);
     }
 
+    [Fact]
+    public void ResNet18s_last_stage_sees_435_pixels_with_a_jump_of_32()
+    {
+        // The published figure for ResNet-18's receptive field: through the residual blocks, each branch's field the larger.
+        var rows = ReceptiveField.PerLayer(ResNet18.Graph).Where(r => !r.Layer.StartsWith(" ", StringComparison.Ordinal)).ToList();
+        int pool = rows.FindIndex(r => r.Layer == "avgpool");
+        Assert.Equal(new ReceptiveField(435, 435, 32, 32), rows[pool - 1].Field);
+        Assert.True(rows[pool].Field.Whole);
+    }
+
     private static IEnumerable<GraphNode> Flatten(IEnumerable<GraphNode> nodes) => nodes.SelectMany(n => Flatten(n.Inner).Prepend(n));
 
     [Fact]

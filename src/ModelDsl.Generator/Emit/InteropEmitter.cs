@@ -34,6 +34,9 @@ namespace ModelDsl.Generator.Emit
             w.Doc("Python defining the same network with torch.nn, whose state_dict names equal this module's (docs/INTEROP.md).");
             w.Line($"public static string PyTorchSource => {Interop}PyTorchTwin.Source(Graph);");
             w.Line();
+            w.Doc("The receptive field of the output (the last head's, with heads): per axis how many input pixels one output position sees and how far apart neighbouring ones look, as the course computes it from Graph. ReceptiveField.PerLayer(Graph) lists every layer's.");
+            w.Line($"public static {Interop}ReceptiveField ReceptiveField => {Interop}ReceptiveField.Of(Graph);");
+            w.Line();
         }
 
         // Layers in a declared stage live in the stage's Sequential, so their tensors are "Stage.Layer.weight".

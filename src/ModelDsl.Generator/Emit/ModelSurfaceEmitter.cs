@@ -66,6 +66,9 @@ namespace ModelDsl.Generator.Emit
                 w.Line();
                 w.Doc("Throws: the model has errors.");
                 w.Line($"public static string PyTorchSource => {thrown};");
+                w.Line();
+                w.Doc("Throws: the model has errors.");
+                w.Line($"public static {Interop}ReceptiveField ReceptiveField => {thrown};");
             }
             w.Close();
             if (s.Heads.Count > 0)

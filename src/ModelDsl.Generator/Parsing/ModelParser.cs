@@ -183,7 +183,7 @@ namespace ModelDsl.Generator.Parsing
             {
                 symbol.Name, "InputShape", "OutputShape", "ParameterCount", "Layers", "Summary", "forward", "OnCreated",
                 "InputChannels", "AcceptedInput", "Accepts", "OutputShapeFor",
-                "Graph", "ExportOnnx", "PyTorchSource",
+                "Graph", "ExportOnnx", "PyTorchSource", "ReceptiveField",
             };
             foreach (var member in symbol.GetMembers())
                 if (IsUserMember(member)) names.Add(member.Name);

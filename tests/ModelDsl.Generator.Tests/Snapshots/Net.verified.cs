@@ -165,4 +165,9 @@ partial class Net : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     /// </summary>
     public static string PyTorchSource => global::ModelDsl.Interop.PyTorchTwin.Source(Graph);
 
+    /// <summary>
+    /// The receptive field of the output (the last head's, with heads): per axis how many input pixels one output position sees and how far apart neighbouring ones look, as the course computes it from Graph. ReceptiveField.PerLayer(Graph) lists every layer's.
+    /// </summary>
+    public static global::ModelDsl.Interop.ReceptiveField ReceptiveField => global::ModelDsl.Interop.ReceptiveField.Of(Graph);
+
 }
