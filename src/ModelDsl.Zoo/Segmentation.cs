@@ -25,11 +25,18 @@ public partial class DilatedResNet50Layer3;
 [Use<Bottleneck>("512, 1, 2", Key = "0"), Use<Bottleneck>("512, 1, 4", Repeat = 2, Key = "1")]
 public partial class DilatedResNet50Layer4;
 
-/// <summary>torchvision.models.segmentation.fcn_resnet50(aux_loss=False): 32,957,013 parameters with 21 classes; any input size.</summary>
-[Model(Channels = 3, Args = "NumClasses = 21")]
-[Stage("backbone")]
+/// <summary>
+/// The backbone of torchvision's ResNet-50 segmentation nets (its IntermediateLayerGetter up to layer4): the stem, then
+/// layer1 … layer4 with the last two dilated; 1/8 of the input's resolution, 2048 channels.
+/// </summary>
+[Block]
 [Conv2d(64, 7, Stride = 2, Padding = 3, Bias = false, Key = "conv1"), BatchNorm2d(Key = "bn1"), ReLU(Key = "relu"), MaxPool2d(3, Stride = 2, Padding = 1, Key = "maxpool")]
 [Use<ResNet50Layer1>(Key = "layer1"), Use<ResNet50Layer2>(Key = "layer2"), Use<DilatedResNet50Layer3>(Key = "layer3"), Use<DilatedResNet50Layer4>(Key = "layer4")]
+public partial class DilatedResNet50;
+
+/// <summary>torchvision.models.segmentation.fcn_resnet50(aux_loss=False): 32,957,013 parameters with 21 classes; any input size.</summary>
+[Model(Channels = 3, Args = "NumClasses = 21")]
+[Use<DilatedResNet50>(Key = "backbone")]
 [Stage("classifier")]                                           // torchvision's FCNHead(2048, NumClasses)
 [Conv2d(512, 3, Padding = 1, Bias = false, Key = "0"), BatchNorm2d(Key = "1"), ReLU(Key = "2"), Dropout(0.1, Key = "3"), Conv2d(OutChannels = "NumClasses", Kernel = 1, Key = "4")]
 [EndStage, Upsample(SizeOf = "input", Mode = UpsampleMode.Bilinear)]
@@ -67,9 +74,7 @@ public partial class Aspp;
 
 /// <summary>torchvision.models.segmentation.deeplabv3_resnet50(aux_loss=False): 39,638,869 parameters with 21 classes; any input size.</summary>
 [Model(Channels = 3, Args = "NumClasses = 21")]
-[Stage("backbone")]
-[Conv2d(64, 7, Stride = 2, Padding = 3, Bias = false, Key = "conv1"), BatchNorm2d(Key = "bn1"), ReLU(Key = "relu"), MaxPool2d(3, Stride = 2, Padding = 1, Key = "maxpool")]
-[Use<ResNet50Layer1>(Key = "layer1"), Use<ResNet50Layer2>(Key = "layer2"), Use<DilatedResNet50Layer3>(Key = "layer3"), Use<DilatedResNet50Layer4>(Key = "layer4")]
+[Use<DilatedResNet50>(Key = "backbone")]
 [Stage("classifier")]                                           // torchvision's DeepLabHead(2048, NumClasses)
 [Use<Aspp>(Key = "0"), Conv2d(256, 3, Padding = 1, Bias = false, Key = "1"), BatchNorm2d(Key = "2"), ReLU(Key = "3"), Conv2d(OutChannels = "NumClasses", Kernel = 1, Key = "4")]
 [EndStage, Upsample(SizeOf = "input", Mode = UpsampleMode.Bilinear)]
