@@ -1,3 +1,4 @@
+using ModelDsl.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -70,6 +71,7 @@ public sealed partial class Learner
         else if (!double.IsFinite(value)) return new StepResult(output, value, false);
 
         Optimizer.zero_grad();
+        if (Options.L1 > 0) loss = loss.add(L1Penalty(), KeptScalars.One);
         if (LossScaler is { } scaler)
         {
             // float16: scale the loss so small gradients survive; the fused optimizer unscales, clips and skips non-finite steps.
@@ -127,4 +129,19 @@ public sealed partial class Learner
     /// at any step — mid-epoch too — draws the same masks as the uninterrupted one.
     /// </summary>
     internal static long CudaStepSeed(long seed, long step) => unchecked(seed * 1_000_003 + step);
+
+    /// <summary>λ·Σ|w| over the trainable parameters (<see cref="LearnerOptions.L1"/>), in float32.</summary>
+    private Tensor L1Penalty()
+    {
+        Tensor? sum = null;
+        foreach (var p in TrainableParameters())
+        {
+            var term = p.abs().sum().to_type(ScalarType.Float32);
+            sum = sum is null ? term : sum.add(term, KeptScalars.One);
+        }
+        // λ as a Scalar this learner owns for its life (a bare number would be a temporary Scalar: KeptScalars says why).
+        return sum is null ? zeros(1) : sum.mul(_l1 ??= Options.L1.ToScalar());
+    }
+
+    private Scalar? _l1;
 }

@@ -66,6 +66,8 @@ public sealed partial class Learner : IDisposable
             _gradientGuard = new GradientGuard(Module.named_parameters().ToList(), Options.MaxConsecutiveSkippedSteps);
         }
 
+        if (!(Options.L1 >= 0) || double.IsInfinity(Options.L1))
+            throw new ArgumentOutOfRangeException(nameof(options), Options.L1, "L1 must be finite and ≥ 0.");
         _stages = GroupByStage(Module);
         // Mixed precision keeps its float32 master weights in the fused optimizer's flat buffers.
         var spec = _lowPrecision is null ? Options.Optimizer : Options.Optimizer with { Fused = true };
@@ -329,6 +331,7 @@ public sealed partial class Learner : IDisposable
         _disposed = true;
         _batchNorms.Dispose(); // the model outlives its learner: its BatchNorms lose the guard's hooks
         Optimizer.Dispose();
+        _l1?.Dispose();
     }
 
     private sealed record StageGroup(string Name, List<Parameter> Parameters);

@@ -32,6 +32,13 @@ public sealed class LearnerOptions
     public double? GradientClipNorm { get; init; }
 
     /// <summary>
+    /// L1 regularisation, as the course writes it beside weight decay: λ·Σ|w| over the trainable parameters added to the
+    /// loss the gradients come from (each weight pulled towards 0 by λ·sign(w)). 0 (default) adds nothing. The loss the
+    /// table and callbacks report stays the data loss, as weight decay's penalty is not reported either.
+    /// </summary>
+    public double L1 { get; init; }
+
+    /// <summary>
     /// The NaN guard (default true): a <see cref="NanGuard"/> stops the fit when the loss is NaN/±∞, and a step whose
     /// gradients hold NaN/±∞ is skipped (<see cref="Learner.SkippedSteps"/>) — the weights never take them.
     /// </summary>
