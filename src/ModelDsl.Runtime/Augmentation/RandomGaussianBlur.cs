@@ -1,0 +1,46 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ModelDsl.Augmentation;
+
+/// <summary>
+/// torchvision's <c>GaussianBlur(kernel_size, sigma)</c>, per sample: each sample blurred with probability p by a Gaussian
+/// of its own σ drawn uniformly from [<paramref name="sigmaMin"/>, <paramref name="sigmaMax"/>] (torchvision draws one per
+/// call), the kernel <paramref name="kernelSize"/> wide (odd), reflect-padded as torchvision pads — one separable pass per
+/// axis as a grouped convolution over the whole batch.
+/// </summary>
+public sealed class RandomGaussianBlur : RandomAugmentation
+{
+    public RandomGaussianBlur(int kernelSize, double sigmaMin = 0.1, double sigmaMax = 2.0, double p = 1, long? seed = null) : base(p, seed)
+    {
+        if (kernelSize < 1 || kernelSize % 2 == 0) throw new ArgumentOutOfRangeException(nameof(kernelSize), kernelSize, "GaussianBlur: the kernel size must be odd and positive.");
+        if (!(sigmaMin > 0 && sigmaMax >= sigmaMin) || double.IsInfinity(sigmaMax))
+            throw new ArgumentOutOfRangeException(nameof(sigmaMin), $"GaussianBlur: σ must be in (0, ∞) with min ≤ max; got [{sigmaMin}, {sigmaMax}].");
+        KernelSize = kernelSize;
+        SigmaMin = sigmaMin;
+        SigmaMax = sigmaMax;
+    }
+
+    public int KernelSize { get; }
+    public double SigmaMin { get; }
+    public double SigmaMax { get; }
+
+    protected override Tensor ApplyCore(Tensor x, Generator g)
+    {
+        long n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
+        var mask = View4(Mask(g, n, x.device));
+        var sigma = Uniform(g, n, x.device, SigmaMin, SigmaMax);                              // N
+        int half = KernelSize / 2;
+        if (half >= h || half >= w)
+            throw new ArgumentException($"GaussianBlur({KernelSize}): a {h}×{w} image is too small for its reflect padding of {half}.", nameof(x));
+        // torchvision's kernel: exp(−½ (t/σ)²) at t = −(k−1)/2 … (k−1)/2, normalised to sum 1.
+        var t = linspace(-half, half, KernelSize, ScalarType.Float32, x.device);               // k
+        var kernel = (t.unsqueeze(0) / sigma.unsqueeze(1)).pow(2).mul(C(-0.5)).exp();           // N×k
+        kernel = (kernel / kernel.sum(1, keepdim: true)).to_type(x.dtype);
+        var perChannel = kernel.repeat_interleave(c, 0);                                       // (N·C)×k, sample-major as x's channels
+        var padded = nn.functional.pad(x.reshape(1, n * c, h, w), new long[] { half, half, half, half }, PaddingModes.Reflect);
+        var rows = nn.functional.conv2d(padded, perChannel.view(n * c, 1, KernelSize, 1), groups: n * c);
+        var blurred = nn.functional.conv2d(rows, perChannel.view(n * c, 1, 1, KernelSize), groups: n * c).view(n, c, h, w);
+        return where(mask, blurred, x);
+    }
+}

@@ -1,0 +1,43 @@
+using ModelDsl.Augmentation;
+using ModelDsl.Runtime.Tests.Interop;
+using TorchSharp.PyBridge;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace ModelDsl.Runtime.Tests.Data;
+
+/// <summary>GaussianBlur and Autocontrast against torchvision on fixed decisions (one σ, p = 1), and at p = 0 the identity.</summary>
+public class BlurContrastTests
+{
+    private const string Script = """
+        import sys, torch
+        import torchvision.transforms.functional as F
+        out = sys.argv[1]
+        x = torch.rand(2, 3, 9, 11, generator=torch.Generator().manual_seed(2)) * 0.6 + 0.2
+        x[1, 2] = 0.5   # a constant channel, which autocontrast leaves as it is
+        torch.save({"x": x, "blur": F.gaussian_blur(x, [5, 5], [1.3, 1.3]), "contrast": F.autocontrast(x)}, f"{out}/ops.pt")
+        print("ok")
+        """;
+
+    [Fact]
+    public void Blur_and_autocontrast_equal_torchvisions_and_p_0_is_the_identity()
+    {
+        string folder = Directory.CreateTempSubdirectory("modeldsl-blur-").FullName;
+        try
+        {
+            SystemPython.Run(Script, folder, [folder], [SystemPython.Torch, SystemPython.TorchVision]);
+            var saved = PyTorchUnpickler.UnpickleStateDict(Path.Combine(folder, "ops.pt"));
+            using var x = (Tensor)saved["x"]!;
+            using var blurExpected = (Tensor)saved["blur"]!;
+            using var contrastExpected = (Tensor)saved["contrast"]!;
+            using var blur = new RandomGaussianBlur(5, 1.3, 1.3, p: 1, seed: 1);
+            using (var y = blur.Apply(x)) Assert.True(y.allclose(blurExpected, rtol: 0, atol: 1e-6), "blur");
+            using var contrast = new RandomAutocontrast(p: 1, seed: 1);
+            using (var y = contrast.Apply(x)) Assert.True(y.allclose(contrastExpected, rtol: 0, atol: 1e-6), "autocontrast");
+            var neither = new Compose(new RandomGaussianBlur(5, p: 0, seed: 2), new RandomAutocontrast(p: 0, seed: 3));
+            using (var y = neither.Apply(x)) Assert.True(y.eq(x).all().item<bool>());
+            Assert.Throws<ArgumentOutOfRangeException>(() => new RandomGaussianBlur(4));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+}
