@@ -56,3 +56,24 @@ public class PosterizeLightingTests
         using (var same = none.Apply(x)) Assert.True(same.allclose(x));
     }
 }
+
+/// <summary>Salt-and-pepper noise: the share of pixels hit, whole pixels only, salt against pepper.</summary>
+public class SaltAndPepperTests
+{
+    [Fact]
+    public void About_the_amount_of_whole_pixels_turn_white_or_black_in_the_stated_share()
+    {
+        using var x = full(new long[] { 50, 3, 20, 20 }, 0.5f);
+        using var noise = new RandomSaltAndPepper(amount: 0.1, saltVsPepper: 0.25, seed: 4);
+        using var y = noise.Apply(x);
+        using var changed = y.ne(0.5f);                                        // N×3×H×W
+        // Whole pixels: a hit pixel changes in all its channels.
+        Assert.True(changed.any(1).eq(changed.all(1)).all().item<bool>());
+        double hit = changed.any(1).to_type(ScalarType.Float32).mean().item<float>();
+        Assert.InRange(hit, 0.08, 0.12);
+        double salt = y.eq(1f).any(1).to_type(ScalarType.Float32).sum().item<float>() / changed.any(1).sum().item<long>();
+        Assert.InRange(salt, 0.2, 0.3);
+        Assert.True(y.eq(0f).logical_or(y.eq(1f)).logical_or(y.eq(0.5f)).all().item<bool>());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RandomSaltAndPepper(1.5));
+    }
+}
