@@ -55,53 +55,33 @@ namespace ModelDsl.Generator.Layers
         /// Pad to a reference's height and width (<c>SizeOf = "skip"</c>): the U-Net pad-to-match, a graph edge read at run time
         /// (<c>ForwardSteps.PadTo</c>, ONNX Pad by Shape differences, <c>F.pad</c> in the twin), like Upsample(SizeOf = …).
         /// </summary>
-        private sealed class PadTo : LayerConfig
+        private sealed class PadTo : ToReferenceSize
         {
-            private readonly string _kind, _tap;
+            private readonly string _kind;
             private readonly double _value;
-            private GraphEdge? _edge;
-            private string _exportTap;
 
-            public PadTo(string kind, string tap, double value)
+            public PadTo(string kind, string tap, double value) : base(tap)
             {
                 _kind = kind;
-                _tap = tap;
                 _value = value;
-                _exportTap = tap;
             }
 
-            public override GraphEdge? Graph => _edge;
+            protected override string EdgeOp => GraphEdge.PadToOp;
 
-            public override LayerShape? Resolve(LayerInput input)
-            {
-                if (!input.NeedsFeatureMap()) return null;
-                if (UpsampleLayer.Reference(input, _tap, nameof(PaddingLayerAttribute.SizeOf)) is not { } found) return null;
-                var (reference, source) = found;
-                var shape = input.Shape;
-                if (shape.Height > reference.Height || shape.Width > reference.Width)
-                {
-                    input.Sink.Report(DiagnosticDescriptors.InvalidLayerArgument, input.Layer.LocationOf(nameof(PaddingLayerAttribute.SizeOf)), input.Kind, input.Name,
-                        nameof(PaddingLayerAttribute.SizeOf), $"\"{_tap}\"", $"its input {shape} is larger than '{_tap}' ({reference.Height}×{reference.Width}): padding only grows a map; resize with Upsample(SizeOf = \"{_tap}\") or crop before");
-                    return null;
-                }
-                if (_kind == ReflectionPad2d && (reference.Height - shape.Height + 1) / 2 >= shape.Height | (reference.Width - shape.Width + 1) / 2 >= shape.Width)
-                {
-                    input.Sink.Report(DiagnosticDescriptors.InvalidLayerArgument, input.Layer.LocationOf(nameof(PaddingLayerAttribute.SizeOf)), input.Kind, input.Name,
-                        nameof(PaddingLayerAttribute.SizeOf), $"\"{_tap}\"", $"reflecting {shape} up to {reference.Height}×{reference.Width} needs a side larger than the input's axis");
-                    return null;
-                }
-                _exportTap = input.Taps?.Qualify(_tap) ?? _tap;
-                _edge = new GraphEdge(GraphEdge.PadToOp, _tap, source, Arguments: $", \"{Mode(_kind)}\", {Double(_value)}");
-                return new LayerShape(new Shape(shape.Channels, reference.Height, reference.Width), shape.Channels, shape.Channels);
-            }
+            protected override string EdgeArguments => $", \"{Mode(_kind)}\", {Double(_value)}";
 
-            public override string Construct(string inChannels, string outChannels) => "";
+            protected override string? Refusal(Shape input, Shape reference)
+                => input.Height > reference.Height || input.Width > reference.Width
+                    ? $"its input {input} is larger than '{Tap}' ({reference.Height}×{reference.Width}): padding only grows a map; resize with Upsample(SizeOf = \"{Tap}\") or crop before"
+                    : _kind == ReflectionPad2d && ((reference.Height - input.Height + 1) / 2 >= input.Height || (reference.Width - input.Width + 1) / 2 >= input.Width)
+                    ? $"reflecting {input} up to {reference.Height}×{reference.Width} needs a side larger than the input's axis"
+                    : null;
 
             public override string Export(long inChannels, long outChannels)
-                => Notation.Record("PadToOp", Notation.Text(_exportTap), Notation.Text(Mode(_kind)), Double(_value));
+                => Notation.Record("PadToOp", Notation.Text(ExportTap), Notation.Text(Mode(_kind)), Double(_value));
 
             public override string Describe(string inChannels, string outChannels)
-                => $"F.pad(x, to {_tap}.shape[-2:], mode='{Mode(_kind)}'{(_kind == ConstantPad2d ? $", value={Double(_value)}" : "")})";
+                => $"F.pad(x, to {Tap}.shape[-2:], mode='{Mode(_kind)}'{(_kind == ConstantPad2d ? $", value={Double(_value)}" : "")})";
         }
 
         private sealed class Pad : LayerConfig

@@ -1,4 +1,3 @@
-using System.Linq;
 using System.Collections.Generic;
 using ModelDsl.Generator.Parsing;
 using ModelDsl.Generator.Shapes;
@@ -52,73 +51,29 @@ namespace ModelDsl.Generator.Layers
         }
 
         /// <summary>
-        /// Upsample to a tap's (or the input's) height and width: a graph edge, since the size is the reference tensor's at run
-        /// time (<c>ForwardSteps.UpsampleTo</c>, ONNX Resize to the reference's Shape, <c>F.interpolate(size=…)</c> in the twin).
+        /// Upsample to a tap's (or the input's) height and width: the reference tensor's size at run time
+        /// (<c>ForwardSteps.UpsampleTo</c>, ONNX Resize to the reference's Shape, <c>F.interpolate(size=…)</c> in the twin).
         /// </summary>
-        /// <summary>
-        /// The map a <c>SizeOf = "…"</c> names (Upsample's, a padding layer's): a tap defined before the layer, or "input" (the
-        /// model's, in a block the block's) where no tap has that name, with the layer that produced it; null with the diagnostic.
-        /// </summary>
-        public static (Shape Shape, string Source)? Reference(LayerInput input, string tap, string argument)
+        private sealed class UpsampleTo : ToReferenceSize
         {
-            var taps = input.Taps;
-            Shape reference;
-            string source;
-            if (taps is not null && taps.TryGet(tap, out var point)) { reference = point.Shape; source = point.Source; }
-            else if (tap == GraphEdge.InputTap && taps?.InputShape is { } whole) { reference = whole; source = "input"; }
-            else
-            {
-                var known = taps?.DefinedNames.ToList() ?? new List<string>();
-                input.Sink.Report(Diagnostics.DiagnosticDescriptors.UnknownTap, input.Layer.LocationOf(argument), input.Kind, input.Name, tap,
-                    " (SizeOf names a [Tap] defined before it, or \"input\"" + (known.Count == 0 ? ")" : "; taps defined so far: " + string.Join(", ", known) + ")"));
-                return null;
-            }
-            if (!reference.IsFeatureMap)
-            {
-                input.Sink.Report(Diagnostics.DiagnosticDescriptors.InvalidLayerArgument, input.Layer.LocationOf(argument), input.Kind, input.Name,
-                    argument, $"\"{tap}\"", $"its tensor is {reference}, not a C×H×W map with a height and width");
-                return null;
-            }
-            return (reference, source);
-        }
-
-        private sealed class UpsampleTo : LayerConfig
-        {
-            private readonly string _tap, _mode;
+            private readonly string _mode;
             private readonly bool _alignCorners;
-            private GraphEdge? _edge;
-            private string _exportTap;
 
-            public UpsampleTo(string tap, string mode, bool alignCorners)
+            public UpsampleTo(string tap, string mode, bool alignCorners) : base(tap)
             {
-                _tap = tap;
                 _mode = mode;
                 _alignCorners = alignCorners;
-                _exportTap = tap;
             }
 
-            public override GraphEdge? Graph => _edge;
+            protected override string EdgeOp => GraphEdge.UpsampleToOp;
 
-            public override LayerShape? Resolve(LayerInput input)
-            {
-                if (!input.NeedsFeatureMap()) return null;
-                if (Reference(input, _tap, nameof(UpsampleAttribute.SizeOf)) is not { } found) return null;
-                var (reference, source) = found;
-                _exportTap = input.Taps?.Qualify(_tap) ?? _tap;
-                string align = _mode == nameof(UpsampleMode.Nearest) ? "false" : Bool(_alignCorners);
-                _edge = new GraphEdge(GraphEdge.UpsampleToOp, _tap, source, Arguments: $", global::ModelDsl.UpsampleMode.{_mode}, {align}");
-                return new LayerShape(new Shape(input.Shape.Channels, reference.Height, reference.Width), input.Shape.Channels, input.Shape.Channels);
-            }
-
-            public override string Construct(string inChannels, string outChannels) => "";
+            protected override string EdgeArguments => $", global::ModelDsl.UpsampleMode.{_mode}, {(_mode == nameof(UpsampleMode.Nearest) ? "false" : Bool(_alignCorners))}";
 
             public override string Export(long inChannels, long outChannels)
-                => Notation.Record("UpsampleToOp", Notation.Text(_exportTap), _mode, Bool(_alignCorners));
+                => Notation.Record("UpsampleToOp", Notation.Text(ExportTap), _mode, Bool(_alignCorners));
 
             public override string Describe(string inChannels, string outChannels)
-                => $"F.interpolate(x, size={_tap}.shape[-2:], mode='{_mode.ToLowerInvariant()}')";
-
-            public override Shape? OutputDespiteError(Shape input, TapScope? taps) => null;
+                => $"F.interpolate(x, size={Tap}.shape[-2:], mode='{_mode.ToLowerInvariant()}')";
         }
 
         private sealed class UpsampleConfig : LayerConfig
