@@ -22,11 +22,7 @@ public sealed class OnnxInference : IQuickBenchmark
         // The same intra-op thread count for both engines (default: the 2 cores the project's machines have).
         int threads = int.Parse(GeneratorCost.Option(args, "--threads", "2"));
         torch.set_num_threads(threads);
-        var models = typeof(ModelDsl.Samples.LeNet5).Assembly.GetTypes()
-            .Where(t => t.GetProperty("Graph", BindingFlags.Public | BindingFlags.Static)?.PropertyType == typeof(ModelGraph))
-            .OrderBy(t => t.Name).ToList();
-        string only = GeneratorCost.Option(args, "--models", "");
-        if (only.Length > 0) models = models.Where(t => only.Split(',').Contains(t.Name)).ToList();
+        var models = GeneratedModels(typeof(ModelDsl.Samples.LeNet5).Assembly, GeneratorCost.Option(args, "--models", ""));
         string folder = Directory.CreateTempSubdirectory("modeldsl-onnx-bench-").FullName;
         output.WriteLine("| model | input | batch | TorchSharp (img/s) | ONNX Runtime (img/s) | ORT / TorchSharp | export (ms) |");
         output.WriteLine("|---|---|---:|---:|---:|---:|---:|");
@@ -67,6 +63,12 @@ public sealed class OnnxInference : IQuickBenchmark
         finally { Directory.Delete(folder, recursive: true); }
         output.WriteLine($"(medians of {repeats} interleaved runs; {threads} intra-op threads in both; export: median of 3, file write included)");
     }
+
+    /// <summary>The generated models of <paramref name="assembly"/> (those with a Graph), by name; only those listed in <paramref name="only"/> (comma-separated) when it is not empty.</summary>
+    internal static List<Type> GeneratedModels(Assembly assembly, string only) => assembly.GetTypes()
+        .Where(t => t.GetProperty("Graph", BindingFlags.Public | BindingFlags.Static)?.PropertyType == typeof(ModelGraph))
+        .Where(t => only.Length == 0 || only.Split(',').Contains(t.Name))
+        .OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
 
     internal static double TimeTorch(nn.Module model, Tensor x)
     {

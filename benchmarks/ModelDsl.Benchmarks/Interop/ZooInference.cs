@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using ModelDsl.Benchmarks.SourceGeneration;
 using ModelDsl.Interop;
 using TorchSharp;
@@ -22,11 +21,7 @@ public sealed class ZooInference : IQuickBenchmark
         int threads = int.Parse(GeneratorCost.Option(args, "--threads", "2"));
         var batches = GeneratorCost.Option(args, "--batches", "1,32").Split(',').Select(int.Parse).ToArray();
         torch.set_num_threads(threads);
-        var models = typeof(ModelDsl.Zoo.ResNet18).Assembly.GetTypes()
-            .Where(t => t.GetProperty("Graph", BindingFlags.Public | BindingFlags.Static)?.PropertyType == typeof(ModelGraph))
-            .OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
-        string only = GeneratorCost.Option(args, "--models", "");
-        if (only.Length > 0) models = models.Where(t => only.Split(',').Contains(t.Name)).ToList();
+        var models = OnnxInference.GeneratedModels(typeof(ModelDsl.Zoo.ResNet18).Assembly, GeneratorCost.Option(args, "--models", ""));
         string folder = Directory.CreateTempSubdirectory("modeldsl-zoo-bench-").FullName;
         output.WriteLine("| model | parameters | batch | TorchSharp (ms/batch) | ONNX Runtime (ms/batch) | ORT / TorchSharp time |");
         output.WriteLine("|---|---:|---:|---:|---:|---:|");

@@ -12,6 +12,11 @@ namespace ModelDsl.Interop;
 /// <param name="Nodes">The nodes in the order forward runs them.</param>
 public sealed record ModelGraph(string Name, Shape Input, bool AnySize, Shape Output, IReadOnlyList<GraphNode> Nodes)
 {
+    /// <summary>Every node in forward order, each followed by the nodes inside it (a block use's parts, a projection's layers), at any depth.</summary>
+    public IEnumerable<GraphNode> AllNodes => WithInner(Nodes);
+
+    private static IEnumerable<GraphNode> WithInner(IEnumerable<GraphNode> nodes) => nodes.SelectMany(n => WithInner(n.Inner).Prepend(n));
+
     /// <summary>
     /// The graph of an instance built with run-time arguments (<c>[Model(Args = …)]</c>): each named output layer (a Linear or
     /// Conv2d) with <paramref name="sizes"/>' count as its output features or channels — and the model's output with it.

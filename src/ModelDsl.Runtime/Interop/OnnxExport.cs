@@ -153,7 +153,7 @@ public static class OnnxExport
     /// </summary>
     private static Dictionary<string, (long Height, long Width)> AdaptivePoolInputs(nn.Module model, ModelGraph graph, (long Height, long Width) size)
     {
-        var paths = new HashSet<string>(Flatten(graph.Nodes).Where(n => n.Op is AdaptiveAvgPool2dOp).Select(n => n.Path), StringComparer.Ordinal);
+        var paths = new HashSet<string>(graph.AllNodes.Where(n => n.Op is AdaptiveAvgPool2dOp).Select(n => n.Path), StringComparer.Ordinal);
         var seen = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
         if (paths.Count == 0) return seen;
         var hooks = new List<Action>();
@@ -179,8 +179,6 @@ public static class OnnxExport
         }
         return seen;
     }
-
-    private static IEnumerable<GraphNode> Flatten(IEnumerable<GraphNode> nodes) => nodes.SelectMany(n => Flatten(n.Inner).Prepend(n));
 
     private static float[] WeightOf(Dictionary<string, Tensor> weights, string name, ModelGraph graph)
     {

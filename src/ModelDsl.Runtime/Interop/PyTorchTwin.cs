@@ -195,7 +195,7 @@ public static class PyTorchTwin
             py.Append("        ])))\n");
         }
         if (!graph.Nodes.Any(n => n.Path.Length > 0)) py.Append("        pass\n");
-        if (graph.Nodes.Any(n => Contains(n, op => op is LayerScaleOp))) py.Append("        _load_bare_layer_scales(self)\n");
+        if (graph.AllNodes.Any(n => n.Op is LayerScaleOp)) py.Append("        _load_bare_layer_scales(self)\n");
         py.Append("\n    def forward(self, x):\n");
         // Upsample(SizeOf = "input") resizes to the model's input: kept under the name a tap "input" would have.
         if (graph.Nodes.Any(n => (n.Op is UpsampleToOp u && IsInput(u.Tap, "input", graph.Nodes)) || (n.Op is PadToOp p && IsInput(p.Tap, "input", graph.Nodes))))
@@ -272,9 +272,6 @@ public static class PyTorchTwin
             return h;
         }
     }
-
-    /// <summary>Whether <paramref name="node"/> or a node inside it (a block use's parts) computes an op <paramref name="matches"/> accepts.</summary>
-    private static bool Contains(GraphNode node, Func<LayerOp, bool> matches) => matches(node.Op) || node.Inner.Any(n => Contains(n, matches));
 
     /// <summary>The torch.nn constructor of one node (a block use or projecting Add builds its children too).</summary>
     private static string Module(ModelGraph graph, GraphNode node)

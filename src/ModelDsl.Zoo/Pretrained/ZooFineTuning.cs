@@ -16,8 +16,7 @@ public static class ZooFineTuning
     {
         var graph = model.GetProperty("Graph")?.GetValue(null) as ModelGraph
             ?? throw new ArgumentException($"{model.Name} is not a generated model (it has no Graph).", nameof(model));
-        static IEnumerable<GraphNode> Flatten(IEnumerable<GraphNode> nodes) => nodes.SelectMany(n => Flatten(n.Inner).Prepend(n));
-        return Flatten(graph.Nodes).LastOrDefault(n => n.Op is LinearOp or Conv2dOp)?.Path
+        return graph.AllNodes.LastOrDefault(n => n.Op is LinearOp or Conv2dOp)?.Path
             ?? throw new ArgumentException($"{model.Name} has no Linear or Conv2d head.", nameof(model));
     }
 
