@@ -5,8 +5,8 @@ namespace ModelDsl.Augmentation;
 
 /// <summary>
 /// torchvision's <c>GaussianBlur(kernel_size, sigma)</c>, per sample: each sample blurred with probability p by a Gaussian
-/// of its own σ drawn uniformly from [<paramref name="sigmaMin"/>, <paramref name="sigmaMax"/>] (torchvision draws one per
-/// call), the kernel <paramref name="kernelSize"/> wide (odd), reflect-padded as torchvision pads — one separable pass per
+/// of its own σ drawn uniformly from [<c>sigmaMin</c>, <c>sigmaMax</c>] (torchvision draws one per
+/// call), the kernel <see cref="KernelSize"/> wide (odd), reflect-padded as torchvision pads — one separable pass per
 /// axis as a grouped convolution over the whole batch.
 /// </summary>
 public sealed class RandomGaussianBlur : RandomAugmentation

@@ -4,7 +4,7 @@ namespace ModelDsl.Augmentation;
 
 /// <summary>
 /// torchvision's <c>RandomSolarize(threshold, p)</c>: with probability p per sample, every value at or above
-/// <paramref name="threshold"/> is inverted (<c>1 − x</c>, images in [0, 1]); the rest is kept.
+/// <see cref="Threshold"/> is inverted (<c>1 − x</c>, images in [0, 1]); the rest is kept.
 /// </summary>
 public sealed class RandomSolarize : RandomAugmentation
 {

@@ -55,9 +55,9 @@ public sealed class DatasetDownloader : IDisposable
     /// <summary>
     /// Downloads <paramref name="url"/> to <paramref name="destination"/>, verifying the checksums that
     /// are given. Writes to <c>destination.part-*</c> first and renames only after verification; on any
-    /// failure the temporary file is deleted.
+    /// failure the temporary file is deleted. <c>sha256Prefix</c>: the start of the SHA-256 alone, as torchvision writes it
+    /// into its weight files' names (resnet18-f37072fd.pth).
     /// </summary>
-    /// <param name="sha256Prefix">The start of the SHA-256, as torchvision writes it into its weight files' names (resnet18-f37072fd.pth).</param>
     public async Task DownloadFileAsync(Uri url, string destination, string? md5 = null, string? sha256 = null, CancellationToken ct = default, string? sha256Prefix = null)
     {
         string dir = Path.GetDirectoryName(Path.GetFullPath(destination))!;

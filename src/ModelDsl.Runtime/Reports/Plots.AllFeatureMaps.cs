@@ -9,9 +9,9 @@ public static partial class Plots
     /// Every convolution's feature maps for one image, as the course shows each conv layer's output: the model runs once in
     /// eval mode without gradients, a forward hook keeps each <c>Conv2d</c>'s output (in a block or stage too), and each is
     /// drawn by <see cref="FeatureMaps"/> into <paramref name="folder"/> as <c>NN-path.png</c> (in forward order), titled with
-    /// the layer's state_dict path and shape. Returns the files written.
+    /// the layer's state_dict path and shape. <c>image</c> is one image, C×H×W or 1×C×H×W, preprocessed as the model expects.
+    /// Returns the files written.
     /// </summary>
-    /// <param name="image">One image, C×H×W or 1×C×H×W, preprocessed as the model expects.</param>
     public static IReadOnlyList<string> AllFeatureMaps(nn.Module<Tensor, Tensor> model, Tensor image, string folder, int maxChannels = 64, int cellSize = 96)
     {
         ArgumentNullException.ThrowIfNull(model);
