@@ -8,39 +8,25 @@ namespace ModelDsl.Augmentation;
 /// order) with probability p, else stays as it was. The decisions come from a seeded generator of their own; the steps keep
 /// theirs; <see cref="SaveRandomState"/> holds both, so a resumed run decides and draws as the uninterrupted one.
 /// </summary>
-public sealed class RandomApply : IAugmentation, IRandomState, IDisposable
+public sealed class RandomApply : DecidedAugmentation
 {
-    private readonly Decisions _decisions;
     private readonly Compose _steps;
 
     public RandomApply(double p, long? seed, params IAugmentation[] steps)
-    {
-        if (steps.Length == 0) throw new ArgumentException("RandomApply needs at least one step.", nameof(steps));
-        _decisions = new Decisions(p, seed);
-        _steps = new Compose(steps);
-    }
+        : this(new Compose(steps.Length > 0 ? steps : throw new ArgumentException("RandomApply needs at least one step.", nameof(steps))), new Decisions(p, seed)) { }
 
-    public double P => _decisions.P;
+    private RandomApply(Compose steps, Decisions decisions) : base(decisions, steps) => _steps = steps;
+
+    public double P => Decider.P;
     public IReadOnlyList<IAugmentation> Steps => _steps.Steps;
 
-    public Tensor Apply(Tensor batch)
+    public override Tensor Apply(Tensor batch)
     {
         using var scope = NewDisposeScope();
-        var chosen = _decisions.Apply(batch);           // N×1×1×1: 1 where the sample is transformed
+        var chosen = Decider.Apply(batch);              // N×1×1×1: 1 where the sample is transformed
         var transformed = _steps.Apply(batch);
         return where(chosen.gt(0.5f), transformed, batch).MoveToOuterDisposeScope();
     }
-
-    public byte[] SaveRandomState() => RandomStates.Join(_decisions.SaveRandomState(), _steps.SaveRandomState());
-
-    public void LoadRandomState(byte[] state)
-    {
-        var (decisions, steps) = RandomStates.Split(state, nameof(RandomApply));
-        _decisions.LoadRandomState(decisions);
-        _steps.LoadRandomState(steps);
-    }
-
-    public void Dispose() => _decisions.Dispose();
 
     /// <summary>The per-sample coin: 1 with probability p (RandomAugmentation's mask, drawn on the batch's device).</summary>
     private sealed class Decisions(double p, long? seed) : RandomAugmentation(p, seed)
@@ -53,14 +39,31 @@ public sealed class RandomApply : IAugmentation, IRandomState, IDisposable
 /// torchvision's <c>RandomChoice(transforms)</c>, per sample: each sample goes through one of <see cref="Options"/>, picked
 /// uniformly (or by <c>weights</c>) by a seeded generator of its own; every option's state is saved with it.
 /// </summary>
-public sealed class RandomChoice : IAugmentation, IRandomState, IDisposable
+public sealed class RandomChoice : DecidedAugmentation
 {
-    private readonly Picks _picks;
-    private readonly Compose _options;
-
     public RandomChoice(long? seed, params IAugmentation[] options) : this(seed, null, options) { }
 
     public RandomChoice(long? seed, double[]? weights, params IAugmentation[] options)
+        // The options as one Compose only for the joint random state: each is applied on its own below.
+        : base(new Picks(Cumulative(weights, options), seed), new Compose(options))
+    {
+        Options = options;
+    }
+
+    public IReadOnlyList<IAugmentation> Options { get; }
+
+    public override Tensor Apply(Tensor batch)
+    {
+        using var scope = NewDisposeScope();
+        var pick = Decider.Apply(batch);                // N×1×1×1: the index of each sample's option
+        Tensor result = batch;
+        for (int i = 0; i < Options.Count; i++)
+            result = where(pick.eq((float)i), Options[i].Apply(batch), result);
+        return (ReferenceEquals(result, batch) ? batch.alias() : result).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Each option's upper edge on [0, 1] (weights normalised; equal without weights).</summary>
+    private static double[] Cumulative(double[]? weights, IAugmentation[] options)
     {
         if (options.Length == 0) throw new ArgumentException("RandomChoice needs at least one option.", nameof(options));
         if (weights is not null && (weights.Length != options.Length || weights.Any(w => !(w >= 0)) || !(weights.Sum() > 0)))
@@ -69,32 +72,8 @@ public sealed class RandomChoice : IAugmentation, IRandomState, IDisposable
         var cumulative = new double[options.Length];
         double running = 0;
         for (int i = 0; i < options.Length; i++) cumulative[i] = running += (weights?[i] ?? 1) / total;
-        _picks = new Picks(cumulative, seed);
-        _options = new Compose(options); // only for the joint random state: each option is applied on its own below
+        return cumulative;
     }
-
-    public IReadOnlyList<IAugmentation> Options => _options.Steps;
-
-    public Tensor Apply(Tensor batch)
-    {
-        using var scope = NewDisposeScope();
-        var pick = _picks.Apply(batch);                 // N×1×1×1: the index of each sample's option
-        Tensor result = batch;
-        for (int i = 0; i < Options.Count; i++)
-            result = where(pick.eq((float)i), Options[i].Apply(batch), result);
-        return (ReferenceEquals(result, batch) ? batch.alias() : result).MoveToOuterDisposeScope();
-    }
-
-    public byte[] SaveRandomState() => RandomStates.Join(_picks.SaveRandomState(), _options.SaveRandomState());
-
-    public void LoadRandomState(byte[] state)
-    {
-        var (picks, options) = RandomStates.Split(state, nameof(RandomChoice));
-        _picks.LoadRandomState(picks);
-        _options.LoadRandomState(options);
-    }
-
-    public void Dispose() => _picks.Dispose();
 
     /// <summary>Each sample's option: the first whose cumulative weight exceeds a uniform draw.</summary>
     private sealed class Picks(double[] cumulative, long? seed) : RandomAugmentation(1, seed)
@@ -107,6 +86,37 @@ public sealed class RandomChoice : IAugmentation, IRandomState, IDisposable
             return View4(index).to_type(x.dtype);
         }
     }
+}
+
+/// <summary>
+/// An augmentation that decides per sample (a seeded <see cref="RandomAugmentation"/> of its own) which of its parts apply:
+/// its random state is the decider's and the parts', saved and put back together.
+/// </summary>
+public abstract class DecidedAugmentation : IAugmentation, IRandomState, IDisposable
+{
+    private readonly Compose _parts;
+
+    private protected DecidedAugmentation(RandomAugmentation decider, Compose parts)
+    {
+        Decider = decider;
+        _parts = parts;
+    }
+
+    /// <summary>Draws the per-sample decisions (as an N×1×1×1 tensor) from its generator.</summary>
+    private protected RandomAugmentation Decider { get; }
+
+    public abstract Tensor Apply(Tensor batch);
+
+    public byte[] SaveRandomState() => RandomStates.Join(Decider.SaveRandomState(), _parts.SaveRandomState());
+
+    public void LoadRandomState(byte[] state)
+    {
+        var (decisions, parts) = RandomStates.Split(state, GetType().Name);
+        Decider.LoadRandomState(decisions);
+        _parts.LoadRandomState(parts);
+    }
+
+    public void Dispose() => Decider.Dispose();
 }
 
 /// <summary>Two random states as one (each with its length first), for augmentations made of others.</summary>
