@@ -20,7 +20,7 @@ namespace ModelDsl;
 /// The notation reads like the C# it replaces: <c>Name(arg, …)</c> calls the public constructor of the record
 /// <c>Name</c> (in <c>ModelDsl</c> or <c>ModelDsl.Interop</c>), <c>[a, b]</c> is a list (a <see cref="Shape"/>, a
 /// <c>long[]</c> or a list of records, as the parameter declares), <c>'text'</c> a string (<c>''</c> for a quote),
-/// a bare name an enum member (a trailing comma in a list is allowed), plus numbers, <c>true</c>, <c>false</c> and <c>null</c>. Trailing optional
+/// a bare name an enum member (a trailing comma in a list is allowed), plus numbers (<c>Infinity</c> and <c>NaN</c> among them), <c>true</c>, <c>false</c> and <c>null</c>. Trailing optional
 /// constructor parameters may be left out. Whitespace and line breaks are ignored. The target types come from the
 /// constructors' parameter types, so a text that does not fit them is an error naming the position, never a
 /// silently different table.
@@ -88,6 +88,7 @@ public static class GeneratedNotation
                 case "null":
                     if (target.IsValueType && nullable is null) throw Error($"{Describe(target)}, not null", start);
                     return null;
+                case "Infinity" or "NaN" when target == typeof(double): return double.Parse(name, CultureInfo.InvariantCulture); // a whole-input receptive field
                 case "true": return Convert(true, target, start);
                 case "false": return Convert(false, target, start);
             }

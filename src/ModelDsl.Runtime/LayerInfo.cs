@@ -9,4 +9,9 @@ namespace ModelDsl;
 /// <param name="Parameters">Trainable parameters of this layer alone.</param>
 /// <param name="MultiplyAdds">Multiply-accumulate operations for one sample (convolutions and linear layers).</param>
 /// <param name="Stage">The stage the layer belongs to, or null.</param>
-public sealed record LayerInfo(string Name, string Kind, Shape OutputShape, long Parameters, long MultiplyAdds, string? Stage = null);
+/// <param name="ReceptiveField">
+/// The receptive field of the layer's output, computed at compile time as the course computes it: per axis the input pixels one
+/// output position sees and the jump between neighbouring positions (the whole input past a Flatten, a Linear or a global pool).
+/// </param>
+public sealed record LayerInfo(string Name, string Kind, Shape OutputShape, long Parameters, long MultiplyAdds, string? Stage = null,
+    Interop.ReceptiveField? ReceptiveField = null);

@@ -94,6 +94,14 @@ public class GeneratedSourceTests
             var y = module.forward(torch.rand(input.WithBatch(3)));
             Assert.Equal(output.WithBatch(3), y.shape);
             Assert.Equal(count, module.parameters().Sum(p => p.numel()));
+
+            // The compile-time receptive fields (Layers, ReceptiveField) equal the runtime's walk of Graph, layer by layer —
+            // through a residual block's projection shortcut, upsamplings to fractional jumps, a transposed conv, adaptive pools.
+            var graph = (ModelDsl.Interop.ModelGraph)type.GetProperty("Graph")!.GetValue(null)!;
+            var computed = ModelDsl.Interop.ReceptiveField.PerLayer(graph).ToDictionary(r => r.Layer.TrimStart(), r => r.Field);
+            var layers = (IReadOnlyList<LayerInfo>)type.GetProperty("Layers")!.GetValue(null)!;
+            Assert.All(layers, l => Assert.Equal(computed[l.Name], l.ReceptiveField));
+            Assert.Equal(ModelDsl.Interop.ReceptiveField.Of(graph), type.GetProperty("ReceptiveField")!.GetValue(null));
         }
     }
 }

@@ -65,6 +65,14 @@ public class PropertyTests
                 failures.Add($"{name}: ParameterCount {expectedCount} but TorchSharp counts {actualCount}");
             if (layers.Sum(l => l.Parameters) != expectedCount)
                 failures.Add($"{name}: Layers' parameters do not add up to ParameterCount");
+            // The compile-time receptive fields against the runtime's walk of Graph (the same rule, two walks): every layer both list.
+            var graphOfNet = (ModelDsl.Interop.ModelGraph)type.GetProperty("Graph")!.GetValue(null)!;
+            var fields = ModelDsl.Interop.ReceptiveField.PerLayer(graphOfNet).GroupBy(r => r.Layer.TrimStart()).ToDictionary(g => g.Key, g => g.Last().Field);
+            foreach (var info in layers)
+                if (info.ReceptiveField is null || fields.TryGetValue(info.Name, out var field) && field != info.ReceptiveField)
+                    failures.Add($"{name}: Layers says {info.Name} sees {info.ReceptiveField?.ToString() ?? "nothing"}, the graph's walk {fields.GetValueOrDefault(info.Name)}");
+            if (!Equals(type.GetProperty("ReceptiveField")!.GetValue(null), ModelDsl.Interop.ReceptiveField.Of(graphOfNet)))
+                failures.Add($"{name}: ReceptiveField {type.GetProperty("ReceptiveField")!.GetValue(null)} but the graph's walk gives {ModelDsl.Interop.ReceptiveField.Of(graphOfNet)}");
 
             if (type.GetProperty("AcceptedInput")?.GetValue(null) is AnySizeInput accepted)
             {

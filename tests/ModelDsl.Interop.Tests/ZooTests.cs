@@ -153,6 +153,32 @@ public class ZooTests : IClassFixture<ZooTests.TorchvisionZoo>
         int pool = rows.FindIndex(r => r.Layer == "avgpool");
         Assert.Equal(new ReceptiveField(435, 435, 32, 32), rows[pool - 1].Field);
         Assert.True(rows[pool].Field.Whole);
+        // The same at compile time: the summary's column and the layer table.
+        Assert.Equal(new ReceptiveField(435, 435, 32, 32), ResNet18.Layers.Last(l => l.Stage == "layer4").ReceptiveField);
+        Assert.Contains("435×435 (32×32)", ResNet18.Summary);
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelNames))]
+    public void Compile_time_receptive_fields_equal_those_computed_from_the_graph(string name)
+    {
+        // Two walks of the same rule: the generator's over its resolved layers (Layers, ReceptiveField, Summary) and the runtime's
+        // over the ModelGraph. Every layer both list must agree, through blocks, shortcuts, taps, merges, heads and resizes.
+        var type = Models.Single(m => m.Name == name).Type;
+        var graph = (ModelGraph)type.GetProperty("Graph")!.GetValue(null)!;
+        var layers = (IReadOnlyList<LayerInfo>)type.GetProperty("Layers")!.GetValue(null)!;
+        var compiled = (ReceptiveField)type.GetProperty("ReceptiveField")!.GetValue(null)!;
+        var computed = ReceptiveField.PerLayer(graph).GroupBy(r => r.Layer.TrimStart()).ToDictionary(g => g.Key, g => g.Last().Field);
+        Assert.Equal(ReceptiveField.Of(graph), compiled);
+        int compared = 0;
+        foreach (var layer in layers)
+        {
+            Assert.NotNull(layer.ReceptiveField);
+            if (!computed.TryGetValue(layer.Name, out var field)) continue; // a projecting Add's conv and batch norm: no row of their own
+            Assert.True(field == layer.ReceptiveField, $"{name}.{layer.Name}: compile time {layer.ReceptiveField}, from the graph {field}");
+            compared++;
+        }
+        Assert.True(compared >= layers.Count * 9 / 10, $"{name}: only {compared} of {layers.Count} layers compared");
     }
 
     [Fact]

@@ -34,8 +34,8 @@ namespace ModelDsl.Generator.Emit
             w.Doc("Python defining the same network with torch.nn, whose state_dict names equal this module's (docs/INTEROP.md).");
             w.Line($"public static string PyTorchSource => {Interop}PyTorchTwin.Source(Graph);");
             w.Line();
-            w.Doc("The receptive field of the output (the last head's, with heads): per axis how many input pixels one output position sees and how far apart neighbouring ones look, as the course computes it from Graph. ReceptiveField.PerLayer(Graph) lists every layer's.");
-            w.Line($"public static {Interop}ReceptiveField ReceptiveField => {Interop}ReceptiveField.Of(Graph);");
+            w.Doc($"The receptive field of the output (the last head's, with heads), computed at compile time: per axis how many input pixels one output position sees and how far apart neighbouring ones look, as the course computes it — {m.Field.Cell}{(m.AnySize is null ? "" : $" at the input {m.Input}")}. Layers carries every layer's; ReceptiveField.PerLayer(Graph) computes the same from the graph.");
+            w.Line($"public static {Interop}ReceptiveField ReceptiveField {{ get; }} = {m.Field.Source};");
             w.Line();
         }
 

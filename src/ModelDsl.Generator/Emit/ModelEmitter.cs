@@ -87,7 +87,7 @@ namespace ModelDsl.Generator.Emit
                 w.Line($"public global::ModelDsl.Interop.ModelGraph InstanceGraph => Graph.Resized({string.Join(", ", m.RuntimeArgs.SelectMany(a => a.Sizes.Select(layer => $"({SourceWriter.Literal(layer)}, {a.Name})")))});");
                 w.Line();
             }
-            w.Doc("Every layer (blocks expanded into theirs) with its output shape, parameters and multiply-adds per sample"
+            w.Doc("Every layer (blocks expanded into theirs) with its output shape, parameters, multiply-adds per sample and receptive field"
                 + (m.AnySize is null ? "." : $", at the input {m.Input}."));
             // Leaves only (a block contributes its layers, named "Block1.Conv1", and a block in it its own), so the parameters add up;
             // a block's taps, From and plain merges hold no module and have no row, as a model's do not.
@@ -136,7 +136,8 @@ namespace ModelDsl.Generator.Emit
         }
 
         private static string Info(ResolvedLayer l)
-            => Notation.Record("LayerInfo", Notation.Text(l.Name), Notation.Text(l.KindName), Notation.Of(l.Output), N(l.Parameters), N(l.MultiplyAdds), Notation.Text(l.Stage));
+            => Notation.Record("LayerInfo", Notation.Text(l.Name), Notation.Text(l.KindName), Notation.Of(l.Output), N(l.Parameters), N(l.MultiplyAdds), Notation.Text(l.Stage),
+                l.Field?.Notation ?? "null");
 
         /// <summary>
         /// A static table property decoded from one verbatim string on first use (ModelDsl.GeneratedNotation) and

@@ -22,12 +22,12 @@ namespace ModelDsl.Generator.Emit
                 if (layer.Graph is { Op: GraphEdge.HeadOp } head)
                 {
                     // A head's row marks where its branch starts; its first layer reads the tapped layer's output.
-                    rows.Add(new[] { $"{layer.Name} (Head)", layer.Stage ?? "", layer.Output.ToString(), "", "", $"{head.Source} (tap '{head.Tap}')" });
+                    rows.Add(new[] { $"{layer.Name} (Head)", layer.Stage ?? "", layer.Output.ToString(), "", "", Field(layer), $"{head.Source} (tap '{head.Tap}')" });
                     previous = head.Source;
                     continue;
                 }
                 string connected = layer.Graph is { } edge ? $"{previous}, {edge.Source}" : previous;
-                rows.Add(new[] { $"{layer.Name} ({layer.TypeText})", layer.Stage ?? "", layer.Output.ToString(), N(layer.Parameters), N(layer.MultiplyAdds), connected });
+                rows.Add(new[] { $"{layer.Name} ({layer.TypeText})", layer.Stage ?? "", layer.Output.ToString(), N(layer.Parameters), N(layer.MultiplyAdds), Field(layer), connected });
                 Children(layer, "  ");
                 previous = layer.Name;
             }
@@ -37,13 +37,14 @@ namespace ModelDsl.Generator.Emit
                 foreach (var child in parent.Children)
                 {
                     if (child.Graph?.Op is GraphEdge.TapOp or GraphEdge.FromOp or GraphEdge.ChunkOp) continue;
-                    rows.Add(new[] { $"{indent}{child.Name.Substring(parent.Name.Length + 1)} ({child.TypeText})", "", child.Output.ToString(), N(child.Parameters), N(child.MultiplyAdds), "" });
+                    rows.Add(new[] { $"{indent}{child.Name.Substring(parent.Name.Length + 1)} ({child.TypeText})", "", child.Output.ToString(), N(child.Parameters), N(child.MultiplyAdds), Field(child), "" });
                     Children(child, indent + "  ");
                 }
             }
-            var header = new[] { "Layer (type)", "Stage", "Output shape", "Param #", "Mult-adds", "Connected to" };
+            // The receptive field (size and, in parentheses, jump per axis), as the course computes it; no anchor (torchinfo, Keras) shows it.
+            var header = new[] { "Layer (type)", "Stage", "Output shape", "Param #", "Mult-adds", "Receptive field (jump)", "Connected to" };
             bool anyStage = model.Stages.Count > 0;
-            var columns = Enumerable.Range(0, header.Length).Where(c => (c != 1 || anyStage) && (c != 5 || graph)).ToArray();
+            var columns = Enumerable.Range(0, header.Length).Where(c => (c != 1 || anyStage) && (c != 6 || graph)).ToArray();
             var widths = columns.Select(c => Math.Max(header[c].Length, rows.Count == 0 ? 0 : rows.Max(r => r[c].Length)) + 3).ToArray();
             int total = widths.Sum();
             var sb = new StringBuilder();
@@ -61,12 +62,15 @@ namespace ModelDsl.Generator.Emit
             sb.Append(heavy).Append('\n');
             sb.Append($"Total params: {N(model.ParameterCount)}").Append('\n');
             sb.Append($"Trainable params: {N(model.ParameterCount)}").Append('\n');
+            sb.Append($"Receptive field of the output: {model.Field.Cell}").Append('\n');
             sb.Append($"Total mult-adds (M): {(model.MultiplyAdds / 1e6).ToString("F2", CultureInfo.InvariantCulture)}").Append('\n');
             sb.Append($"Input size per sample (MB): {(model.Input.Elements * 4.0 / 1e6).ToString("F2", CultureInfo.InvariantCulture)}").Append('\n');
             sb.Append($"Params size (MB): {(model.ParameterCount * 4.0 / 1e6).ToString("F2", CultureInfo.InvariantCulture)}").Append('\n');
             sb.Append(heavy).Append('\n');
             return sb.ToString();
         }
+
+        private static string Field(ResolvedLayer layer) => layer.Field?.Cell ?? "";
 
         private static void Row(StringBuilder sb, string[] cells, int[] columns, int[] widths)
         {

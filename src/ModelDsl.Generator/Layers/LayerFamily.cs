@@ -80,6 +80,20 @@ namespace ModelDsl.Generator.Layers
         }
 
         /// <summary>
+        /// What the layer does to the receptive field between <paramref name="input"/> and <paramref name="output"/>, as the course
+        /// computes it: read from <see cref="TryAxisSteps"/> (a convolution or pool is a sliding window, an upsampling or adaptive pool a
+        /// resize, a resize to 1×1 sees the whole input); a layer whose output is flat (Flatten, Linear) sees the whole input; others keep it.
+        /// </summary>
+        public virtual FieldStep Field(Shape input, Shape output)
+        {
+            if (!output.IsFeatureMap) return FieldStep.WholeInput;
+            if (!input.IsFeatureMap || !TryAxisSteps(out var h, out var w)) return FieldStep.Unchanged;
+            bool resize = h.Kind is AxisStep.Operation.Resize or AxisStep.Operation.Scale;
+            if (resize && FieldWindow.IsGlobal(output.Height, output.Width)) return FieldStep.WholeInput;
+            return new FieldStep(FieldStep.Axis(h, input.Height, output.Height), FieldStep.Axis(w, input.Width, output.Width));
+        }
+
+        /// <summary>
         /// After <see cref="Resolve"/> reported an error at <paramref name="input"/>: the output the layer was written to give
         /// (its stated features, its channels at the input's size, the merge's channels), so the walk goes on with the best-known
         /// shape and the next error of the model shows in the same build. Null where nothing sensible is known (a map that

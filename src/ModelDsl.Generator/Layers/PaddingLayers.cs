@@ -115,6 +115,9 @@ namespace ModelDsl.Generator.Layers
 
             // A pad of (a, b) on an axis is the window step kernel 2·max(a, b) − (a + b) + 1, stride 1, padding max(a, b):
             // its output is n + a + b, and its padding rule checks max(a, b) — exactly what reflection demands.
+            /// <summary>Padding adds border pixels but moves no window: the field stays (the axis step above is a shape device only).</summary>
+            public override FieldStep Field(Shape input, Shape output) => FieldStep.Unchanged;
+
             public override bool TryAxisSteps(out AxisStep height, out AxisStep width)
             {
                 var rule = Reflects ? AxisStep.PaddingRule.LessThanInput : AxisStep.PaddingRule.Any;

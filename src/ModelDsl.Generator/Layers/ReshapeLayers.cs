@@ -53,6 +53,9 @@ namespace ModelDsl.Generator.Layers
 
             public ReshapeConfig(long[] dims) => _resolved = _dims = dims;
 
+            /// <summary>Positions no longer map to places of the input: every output is taken to see all of it (as a Flatten).</summary>
+            public override FieldStep Field(Shape input, Shape output) => FieldStep.WholeInput;
+
             public override LayerShape? Resolve(LayerInput input)
             {
                 long elements = input.Shape.Elements;
@@ -94,6 +97,9 @@ namespace ModelDsl.Generator.Layers
             private readonly long[] _dims;
 
             public PermuteConfig(long[] dims) => _dims = dims;
+
+            /// <summary>Positions no longer map to places of the input: every output is taken to see all of it (as a Flatten).</summary>
+            public override FieldStep Field(Shape input, Shape output) => FieldStep.WholeInput;
 
             public override LayerShape? Resolve(LayerInput input)
             {

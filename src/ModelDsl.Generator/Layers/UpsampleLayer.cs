@@ -67,6 +67,12 @@ namespace ModelDsl.Generator.Layers
 
             protected override string EdgeOp => GraphEdge.UpsampleToOp;
 
+            /// <summary>A resize from this input to the reference's size, as an upsampling by a factor.</summary>
+            public override FieldStep Field(Shape input, Shape output)
+                => !input.IsFeatureMap || !output.IsFeatureMap ? FieldStep.Unchanged
+                    : FieldWindow.IsGlobal(output.Height, output.Width) ? FieldStep.WholeInput
+                    : new FieldStep(FieldWindow.Resize(input.Height, output.Height), FieldWindow.Resize(input.Width, output.Width));
+
             protected override string EdgeArguments => $", global::ModelDsl.UpsampleMode.{_mode}, {(_mode == nameof(UpsampleMode.Nearest) ? "false" : Bool(_alignCorners))}";
 
             public override string Export(long inChannels, long outChannels)

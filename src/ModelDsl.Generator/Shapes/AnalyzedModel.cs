@@ -18,6 +18,9 @@ namespace ModelDsl.Generator.Shapes
         EquatableArray<HeadOutput> Heads = default,
         EquatableArray<RuntimeArg> RuntimeArgs = default)
     {
+        /// <summary>The receptive field of the output (the last head's, with heads), computed by <see cref="ReceptiveFields"/>.</summary>
+        public LayerField Field { get; init; } = LayerField.Input;
+
         /// <summary>A model with heads returns a generated record of one tensor per head instead of one tensor.</summary>
         public bool HasHeads => Heads.Count > 0;
     }
@@ -48,6 +51,11 @@ namespace ModelDsl.Generator.Shapes
     /// <see cref="Children"/>, named "Block1.Conv1". <see cref="Graph"/> marks a tap or a merge (no module
     /// of its own, except an Add's projection, whose conv and batch norm are its children).
     /// </summary>
+    /// <remarks>
+    /// <see cref="FieldStep"/>: what the layer does to the receptive field (null for a block, a tap, a merge); <see cref="Field"/>: the
+    /// receptive field of its output, set by <see cref="ReceptiveFields"/> once the model is valid; <see cref="Residual"/>: a block use
+    /// that adds its input to its body's output.
+    /// </remarks>
     internal sealed record ResolvedLayer(
         string Name,
         string KindName,
@@ -60,7 +68,10 @@ namespace ModelDsl.Generator.Shapes
         EquatableArray<ResolvedLayer> Children,
         GraphEdge? Graph = null,
         string? Key = null,
-        string? Arguments = null)
+        string? Arguments = null,
+        FieldStep? FieldStep = null,
+        bool Residual = false,
+        LayerField? Field = null)
     {
         /// <summary>What the summary's type column shows: the kind, and a parameterised block use's values ("ConvBn(Out = 16, Stride = 2)").</summary>
         public string TypeText => Arguments is null ? KindName : $"{KindName}({Arguments})";
@@ -72,6 +83,12 @@ namespace ModelDsl.Generator.Shapes
         /// the stated <see cref="Key"/>, else the last part of its name ("Block1.Conv2" registers as "Conv2" in its block).
         /// </summary>
         public string Segment => Key ?? Name.Substring(Name.LastIndexOf('.') + 1);
+
+        /// <summary>A part of a residual block's projection shortcut (registered in its Shortcut Sequential), beside the block's body.</summary>
+        public bool IsShortcut => Key is not null && Key.StartsWith(ShortcutKey, System.StringComparison.Ordinal);
+
+        /// <summary>The key prefix of a residual block's shortcut parts.</summary>
+        public const string ShortcutKey = "Shortcut.";
 
         /// <summary>False for a tap and for a merge without projection: nothing to construct or register.</summary>
         public bool HasModule => Graph is null || Graph.Projected;

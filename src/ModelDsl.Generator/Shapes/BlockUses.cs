@@ -167,7 +167,7 @@ namespace ModelDsl.Generator.Shapes
                 })
                 {
                     if (shortcut is null || !ShapeEngine.AddTotals(shortcut, use, ref parameters, ref multiplyAdds, inner)) return null;
-                    children.Add(shortcut with { Key = "Shortcut." + shortcut.Segment }); // registered in the block's Shortcut Sequential
+                    children.Add(shortcut with { Key = ResolvedLayer.ShortcutKey + shortcut.Segment }); // registered in the block's Shortcut Sequential
                 }
             }
 
@@ -185,7 +185,7 @@ namespace ModelDsl.Generator.Shapes
             string description = $"{block.TypeName}{values} block ({children.Count} layers{(project ? ", projection shortcut" : "")}), {input}";
             return new ResolvedLayer(name, block.TypeName, use.Stage, input, current, parameters, multiplyAdds,
                 new LayerCode(block.FullyQualifiedTypeName, construction, description, BlockExport(block, project)), children.ToEquatableArray(),
-                Arguments: block.Params.Count > 0 ? BlockParameters.Values(block, scope) : null);
+                Arguments: block.Params.Count > 0 ? BlockParameters.Values(block, scope) : null, Residual: block.IsResidual);
         }
 
         /// <summary>

@@ -219,9 +219,11 @@ namespace ModelDsl.Generator.Shapes
             var runtimeArgs = spec.RuntimeArgs.Where(a => runtime.ContainsKey(a.Name))
                 .Select(a => runtimeUses.TryGetValue(a.Name, out var use) ? new RuntimeArg(a.Name, runtime[a.Name], use.PerUnit, use.Layers.ToEquatableArray())
                     : new RuntimeArg(a.Name, runtime[a.Name], 0, EquatableArray<string>.Empty)).ToEquatableArray();
+            LayerField field = LayerField.Input;
             var model = canEmit
-                ? new AnalyzedModel(spec.Type, input, outputs.Count > 0 ? outputs[0].Output : current, parameters, multiplyAdds, resolved.ToEquatableArray(),
-                    stages.Concat(heads).ToEquatableArray(), any, outputs.ToEquatableArray(), runtimeArgs)
+                ? new AnalyzedModel(spec.Type, input, outputs.Count > 0 ? outputs[0].Output : current, parameters, multiplyAdds,
+                    ReceptiveFields.Annotate(resolved, out field).ToEquatableArray(), stages.Concat(heads).ToEquatableArray(), any, outputs.ToEquatableArray(), runtimeArgs)
+                    { Field = field }
                 : null;
             var surface = model is null && spec.CanDeclare
                 ? Surface(spec, layers, names, resolved, resolvedIndex, stages.Concat(heads).ToList(), heads, anySize, diagnostics)
@@ -367,7 +369,8 @@ namespace ModelDsl.Generator.Shapes
             var code = graph is { Projected: false }
                 ? LayerCode.None(config.Describe(inChannels, outChannels), export)
                 : new LayerCode(config.ModuleType ?? family.TypeName(layer.Kind), config.Construct(inChannels, outChannels), config.Describe(inChannels, outChannels), export);
-            return new ResolvedLayer(name, layer.Kind, stage, input, shape.Output, shape.Parameters, shape.MultiplyAdds, code, config.Children.ToEquatableArray(), graph);
+            return new ResolvedLayer(name, layer.Kind, stage, input, shape.Output, shape.Parameters, shape.MultiplyAdds, code, config.Children.ToEquatableArray(), graph,
+                FieldStep: config.Field(input, shape.Output));
         }
 
         /// <summary>

@@ -14,7 +14,8 @@ public sealed record ReceptiveField(double SizeH, double SizeW, double JumpH, do
     /// <summary>An input pixel: size 1, jump 1.</summary>
     public static ReceptiveField Input { get; } = new(1, 1, 1, 1);
 
-    private static readonly ReceptiveField WholeInput = new(double.PositiveInfinity, double.PositiveInfinity, double.NaN, double.NaN, Whole: true);
+    /// <summary>The field past a global pool, a Flatten or a Linear: every output sees the whole input.</summary>
+    public static ReceptiveField WholeInput { get; } = new(double.PositiveInfinity, double.PositiveInfinity, double.NaN, double.NaN, Whole: true);
 
     /// <summary>"16×16 (jump 4×4)", or "the whole input".</summary>
     public override string ToString() => Whole ? "the whole input"
@@ -76,37 +77,45 @@ public sealed record ReceptiveField(double SizeH, double SizeW, double JumpH, do
     private static ReceptiveField Block(GraphNode node, BlockOp block, ReceptiveField input, List<(string, ReceptiveField)> rows, string indent)
     {
         var inner = new List<(string, ReceptiveField)>();
-        var body = Walk(node.Inner, input, inner, indent + "  ");
-        // A residual block adds its input (through a projection where the block has one): the larger field of the two.
-        var output = block.Residual ? Larger(body, input) : body;
+        // A projected block's last two parts are its shortcut (1×1 conv, batch norm), beside the body, not after it.
+        int parts = block.Projected ? node.Inner.Count - 2 : node.Inner.Count;
+        var body = Walk(node.Inner.Take(parts).ToList(), input, inner, indent + "  ");
+        // A residual block adds its input (through the projection where the block has one): the larger field of the two.
+        var output = block.Residual ? Larger(body, block.Projected ? Through(node.Inner.Skip(parts).ToList(), input) : input) : body;
         rows.AddRange(inner);
+        if (block.Projected)
+        {
+            var shortcut = input;
+            foreach (var part in node.Inner.Skip(parts)) rows.Add((indent + "  " + part.Name, shortcut = Step(part, shortcut)));
+        }
         return output;
     }
 
     private static ReceptiveField Larger(ReceptiveField a, ReceptiveField b)
         => a.Whole || b.Whole ? WholeInput : new(Math.Max(a.SizeH, b.SizeH), Math.Max(a.SizeW, b.SizeW), Math.Max(a.JumpH, b.JumpH), Math.Max(a.JumpW, b.JumpW));
 
-    private static ReceptiveField Window(ReceptiveField f, double kh, double kw, double sh, double sw, double dh = 1, double dw = 1)
-        => f.Whole ? f : new(f.SizeH + (kh - 1) * dh * f.JumpH, f.SizeW + (kw - 1) * dw * f.JumpW, f.JumpH * sh, f.JumpW * sw);
+    /// <summary>The field after a layer that acts on the height as <paramref name="h"/> and on the width as <paramref name="w"/> (the generator's rule, shared).</summary>
+    internal ReceptiveField Through(FieldWindow h, FieldWindow w)
+    {
+        if (Whole) return this;
+        double sizeH = SizeH, jumpH = JumpH, sizeW = SizeW, jumpW = JumpW;
+        h.Apply(ref sizeH, ref jumpH);
+        w.Apply(ref sizeW, ref jumpW);
+        return new(sizeH, sizeW, jumpH, jumpW);
+    }
 
-    /// <summary>A resize from the node's input to its output size: the jump scales with it, the field stays.</summary>
+    /// <summary>A resize from the node's input to its output size (an adaptive pool, an upsampling): a global pool sees everything.</summary>
     private static ReceptiveField Resized(ReceptiveField f, GraphNode node)
-        => f.Whole || !node.Input.IsFeatureMap || !node.Output.IsFeatureMap ? f
-            : f with { JumpH = f.JumpH * node.Input.Height / node.Output.Height, JumpW = f.JumpW * node.Input.Width / node.Output.Width };
+        => !node.Input.IsFeatureMap || !node.Output.IsFeatureMap ? f
+            : FieldWindow.IsGlobal(node.Output.Height, node.Output.Width) ? WholeInput
+            : f.Through(FieldWindow.Resize(node.Input.Height, node.Output.Height), FieldWindow.Resize(node.Input.Width, node.Output.Width));
 
     private static ReceptiveField Step(GraphNode node, ReceptiveField f) => node.Op switch
     {
-        Conv2dOp c => Window(f, c.KernelH, c.KernelW, c.StrideH, c.StrideW, c.DilationH, c.DilationW),
-        Pool2dOp p => Window(f, p.KernelH, p.KernelW, p.StrideH, p.StrideW, p.DilationH, p.DilationW),
-        // A transposed convolution spreads each input over k outputs s apart: the jump divides, the kernel widens the field.
-        ConvTranspose2dOp t => f.Whole ? f : new ReceptiveField(f.SizeH + (t.KernelH - 1) * t.DilationH * f.JumpH / t.StrideH,
-            f.SizeW + (t.KernelW - 1) * t.DilationW * f.JumpW / t.StrideW, f.JumpH / t.StrideH, f.JumpW / t.StrideW),
-        UpsampleOp or UpsampleToOp => Resized(f, node),
-        AdaptiveAvgPool2dOp a when a.Height == 1 && a.Width == 1 => WholeInput,
-        // An adaptive pool of another size: windows of about in/out, that far apart.
-        AdaptiveAvgPool2dOp when node.Input.IsFeatureMap && node.Output.IsFeatureMap
-            => Window(f, Math.Ceiling((double)node.Input.Height / node.Output.Height), Math.Ceiling((double)node.Input.Width / node.Output.Width),
-                (double)node.Input.Height / node.Output.Height, (double)node.Input.Width / node.Output.Width),
+        Conv2dOp c => f.Through(FieldWindow.Sliding(c.KernelH, c.StrideH, c.DilationH), FieldWindow.Sliding(c.KernelW, c.StrideW, c.DilationW)),
+        Pool2dOp p => f.Through(FieldWindow.Sliding(p.KernelH, p.StrideH, p.DilationH), FieldWindow.Sliding(p.KernelW, p.StrideW, p.DilationW)),
+        ConvTranspose2dOp t => f.Through(FieldWindow.Transposed(t.KernelH, t.StrideH, t.DilationH), FieldWindow.Transposed(t.KernelW, t.StrideW, t.DilationW)),
+        UpsampleOp or UpsampleToOp or AdaptiveAvgPool2dOp => Resized(f, node),
         FlattenOp or LinearOp or ReshapeOp or PermuteOp => WholeInput,
         _ => f, // activations, norms, dropout, padding, 1×1-free layers: the field is unchanged
     };

@@ -79,8 +79,10 @@ public class GraphModelTests
         Assert.DoesNotContain(layers, l => l.Kind is "Concat" or "Tap");
         string summary = (string)type.GetField("Summary")!.GetValue(null)!;
         Assert.Contains("Connected to", summary);
-        Assert.Matches(@"Concat1 \(Concat\)\s+Up2\s+32×8×8\s+0\s+0\s+ConvT1, Relu3", summary);
-        Assert.Matches(@"Concat2 \(Concat\)\s+Up1\s+16×16×16\s+0\s+0\s+ConvT2, Relu2", summary);
+        // The receptive field column, as the course computes it: the up-convolution halves the jump, the merge keeps the larger field.
+        Assert.Matches(@"Concat1 \(Concat\)\s+Up2\s+32×8×8\s+0\s+0\s+22×22 \(2×2\)\s+ConvT1, Relu3", summary);
+        Assert.Matches(@"Concat2 \(Concat\)\s+Up1\s+16×16×16\s+0\s+0\s+27×27 \(1×1\)\s+ConvT2, Relu2", summary);
+        Assert.Contains("Receptive field of the output: 29×29 (1×1)", summary);
         string generated = run.Source("Zoo.DigitUNet.g.cs");
         Assert.Contains("var tap1 = x; // Tap(\"skip1\")", generated);
         Assert.Contains("global::ModelDsl.ForwardSteps.Concat(x, tap2, disposeCurrent: true, disposeTap: true)", generated);

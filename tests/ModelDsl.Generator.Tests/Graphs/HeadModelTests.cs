@@ -125,10 +125,10 @@ public class HeadModelTests
         var type = Load(Detector, "Zoo.Detector", out _);
         string summary = (string)type.GetField("Summary")!.GetValue(null)!;
         Assert.Contains("Detector: 1×32×32 -> Classes 11×8×8, Boxes 5×8×8, Score 3", summary);
-        Assert.Matches(@"Classes \(Head\)\s+Classes\s+16×8×8\s+MaxPool2 \(tap 'features'\)", summary);
-        Assert.Matches(@"Score \(Head\)\s+Score\s+8×16×16\s+MaxPool1 \(tap 'early'\)", summary);
+        Assert.Matches(@"Classes \(Head\)\s+Classes\s+16×8×8\s+\d+×\d+ \(\d+×\d+\)\s+MaxPool2 \(tap 'features'\)", summary);
+        Assert.Matches(@"Score \(Head\)\s+Score\s+8×16×16\s+\d+×\d+ \(\d+×\d+\)\s+MaxPool1 \(tap 'early'\)", summary);
         // The head's first layer reads the tapped layer's output.
-        Assert.Matches(@"Conv3 \(Conv2d\)\s+Classes\s+11×8×8\s+187\s+[\d,]+\s+MaxPool2", summary);
+        Assert.Matches(@"Conv3 \(Conv2d\)\s+Classes\s+11×8×8\s+187\s+[\d,]+\s+\d+×\d+ \(\d+×\d+\)\s+MaxPool2", summary);
         var layers = (IReadOnlyList<LayerInfo>)type.GetProperty("Layers")!.GetValue(null)!;
         Assert.Equal(new Shape(5, 8, 8), layers.Single(l => l.Name == "Conv5").OutputShape);
         Assert.DoesNotContain(layers, l => l.Kind == "Head");

@@ -25,24 +25,24 @@ partial class Net : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     public const long ParameterCount = 134087;
 
     /// <summary>
-    /// Every layer (blocks expanded into theirs) with its output shape, parameters and multiply-adds per sample.
+    /// Every layer (blocks expanded into theirs) with its output shape, parameters, multiply-adds per sample and receptive field.
     /// </summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::ModelDsl.LayerInfo> Layers => __modelDslLayers ??= global::ModelDsl.GeneratedNotation.Decode<global::ModelDsl.LayerInfo[]>(@"[
-        LayerInfo('Conv1', 'Conv2d', [32, 64, 64], 896, 3538944, 'FeatureExtractor'),
-        LayerInfo('Elu1', 'ELU', [32, 64, 64], 0, 0, 'FeatureExtractor'),
-        LayerInfo('MaxPool1', 'MaxPool2d', [32, 32, 32], 0, 0, 'FeatureExtractor'),
-        LayerInfo('Conv2', 'Conv2d', [64, 32, 32], 18496, 18874368, 'FeatureExtractor'),
-        LayerInfo('Elu2', 'ELU', [64, 32, 32], 0, 0, 'FeatureExtractor'),
-        LayerInfo('MaxPool2', 'MaxPool2d', [64, 16, 16], 0, 0, 'FeatureExtractor'),
-        LayerInfo('Flatten1', 'Flatten', [16384], 0, 0, 'FeatureExtractor'),
-        LayerInfo('Linear1', 'Linear', [7], 114695, 114688, 'Classifier'),
+        LayerInfo('Conv1', 'Conv2d', [32, 64, 64], 896, 3538944, 'FeatureExtractor', ReceptiveField(3, 3, 1, 1)),
+        LayerInfo('Elu1', 'ELU', [32, 64, 64], 0, 0, 'FeatureExtractor', ReceptiveField(3, 3, 1, 1)),
+        LayerInfo('MaxPool1', 'MaxPool2d', [32, 32, 32], 0, 0, 'FeatureExtractor', ReceptiveField(4, 4, 2, 2)),
+        LayerInfo('Conv2', 'Conv2d', [64, 32, 32], 18496, 18874368, 'FeatureExtractor', ReceptiveField(8, 8, 2, 2)),
+        LayerInfo('Elu2', 'ELU', [64, 32, 32], 0, 0, 'FeatureExtractor', ReceptiveField(8, 8, 2, 2)),
+        LayerInfo('MaxPool2', 'MaxPool2d', [64, 16, 16], 0, 0, 'FeatureExtractor', ReceptiveField(10, 10, 4, 4)),
+        LayerInfo('Flatten1', 'Flatten', [16384], 0, 0, 'FeatureExtractor', ReceptiveField(Infinity, Infinity, NaN, NaN, true)),
+        LayerInfo('Linear1', 'Linear', [7], 114695, 114688, 'Classifier', ReceptiveField(Infinity, Infinity, NaN, NaN, true)),
     ]");
     private static global::ModelDsl.LayerInfo[]? __modelDslLayers;
 
     /// <summary>
     /// A torchinfo-style table of the layers, shapes and parameter counts.
     /// </summary>
-    public const string Summary = "================================================================================\nNet: 3×64×64 -> 7\n================================================================================\nLayer (type)           Stage              Output shape   Param #    Mult-adds\n--------------------------------------------------------------------------------\nConv1 (Conv2d)         FeatureExtractor   32×64×64           896    3,538,944\nElu1 (ELU)             FeatureExtractor   32×64×64             0            0\nMaxPool1 (MaxPool2d)   FeatureExtractor   32×32×32             0            0\nConv2 (Conv2d)         FeatureExtractor   64×32×32        18,496   18,874,368\nElu2 (ELU)             FeatureExtractor   64×32×32             0            0\nMaxPool2 (MaxPool2d)   FeatureExtractor   64×16×16             0            0\nFlatten1 (Flatten)     FeatureExtractor   16384                0            0\nLinear1 (Linear)       Classifier         7              114,695      114,688\n================================================================================\nTotal params: 134,087\nTrainable params: 134,087\nTotal mult-adds (M): 22.53\nInput size per sample (MB): 0.05\nParams size (MB): 0.54\n================================================================================\n";
+    public const string Summary = "=========================================================================================================\nNet: 3×64×64 -> 7\n=========================================================================================================\nLayer (type)           Stage              Output shape   Param #    Mult-adds   Receptive field (jump)\n---------------------------------------------------------------------------------------------------------\nConv1 (Conv2d)         FeatureExtractor   32×64×64           896    3,538,944   3×3 (1×1)\nElu1 (ELU)             FeatureExtractor   32×64×64             0            0   3×3 (1×1)\nMaxPool1 (MaxPool2d)   FeatureExtractor   32×32×32             0            0   4×4 (2×2)\nConv2 (Conv2d)         FeatureExtractor   64×32×32        18,496   18,874,368   8×8 (2×2)\nElu2 (ELU)             FeatureExtractor   64×32×32             0            0   8×8 (2×2)\nMaxPool2 (MaxPool2d)   FeatureExtractor   64×16×16             0            0   10×10 (4×4)\nFlatten1 (Flatten)     FeatureExtractor   16384                0            0   whole input\nLinear1 (Linear)       Classifier         7              114,695      114,688   whole input\n=========================================================================================================\nTotal params: 134,087\nTrainable params: 134,087\nReceptive field of the output: whole input\nTotal mult-adds (M): 22.53\nInput size per sample (MB): 0.05\nParams size (MB): 0.54\n=========================================================================================================\n";
 
     /// <summary>
     /// Conv2d(3, 32, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)): 3×64×64 → 32×64×64, 896 parameters, 3,538,944 multiply-adds per sample (stage FeatureExtractor).
@@ -166,8 +166,8 @@ partial class Net : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     public static string PyTorchSource => global::ModelDsl.Interop.PyTorchTwin.Source(Graph);
 
     /// <summary>
-    /// The receptive field of the output (the last head's, with heads): per axis how many input pixels one output position sees and how far apart neighbouring ones look, as the course computes it from Graph. ReceptiveField.PerLayer(Graph) lists every layer's.
+    /// The receptive field of the output (the last head's, with heads), computed at compile time: per axis how many input pixels one output position sees and how far apart neighbouring ones look, as the course computes it — whole input. Layers carries every layer's; ReceptiveField.PerLayer(Graph) computes the same from the graph.
     /// </summary>
-    public static global::ModelDsl.Interop.ReceptiveField ReceptiveField => global::ModelDsl.Interop.ReceptiveField.Of(Graph);
+    public static global::ModelDsl.Interop.ReceptiveField ReceptiveField { get; } = global::ModelDsl.Interop.ReceptiveField.WholeInput;
 
 }

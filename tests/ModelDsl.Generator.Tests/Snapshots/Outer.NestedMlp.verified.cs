@@ -27,20 +27,20 @@ partial class Outer
         public const long ParameterCount = 404;
 
         /// <summary>
-        /// Every layer (blocks expanded into theirs) with its output shape, parameters and multiply-adds per sample.
+        /// Every layer (blocks expanded into theirs) with its output shape, parameters, multiply-adds per sample and receptive field.
         /// </summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::ModelDsl.LayerInfo> Layers => __modelDslLayers ??= global::ModelDsl.GeneratedNotation.Decode<global::ModelDsl.LayerInfo[]>(@"[
-            LayerInfo('Linear1', 'Linear', [16], 336, 320, null),
-            LayerInfo('Relu1', 'ReLU', [16], 0, 0, null),
-            LayerInfo('Linear2', 'Linear', [4], 68, 64, null),
-            LayerInfo('Tanh1', 'Tanh', [4], 0, 0, null),
+            LayerInfo('Linear1', 'Linear', [16], 336, 320, null, ReceptiveField(Infinity, Infinity, NaN, NaN, true)),
+            LayerInfo('Relu1', 'ReLU', [16], 0, 0, null, ReceptiveField(Infinity, Infinity, NaN, NaN, true)),
+            LayerInfo('Linear2', 'Linear', [4], 68, 64, null, ReceptiveField(Infinity, Infinity, NaN, NaN, true)),
+            LayerInfo('Tanh1', 'Tanh', [4], 0, 0, null, ReceptiveField(Infinity, Infinity, NaN, NaN, true)),
         ]");
         private static global::ModelDsl.LayerInfo[]? __modelDslLayers;
 
         /// <summary>
         /// A torchinfo-style table of the layers, shapes and parameter counts.
         /// </summary>
-        public const string Summary = "========================================================\nNestedMlp: 20 -> 4\n========================================================\nLayer (type)       Output shape   Param #   Mult-adds\n--------------------------------------------------------\nLinear1 (Linear)   16                 336         320\nRelu1 (ReLU)       16                   0           0\nLinear2 (Linear)   4                   68          64\nTanh1 (Tanh)       4                    0           0\n========================================================\nTotal params: 404\nTrainable params: 404\nTotal mult-adds (M): 0.00\nInput size per sample (MB): 0.00\nParams size (MB): 0.00\n========================================================\n";
+        public const string Summary = "=================================================================================\nNestedMlp: 20 -> 4\n=================================================================================\nLayer (type)       Output shape   Param #   Mult-adds   Receptive field (jump)\n---------------------------------------------------------------------------------\nLinear1 (Linear)   16                 336         320   whole input\nRelu1 (ReLU)       16                   0           0   whole input\nLinear2 (Linear)   4                   68          64   whole input\nTanh1 (Tanh)       4                    0           0   whole input\n=================================================================================\nTotal params: 404\nTrainable params: 404\nReceptive field of the output: whole input\nTotal mult-adds (M): 0.00\nInput size per sample (MB): 0.00\nParams size (MB): 0.00\n=================================================================================\n";
 
         /// <summary>
         /// Linear(in_features=20, out_features=16, bias=True): 20 → 16, 336 parameters, 320 multiply-adds per sample.
@@ -122,9 +122,9 @@ partial class Outer
         public static string PyTorchSource => global::ModelDsl.Interop.PyTorchTwin.Source(Graph);
 
         /// <summary>
-        /// The receptive field of the output (the last head's, with heads): per axis how many input pixels one output position sees and how far apart neighbouring ones look, as the course computes it from Graph. ReceptiveField.PerLayer(Graph) lists every layer's.
+        /// The receptive field of the output (the last head's, with heads), computed at compile time: per axis how many input pixels one output position sees and how far apart neighbouring ones look, as the course computes it — whole input. Layers carries every layer's; ReceptiveField.PerLayer(Graph) computes the same from the graph.
         /// </summary>
-        public static global::ModelDsl.Interop.ReceptiveField ReceptiveField => global::ModelDsl.Interop.ReceptiveField.Of(Graph);
+        public static global::ModelDsl.Interop.ReceptiveField ReceptiveField { get; } = global::ModelDsl.Interop.ReceptiveField.WholeInput;
 
     }
 }

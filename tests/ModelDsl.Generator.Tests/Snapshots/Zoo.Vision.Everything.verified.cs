@@ -27,59 +27,59 @@ namespace Zoo.Vision
         public const long ParameterCount = 125824;
 
         /// <summary>
-        /// Every layer (blocks expanded into theirs) with its output shape, parameters and multiply-adds per sample.
+        /// Every layer (blocks expanded into theirs) with its output shape, parameters, multiply-adds per sample and receptive field.
         /// </summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::ModelDsl.LayerInfo> Layers => __modelDslLayers ??= global::ModelDsl.GeneratedNotation.Decode<global::ModelDsl.LayerInfo[]>(@"[
-            LayerInfo('StemConv', 'Conv2d', [16, 32, 40], 448, 552960, 'Stem'),
-            LayerInfo('BatchNorm1', 'BatchNorm2d', [16, 32, 40], 32, 0, 'Stem'),
-            LayerInfo('LeakyRelu1', 'LeakyReLU', [16, 32, 40], 0, 0, 'Stem'),
-            LayerInfo('Conv1', 'Conv2d', [32, 32, 20], 3872, 2457600, 'Stem'),
-            LayerInfo('Elu1', 'ELU', [32, 32, 20], 0, 0, 'Stem'),
-            LayerInfo('MaxPool1', 'MaxPool2d', [32, 17, 11], 0, 0, 'Stem'),
-            LayerInfo('ResBlock1.Conv1', 'Conv2d', [32, 17, 11], 9248, 1723392, 'Body'),
-            LayerInfo('ResBlock1.BatchNorm1', 'BatchNorm2d', [32, 17, 11], 64, 0, 'Body'),
-            LayerInfo('ResBlock1.Relu1', 'ReLU', [32, 17, 11], 0, 0, 'Body'),
-            LayerInfo('ResBlock1.Conv2', 'Conv2d', [32, 17, 11], 9248, 1723392, 'Body'),
-            LayerInfo('ResBlock1.BatchNorm2', 'BatchNorm2d', [32, 17, 11], 64, 0, 'Body'),
-            LayerInfo('ResBlock2.Conv1', 'Conv2d', [32, 17, 11], 9248, 1723392, 'Body'),
-            LayerInfo('ResBlock2.BatchNorm1', 'BatchNorm2d', [32, 17, 11], 64, 0, 'Body'),
-            LayerInfo('ResBlock2.Relu1', 'ReLU', [32, 17, 11], 0, 0, 'Body'),
-            LayerInfo('ResBlock2.Conv2', 'Conv2d', [32, 17, 11], 9248, 1723392, 'Body'),
-            LayerInfo('ResBlock2.BatchNorm2', 'BatchNorm2d', [32, 17, 11], 64, 0, 'Body'),
-            LayerInfo('DownBlock1.Conv1', 'Conv2d', [64, 9, 6], 18432, 995328, 'Body'),
-            LayerInfo('DownBlock1.BatchNorm1', 'BatchNorm2d', [64, 9, 6], 128, 0, 'Body'),
-            LayerInfo('DownBlock1.Silu1', 'SiLU', [64, 9, 6], 0, 0, 'Body'),
-            LayerInfo('DownBlock1.Conv2', 'Conv2d', [64, 9, 6], 36864, 1990656, 'Body'),
-            LayerInfo('DownBlock1.BatchNorm2', 'BatchNorm2d', [64, 9, 6], 128, 0, 'Body'),
-            LayerInfo('DownBlock1.Shortcut.Conv', 'Conv2d', [64, 9, 6], 2048, 110592, 'Body'),
-            LayerInfo('DownBlock1.Shortcut.BatchNorm', 'BatchNorm2d', [64, 9, 6], 128, 0, 'Body'),
-            LayerInfo('Mixer.Conv1', 'Conv2d', [64, 9, 6], 4160, 221184, 'Body'),
-            LayerInfo('Mixer.Gelu1', 'GELU', [64, 9, 6], 0, 0, 'Body'),
-            LayerInfo('Mixer.Dropout1', 'Dropout2d', [64, 9, 6], 0, 0, 'Body'),
-            LayerInfo('AvgPool1', 'AvgPool2d', [64, 4, 3], 0, 0, 'Body'),
-            LayerInfo('Upsample1', 'Upsample', [64, 8, 6], 0, 0, 'Body'),
-            LayerInfo('Upsample2', 'Upsample', [64, 9, 11], 0, 0, 'Body'),
-            LayerInfo('ConvT1', 'ConvTranspose2d', [32, 18, 22], 18464, 1824768, 'Body'),
-            LayerInfo('Tanh1', 'Tanh', [32, 18, 22], 0, 0, 'Body'),
-            LayerInfo('Sigmoid1', 'Sigmoid', [32, 18, 22], 0, 0, 'Body'),
-            LayerInfo('Identity1', 'Identity', [32, 18, 22], 0, 0, 'Body'),
-            LayerInfo('AdaptivePool1', 'AdaptiveAvgPool2d', [32, 3, 4], 0, 0, 'Body'),
-            LayerInfo('Conv2', 'Conv2d', [32, 3, 4], 1056, 12288, 'Body'),
-            LayerInfo('GlobalPool1', 'GlobalAvgPool', [32, 1, 1], 0, 0, 'Body'),
-            LayerInfo('Flatten1', 'Flatten', [32], 0, 0, 'Head'),
-            LayerInfo('BatchNorm2', 'BatchNorm1d', [32], 64, 0, 'Head'),
-            LayerInfo('Dropout1', 'Dropout', [32], 0, 0, 'Head'),
-            LayerInfo('Linear1', 'Linear', [64], 2112, 2048, 'Head'),
-            LayerInfo('Gelu1', 'GELU', [64], 0, 0, 'Head'),
-            LayerInfo('Linear2', 'Linear', [10], 640, 640, 'Head'),
-            LayerInfo('LogSoftmax1', 'LogSoftmax', [10], 0, 0, 'Head'),
+            LayerInfo('StemConv', 'Conv2d', [16, 32, 40], 448, 552960, 'Stem', ReceptiveField(3, 3, 1, 1)),
+            LayerInfo('BatchNorm1', 'BatchNorm2d', [16, 32, 40], 32, 0, 'Stem', ReceptiveField(3, 3, 1, 1)),
+            LayerInfo('LeakyRelu1', 'LeakyReLU', [16, 32, 40], 0, 0, 'Stem', ReceptiveField(3, 3, 1, 1)),
+            LayerInfo('Conv1', 'Conv2d', [32, 32, 20], 3872, 2457600, 'Stem', ReceptiveField(5, 7, 1, 2)),
+            LayerInfo('Elu1', 'ELU', [32, 32, 20], 0, 0, 'Stem', ReceptiveField(5, 7, 1, 2)),
+            LayerInfo('MaxPool1', 'MaxPool2d', [32, 17, 11], 0, 0, 'Stem', ReceptiveField(7, 11, 2, 4)),
+            LayerInfo('ResBlock1.Conv1', 'Conv2d', [32, 17, 11], 9248, 1723392, 'Body', ReceptiveField(11, 19, 2, 4)),
+            LayerInfo('ResBlock1.BatchNorm1', 'BatchNorm2d', [32, 17, 11], 64, 0, 'Body', ReceptiveField(11, 19, 2, 4)),
+            LayerInfo('ResBlock1.Relu1', 'ReLU', [32, 17, 11], 0, 0, 'Body', ReceptiveField(11, 19, 2, 4)),
+            LayerInfo('ResBlock1.Conv2', 'Conv2d', [32, 17, 11], 9248, 1723392, 'Body', ReceptiveField(15, 27, 2, 4)),
+            LayerInfo('ResBlock1.BatchNorm2', 'BatchNorm2d', [32, 17, 11], 64, 0, 'Body', ReceptiveField(15, 27, 2, 4)),
+            LayerInfo('ResBlock2.Conv1', 'Conv2d', [32, 17, 11], 9248, 1723392, 'Body', ReceptiveField(19, 35, 2, 4)),
+            LayerInfo('ResBlock2.BatchNorm1', 'BatchNorm2d', [32, 17, 11], 64, 0, 'Body', ReceptiveField(19, 35, 2, 4)),
+            LayerInfo('ResBlock2.Relu1', 'ReLU', [32, 17, 11], 0, 0, 'Body', ReceptiveField(19, 35, 2, 4)),
+            LayerInfo('ResBlock2.Conv2', 'Conv2d', [32, 17, 11], 9248, 1723392, 'Body', ReceptiveField(23, 43, 2, 4)),
+            LayerInfo('ResBlock2.BatchNorm2', 'BatchNorm2d', [32, 17, 11], 64, 0, 'Body', ReceptiveField(23, 43, 2, 4)),
+            LayerInfo('DownBlock1.Conv1', 'Conv2d', [64, 9, 6], 18432, 995328, 'Body', ReceptiveField(27, 51, 4, 8)),
+            LayerInfo('DownBlock1.BatchNorm1', 'BatchNorm2d', [64, 9, 6], 128, 0, 'Body', ReceptiveField(27, 51, 4, 8)),
+            LayerInfo('DownBlock1.Silu1', 'SiLU', [64, 9, 6], 0, 0, 'Body', ReceptiveField(27, 51, 4, 8)),
+            LayerInfo('DownBlock1.Conv2', 'Conv2d', [64, 9, 6], 36864, 1990656, 'Body', ReceptiveField(35, 67, 4, 8)),
+            LayerInfo('DownBlock1.BatchNorm2', 'BatchNorm2d', [64, 9, 6], 128, 0, 'Body', ReceptiveField(35, 67, 4, 8)),
+            LayerInfo('DownBlock1.Shortcut.Conv', 'Conv2d', [64, 9, 6], 2048, 110592, 'Body', ReceptiveField(23, 43, 4, 8)),
+            LayerInfo('DownBlock1.Shortcut.BatchNorm', 'BatchNorm2d', [64, 9, 6], 128, 0, 'Body', ReceptiveField(23, 43, 4, 8)),
+            LayerInfo('Mixer.Conv1', 'Conv2d', [64, 9, 6], 4160, 221184, 'Body', ReceptiveField(35, 67, 4, 8)),
+            LayerInfo('Mixer.Gelu1', 'GELU', [64, 9, 6], 0, 0, 'Body', ReceptiveField(35, 67, 4, 8)),
+            LayerInfo('Mixer.Dropout1', 'Dropout2d', [64, 9, 6], 0, 0, 'Body', ReceptiveField(35, 67, 4, 8)),
+            LayerInfo('AvgPool1', 'AvgPool2d', [64, 4, 3], 0, 0, 'Body', ReceptiveField(39, 75, 8, 16)),
+            LayerInfo('Upsample1', 'Upsample', [64, 8, 6], 0, 0, 'Body', ReceptiveField(39, 75, 4, 8)),
+            LayerInfo('Upsample2', 'Upsample', [64, 9, 11], 0, 0, 'Body', ReceptiveField(39, 75, 3.5555555555555554, 4.363636363636363)),
+            LayerInfo('ConvT1', 'ConvTranspose2d', [32, 18, 22], 18464, 1824768, 'Body', ReceptiveField(42.55555555555556, 79.36363636363636, 1.7777777777777777, 2.1818181818181817)),
+            LayerInfo('Tanh1', 'Tanh', [32, 18, 22], 0, 0, 'Body', ReceptiveField(42.55555555555556, 79.36363636363636, 1.7777777777777777, 2.1818181818181817)),
+            LayerInfo('Sigmoid1', 'Sigmoid', [32, 18, 22], 0, 0, 'Body', ReceptiveField(42.55555555555556, 79.36363636363636, 1.7777777777777777, 2.1818181818181817)),
+            LayerInfo('Identity1', 'Identity', [32, 18, 22], 0, 0, 'Body', ReceptiveField(42.55555555555556, 79.36363636363636, 1.7777777777777777, 2.1818181818181817)),
+            LayerInfo('AdaptivePool1', 'AdaptiveAvgPool2d', [32, 3, 4], 0, 0, 'Body', ReceptiveField(51.44444444444444, 90.27272727272727, 10.666666666666666, 12)),
+            LayerInfo('Conv2', 'Conv2d', [32, 3, 4], 1056, 12288, 'Body', ReceptiveField(51.44444444444444, 90.27272727272727, 10.666666666666666, 12)),
+            LayerInfo('GlobalPool1', 'GlobalAvgPool', [32, 1, 1], 0, 0, 'Body', ReceptiveField(Infinity, Infinity, NaN, NaN, true)),
+            LayerInfo('Flatten1', 'Flatten', [32], 0, 0, 'Head', ReceptiveField(Infinity, Infinity, NaN, NaN, true)),
+            LayerInfo('BatchNorm2', 'BatchNorm1d', [32], 64, 0, 'Head', ReceptiveField(Infinity, Infinity, NaN, NaN, true)),
+            LayerInfo('Dropout1', 'Dropout', [32], 0, 0, 'Head', ReceptiveField(Infinity, Infinity, NaN, NaN, true)),
+            LayerInfo('Linear1', 'Linear', [64], 2112, 2048, 'Head', ReceptiveField(Infinity, Infinity, NaN, NaN, true)),
+            LayerInfo('Gelu1', 'GELU', [64], 0, 0, 'Head', ReceptiveField(Infinity, Infinity, NaN, NaN, true)),
+            LayerInfo('Linear2', 'Linear', [10], 640, 640, 'Head', ReceptiveField(Infinity, Infinity, NaN, NaN, true)),
+            LayerInfo('LogSoftmax1', 'LogSoftmax', [10], 0, 0, 'Head', ReceptiveField(Infinity, Infinity, NaN, NaN, true)),
         ]");
         private static global::ModelDsl.LayerInfo[]? __modelDslLayers;
 
         /// <summary>
         /// A torchinfo-style table of the layers, shapes and parameter counts.
         /// </summary>
-        public const string Summary = "==================================================================================\nEverything: 3×32×40 -> 10\n==================================================================================\nLayer (type)                         Stage   Output shape   Param #   Mult-adds\n----------------------------------------------------------------------------------\nStemConv (Conv2d)                    Stem    16×32×40           448     552,960\nBatchNorm1 (BatchNorm2d)             Stem    16×32×40            32           0\nLeakyRelu1 (LeakyReLU)               Stem    16×32×40             0           0\nConv1 (Conv2d)                       Stem    32×32×20         3,872   2,457,600\nElu1 (ELU)                           Stem    32×32×20             0           0\nMaxPool1 (MaxPool2d)                 Stem    32×17×11             0           0\nResBlock1 (ResBlock)                 Body    32×17×11        18,624   3,446,784\n  Conv1 (Conv2d)                             32×17×11         9,248   1,723,392\n  BatchNorm1 (BatchNorm2d)                   32×17×11            64           0\n  Relu1 (ReLU)                               32×17×11             0           0\n  Conv2 (Conv2d)                             32×17×11         9,248   1,723,392\n  BatchNorm2 (BatchNorm2d)                   32×17×11            64           0\nResBlock2 (ResBlock)                 Body    32×17×11        18,624   3,446,784\n  Conv1 (Conv2d)                             32×17×11         9,248   1,723,392\n  BatchNorm1 (BatchNorm2d)                   32×17×11            64           0\n  Relu1 (ReLU)                               32×17×11             0           0\n  Conv2 (Conv2d)                             32×17×11         9,248   1,723,392\n  BatchNorm2 (BatchNorm2d)                   32×17×11            64           0\nDownBlock1 (DownBlock)               Body    64×9×6          57,728   3,096,576\n  Conv1 (Conv2d)                             64×9×6          18,432     995,328\n  BatchNorm1 (BatchNorm2d)                   64×9×6             128           0\n  Silu1 (SiLU)                               64×9×6               0           0\n  Conv2 (Conv2d)                             64×9×6          36,864   1,990,656\n  BatchNorm2 (BatchNorm2d)                   64×9×6             128           0\n  Shortcut.Conv (Conv2d)                     64×9×6           2,048     110,592\n  Shortcut.BatchNorm (BatchNorm2d)           64×9×6             128           0\nMixer (PlainBlock)                   Body    64×9×6           4,160     221,184\n  Conv1 (Conv2d)                             64×9×6           4,160     221,184\n  Gelu1 (GELU)                               64×9×6               0           0\n  Dropout1 (Dropout2d)                       64×9×6               0           0\nAvgPool1 (AvgPool2d)                 Body    64×4×3               0           0\nUpsample1 (Upsample)                 Body    64×8×6               0           0\nUpsample2 (Upsample)                 Body    64×9×11              0           0\nConvT1 (ConvTranspose2d)             Body    32×18×22        18,464   1,824,768\nTanh1 (Tanh)                         Body    32×18×22             0           0\nSigmoid1 (Sigmoid)                   Body    32×18×22             0           0\nIdentity1 (Identity)                 Body    32×18×22             0           0\nAdaptivePool1 (AdaptiveAvgPool2d)    Body    32×3×4               0           0\nConv2 (Conv2d)                       Body    32×3×4           1,056      12,288\nGlobalPool1 (GlobalAvgPool)          Body    32×1×1               0           0\nFlatten1 (Flatten)                   Head    32                   0           0\nBatchNorm2 (BatchNorm1d)             Head    32                  64           0\nDropout1 (Dropout)                   Head    32                   0           0\nLinear1 (Linear)                     Head    64               2,112       2,048\nGelu1 (GELU)                         Head    64                   0           0\nLinear2 (Linear)                     Head    10                 640         640\nLogSoftmax1 (LogSoftmax)             Head    10                   0           0\n==================================================================================\nTotal params: 125,824\nTrainable params: 125,824\nTotal mult-adds (M): 15.06\nInput size per sample (MB): 0.02\nParams size (MB): 0.50\n==================================================================================\n";
+        public const string Summary = "============================================================================================================\nEverything: 3×32×40 -> 10\n============================================================================================================\nLayer (type)                         Stage   Output shape   Param #   Mult-adds   Receptive field (jump)\n------------------------------------------------------------------------------------------------------------\nStemConv (Conv2d)                    Stem    16×32×40           448     552,960   3×3 (1×1)\nBatchNorm1 (BatchNorm2d)             Stem    16×32×40            32           0   3×3 (1×1)\nLeakyRelu1 (LeakyReLU)               Stem    16×32×40             0           0   3×3 (1×1)\nConv1 (Conv2d)                       Stem    32×32×20         3,872   2,457,600   5×7 (1×2)\nElu1 (ELU)                           Stem    32×32×20             0           0   5×7 (1×2)\nMaxPool1 (MaxPool2d)                 Stem    32×17×11             0           0   7×11 (2×4)\nResBlock1 (ResBlock)                 Body    32×17×11        18,624   3,446,784   15×27 (2×4)\n  Conv1 (Conv2d)                             32×17×11         9,248   1,723,392   11×19 (2×4)\n  BatchNorm1 (BatchNorm2d)                   32×17×11            64           0   11×19 (2×4)\n  Relu1 (ReLU)                               32×17×11             0           0   11×19 (2×4)\n  Conv2 (Conv2d)                             32×17×11         9,248   1,723,392   15×27 (2×4)\n  BatchNorm2 (BatchNorm2d)                   32×17×11            64           0   15×27 (2×4)\nResBlock2 (ResBlock)                 Body    32×17×11        18,624   3,446,784   23×43 (2×4)\n  Conv1 (Conv2d)                             32×17×11         9,248   1,723,392   19×35 (2×4)\n  BatchNorm1 (BatchNorm2d)                   32×17×11            64           0   19×35 (2×4)\n  Relu1 (ReLU)                               32×17×11             0           0   19×35 (2×4)\n  Conv2 (Conv2d)                             32×17×11         9,248   1,723,392   23×43 (2×4)\n  BatchNorm2 (BatchNorm2d)                   32×17×11            64           0   23×43 (2×4)\nDownBlock1 (DownBlock)               Body    64×9×6          57,728   3,096,576   35×67 (4×8)\n  Conv1 (Conv2d)                             64×9×6          18,432     995,328   27×51 (4×8)\n  BatchNorm1 (BatchNorm2d)                   64×9×6             128           0   27×51 (4×8)\n  Silu1 (SiLU)                               64×9×6               0           0   27×51 (4×8)\n  Conv2 (Conv2d)                             64×9×6          36,864   1,990,656   35×67 (4×8)\n  BatchNorm2 (BatchNorm2d)                   64×9×6             128           0   35×67 (4×8)\n  Shortcut.Conv (Conv2d)                     64×9×6           2,048     110,592   23×43 (4×8)\n  Shortcut.BatchNorm (BatchNorm2d)           64×9×6             128           0   23×43 (4×8)\nMixer (PlainBlock)                   Body    64×9×6           4,160     221,184   35×67 (4×8)\n  Conv1 (Conv2d)                             64×9×6           4,160     221,184   35×67 (4×8)\n  Gelu1 (GELU)                               64×9×6               0           0   35×67 (4×8)\n  Dropout1 (Dropout2d)                       64×9×6               0           0   35×67 (4×8)\nAvgPool1 (AvgPool2d)                 Body    64×4×3               0           0   39×75 (8×16)\nUpsample1 (Upsample)                 Body    64×8×6               0           0   39×75 (4×8)\nUpsample2 (Upsample)                 Body    64×9×11              0           0   39×75 (3.56×4.36)\nConvT1 (ConvTranspose2d)             Body    32×18×22        18,464   1,824,768   42.56×79.36 (1.78×2.18)\nTanh1 (Tanh)                         Body    32×18×22             0           0   42.56×79.36 (1.78×2.18)\nSigmoid1 (Sigmoid)                   Body    32×18×22             0           0   42.56×79.36 (1.78×2.18)\nIdentity1 (Identity)                 Body    32×18×22             0           0   42.56×79.36 (1.78×2.18)\nAdaptivePool1 (AdaptiveAvgPool2d)    Body    32×3×4               0           0   51.44×90.27 (10.67×12)\nConv2 (Conv2d)                       Body    32×3×4           1,056      12,288   51.44×90.27 (10.67×12)\nGlobalPool1 (GlobalAvgPool)          Body    32×1×1               0           0   whole input\nFlatten1 (Flatten)                   Head    32                   0           0   whole input\nBatchNorm2 (BatchNorm1d)             Head    32                  64           0   whole input\nDropout1 (Dropout)                   Head    32                   0           0   whole input\nLinear1 (Linear)                     Head    64               2,112       2,048   whole input\nGelu1 (GELU)                         Head    64                   0           0   whole input\nLinear2 (Linear)                     Head    10                 640         640   whole input\nLogSoftmax1 (LogSoftmax)             Head    10                   0           0   whole input\n============================================================================================================\nTotal params: 125,824\nTrainable params: 125,824\nReceptive field of the output: whole input\nTotal mult-adds (M): 15.06\nInput size per sample (MB): 0.02\nParams size (MB): 0.50\n============================================================================================================\n";
 
         /// <summary>
         /// Conv2d(3, 16, kernel_size=(3, 3), stride=(1, 1), padding=same): 3×32×40 → 16×32×40, 448 parameters, 552,960 multiply-adds per sample (stage Stem).
@@ -362,9 +362,9 @@ namespace Zoo.Vision
         public static string PyTorchSource => global::ModelDsl.Interop.PyTorchTwin.Source(Graph);
 
         /// <summary>
-        /// The receptive field of the output (the last head's, with heads): per axis how many input pixels one output position sees and how far apart neighbouring ones look, as the course computes it from Graph. ReceptiveField.PerLayer(Graph) lists every layer's.
+        /// The receptive field of the output (the last head's, with heads), computed at compile time: per axis how many input pixels one output position sees and how far apart neighbouring ones look, as the course computes it — whole input. Layers carries every layer's; ReceptiveField.PerLayer(Graph) computes the same from the graph.
         /// </summary>
-        public static global::ModelDsl.Interop.ReceptiveField ReceptiveField => global::ModelDsl.Interop.ReceptiveField.Of(Graph);
+        public static global::ModelDsl.Interop.ReceptiveField ReceptiveField { get; } = global::ModelDsl.Interop.ReceptiveField.WholeInput;
 
     }
 }

@@ -20,6 +20,11 @@ public class ReceptiveFieldTests
         Assert.True(ReceptiveField.Of(LeNet5.Graph).Whole);
         Assert.True(LeNet5.ReceptiveField.Whole);                 // the generated property: the output's field
         Assert.Equal("16×16 (jump 4×4)", At("MaxPool2").ToString());
+        // Computed at compile time too: the layer table and the summary's column carry the same numbers.
+        Assert.Equal(new ReceptiveField(16, 16, 4, 4), LeNet5.Layers.Single(l => l.Name == "MaxPool2").ReceptiveField);
+        Assert.True(LeNet5.Layers.Single(l => l.Name == "Flatten1").ReceptiveField!.Whole);
+        Assert.Matches(@"MaxPool2 \(MaxPool2d\)\s+Features\s+16×4×4\s+0\s+0\s+16×16 \(4×4\)", LeNet5.Summary);
+        Assert.Contains("Receptive field of the output: whole input", LeNet5.Summary);
     }
 
     [Fact]

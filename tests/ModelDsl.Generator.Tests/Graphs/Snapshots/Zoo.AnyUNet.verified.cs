@@ -37,31 +37,31 @@ namespace Zoo
         public const long ParameterCount = 14355;
 
         /// <summary>
-        /// Every layer (blocks expanded into theirs) with its output shape, parameters and multiply-adds per sample, at the input 1×64×64.
+        /// Every layer (blocks expanded into theirs) with its output shape, parameters, multiply-adds per sample and receptive field, at the input 1×64×64.
         /// </summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::ModelDsl.LayerInfo> Layers => __modelDslLayers ??= global::ModelDsl.GeneratedNotation.Decode<global::ModelDsl.LayerInfo[]>(@"[
-            LayerInfo('Conv1', 'Conv2d', [8, 64, 64], 80, 294912, 'Down1'),
-            LayerInfo('Relu1', 'ReLU', [8, 64, 64], 0, 0, 'Down1'),
-            LayerInfo('MaxPool1', 'MaxPool2d', [8, 32, 32], 0, 0, 'Down1'),
-            LayerInfo('Conv2', 'Conv2d', [16, 32, 32], 1168, 1179648, 'Down2'),
-            LayerInfo('Relu2', 'ReLU', [16, 32, 32], 0, 0, 'Down2'),
-            LayerInfo('MaxPool2', 'MaxPool2d', [16, 16, 16], 0, 0, 'Down2'),
-            LayerInfo('Conv3', 'Conv2d', [32, 16, 16], 4640, 1179648, 'Bottom'),
-            LayerInfo('Relu3', 'ReLU', [32, 16, 16], 0, 0, 'Bottom'),
-            LayerInfo('ConvT1', 'ConvTranspose2d', [16, 32, 32], 2064, 524288, 'Up2'),
-            LayerInfo('Conv4', 'Conv2d', [16, 32, 32], 4624, 4718592, 'Up2'),
-            LayerInfo('Relu4', 'ReLU', [16, 32, 32], 0, 0, 'Up2'),
-            LayerInfo('ConvT2', 'ConvTranspose2d', [8, 64, 64], 520, 524288, 'Up1'),
-            LayerInfo('Conv5', 'Conv2d', [8, 64, 64], 1160, 4718592, 'Up1'),
-            LayerInfo('Relu5', 'ReLU', [8, 64, 64], 0, 0, 'Up1'),
-            LayerInfo('Conv6', 'Conv2d', [11, 64, 64], 99, 360448, 'Up1'),
+            LayerInfo('Conv1', 'Conv2d', [8, 64, 64], 80, 294912, 'Down1', ReceptiveField(3, 3, 1, 1)),
+            LayerInfo('Relu1', 'ReLU', [8, 64, 64], 0, 0, 'Down1', ReceptiveField(3, 3, 1, 1)),
+            LayerInfo('MaxPool1', 'MaxPool2d', [8, 32, 32], 0, 0, 'Down1', ReceptiveField(4, 4, 2, 2)),
+            LayerInfo('Conv2', 'Conv2d', [16, 32, 32], 1168, 1179648, 'Down2', ReceptiveField(8, 8, 2, 2)),
+            LayerInfo('Relu2', 'ReLU', [16, 32, 32], 0, 0, 'Down2', ReceptiveField(8, 8, 2, 2)),
+            LayerInfo('MaxPool2', 'MaxPool2d', [16, 16, 16], 0, 0, 'Down2', ReceptiveField(10, 10, 4, 4)),
+            LayerInfo('Conv3', 'Conv2d', [32, 16, 16], 4640, 1179648, 'Bottom', ReceptiveField(18, 18, 4, 4)),
+            LayerInfo('Relu3', 'ReLU', [32, 16, 16], 0, 0, 'Bottom', ReceptiveField(18, 18, 4, 4)),
+            LayerInfo('ConvT1', 'ConvTranspose2d', [16, 32, 32], 2064, 524288, 'Up2', ReceptiveField(20, 20, 2, 2)),
+            LayerInfo('Conv4', 'Conv2d', [16, 32, 32], 4624, 4718592, 'Up2', ReceptiveField(24, 24, 2, 2)),
+            LayerInfo('Relu4', 'ReLU', [16, 32, 32], 0, 0, 'Up2', ReceptiveField(24, 24, 2, 2)),
+            LayerInfo('ConvT2', 'ConvTranspose2d', [8, 64, 64], 520, 524288, 'Up1', ReceptiveField(25, 25, 1, 1)),
+            LayerInfo('Conv5', 'Conv2d', [8, 64, 64], 1160, 4718592, 'Up1', ReceptiveField(27, 27, 1, 1)),
+            LayerInfo('Relu5', 'ReLU', [8, 64, 64], 0, 0, 'Up1', ReceptiveField(27, 27, 1, 1)),
+            LayerInfo('Conv6', 'Conv2d', [11, 64, 64], 99, 360448, 'Up1', ReceptiveField(27, 27, 1, 1)),
         ]");
         private static global::ModelDsl.LayerInfo[]? __modelDslLayers;
 
         /// <summary>
         /// A torchinfo-style table of the layers, shapes and parameter counts.
         /// </summary>
-        public const string Summary = "=========================================================================================\nAnyUNet: 1×64×64 -> 11×64×64\nAccepts 1×H×W, H, W = 4, 8, 12, … (multiples of 4); shapes below at 1×64×64\n=========================================================================================\nLayer (type)               Stage    Output shape   Param #   Mult-adds   Connected to\n-----------------------------------------------------------------------------------------\nConv1 (Conv2d)             Down1    8×64×64             80     294,912   input\nRelu1 (ReLU)               Down1    8×64×64              0           0   Conv1\nMaxPool1 (MaxPool2d)       Down1    8×32×32              0           0   Relu1\nConv2 (Conv2d)             Down2    16×32×32         1,168   1,179,648   MaxPool1\nRelu2 (ReLU)               Down2    16×32×32             0           0   Conv2\nMaxPool2 (MaxPool2d)       Down2    16×16×16             0           0   Relu2\nConv3 (Conv2d)             Bottom   32×16×16         4,640   1,179,648   MaxPool2\nRelu3 (ReLU)               Bottom   32×16×16             0           0   Conv3\nConvT1 (ConvTranspose2d)   Up2      16×32×32         2,064     524,288   Relu3\nConcat1 (Concat)           Up2      32×32×32             0           0   ConvT1, Relu2\nConv4 (Conv2d)             Up2      16×32×32         4,624   4,718,592   Concat1\nRelu4 (ReLU)               Up2      16×32×32             0           0   Conv4\nConvT2 (ConvTranspose2d)   Up1      8×64×64            520     524,288   Relu4\nConcat2 (Concat)           Up1      16×64×64             0           0   ConvT2, Relu1\nConv5 (Conv2d)             Up1      8×64×64          1,160   4,718,592   Concat2\nRelu5 (ReLU)               Up1      8×64×64              0           0   Conv5\nConv6 (Conv2d)             Up1      11×64×64            99     360,448   Relu5\n=========================================================================================\nTotal params: 14,355\nTrainable params: 14,355\nTotal mult-adds (M): 13.50\nInput size per sample (MB): 0.02\nParams size (MB): 0.06\n=========================================================================================\n";
+        public const string Summary = "==================================================================================================================\nAnyUNet: 1×64×64 -> 11×64×64\nAccepts 1×H×W, H, W = 4, 8, 12, … (multiples of 4); shapes below at 1×64×64\n==================================================================================================================\nLayer (type)               Stage    Output shape   Param #   Mult-adds   Receptive field (jump)   Connected to\n------------------------------------------------------------------------------------------------------------------\nConv1 (Conv2d)             Down1    8×64×64             80     294,912   3×3 (1×1)                input\nRelu1 (ReLU)               Down1    8×64×64              0           0   3×3 (1×1)                Conv1\nMaxPool1 (MaxPool2d)       Down1    8×32×32              0           0   4×4 (2×2)                Relu1\nConv2 (Conv2d)             Down2    16×32×32         1,168   1,179,648   8×8 (2×2)                MaxPool1\nRelu2 (ReLU)               Down2    16×32×32             0           0   8×8 (2×2)                Conv2\nMaxPool2 (MaxPool2d)       Down2    16×16×16             0           0   10×10 (4×4)              Relu2\nConv3 (Conv2d)             Bottom   32×16×16         4,640   1,179,648   18×18 (4×4)              MaxPool2\nRelu3 (ReLU)               Bottom   32×16×16             0           0   18×18 (4×4)              Conv3\nConvT1 (ConvTranspose2d)   Up2      16×32×32         2,064     524,288   20×20 (2×2)              Relu3\nConcat1 (Concat)           Up2      32×32×32             0           0   20×20 (2×2)              ConvT1, Relu2\nConv4 (Conv2d)             Up2      16×32×32         4,624   4,718,592   24×24 (2×2)              Concat1\nRelu4 (ReLU)               Up2      16×32×32             0           0   24×24 (2×2)              Conv4\nConvT2 (ConvTranspose2d)   Up1      8×64×64            520     524,288   25×25 (1×1)              Relu4\nConcat2 (Concat)           Up1      16×64×64             0           0   25×25 (1×1)              ConvT2, Relu1\nConv5 (Conv2d)             Up1      8×64×64          1,160   4,718,592   27×27 (1×1)              Concat2\nRelu5 (ReLU)               Up1      8×64×64              0           0   27×27 (1×1)              Conv5\nConv6 (Conv2d)             Up1      11×64×64            99     360,448   27×27 (1×1)              Relu5\n==================================================================================================================\nTotal params: 14,355\nTrainable params: 14,355\nReceptive field of the output: 27×27 (1×1)\nTotal mult-adds (M): 13.50\nInput size per sample (MB): 0.02\nParams size (MB): 0.06\n==================================================================================================================\n";
 
         /// <summary>
         /// Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)): 1×64×64 → 8×64×64, 80 parameters, 294,912 multiply-adds per sample at the input 1×64×64 (stage Down1).
@@ -275,9 +275,9 @@ namespace Zoo
         public static string PyTorchSource => global::ModelDsl.Interop.PyTorchTwin.Source(Graph);
 
         /// <summary>
-        /// The receptive field of the output (the last head's, with heads): per axis how many input pixels one output position sees and how far apart neighbouring ones look, as the course computes it from Graph. ReceptiveField.PerLayer(Graph) lists every layer's.
+        /// The receptive field of the output (the last head's, with heads), computed at compile time: per axis how many input pixels one output position sees and how far apart neighbouring ones look, as the course computes it — 27×27 (1×1) at the input 1×64×64. Layers carries every layer's; ReceptiveField.PerLayer(Graph) computes the same from the graph.
         /// </summary>
-        public static global::ModelDsl.Interop.ReceptiveField ReceptiveField => global::ModelDsl.Interop.ReceptiveField.Of(Graph);
+        public static global::ModelDsl.Interop.ReceptiveField ReceptiveField { get; } = new global::ModelDsl.Interop.ReceptiveField(27, 27, 1, 1);
 
     }
 }

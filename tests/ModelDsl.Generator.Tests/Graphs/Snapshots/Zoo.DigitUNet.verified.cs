@@ -27,33 +27,33 @@ namespace Zoo
         public const long ParameterCount = 14939;
 
         /// <summary>
-        /// Every layer (blocks expanded into theirs) with its output shape, parameters and multiply-adds per sample.
+        /// Every layer (blocks expanded into theirs) with its output shape, parameters, multiply-adds per sample and receptive field.
         /// </summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::ModelDsl.LayerInfo> Layers => __modelDslLayers ??= global::ModelDsl.GeneratedNotation.Decode<global::ModelDsl.LayerInfo[]>(@"[
-            LayerInfo('Conv1', 'Conv2d', [8, 16, 16], 80, 18432, 'Down1'),
-            LayerInfo('Relu1', 'ReLU', [8, 16, 16], 0, 0, 'Down1'),
-            LayerInfo('Conv2', 'Conv2d', [8, 16, 16], 584, 147456, 'Down1'),
-            LayerInfo('Relu2', 'ReLU', [8, 16, 16], 0, 0, 'Down1'),
-            LayerInfo('MaxPool1', 'MaxPool2d', [8, 8, 8], 0, 0, 'Down1'),
-            LayerInfo('Conv3', 'Conv2d', [16, 8, 8], 1168, 73728, 'Down2'),
-            LayerInfo('Relu3', 'ReLU', [16, 8, 8], 0, 0, 'Down2'),
-            LayerInfo('MaxPool2', 'MaxPool2d', [16, 4, 4], 0, 0, 'Down2'),
-            LayerInfo('Conv4', 'Conv2d', [32, 4, 4], 4640, 73728, 'Bottom'),
-            LayerInfo('Relu4', 'ReLU', [32, 4, 4], 0, 0, 'Bottom'),
-            LayerInfo('ConvT1', 'ConvTranspose2d', [16, 8, 8], 2064, 32768, 'Up2'),
-            LayerInfo('Conv5', 'Conv2d', [16, 8, 8], 4624, 294912, 'Up2'),
-            LayerInfo('Relu5', 'ReLU', [16, 8, 8], 0, 0, 'Up2'),
-            LayerInfo('ConvT2', 'ConvTranspose2d', [8, 16, 16], 520, 32768, 'Up1'),
-            LayerInfo('Conv6', 'Conv2d', [8, 16, 16], 1160, 294912, 'Up1'),
-            LayerInfo('Relu6', 'ReLU', [8, 16, 16], 0, 0, 'Up1'),
-            LayerInfo('Conv7', 'Conv2d', [11, 16, 16], 99, 22528, 'Up1'),
+            LayerInfo('Conv1', 'Conv2d', [8, 16, 16], 80, 18432, 'Down1', ReceptiveField(3, 3, 1, 1)),
+            LayerInfo('Relu1', 'ReLU', [8, 16, 16], 0, 0, 'Down1', ReceptiveField(3, 3, 1, 1)),
+            LayerInfo('Conv2', 'Conv2d', [8, 16, 16], 584, 147456, 'Down1', ReceptiveField(5, 5, 1, 1)),
+            LayerInfo('Relu2', 'ReLU', [8, 16, 16], 0, 0, 'Down1', ReceptiveField(5, 5, 1, 1)),
+            LayerInfo('MaxPool1', 'MaxPool2d', [8, 8, 8], 0, 0, 'Down1', ReceptiveField(6, 6, 2, 2)),
+            LayerInfo('Conv3', 'Conv2d', [16, 8, 8], 1168, 73728, 'Down2', ReceptiveField(10, 10, 2, 2)),
+            LayerInfo('Relu3', 'ReLU', [16, 8, 8], 0, 0, 'Down2', ReceptiveField(10, 10, 2, 2)),
+            LayerInfo('MaxPool2', 'MaxPool2d', [16, 4, 4], 0, 0, 'Down2', ReceptiveField(12, 12, 4, 4)),
+            LayerInfo('Conv4', 'Conv2d', [32, 4, 4], 4640, 73728, 'Bottom', ReceptiveField(20, 20, 4, 4)),
+            LayerInfo('Relu4', 'ReLU', [32, 4, 4], 0, 0, 'Bottom', ReceptiveField(20, 20, 4, 4)),
+            LayerInfo('ConvT1', 'ConvTranspose2d', [16, 8, 8], 2064, 32768, 'Up2', ReceptiveField(22, 22, 2, 2)),
+            LayerInfo('Conv5', 'Conv2d', [16, 8, 8], 4624, 294912, 'Up2', ReceptiveField(26, 26, 2, 2)),
+            LayerInfo('Relu5', 'ReLU', [16, 8, 8], 0, 0, 'Up2', ReceptiveField(26, 26, 2, 2)),
+            LayerInfo('ConvT2', 'ConvTranspose2d', [8, 16, 16], 520, 32768, 'Up1', ReceptiveField(27, 27, 1, 1)),
+            LayerInfo('Conv6', 'Conv2d', [8, 16, 16], 1160, 294912, 'Up1', ReceptiveField(29, 29, 1, 1)),
+            LayerInfo('Relu6', 'ReLU', [8, 16, 16], 0, 0, 'Up1', ReceptiveField(29, 29, 1, 1)),
+            LayerInfo('Conv7', 'Conv2d', [11, 16, 16], 99, 22528, 'Up1', ReceptiveField(29, 29, 1, 1)),
         ]");
         private static global::ModelDsl.LayerInfo[]? __modelDslLayers;
 
         /// <summary>
         /// A torchinfo-style table of the layers, shapes and parameter counts.
         /// </summary>
-        public const string Summary = "=========================================================================================\nDigitUNet: 1×16×16 -> 11×16×16\n=========================================================================================\nLayer (type)               Stage    Output shape   Param #   Mult-adds   Connected to\n-----------------------------------------------------------------------------------------\nConv1 (Conv2d)             Down1    8×16×16             80      18,432   input\nRelu1 (ReLU)               Down1    8×16×16              0           0   Conv1\nConv2 (Conv2d)             Down1    8×16×16            584     147,456   Relu1\nRelu2 (ReLU)               Down1    8×16×16              0           0   Conv2\nMaxPool1 (MaxPool2d)       Down1    8×8×8                0           0   Relu2\nConv3 (Conv2d)             Down2    16×8×8           1,168      73,728   MaxPool1\nRelu3 (ReLU)               Down2    16×8×8               0           0   Conv3\nMaxPool2 (MaxPool2d)       Down2    16×4×4               0           0   Relu3\nConv4 (Conv2d)             Bottom   32×4×4           4,640      73,728   MaxPool2\nRelu4 (ReLU)               Bottom   32×4×4               0           0   Conv4\nConvT1 (ConvTranspose2d)   Up2      16×8×8           2,064      32,768   Relu4\nConcat1 (Concat)           Up2      32×8×8               0           0   ConvT1, Relu3\nConv5 (Conv2d)             Up2      16×8×8           4,624     294,912   Concat1\nRelu5 (ReLU)               Up2      16×8×8               0           0   Conv5\nConvT2 (ConvTranspose2d)   Up1      8×16×16            520      32,768   Relu5\nConcat2 (Concat)           Up1      16×16×16             0           0   ConvT2, Relu2\nConv6 (Conv2d)             Up1      8×16×16          1,160     294,912   Concat2\nRelu6 (ReLU)               Up1      8×16×16              0           0   Conv6\nConv7 (Conv2d)             Up1      11×16×16            99      22,528   Relu6\n=========================================================================================\nTotal params: 14,939\nTrainable params: 14,939\nTotal mult-adds (M): 0.99\nInput size per sample (MB): 0.00\nParams size (MB): 0.06\n=========================================================================================\n";
+        public const string Summary = "==================================================================================================================\nDigitUNet: 1×16×16 -> 11×16×16\n==================================================================================================================\nLayer (type)               Stage    Output shape   Param #   Mult-adds   Receptive field (jump)   Connected to\n------------------------------------------------------------------------------------------------------------------\nConv1 (Conv2d)             Down1    8×16×16             80      18,432   3×3 (1×1)                input\nRelu1 (ReLU)               Down1    8×16×16              0           0   3×3 (1×1)                Conv1\nConv2 (Conv2d)             Down1    8×16×16            584     147,456   5×5 (1×1)                Relu1\nRelu2 (ReLU)               Down1    8×16×16              0           0   5×5 (1×1)                Conv2\nMaxPool1 (MaxPool2d)       Down1    8×8×8                0           0   6×6 (2×2)                Relu2\nConv3 (Conv2d)             Down2    16×8×8           1,168      73,728   10×10 (2×2)              MaxPool1\nRelu3 (ReLU)               Down2    16×8×8               0           0   10×10 (2×2)              Conv3\nMaxPool2 (MaxPool2d)       Down2    16×4×4               0           0   12×12 (4×4)              Relu3\nConv4 (Conv2d)             Bottom   32×4×4           4,640      73,728   20×20 (4×4)              MaxPool2\nRelu4 (ReLU)               Bottom   32×4×4               0           0   20×20 (4×4)              Conv4\nConvT1 (ConvTranspose2d)   Up2      16×8×8           2,064      32,768   22×22 (2×2)              Relu4\nConcat1 (Concat)           Up2      32×8×8               0           0   22×22 (2×2)              ConvT1, Relu3\nConv5 (Conv2d)             Up2      16×8×8           4,624     294,912   26×26 (2×2)              Concat1\nRelu5 (ReLU)               Up2      16×8×8               0           0   26×26 (2×2)              Conv5\nConvT2 (ConvTranspose2d)   Up1      8×16×16            520      32,768   27×27 (1×1)              Relu5\nConcat2 (Concat)           Up1      16×16×16             0           0   27×27 (1×1)              ConvT2, Relu2\nConv6 (Conv2d)             Up1      8×16×16          1,160     294,912   29×29 (1×1)              Concat2\nRelu6 (ReLU)               Up1      8×16×16              0           0   29×29 (1×1)              Conv6\nConv7 (Conv2d)             Up1      11×16×16            99      22,528   29×29 (1×1)              Relu6\n==================================================================================================================\nTotal params: 14,939\nTrainable params: 14,939\nReceptive field of the output: 29×29 (1×1)\nTotal mult-adds (M): 0.99\nInput size per sample (MB): 0.00\nParams size (MB): 0.06\n==================================================================================================================\n";
 
         /// <summary>
         /// Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)): 1×16×16 → 8×16×16, 80 parameters, 18,432 multiply-adds per sample (stage Down1).
@@ -278,9 +278,9 @@ namespace Zoo
         public static string PyTorchSource => global::ModelDsl.Interop.PyTorchTwin.Source(Graph);
 
         /// <summary>
-        /// The receptive field of the output (the last head's, with heads): per axis how many input pixels one output position sees and how far apart neighbouring ones look, as the course computes it from Graph. ReceptiveField.PerLayer(Graph) lists every layer's.
+        /// The receptive field of the output (the last head's, with heads), computed at compile time: per axis how many input pixels one output position sees and how far apart neighbouring ones look, as the course computes it — 29×29 (1×1). Layers carries every layer's; ReceptiveField.PerLayer(Graph) computes the same from the graph.
         /// </summary>
-        public static global::ModelDsl.Interop.ReceptiveField ReceptiveField => global::ModelDsl.Interop.ReceptiveField.Of(Graph);
+        public static global::ModelDsl.Interop.ReceptiveField ReceptiveField { get; } = new global::ModelDsl.Interop.ReceptiveField(29, 29, 1, 1);
 
     }
 }

@@ -32,35 +32,35 @@ namespace Zoo
         public const long ParameterCount = 98416;
 
         /// <summary>
-        /// Every layer (blocks expanded into theirs) with its output shape, parameters and multiply-adds per sample.
+        /// Every layer (blocks expanded into theirs) with its output shape, parameters, multiply-adds per sample and receptive field.
         /// </summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::ModelDsl.LayerInfo> Layers => __modelDslLayers ??= global::ModelDsl.GeneratedNotation.Decode<global::ModelDsl.LayerInfo[]>(@"[
-            LayerInfo('Conv1', 'Conv2d', [16, 64, 64], 160, 589824, 'Backbone'),
-            LayerInfo('BatchNorm1', 'BatchNorm2d', [16, 64, 64], 32, 0, 'Backbone'),
-            LayerInfo('Relu1', 'ReLU', [16, 64, 64], 0, 0, 'Backbone'),
-            LayerInfo('MaxPool1', 'MaxPool2d', [16, 32, 32], 0, 0, 'Backbone'),
-            LayerInfo('Conv2', 'Conv2d', [32, 32, 32], 4640, 4718592, 'Backbone'),
-            LayerInfo('BatchNorm2', 'BatchNorm2d', [32, 32, 32], 64, 0, 'Backbone'),
-            LayerInfo('Relu2', 'ReLU', [32, 32, 32], 0, 0, 'Backbone'),
-            LayerInfo('MaxPool2', 'MaxPool2d', [32, 16, 16], 0, 0, 'Backbone'),
-            LayerInfo('Conv3', 'Conv2d', [64, 16, 16], 18496, 4718592, 'Backbone'),
-            LayerInfo('BatchNorm3', 'BatchNorm2d', [64, 16, 16], 128, 0, 'Backbone'),
-            LayerInfo('Relu3', 'ReLU', [64, 16, 16], 0, 0, 'Backbone'),
-            LayerInfo('MaxPool3', 'MaxPool2d', [64, 8, 8], 0, 0, 'Backbone'),
-            LayerInfo('Conv4', 'Conv2d', [64, 8, 8], 36928, 2359296, 'Classes'),
-            LayerInfo('Relu4', 'ReLU', [64, 8, 8], 0, 0, 'Classes'),
-            LayerInfo('Conv5', 'Conv2d', [11, 8, 8], 715, 45056, 'Classes'),
-            LayerInfo('Conv6', 'Conv2d', [64, 8, 8], 36928, 2359296, 'Boxes'),
-            LayerInfo('Relu5', 'ReLU', [64, 8, 8], 0, 0, 'Boxes'),
-            LayerInfo('Conv7', 'Conv2d', [5, 8, 8], 325, 20480, 'Boxes'),
-            LayerInfo('Sigmoid1', 'Sigmoid', [5, 8, 8], 0, 0, 'Boxes'),
+            LayerInfo('Conv1', 'Conv2d', [16, 64, 64], 160, 589824, 'Backbone', ReceptiveField(3, 3, 1, 1)),
+            LayerInfo('BatchNorm1', 'BatchNorm2d', [16, 64, 64], 32, 0, 'Backbone', ReceptiveField(3, 3, 1, 1)),
+            LayerInfo('Relu1', 'ReLU', [16, 64, 64], 0, 0, 'Backbone', ReceptiveField(3, 3, 1, 1)),
+            LayerInfo('MaxPool1', 'MaxPool2d', [16, 32, 32], 0, 0, 'Backbone', ReceptiveField(4, 4, 2, 2)),
+            LayerInfo('Conv2', 'Conv2d', [32, 32, 32], 4640, 4718592, 'Backbone', ReceptiveField(8, 8, 2, 2)),
+            LayerInfo('BatchNorm2', 'BatchNorm2d', [32, 32, 32], 64, 0, 'Backbone', ReceptiveField(8, 8, 2, 2)),
+            LayerInfo('Relu2', 'ReLU', [32, 32, 32], 0, 0, 'Backbone', ReceptiveField(8, 8, 2, 2)),
+            LayerInfo('MaxPool2', 'MaxPool2d', [32, 16, 16], 0, 0, 'Backbone', ReceptiveField(10, 10, 4, 4)),
+            LayerInfo('Conv3', 'Conv2d', [64, 16, 16], 18496, 4718592, 'Backbone', ReceptiveField(18, 18, 4, 4)),
+            LayerInfo('BatchNorm3', 'BatchNorm2d', [64, 16, 16], 128, 0, 'Backbone', ReceptiveField(18, 18, 4, 4)),
+            LayerInfo('Relu3', 'ReLU', [64, 16, 16], 0, 0, 'Backbone', ReceptiveField(18, 18, 4, 4)),
+            LayerInfo('MaxPool3', 'MaxPool2d', [64, 8, 8], 0, 0, 'Backbone', ReceptiveField(22, 22, 8, 8)),
+            LayerInfo('Conv4', 'Conv2d', [64, 8, 8], 36928, 2359296, 'Classes', ReceptiveField(38, 38, 8, 8)),
+            LayerInfo('Relu4', 'ReLU', [64, 8, 8], 0, 0, 'Classes', ReceptiveField(38, 38, 8, 8)),
+            LayerInfo('Conv5', 'Conv2d', [11, 8, 8], 715, 45056, 'Classes', ReceptiveField(38, 38, 8, 8)),
+            LayerInfo('Conv6', 'Conv2d', [64, 8, 8], 36928, 2359296, 'Boxes', ReceptiveField(38, 38, 8, 8)),
+            LayerInfo('Relu5', 'ReLU', [64, 8, 8], 0, 0, 'Boxes', ReceptiveField(38, 38, 8, 8)),
+            LayerInfo('Conv7', 'Conv2d', [5, 8, 8], 325, 20480, 'Boxes', ReceptiveField(38, 38, 8, 8)),
+            LayerInfo('Sigmoid1', 'Sigmoid', [5, 8, 8], 0, 0, 'Boxes', ReceptiveField(38, 38, 8, 8)),
         ]");
         private static global::ModelDsl.LayerInfo[]? __modelDslLayers;
 
         /// <summary>
         /// A torchinfo-style table of the layers, shapes and parameter counts.
         /// </summary>
-        public const string Summary = "=======================================================================================================\nTwoHeadDetector: 1×64×64 -> Classes 11×8×8, Boxes 5×8×8\n=======================================================================================================\nLayer (type)               Stage      Output shape   Param #   Mult-adds   Connected to\n-------------------------------------------------------------------------------------------------------\nConv1 (Conv2d)             Backbone   16×64×64           160     589,824   input\nBatchNorm1 (BatchNorm2d)   Backbone   16×64×64            32           0   Conv1\nRelu1 (ReLU)               Backbone   16×64×64             0           0   BatchNorm1\nMaxPool1 (MaxPool2d)       Backbone   16×32×32             0           0   Relu1\nConv2 (Conv2d)             Backbone   32×32×32         4,640   4,718,592   MaxPool1\nBatchNorm2 (BatchNorm2d)   Backbone   32×32×32            64           0   Conv2\nRelu2 (ReLU)               Backbone   32×32×32             0           0   BatchNorm2\nMaxPool2 (MaxPool2d)       Backbone   32×16×16             0           0   Relu2\nConv3 (Conv2d)             Backbone   64×16×16        18,496   4,718,592   MaxPool2\nBatchNorm3 (BatchNorm2d)   Backbone   64×16×16           128           0   Conv3\nRelu3 (ReLU)               Backbone   64×16×16             0           0   BatchNorm3\nMaxPool3 (MaxPool2d)       Backbone   64×8×8               0           0   Relu3\nClasses (Head)             Classes    64×8×8                               MaxPool3 (tap 'features')\nConv4 (Conv2d)             Classes    64×8×8          36,928   2,359,296   MaxPool3\nRelu4 (ReLU)               Classes    64×8×8               0           0   Conv4\nConv5 (Conv2d)             Classes    11×8×8             715      45,056   Relu4\nBoxes (Head)               Boxes      64×8×8                               MaxPool3 (tap 'features')\nConv6 (Conv2d)             Boxes      64×8×8          36,928   2,359,296   MaxPool3\nRelu5 (ReLU)               Boxes      64×8×8               0           0   Conv6\nConv7 (Conv2d)             Boxes      5×8×8              325      20,480   Relu5\nSigmoid1 (Sigmoid)         Boxes      5×8×8                0           0   Conv7\n=======================================================================================================\nTotal params: 98,416\nTrainable params: 98,416\nTotal mult-adds (M): 14.81\nInput size per sample (MB): 0.02\nParams size (MB): 0.39\n=======================================================================================================\n";
+        public const string Summary = "================================================================================================================================\nTwoHeadDetector: 1×64×64 -> Classes 11×8×8, Boxes 5×8×8\n================================================================================================================================\nLayer (type)               Stage      Output shape   Param #   Mult-adds   Receptive field (jump)   Connected to\n--------------------------------------------------------------------------------------------------------------------------------\nConv1 (Conv2d)             Backbone   16×64×64           160     589,824   3×3 (1×1)                input\nBatchNorm1 (BatchNorm2d)   Backbone   16×64×64            32           0   3×3 (1×1)                Conv1\nRelu1 (ReLU)               Backbone   16×64×64             0           0   3×3 (1×1)                BatchNorm1\nMaxPool1 (MaxPool2d)       Backbone   16×32×32             0           0   4×4 (2×2)                Relu1\nConv2 (Conv2d)             Backbone   32×32×32         4,640   4,718,592   8×8 (2×2)                MaxPool1\nBatchNorm2 (BatchNorm2d)   Backbone   32×32×32            64           0   8×8 (2×2)                Conv2\nRelu2 (ReLU)               Backbone   32×32×32             0           0   8×8 (2×2)                BatchNorm2\nMaxPool2 (MaxPool2d)       Backbone   32×16×16             0           0   10×10 (4×4)              Relu2\nConv3 (Conv2d)             Backbone   64×16×16        18,496   4,718,592   18×18 (4×4)              MaxPool2\nBatchNorm3 (BatchNorm2d)   Backbone   64×16×16           128           0   18×18 (4×4)              Conv3\nRelu3 (ReLU)               Backbone   64×16×16             0           0   18×18 (4×4)              BatchNorm3\nMaxPool3 (MaxPool2d)       Backbone   64×8×8               0           0   22×22 (8×8)              Relu3\nClasses (Head)             Classes    64×8×8                               22×22 (8×8)              MaxPool3 (tap 'features')\nConv4 (Conv2d)             Classes    64×8×8          36,928   2,359,296   38×38 (8×8)              MaxPool3\nRelu4 (ReLU)               Classes    64×8×8               0           0   38×38 (8×8)              Conv4\nConv5 (Conv2d)             Classes    11×8×8             715      45,056   38×38 (8×8)              Relu4\nBoxes (Head)               Boxes      64×8×8                               22×22 (8×8)              MaxPool3 (tap 'features')\nConv6 (Conv2d)             Boxes      64×8×8          36,928   2,359,296   38×38 (8×8)              MaxPool3\nRelu5 (ReLU)               Boxes      64×8×8               0           0   38×38 (8×8)              Conv6\nConv7 (Conv2d)             Boxes      5×8×8              325      20,480   38×38 (8×8)              Relu5\nSigmoid1 (Sigmoid)         Boxes      5×8×8                0           0   38×38 (8×8)              Conv7\n================================================================================================================================\nTotal params: 98,416\nTrainable params: 98,416\nReceptive field of the output: 38×38 (8×8)\nTotal mult-adds (M): 14.81\nInput size per sample (MB): 0.02\nParams size (MB): 0.39\n================================================================================================================================\n";
 
         /// <summary>
         /// Conv2d(1, 16, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)): 1×64×64 → 16×64×64, 160 parameters, 589,824 multiply-adds per sample (stage Backbone).
@@ -287,9 +287,9 @@ namespace Zoo
         public static string PyTorchSource => global::ModelDsl.Interop.PyTorchTwin.Source(Graph);
 
         /// <summary>
-        /// The receptive field of the output (the last head's, with heads): per axis how many input pixels one output position sees and how far apart neighbouring ones look, as the course computes it from Graph. ReceptiveField.PerLayer(Graph) lists every layer's.
+        /// The receptive field of the output (the last head's, with heads), computed at compile time: per axis how many input pixels one output position sees and how far apart neighbouring ones look, as the course computes it — 38×38 (8×8). Layers carries every layer's; ReceptiveField.PerLayer(Graph) computes the same from the graph.
         /// </summary>
-        public static global::ModelDsl.Interop.ReceptiveField ReceptiveField => global::ModelDsl.Interop.ReceptiveField.Of(Graph);
+        public static global::ModelDsl.Interop.ReceptiveField ReceptiveField { get; } = new global::ModelDsl.Interop.ReceptiveField(38, 38, 8, 8);
 
     }
 
