@@ -4,7 +4,8 @@ using TorchSharp;
 namespace ModelDsl;
 
 /// <summary>
-/// The two steps generated <c>forward</c> methods are made of. Disposing an intermediate handle as
+/// The steps generated <c>forward</c> methods are made of: advancing the current tensor, a residual block's sum, and a graph's merges and resizes
+/// (Add, Concat, Multiply, Chunk, UpsampleTo, PadTo). Disposing an intermediate handle as
 /// soon as the next layer has produced its output returns memory early (autograd keeps what it needs
 /// inside libtorch); the input and any tensor a layer passed through unchanged are never disposed.
 /// </summary>

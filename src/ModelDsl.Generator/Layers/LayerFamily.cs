@@ -8,7 +8,9 @@ namespace ModelDsl.Generator.Layers
     /// One family of layer attributes (e.g. Conv2d and ConvTranspose2d): everything the generator knows
     /// about them in one file — how their arguments are read and checked, their shape rule, parameter and
     /// multiply-add count, the TorchSharp construction call and the PyTorch-style description. Families are
-    /// registered in <see cref="LayerCatalog"/>; nothing else in the generator switches on a layer kind.
+    /// registered in <see cref="LayerCatalog"/>. Layer-specific knowledge belongs here; the few places that still test a kind
+    /// name are the structural ones: a merge or a block in the any-size plan (<c>AxisPlan</c>, <c>AnySizeAnalysis</c>), the
+    /// walk's Flatten/Linear advice (<c>ShapeEngine</c>), and the forward of a graph (<c>GraphForward</c>).
     /// </summary>
     internal abstract class LayerFamily
     {

@@ -114,24 +114,14 @@ namespace ModelDsl.Generator.Layers
                 long strideH = 1, strideW = 1;
                 if (!_projection) problem = "Keep the shapes equal, or set Projection = true for a 1×1 convolution + BatchNorm2d on the tapped tensor.";
                 else if (!current.IsFeatureMap || !tap.Shape.IsFeatureMap) problem = "A projection maps feature maps only.";
-                else
-                {
-                    strideH = CeilDiv(tap.Shape.Height, current.Height);
-                    strideW = CeilDiv(tap.Shape.Width, current.Width);
-                    if (ShapeMath.ConvOut(tap.Shape.Height, 1, strideH, 0, 1) != current.Height || ShapeMath.ConvOut(tap.Shape.Width, 1, strideW, 0, 1) != current.Width)
-                        problem = $"A 1×1 projection cannot map {tap.Shape.Height}×{tap.Shape.Width} onto {current.Height}×{current.Width} with an integer stride.";
-                }
+                else problem = ProjectionShortcuts.Problem(tap.Shape, current, "projection", out strideH, out strideW);
                 if (problem is not null)
                 {
                     input.Sink.Report(DiagnosticDescriptors.AddShapeMismatch, input.Layer.Location, input.Name, tap.Shape.ToString(), _tap, tap.Source, current.ToString(), input.Source, problem);
                     return null;
                 }
                 _edge = new GraphEdge(Op, _tap, tap.Source, Projected: true);
-                _children = new List<ResolvedLayer>
-                {
-                    Projection(ConvolutionLayers.Conv2d, ConvolutionLayers.ProjectionShortcut(current.Channels, strideH, strideW), input, input.Name + ".Conv", tap.Shape),
-                    Projection(BatchNormLayers.BatchNorm2d, BatchNormLayers.ProjectionShortcut(), input, input.Name + ".BatchNorm", current),
-                };
+                _children = ProjectionShortcuts.Layers(input.Layer, input.Name, tap.Shape, current, strideH, strideW, input.Sink)!; // a 1×1 conv and batch norm at a valid stride always resolve
                 return new LayerShape(current, tap.Shape.Channels, current.Channels, _children.Sum(c => c.Parameters), _children.Sum(c => c.MultiplyAdds));
             }
 
@@ -166,14 +156,6 @@ namespace ModelDsl.Generator.Layers
                     ? new Shape(input.Channels + tap.Shape.Channels, input.Height, input.Width)
                     : null;
             }
-
-            private static ResolvedLayer Projection(string kind, LayerConfig config, LayerInput merge, string name, Shape input)
-            {
-                var layer = new LayerSpec(kind, name, merge.Layer.Stage, merge.Layer.Location, EquatableArray<LayerArg>.Empty, null);
-                return ShapeEngine.Resolve(LayerCatalog.Get(kind), config, layer, name, merge.Layer.Stage, input, null, merge.Sink)!;
-            }
-
-            private static long CeilDiv(long a, long b) => b <= 0 ? 1 : (a + b - 1) / b;
 
             // With a projection the merge's module is a Sequential of its conv and batch norm; else it has none.
             public override string Construct(string inChannels, string outChannels)

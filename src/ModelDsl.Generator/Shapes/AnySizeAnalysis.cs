@@ -50,7 +50,7 @@ namespace ModelDsl.Generator.Shapes
                 var from = r.Graph is { Projected: true } ? r.Children[0].Input : layer.IsBlock ? r.Input : r.Output;
                 bool projected = layer.IsBlock ? r.Input != r.Output : r.Graph is { Projected: true };
                 strides[resolvedIndex[k]] = projected && from.IsFeatureMap && r.Output.IsFeatureMap
-                    ? (CeilDiv(from.Height, r.Output.Height), CeilDiv(from.Width, r.Output.Width))
+                    ? ProjectionShortcuts.Strides(from, r.Output)
                     : (1, 1);
             }
             var plan = AxisPlan.Build(layers, names, strides);
@@ -72,7 +72,5 @@ namespace ModelDsl.Generator.Shapes
                 heights.IsEmpty ? plan.Explain("height", heights) : plan.Explain("width", widths));
             return false;
         }
-
-        private static long CeilDiv(long a, long b) => b <= 0 ? 1 : (a + b - 1) / b;
     }
 }

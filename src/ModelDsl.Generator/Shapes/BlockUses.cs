@@ -145,13 +145,7 @@ namespace ModelDsl.Generator.Shapes
             if (block.IsResidual && current != input)
             {
                 string? problem = null;
-                if (block.Projection)
-                {
-                    strideH = CeilDiv(input.Height, current.Height);
-                    strideW = CeilDiv(input.Width, current.Width);
-                    if (ShapeMath.ConvOut(input.Height, 1, strideH, 0, 1) != current.Height || ShapeMath.ConvOut(input.Width, 1, strideW, 0, 1) != current.Width)
-                        problem = $"A 1×1 projection shortcut cannot map {input.Height}×{input.Width} onto {current.Height}×{current.Width} with an integer stride.";
-                }
+                if (block.Projection) problem = ProjectionShortcuts.Problem(input, current, "projection shortcut", out strideH, out strideW);
                 else problem = "Keep the channel count and size inside the block, or set [Residual(Projection = true)] for a 1×1 projection shortcut.";
                 if (problem is not null)
                 {
@@ -160,13 +154,10 @@ namespace ModelDsl.Generator.Shapes
                 }
                 if (!ShortcutStrideFits(block, name, input, current, children, strideH, strideW, use, inner)) return null;
                 project = true;
-                foreach (var shortcut in new[]
+                if (ProjectionShortcuts.Layers(use, name + ".Shortcut", input, current, strideH, strideW, inner) is not { } shortcutLayers) return null;
+                foreach (var shortcut in shortcutLayers)
                 {
-                    Shortcut(ConvolutionLayers.Conv2d, ConvolutionLayers.ProjectionShortcut(current.Channels, strideH, strideW), use, name + ".Shortcut.Conv", input, inner),
-                    Shortcut(BatchNormLayers.BatchNorm2d, BatchNormLayers.ProjectionShortcut(), use, name + ".Shortcut.BatchNorm", current, inner),
-                })
-                {
-                    if (shortcut is null || !ShapeEngine.AddTotals(shortcut, use, ref parameters, ref multiplyAdds, inner)) return null;
+                    if (!ShapeEngine.AddTotals(shortcut, use, ref parameters, ref multiplyAdds, inner)) return null;
                     children.Add(shortcut with { Key = ResolvedLayer.ShortcutKey + shortcut.Segment }); // registered in the block's Shortcut Sequential
                 }
             }
@@ -234,7 +225,7 @@ namespace ModelDsl.Generator.Shapes
             long strideH, long strideW, LayerSpec use, DiagnosticSink sink)
         {
             var strided = layers.Where(l => l.Input.IsFeatureMap && l.Output.IsFeatureMap && (l.Output.Height < l.Input.Height || l.Output.Width < l.Input.Width)).ToList();
-            long Ratio(ResolvedLayer l, bool height) => height ? CeilDiv(l.Input.Height, l.Output.Height) : CeilDiv(l.Input.Width, l.Output.Width);
+            long Ratio(ResolvedLayer l, bool height) => height ? ProjectionShortcuts.Strides(l.Input, l.Output).H : ProjectionShortcuts.Strides(l.Input, l.Output).W;
             long declaredH = block.DeclaredStride > 0 ? block.DeclaredStride : strided.Select(l => Ratio(l, true)).DefaultIfEmpty(1).Max();
             long declaredW = block.DeclaredStride > 0 ? block.DeclaredStride : strided.Select(l => Ratio(l, false)).DefaultIfEmpty(1).Max();
             if (strideH == declaredH && strideW == declaredW) return true;
@@ -252,17 +243,8 @@ namespace ModelDsl.Generator.Shapes
             return Notation.Record("BlockOp", Notation.Text(block.TypeName), Code.Bool(block.IsResidual), Code.Bool(projected), then);
         }
 
-        /// <summary>A layer of the projection shortcut, resolved by its own family like any other layer.</summary>
-        private static ResolvedLayer? Shortcut(string kind, LayerConfig config, LayerSpec use, string name, Shape input, DiagnosticSink sink)
-        {
-            var layer = new LayerSpec(kind, name, use.Stage, use.Location, EquatableArray<LayerArg>.Empty, null);
-            return ShapeEngine.Resolve(LayerCatalog.Get(kind), config, layer, name, use.Stage, input, null, sink);
-        }
-
         /// <summary>"In = 16, Out = 24, Stride = 2": a use's names, for messages.</summary>
         private static string Names(IReadOnlyDictionary<string, long> scope) => string.Join(", ", scope.Select(kv => $"{kv.Key} = {N(kv.Value)}"));
-
-        private static long CeilDiv(long a, long b) => b <= 0 ? 1 : a / b + (a % b != 0 ? 1 : 0);
 
         private static string N(long v) => v.ToString(CultureInfo.InvariantCulture);
     }

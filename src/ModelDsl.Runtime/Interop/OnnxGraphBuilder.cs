@@ -6,7 +6,7 @@ namespace ModelDsl.Interop;
 /// <summary>
 /// Appends nodes and initializers to an ONNX <see cref="GraphProto"/> (OnnxSharp's generated classes over
 /// Google.Protobuf; docs/INTEROP.md says why that library): fresh value names, typed attributes, constant tensors.
-/// It knows ONNX, not layers; <see cref="OnnxExport"/> decides what each layer becomes.
+/// It knows ONNX, not layers: <see cref="OnnxLayerTranslator"/> decides what each layer becomes, <see cref="OnnxExport"/> writes the model.
 /// </summary>
 internal sealed class OnnxGraphBuilder
 {
