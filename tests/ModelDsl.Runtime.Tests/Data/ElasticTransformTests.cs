@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace ModelDsl.Runtime.Tests.Data;
 
 /// <summary>ElasticTransform: its resampling against torchvision's F.elastic_transform with a fixed displacement, its field, seeding and arguments.</summary>
-public class ElasticTransformTests
+public class ElasticTransformTests(ITestOutputHelper output)
 {
     private const string Script = """
         import sys, torch
@@ -33,6 +33,7 @@ public class ElasticTransformTests
         using var own = ElasticTransform.Displace(saved["x"], saved["own"]);
         double maxShared = (shared - saved["y_shared"]).abs().max().item<float>();
         double maxOwn = (own - saved["y_own"]).abs().max().item<float>();
+        output.WriteLine($"elastic: max |Δ| {maxShared:G3} (one field), {maxOwn:G3} (a field per sample)");
         Assert.True(maxShared < 1e-5 && maxOwn < 1e-5, $"max |Δ| {maxShared}, {maxOwn}");
 
         // The random field has torchvision's size: its std per axis (over one field of torchvision's get_params) within a

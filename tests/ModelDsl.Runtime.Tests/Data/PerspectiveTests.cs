@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace ModelDsl.Runtime.Tests.Data;
 
 /// <summary>RandomPerspective: its warp against torchvision's F.perspective with fixed points per sample, its corner draws, seeding and arguments.</summary>
-public class PerspectiveTests
+public class PerspectiveTests(ITestOutputHelper output)
 {
     private const string Script = """
         import sys, torch
@@ -27,6 +27,7 @@ public class PerspectiveTests
         using var y = RandomPerspective.Warp(saved["x"], saved["start"], saved["ends"]);
         // Bilinear, so no edge rounding: only the coefficients differ (float64 solve here, float32 least squares there).
         double max = (y - saved["y"]).abs().max().item<float>();
+        output.WriteLine($"perspective: max |Δ| {max:G3}");
         Assert.True(max <= 1 / 255.0, $"max |Δ| {max}");
         Assert.True(max < 1e-4, $"max |Δ| {max}");
     }
