@@ -21,14 +21,8 @@ public sealed class RandomAdjustSharpness : RandomAugmentation
     protected override Tensor ApplyCore(Tensor x, Generator g)
     {
         var mask = View4(Mask(g, x.shape[0], x.device));
-        long c = x.shape[1], h = x.shape[2], w = x.shape[3];
-        if (h <= 2 || w <= 2) return x;
-        var kernel = ones(3, 3, dtype: x.dtype, device: x.device);
-        kernel[1, 1] = tensor(5f, x.dtype, x.device);
-        kernel = (kernel / kernel.sum()).expand(c, 1, 3, 3);
-        var smooth = x.clone();
-        smooth[.., .., 1..^1, 1..^1] = nn.functional.conv2d(x, kernel, groups: c);
-        var sharpened = (x.mul(S(SharpnessFactor)) + smooth.mul(S(1 - SharpnessFactor))).clamp(0, 1);
+        if (x.shape[2] <= 2 || x.shape[3] <= 2) return x;
+        var sharpened = AugmentationOps.Sharpness(x, full(1, 1, 1, 1, S(SharpnessFactor), x.dtype, x.device));
         return where(mask, sharpened, x);
     }
 }

@@ -148,6 +148,10 @@ public abstract class RandomAugmentation : IAugmentation, IRandomState, IDisposa
         return lo == 0 && hi == 1 ? u : u.mul_(S(hi - lo)).add_(S(lo), S(1)); // add_(x) alone makes its alpha 1 a temporary Scalar inside TorchSharp
     }
 
+    /// <summary>Integers uniform in [0, <paramref name="high"/>) of the given shape, int64 on <paramref name="device"/> (torch's randint, from this augmentation's generator).</summary>
+    protected static Tensor Integers(Generator g, long[] shape, Device device, long high) =>
+        torch.randint(0, high, shape, ScalarType.Int64, device, generator: g);
+
     /// <summary>Which samples are transformed: bool N, true with probability P (drawn even when P is 0 or 1, so the random stream does not depend on P).</summary>
     protected Tensor Mask(Generator g, long n, Device device) =>
         torch.rand(new[] { n }, ScalarType.Float32, device: device, generator: g).lt(S(P));

@@ -11,13 +11,6 @@ public sealed class RandomAutocontrast(double p = 0.5, long? seed = null) : Rand
     protected override Tensor ApplyCore(Tensor x, Generator g)
     {
         var mask = View4(Mask(g, x.shape[0], x.device));
-        var lo = x.amin(new long[] { 2, 3 }, keepdim: true);
-        var hi = x.amax(new long[] { 2, 3 }, keepdim: true);
-        var flat = hi.eq(lo);
-        // As torchvision: where max = min, scale 1 and offset 0.
-        var scale = where(flat, ones_like(hi), OneMinus(zeros_like(hi)).div(hi - lo));
-        var offset = where(flat, zeros_like(lo), lo);
-        var stretched = (x - offset).mul(scale).clamp(0, 1);
-        return where(mask, stretched, x);
+        return where(mask, AugmentationOps.AutoContrast(x), x);
     }
 }

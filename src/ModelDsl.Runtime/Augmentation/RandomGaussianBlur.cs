@@ -27,20 +27,28 @@ public sealed class RandomGaussianBlur : RandomAugmentation
 
     protected override Tensor ApplyCore(Tensor x, Generator g)
     {
+        var mask = View4(Mask(g, x.shape[0], x.device));
+        var sigma = Uniform(g, x.shape[0], x.device, SigmaMin, SigmaMax);                      // N
+        if (KernelSize / 2 >= x.shape[2] || KernelSize / 2 >= x.shape[3])
+            throw new ArgumentException($"GaussianBlur({KernelSize}): a {x.shape[2]}×{x.shape[3]} image is too small for its reflect padding of {KernelSize / 2}.", nameof(x));
+        return where(mask, Blur(x, sigma, KernelSize), x);
+    }
+
+    /// <summary>
+    /// torchvision's <c>gaussian_blur</c> with a σ per sample (<paramref name="sigma"/>, N): the kernel
+    /// exp(−½ (t/σ)²) at t = −(k−1)/2 … (k−1)/2 normalised to sum 1, reflect padding, one separable pass per axis as a
+    /// grouped convolution over the whole batch. Also blurs ElasticTransform's displacement noise.
+    /// </summary>
+    internal static Tensor Blur(Tensor x, Tensor sigma, int kernelSize)
+    {
         long n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
-        var mask = View4(Mask(g, n, x.device));
-        var sigma = Uniform(g, n, x.device, SigmaMin, SigmaMax);                              // N
-        int half = KernelSize / 2;
-        if (half >= h || half >= w)
-            throw new ArgumentException($"GaussianBlur({KernelSize}): a {h}×{w} image is too small for its reflect padding of {half}.", nameof(x));
-        // torchvision's kernel: exp(−½ (t/σ)²) at t = −(k−1)/2 … (k−1)/2, normalised to sum 1.
-        var t = linspace(-half, half, KernelSize, ScalarType.Float32, x.device);               // k
-        var kernel = (t.unsqueeze(0) / sigma.unsqueeze(1)).pow(2).mul(C(-0.5)).exp();           // N×k
+        int half = kernelSize / 2;
+        var t = linspace(-half, half, kernelSize, ScalarType.Float32, x.device);                // k
+        var kernel = (t.unsqueeze(0) / sigma.to_type(ScalarType.Float32).unsqueeze(1)).pow(2).mul(C(-0.5)).exp();   // N×k
         kernel = (kernel / kernel.sum(1, keepdim: true)).to_type(x.dtype);
         var perChannel = kernel.repeat_interleave(c, 0);                                       // (N·C)×k, sample-major as x's channels
         var padded = nn.functional.pad(x.reshape(1, n * c, h, w), new long[] { half, half, half, half }, PaddingModes.Reflect);
-        var rows = nn.functional.conv2d(padded, perChannel.view(n * c, 1, KernelSize, 1), groups: n * c);
-        var blurred = nn.functional.conv2d(rows, perChannel.view(n * c, 1, 1, KernelSize), groups: n * c).view(n, c, h, w);
-        return where(mask, blurred, x);
+        var rows = nn.functional.conv2d(padded, perChannel.view(n * c, 1, kernelSize, 1), groups: n * c);
+        return nn.functional.conv2d(rows, perChannel.view(n * c, 1, 1, kernelSize), groups: n * c).view(n, c, h, w);
     }
 }

@@ -19,9 +19,7 @@ public sealed class RandomPosterize : RandomAugmentation
     protected override Tensor ApplyCore(Tensor x, Generator g)
     {
         var mask = View4(Mask(g, x.shape[0], x.device));
-        long step = 1L << (8 - Bits);                    // the kept levels are multiples of 2^(8 − bits)
-        var levels = x.mul(C(255)).floor().clamp(0, 255);
-        var kept = levels.div(S(step)).floor().mul(S(step)).div(C(255)).to_type(x.dtype);
+        var kept = AugmentationOps.Posterize(x, full(1, 1, 1, 1, S((double)Bits), x.dtype, x.device));
         return where(mask, kept, x);
     }
 }

@@ -19,7 +19,7 @@ public sealed class RandomSolarize : RandomAugmentation
     protected override Tensor ApplyCore(Tensor x, Generator g)
     {
         var mask = View4(Mask(g, x.shape[0], x.device));
-        var solarized = where(x.ge(S(Threshold)), OneMinus(x), x);
+        var solarized = AugmentationOps.Solarize(x, full(1, 1, 1, 1, S(Threshold), x.dtype, x.device));
         return where(mask, solarized, x);
     }
 }
