@@ -61,13 +61,26 @@ public sealed partial class Learner
     /// original; on CPU the losses then equal an uninterrupted run's bit for bit. <see cref="History"/>
     /// is replaced by the checkpoint's (a new object) and then grows with the resumed epochs.
     /// </summary>
-    public History Resume(string path)
+    public History Resume(string path) => Resume(path, null);
+
+    /// <summary>
+    /// <see cref="Resume(string)"/> for a fit whose schedule is a <see cref="CustomSchedule"/>: a checkpoint stores its name, not its
+    /// code, so the same schedule comes in again as <paramref name="schedule"/> (its name must match; a built-in schedule needs none).
+    /// </summary>
+    public History Resume(string path, LrSchedule? schedule)
     {
         var ck = Checkpoint.Load(path);
+        var s = ck.State;
+        if (s.Fit is { Schedule: CustomSchedule { IsDefined: false } savedSchedule } fit)
+        {
+            if (schedule is not CustomSchedule given || given.Name != savedSchedule.Name)
+                throw new ArgumentException($"'{path}' was saved during a fit with the custom schedule '{savedSchedule.Name}'; pass that schedule: Resume(path, LrSchedule.Custom(\"{savedSchedule.Name}\", …))"
+                    + (schedule is null ? "." : $", not {(schedule is CustomSchedule other ? $"the custom schedule '{other.Name}'" : schedule.GetType().Name)}."), nameof(schedule));
+            s = s with { Fit = fit with { Schedule = given } };
+        }
         LoadWeights(ck);
         if (ck.HasOptimizerState) ck.LoadInto(Optimizer);
         ck.RestoreRng();
-        var s = ck.State;
         if (LossScaler is { } scaler && s.LossScale is { } saved) scaler.Restore(saved.Scale, saved.GrowthTracker, saved.SkippedSteps);
         RestoreLoaderState(Train, s.TrainLoaderState, "training");
         if (Valid is not null) RestoreLoaderState(Valid, s.ValidLoaderState, "validation");

@@ -41,6 +41,19 @@ public abstract record LrSchedule
     /// <summary>Multiplies the rate by <paramref name="gamma"/> every <paramref name="everyEpochs"/> epochs (applied per batch at the epoch boundary).</summary>
     public static LrSchedule Step(int everyEpochs, double gamma = 0.1) => new StepSchedule(everyEpochs, gamma);
 
+    /// <summary>
+    /// Your own schedule: <paramref name="factor"/>(step, totalSteps, stepsPerEpoch) multiplies the base rate at each optimizer step
+    /// (from 0), and <paramref name="momentum"/>, if given, sets SGD momentum or Adam's β1 as one-cycle does. Keep it a pure function
+    /// of its arguments so a resumed run continues exactly; <paramref name="name"/> is what checkpoints store (no ':' in it).
+    /// </summary>
+    public static CustomSchedule Custom(string name, Func<long, long, long, double> factor, Func<long, long, long, double?>? momentum = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(factor);
+        if (name.Contains(':')) throw new ArgumentException($"A custom schedule's name is stored in checkpoints after a ':'; '{name}' contains one.", nameof(name));
+        return new CustomSchedule(name, factor, momentum);
+    }
+
     /// <summary>Cosine from <paramref name="start"/> (p=0) to <paramref name="end"/> (p=1).</summary>
     internal static double Cos(double start, double end, double p) => end + (start - end) / 2 * (1 + Math.Cos(Math.PI * Math.Clamp(p, 0, 1)));
 
@@ -54,6 +67,7 @@ public abstract record LrSchedule
             "onecycle" => new OneCycleSchedule(A(1), A(2), A(3), A(4), A(5)),
             "cosine" => new CosineWarmupSchedule(A(1), A(2)),
             "step" => new StepSchedule((int)A(1), A(2)),
+            "custom" => new CustomSchedule(s.Substring("custom:".Length), null, null), // its code comes back through Resume(path, schedule)
             _ => throw new InvalidDataException($"Unknown learning-rate schedule '{s}' in checkpoint."),
         };
     }

@@ -39,6 +39,18 @@ public abstract record OptimizerSpec
     public static AdamWSpec AdamW(double beta1 = 0.9, double beta2 = 0.99, double eps = 1e-5, double weightDecay = 0.01, bool fused = false) =>
         new() { Beta1 = beta1, Beta2 = beta2, Eps = eps, WeightDecay = weightDecay, Fused = fused };
 
+    /// <summary>
+    /// Your own optimizer: <paramref name="factory"/> builds any TorchSharp optimizer over the Learner's parameter groups (one per
+    /// stage) at a starting rate, e.g. <c>(groups, lr) =&gt; optim.Adagrad(groups.Select(g =&gt; new Adagrad.ParamGroup(g, lr)), lr)</c>.
+    /// The schedule, freezing and checkpoints drive it as they drive the built-in ones (<see cref="CustomOptimizerSpec"/>).
+    /// </summary>
+    public static CustomOptimizerSpec Custom(string name, Func<IReadOnlyList<IReadOnlyList<Parameter>>, double, OptimizerHelper> factory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(factory);
+        return new CustomOptimizerSpec(name, factory);
+    }
+
     /// <summary>Builds the optimizer, one parameter group per entry of <paramref name="groups"/>, in order.</summary>
     internal abstract OptimizerHelper Build(IReadOnlyList<IReadOnlyList<Parameter>> groups, double lr);
 }
