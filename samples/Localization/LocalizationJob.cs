@@ -11,8 +11,8 @@ using static TorchSharp.torch;
 namespace Localization;
 
 /// <summary>The command line, parsed.</summary>
-public sealed record LocalizationSettings(int TrainCanvases = 8000, int TestCanvases = 2000, int ClassifierEpochs = 4, int BoxEpochs = 4,
-    int BatchSize = 32, double ClassifierLr = 5e-3, double BoxLr = 5e-3, int Seed = 42, string OutputDirectory = "out-localization")
+public sealed record LocalizationSettings(int TrainCanvases = 8000, int TestCanvases = 2000, int ClassifierEpochs = 4, int BoxEpochs = 2,
+    int BatchSize = 32, double ClassifierLr = 2e-3, double BoxLr = 5e-3, int Seed = 42, string OutputDirectory = "out-localization")
 {
     /// <summary>What is wrong with the settings, naming the option, or null.</summary>
     public string? Validate()
