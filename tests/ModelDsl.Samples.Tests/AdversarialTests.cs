@@ -54,7 +54,7 @@ public sealed class AdversarialTests : IDisposable
     [Theory]
     [InlineData(-0.1)]
     [InlineData(double.NaN)]
-    public void A_negative_or_missing_epsilon_exits_2_naming_the_argument(double epsilon)
+    public void A_negative_or_NaN_epsilon_exits_2_naming_the_argument(double epsilon)
     {
         var console = new StringWriter();
         var errors = new StringWriter();
