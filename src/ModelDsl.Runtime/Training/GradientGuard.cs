@@ -14,8 +14,21 @@ namespace ModelDsl.Training;
 /// <para>Part of the NaN guard (<see cref="LearnerOptions.GuardAgainstNaN"/>). float16 runs leave this to their loss
 /// scaler, which skips such steps by design.</para>
 /// </summary>
-internal sealed class GradientGuard(IReadOnlyList<(string Name, Parameter Parameter)> parameters, int maxConsecutive)
+internal sealed class GradientGuard(IReadOnlyList<(string Name, Parameter Parameter)> parameters, int maxConsecutive) : ILearnerCallback
 {
+    /// <summary>
+    /// The step technique: a step about to happen with non-finite gradients is skipped (the batch still counts, the schedule's
+    /// clock runs on, as GradScaler's); the last skip allowed in a row stops the fit as a failure. In the LR finder's probe the
+    /// batch is cancelled instead, which ends the probe.
+    /// </summary>
+    public void BeforeStep(StepContext step)
+    {
+        if (!step.StepOptimizer || step.BatchCancelled || AllFinite(step.Info, step.Learner.DescribeWeights, out var stopReason)) return;
+        if (step.IsProbe) step.CancelBatch();
+        else if (stopReason is not null) step.Learner.Stop(stopReason, immediately: true, failed: true);
+        else step.StepOptimizer = false;
+    }
+
     private int _consecutive;
 
     /// <summary>Skipped steps over the learner's life.</summary>

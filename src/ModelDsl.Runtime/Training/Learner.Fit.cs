@@ -9,7 +9,7 @@ namespace ModelDsl.Training;
 public sealed partial class Learner
 {
     private ProgressReporter? _reporter;
-    private bool _stopRequested, _stopImmediately;
+    private bool _stopRequested, _stopImmediately, _cancelEpoch;
     private FitPlan? _plan;
     private long _step;
 
@@ -94,11 +94,12 @@ public sealed partial class Learner
             CurrentLr = ApplyLearningRate(plan.LearningRate, factor);
             if (plan.Schedule.Momentum(_step, plan.TotalSteps, plan.StepsPerEpoch) is { } momentum) ApplyMomentum(momentum);
             using var scope = NewDisposeScope();
-            var result = OneBatch(batch.Inputs, batch.Targets, StepPhase.Fit, (epoch, _position!.Batch));
+            var result = TrainBatch(batch.Inputs, batch.Targets, probe: false, (epoch, _position!.Batch));
             if (!result.Stepped) break;
             _reporter.BatchEnd(_position.Batch - 1, result.Loss);
-            if (_stopImmediately) break;
+            if (_stopImmediately || _cancelEpoch) break;
         }
+        _cancelEpoch = false;
         var done = _position!;
         _position = null;
         return done.Samples == 0 ? double.NaN : done.LossSum / done.Samples;
@@ -154,20 +155,27 @@ public sealed partial class Learner
         foreach (var m in _metrics) m.Reset();
         double sum = 0;
         long count = 0;
-        using (new EvalMode(Module))
+        // Callbacks may swap what is evaluated (averaged weights) and must swap it back, whatever happens in between.
+        foreach (var cb in Listeners) cb.BeforeValidate(this);
+        try
         {
+            using var evalMode = new EvalMode(Module);
             using var noGrad = no_grad();
             foreach (var batch in loader)
             {
                 using (batch)
                 {
                     using var scope = NewDisposeScope();
-                    var result = OneBatch(batch.Inputs, batch.Targets, StepPhase.Validate);
+                    var result = EvalBatch(batch.Inputs, batch.Targets);
                     long n = batch.Size;
                     sum += result.Loss * n;
                     count += n;
                 }
             }
+        }
+        finally
+        {
+            foreach (var cb in Listeners) cb.AfterValidate(this);
         }
         var results = _metrics.Select(m => new KeyValuePair<string, double>(m.Name, m.Compute())).ToList();
         return (count == 0 ? double.NaN : sum / count, results);
@@ -190,7 +198,7 @@ public sealed partial class Learner
                 using (batch)
                 {
                     using var scope = NewDisposeScope();
-                    preds.Add(OneBatch(batch.Inputs, null, StepPhase.Predict).Output.AsTensor().cpu().MoveToOuterDisposeScope());
+                    preds.Add(EvalBatch(batch.Inputs, null).Output.AsTensor().cpu().MoveToOuterDisposeScope());
                     targets.Add(batch.Targets.cpu().clone().MoveToOuterDisposeScope());
                 }
             }
@@ -213,7 +221,7 @@ public sealed partial class Learner
         using var evalMode = new EvalMode(Module);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        return OneBatch(inputs, null, StepPhase.Predict).Output.AsTensor().MoveToOuterDisposeScope();
+        return EvalBatch(inputs, null).Output.AsTensor().MoveToOuterDisposeScope();
     }
 
     private long StepsPerEpoch()

@@ -52,7 +52,7 @@ public sealed partial class Learner
                         double lr = startLr * Math.Pow(endLr / startLr, (double)i / (iterations - 1));
                         for (int g = 0; g < _stages.Count; g++) _groups[g].LearningRate = _frozen.Contains(_stages[g].Name) ? 0 : lr;
                         using var scope = NewDisposeScope();
-                        var result = OneBatch(batch.Inputs, batch.Targets, StepPhase.Probe);
+                        var result = TrainBatch(batch.Inputs, batch.Targets, probe: true);
                         if (!result.Stepped) { done = true; break; }
                         double value = result.Loss;
                         avg = beta * avg + (1 - beta) * value;

@@ -12,8 +12,9 @@ namespace ModelDsl.Training;
 /// callbacks, a progress display, checkpoints with exact resume, freezing and per-stage learning
 /// rates by the model's stages (its named child modules).
 /// <para>This file: construction, device and the stage/parameter-group bookkeeping. The one batch
-/// step every loop shares is in Learner.Step.cs, the loops in Learner.Fit.cs, the LR finder in
-/// Learner.LrFind.cs, checkpoints in Learner.Checkpoints.cs.</para>
+/// step every loop shares, open to callbacks through its events, is in Learner.Step.cs (the options'
+/// techniques — L1, loss scaling, the gradient guard, clipping — are step callbacks in their own files),
+/// the loops in Learner.Fit.cs, the LR finder in Learner.LrFind.cs, checkpoints in Learner.Checkpoints.cs.</para>
 /// </summary>
 public sealed partial class Learner : IDisposable
 {
@@ -59,12 +60,8 @@ public sealed partial class Learner : IDisposable
         _metrics = Options.Metrics.ToList();
         _callbacks = Options.Callbacks.ToList();
         if (Options.GuardAgainstNaN && !_callbacks.OfType<NanGuard>().Any()) _callbacks.Insert(0, new NanGuard());
-        if (Options.GuardAgainstNaN)
-        {
-            if (Options.MaxConsecutiveSkippedSteps < 1)
-                throw new ArgumentOutOfRangeException(nameof(options), Options.MaxConsecutiveSkippedSteps, "MaxConsecutiveSkippedSteps must be at least 1.");
-            _gradientGuard = new GradientGuard(Module.named_parameters().ToList(), Options.MaxConsecutiveSkippedSteps);
-        }
+        if (Options.GuardAgainstNaN && Options.MaxConsecutiveSkippedSteps < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), Options.MaxConsecutiveSkippedSteps, "MaxConsecutiveSkippedSteps must be at least 1.");
 
         if (!(Options.L1 >= 0) || double.IsInfinity(Options.L1))
             throw new ArgumentOutOfRangeException(nameof(options), Options.L1, "L1 must be finite and ≥ 0.");
@@ -83,6 +80,21 @@ public sealed partial class Learner : IDisposable
                 fused.SkipNonFiniteSteps = true;
             }
         }
+        AddTechniques();
+    }
+
+    /// <summary>
+    /// What the options add to a plain step, each a step technique on the step's events, in the order they act: L1 joins
+    /// the loss, float16 scales it, the gradient guard checks the gradients (float16's scaler skips such steps itself), then
+    /// clipping (mixed precision clips inside the fused optimizer instead).
+    /// </summary>
+    private void AddTechniques()
+    {
+        if (Options.L1 > 0) _techniques.Add(new L1Regularisation(Options.L1, TrainableParameters));
+        if (LossScaler is { } scaler) _techniques.Add(new LossScaling(scaler, (FusedOptimizer)Optimizer));
+        if (Options.GuardAgainstNaN && LossScaler is null)
+            _techniques.Add(_gradientGuard = new GradientGuard(Module.named_parameters().ToList(), Options.MaxConsecutiveSkippedSteps));
+        if (Options.GradientClipNorm is { } clip && _lowPrecision is null) _techniques.Add(new GradientClipping(clip, TrainableParameters));
     }
 
     /// <summary>The low-precision type of a mixed-precision run (<see cref="LearnerOptions.MixedPrecision"/>), else null.</summary>
@@ -183,7 +195,7 @@ public sealed partial class Learner : IDisposable
     /// <summary>Optimizer steps skipped because a gradient was NaN or ±∞ (see <see cref="LearnerOptions.MaxConsecutiveSkippedSteps"/>).</summary>
     public long SkippedSteps => _gradientGuard?.Skipped ?? 0;
 
-    private readonly GradientGuard? _gradientGuard;
+    private GradientGuard? _gradientGuard;
 
     /// <summary>The truth about the weights at a stop, for the guards' messages.</summary>
     internal string DescribeWeights() => GradientGuard.DescribeWeights(Module, _step);
@@ -197,7 +209,12 @@ public sealed partial class Learner : IDisposable
 
     public IReadOnlyCollection<string> FrozenStages => _frozen;
 
-    public void AddCallback(ILearnerCallback callback) => _callbacks.Add(callback);
+    public void AddCallback(ILearnerCallback callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        _callbacks.Add(callback);
+        _listeners = null;
+    }
 
     /// <summary>
     /// Freezes the named stages: their parameters stop requiring gradients and their group's
@@ -331,7 +348,7 @@ public sealed partial class Learner : IDisposable
         _disposed = true;
         _batchNorms.Dispose(); // the model outlives its learner: its BatchNorms lose the guard's hooks
         Optimizer.Dispose();
-        _l1?.Dispose();
+        foreach (var technique in _techniques.OfType<IDisposable>()) technique.Dispose();
     }
 
     private sealed record StageGroup(string Name, List<Parameter> Parameters);
