@@ -23,9 +23,9 @@ namespace ModelDsl.Augmentation;
 /// from a generator seeded with <see cref="Seed"/> (one per device); a sample is transformed with
 /// probability <see cref="P"/>, the others get the subclass's identity-like map.
 /// </summary>
-public abstract class PairedGeometricAugmentation : IPairedAugmentation, IDisposable
+public abstract class PairedGeometricAugmentation : IPairedAugmentation, IRandomState, IDisposable
 {
-    private readonly Dictionary<string, Generator> _generators = new();
+    private readonly SeededGenerators _generators;
     private readonly object _lock = new();
 
     protected PairedGeometricAugmentation(double p, long? seed, double minVisible, int maskFill)
@@ -36,6 +36,7 @@ public abstract class PairedGeometricAugmentation : IPairedAugmentation, IDispos
         Seed = seed ?? Random.Shared.NextInt64(long.MaxValue);
         MinVisible = minVisible;
         MaskFill = maskFill;
+        _generators = new SeededGenerators(Seed, GetType().Name);
     }
 
     public double P { get; }
@@ -63,7 +64,7 @@ public abstract class PairedGeometricAugmentation : IPairedAugmentation, IDispos
         long oh, ow;
         lock (_lock)
         {
-            try { (fwd, oh, ow) = Draw(GeneratorFor(x.device), n, h, w, x.device); }
+            try { (fwd, oh, ow) = Draw(_generators.For(x.device), n, h, w, x.device); }
             finally { _kept.Dispose(); }
         }
         using var warpScalars = new KeptScalars();
@@ -95,12 +96,15 @@ public abstract class PairedGeometricAugmentation : IPairedAugmentation, IDispos
         }
     }
 
-    private Generator GeneratorFor(Device device)
+    /// <summary>The device generators' state (seed and position), so a resumed run draws as the uninterrupted one (the dense loaders save it in checkpoints).</summary>
+    public byte[] SaveRandomState()
     {
-        string key = device.ToString();
-        if (!_generators.TryGetValue(key, out var g))
-            _generators[key] = g = new Generator(unchecked((ulong)Seed), device);
-        return g;
+        lock (_lock) return _generators.Save();
+    }
+
+    public void LoadRandomState(byte[] state)
+    {
+        lock (_lock) _generators.Load(state);
     }
 
     private readonly KeptScalars _kept = new();
@@ -132,11 +136,7 @@ public abstract class PairedGeometricAugmentation : IPairedAugmentation, IDispos
 
     public void Dispose()
     {
-        lock (_lock)
-        {
-            foreach (var g in _generators.Values) g.Dispose();
-            _generators.Clear();
-        }
+        lock (_lock) _generators.Dispose();
         GC.SuppressFinalize(this);
     }
 }

@@ -118,37 +118,3 @@ public abstract class DecidedAugmentation : IAugmentation, IRandomState, IDispos
 
     public void Dispose() => Decider.Dispose();
 }
-
-/// <summary>Two random states as one (each with its length first), for augmentations made of others.</summary>
-internal static class RandomStates
-{
-    public static byte[] Join(byte[] first, byte[] second)
-    {
-        using var ms = new MemoryStream();
-        using (var w = new BinaryWriter(ms))
-        {
-            w.Write(first.Length);
-            w.Write(first);
-            w.Write(second.Length);
-            w.Write(second);
-        }
-        return ms.ToArray();
-    }
-
-    public static (byte[] First, byte[] Second) Split(byte[] state, string owner)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        try
-        {
-            using var r = new BinaryReader(new MemoryStream(state));
-            var first = r.ReadBytes(r.ReadInt32());
-            var second = r.ReadBytes(r.ReadInt32());
-            if (r.BaseStream.Position != state.Length) throw new InvalidDataException($"{owner}: unexpected bytes after the random state.");
-            return (first, second);
-        }
-        catch (Exception e) when (e is EndOfStreamException or ArgumentOutOfRangeException)
-        {
-            throw new InvalidDataException($"{owner}: the random state ({state.Length} bytes) does not fit; it was saved from another augmentation.", e);
-        }
-    }
-}

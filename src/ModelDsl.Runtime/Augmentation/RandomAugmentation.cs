@@ -13,7 +13,7 @@ namespace ModelDsl.Augmentation;
 /// </summary>
 public abstract class RandomAugmentation : IAugmentation, IRandomState, IDisposable
 {
-    private readonly Dictionary<string, Generator> _generators = new();
+    private readonly SeededGenerators _generators;
     private readonly object _lock = new();
 
     protected RandomAugmentation(double p, long? seed)
@@ -21,6 +21,7 @@ public abstract class RandomAugmentation : IAugmentation, IRandomState, IDisposa
         if (p is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(p), p, "Probability must be in [0, 1].");
         P = p;
         Seed = seed ?? Random.Shared.NextInt64(long.MaxValue);
+        _generators = new SeededGenerators(Seed, GetType().Name);
     }
 
     /// <summary>Probability that a given sample is transformed.</summary>
@@ -38,7 +39,7 @@ public abstract class RandomAugmentation : IAugmentation, IRandomState, IDisposa
         Tensor y;
         lock (_lock)
         {
-            try { y = ApplyCore(batch, GeneratorFor(batch.device)); }
+            try { y = ApplyCore(batch, _generators.For(batch.device)); }
             finally { _kept.Dispose(); }
         }
         if (ReferenceEquals(y, batch)) y = batch.alias();
@@ -73,72 +74,16 @@ public abstract class RandomAugmentation : IAugmentation, IRandomState, IDisposa
     /// <summary>Transforms <paramref name="x"/>; runs inside a dispose scope, so intermediates need no disposing.</summary>
     protected abstract Tensor ApplyCore(Tensor x, Generator g);
 
-    private Generator GeneratorFor(Device device)
-    {
-        string key = device.ToString();
-        if (!_generators.TryGetValue(key, out var g))
-            _generators[key] = g = new Generator(unchecked((ulong)Seed), device);
-        return g;
-    }
-
     /// <summary>Every device generator used so far, by device name, with its torch state (seed and position).</summary>
     public byte[] SaveRandomState()
     {
-        lock (_lock)
-        {
-            using var ms = new MemoryStream();
-            using (var w = new BinaryWriter(ms))
-            {
-                w.Write(_generators.Count);
-                foreach (var (device, g) in _generators.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                {
-                    using var state = g.get_state();
-                    var bytes = state.bytes;
-                    w.Write(device);
-                    w.Write(bytes.Length);
-                    w.Write(bytes);
-                }
-            }
-            return ms.ToArray();
-        }
+        lock (_lock) return _generators.Save();
     }
 
     /// <summary>Recreates the saved device generators (seeded as usual) and moves each to its saved state.</summary>
     public void LoadRandomState(byte[] state)
     {
-        ArgumentNullException.ThrowIfNull(state);
-        lock (_lock)
-        {
-            try
-            {
-                using var r = new BinaryReader(new MemoryStream(state));
-                int count = r.ReadInt32();
-                if (count < 0) throw new InvalidDataException($"{GetType().Name}: a random state with {count} generators.");
-                var saved = new List<(string Device, byte[] Bytes)>();
-                for (int i = 0; i < count; i++)
-                {
-                    string device = r.ReadString();
-                    int length = r.ReadInt32();
-                    var bytes = r.ReadBytes(length);
-                    if (bytes.Length != length) throw new EndOfStreamException();
-                    saved.Add((device, bytes));
-                }
-                if (r.BaseStream.Position != state.Length) throw new InvalidDataException($"{GetType().Name}: {state.Length - r.BaseStream.Position} unexpected bytes after the random state.");
-                foreach (var g in _generators.Values) g.Dispose();
-                _generators.Clear();
-                foreach (var (device, bytes) in saved)
-                {
-                    var g = GeneratorFor(new Device(device));
-                    using var t = torch.empty(bytes.Length, ScalarType.Byte);
-                    t.bytes = bytes;
-                    g.set_state(t);
-                }
-            }
-            catch (EndOfStreamException)
-            {
-                throw new InvalidDataException($"{GetType().Name}: the random state ({state.Length} bytes) ends early; it was saved from another augmentation.");
-            }
-        }
+        lock (_lock) _generators.Load(state);
     }
 
     /// <summary>U(lo, hi) per sample, shape N, float32 on <paramref name="device"/>.</summary>
@@ -171,11 +116,7 @@ public abstract class RandomAugmentation : IAugmentation, IRandomState, IDisposa
 
     public void Dispose()
     {
-        lock (_lock)
-        {
-            foreach (var g in _generators.Values) g.Dispose();
-            _generators.Clear();
-        }
+        lock (_lock) _generators.Dispose();
         GC.SuppressFinalize(this);
     }
 }

@@ -119,42 +119,9 @@ public sealed class DataLoader : IEnumerable<Batch>, IRandomState, IDisposable
     }
 
     /// <summary><see cref="Epoch"/> and the augmentation's random state (when it has one).</summary>
-    public byte[] SaveRandomState()
-    {
-        using var ms = new MemoryStream();
-        using (var w = new BinaryWriter(ms))
-        {
-            w.Write(Epoch);
-            var augmentation = (Augmentation as IRandomState)?.SaveRandomState();
-            w.Write(augmentation?.Length ?? -1);
-            if (augmentation is not null) w.Write(augmentation);
-        }
-        return ms.ToArray();
-    }
+    public byte[] SaveRandomState() => RandomStates.SaveLoader(Epoch, Augmentation);
 
-    public void LoadRandomState(byte[] state)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        try
-        {
-            using var r = new BinaryReader(new MemoryStream(state));
-            int epoch = r.ReadInt32();
-            int length = r.ReadInt32();
-            if ((length >= 0) != Augmentation is IRandomState)
-                throw new InvalidDataException("DataLoader: the random state " + (length >= 0 ? "has an augmentation state, but this loader's augmentation has none." : "has no augmentation state, but this loader's augmentation is random."));
-            if (length >= 0)
-            {
-                var bytes = r.ReadBytes(length);
-                if (bytes.Length != length) throw new EndOfStreamException();
-                ((IRandomState)Augmentation!).LoadRandomState(bytes);
-            }
-            Epoch = epoch;
-        }
-        catch (EndOfStreamException)
-        {
-            throw new InvalidDataException($"DataLoader: the random state ({state.Length} bytes) ends early; it was saved from another loader.");
-        }
-    }
+    public void LoadRandomState(byte[] state) => Epoch = RandomStates.LoadLoader(state, Augmentation, nameof(DataLoader));
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 

@@ -10,13 +10,16 @@ namespace ModelDsl.Data;
 /// takes them as it takes a <see cref="DataLoader"/>), a seeded order per epoch, samples decoded by up to
 /// <see cref="Workers"/> threads per batch, the batch moved to <see cref="Device"/> and then put through
 /// one paired augmentation there (image, mask and boxes transformed by the same random draw).
+/// <para><b>Resuming</b>, as <see cref="DataLoader"/>: <see cref="StartBatch"/> begins the next enumeration part-way
+/// through its epoch without decoding the batches before it, and <see cref="SaveRandomState"/> holds the epoch and the
+/// augmentation's generators, so a segmentation or detection run killed mid-epoch resumes with the very same batches.</para>
 /// </summary>
 /// <remarks>
 /// A dedicated loader rather than <see cref="DataLoader"/>: that one batches an <see cref="IDataset"/>'s
 /// single long label per sample and augments the inputs alone; masks and a variable number of boxes per
 /// image need their own collate and an augmentation that sees the targets too.
 /// </remarks>
-public abstract class DenseDataLoader : IEnumerable<Batch>
+public abstract class DenseDataLoader : IEnumerable<Batch>, IRandomState
 {
     private protected DenseDataLoader(int count, int batchSize, bool shuffle, int seed, bool dropLast, int workers, Device? device, IPairedAugmentation? augmentation)
     {
@@ -60,11 +63,35 @@ public abstract class DenseDataLoader : IEnumerable<Batch>
 
     public int[] Order(int epoch) => EpochOrder.Of(SampleTotal, Shuffle, Seed, epoch);
 
+    /// <summary>
+    /// The batch the next enumeration starts at (0 = the whole epoch); it applies to one enumeration and then goes back to 0.
+    /// The Learner sets it to resume a checkpoint taken mid-epoch.
+    /// </summary>
+    public int StartBatch
+    {
+        get => _startBatch;
+        set => _startBatch = value >= 0 && value <= Count ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, $"The start batch must be in [0, {Count}].");
+    }
+
+    private int _startBatch;
+
+    /// <summary><see cref="Epoch"/> and the paired augmentation's random state (when it has one).</summary>
+    public byte[] SaveRandomState() => RandomStates.SaveLoader(Epoch, Augmentation);
+
+    public void LoadRandomState(byte[] state) => Epoch = RandomStates.LoadLoader(state, Augmentation, GetType().Name);
+
     public IEnumerator<Batch> GetEnumerator()
     {
-        var order = Order(Epoch++);
+        int start = _startBatch;
+        _startBatch = 0;
+        return Batches(Order(Epoch++), start);
+    }
+
+    private IEnumerator<Batch> Batches(int[] order, int firstBatch)
+    {
         int n = Count;
-        for (int b = 0; b < n; b++)
+        for (int b = firstBatch; b < n; b++)
         {
             int start = b * BatchSize, len = Math.Min(BatchSize, order.Length - start);
             yield return Next(order.AsSpan(start, len));

@@ -56,7 +56,14 @@ public class AutoAugmentOpsTests(ITestOutputHelper output)
     }
 
     private static Dictionary<string, Tensor>? s_saved;
-    private static Dictionary<string, Tensor> Saved => s_saved ??= TorchvisionReference.Compute(Script());
+    private static Dictionary<string, Tensor> Saved => s_saved ??= Kept(TorchvisionReference.Compute(Script()));
+
+    // The reference tensors outlive any test's dispose scope (the first test to ask may be inside one): the cache keeps them.
+    private static Dictionary<string, Tensor> Kept(Dictionary<string, Tensor> saved)
+    {
+        foreach (var t in saved.Values) t.DetachFromDisposeScope();
+        return saved;
+    }
 
     [Fact]
     public void Every_op_at_two_magnitudes_gives_torchvisions_pixels_within_one_level()
