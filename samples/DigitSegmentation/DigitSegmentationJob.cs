@@ -16,8 +16,15 @@ namespace DigitSegmentation;
 /// <param name="Test">Test canvases to write when the folder is made here.</param>
 /// <param name="Augment">Paired random affine (small rotation, shift, zoom) on the train canvases.</param>
 /// <param name="BackgroundWeight">Cross-entropy weight of background pixels (digits weigh 1).</param>
+/// <param name="CheckpointEvery">Write <c>checkpoint.bin</c> in the output folder every this many optimizer steps, mid-epoch too (0: none).</param>
+/// <param name="Resume">Continue from the output folder's <c>checkpoint.bin</c> when it is there (the other settings must be the run's).</param>
 public sealed record DigitSegmentationSettings(string Data, string Output, int Train = 4000, int Test = 1000, int Epochs = 8, int BatchSize = 32,
-    double LearningRate = 1e-2, int Seed = 1, bool Augment = false, bool Dice = true, double BackgroundWeight = 0.1);
+    double LearningRate = 1e-2, int Seed = 1, bool Augment = false, bool Dice = true, double BackgroundWeight = 0.1,
+    int CheckpointEvery = 0, bool Resume = false)
+{
+    /// <summary>Where the run keeps its checkpoint.</summary>
+    public string CheckpointPath => Path.Combine(Path.GetFullPath(Output), "checkpoint.bin");
+}
 
 /// <summary>What the run measured on the test canvases.</summary>
 public sealed record DigitSegmentationResult(double MeanIoU, double PixelAccuracy, double Dice, IReadOnlyList<double> PerClassIoU,
@@ -34,9 +41,10 @@ public static class DigitSegmentationJob
 {
     public static int Run(DigitSegmentationSettings settings, TextWriter stdout, TextWriter stderr)
     {
-        if (settings.Epochs < 1 || settings.BatchSize < 1 || settings.Train < 1 || settings.Test < 1 || !(settings.LearningRate > 0) || !(settings.BackgroundWeight > 0))
+        if (settings.Epochs < 1 || settings.BatchSize < 1 || settings.Train < 1 || settings.Test < 1 || !(settings.LearningRate > 0) || !(settings.BackgroundWeight > 0)
+            || settings.CheckpointEvery < 0)
         {
-            stderr.WriteLine("error: --epochs, --batch-size, --train and --test must be at least 1, --lr and --background-weight positive.");
+            stderr.WriteLine("error: --epochs, --batch-size, --train and --test must be at least 1, --lr and --background-weight positive, --checkpoint-every 0 or more.");
             return 2;
         }
         try
@@ -83,10 +91,17 @@ public static class DigitSegmentationJob
             Device = CPU,
             Seed = s.Seed,
             Writer = stdout,
+            Callbacks = s.CheckpointEvery > 0 ? [new CheckpointEverySteps(s.CheckpointPath, s.CheckpointEvery)] : [],
         });
         var clock = Stopwatch.StartNew();
-        var history = learner.FitOneCycle(s.Epochs, s.LearningRate);
+        // A killed run resumes from its last complete checkpoint: the loader's order, the paired augmentation's generators
+        // and the position in the epoch come back with the weights, so it ends where the uninterrupted run ends.
+        bool resume = s.Resume && File.Exists(s.CheckpointPath);
+        if (resume) stdout.WriteLine($"resuming from {s.CheckpointPath}");
+        var history = resume ? learner.Resume(s.CheckpointPath) : learner.FitOneCycle(s.Epochs, s.LearningRate);
         learner.ThrowIfFailed(); // a stopped fit never validated: there are no metrics to compute
+        // A resumed run whose checkpoint was taken after the last epoch validated nothing here: validate the final weights.
+        if (resume) learner.Validate();
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
         // The last epoch's validation pass ran over the test canvases with the final weights: the metrics hold it.

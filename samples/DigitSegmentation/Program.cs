@@ -15,11 +15,14 @@ var seed = new Option<int>("--seed") { Description = "Seed of the canvases, weig
 var augment = new Option<bool>("--augment") { Description = "Paired random affine (±10°, 5% shift, 0.9–1.1 zoom) on the train canvases." };
 var backgroundWeight = new Option<double>("--background-weight") { Description = "Cross-entropy weight of background pixels (digits weigh 1).", DefaultValueFactory = _ => 0.1 };
 var noDice = new Option<bool>("--no-dice") { Description = "Per-pixel cross-entropy alone (default: cross-entropy + Dice)." };
+var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write checkpoint.bin in --out every N optimizer steps, mid-epoch too (0: none).", DefaultValueFactory = _ => 0 };
+var resume = new Option<bool>("--resume") { Description = "Continue from --out's checkpoint.bin when it is there (give the same other options)." };
 
 var root = new RootCommand("Trains a DSL U-Net to label every pixel of digit canvases and reports mean IoU and per-class accuracy.")
-    { data, output, train, test, epochs, batchSize, lr, seed, augment, noDice, backgroundWeight };
+    { data, output, train, test, epochs, batchSize, lr, seed, augment, noDice, backgroundWeight, checkpointEvery, resume };
 root.SetAction(r => DigitSegmentationJob.Run(
     new DigitSegmentationSettings(r.GetValue(data)!, r.GetValue(output)!, r.GetValue(train), r.GetValue(test), r.GetValue(epochs),
-        r.GetValue(batchSize), r.GetValue(lr), r.GetValue(seed), r.GetValue(augment), !r.GetValue(noDice), r.GetValue(backgroundWeight)),
+        r.GetValue(batchSize), r.GetValue(lr), r.GetValue(seed), r.GetValue(augment), !r.GetValue(noDice), r.GetValue(backgroundWeight),
+        r.GetValue(checkpointEvery), r.GetValue(resume)),
     Console.Out, Console.Error));
 return root.Parse(args).Invoke();

@@ -45,73 +45,12 @@ public sealed class CrashResumeTests(ITestOutputHelper testOutput) : IDisposable
         return dir;
     }
 
-    private sealed class Child(Process process, List<string> output) : IDisposable
+    private static ChildRun.Child Start(string data, string outDir, bool resume, bool slowSaves)
     {
-        public Process Process => process;
-        public string Output { get { lock (output) return string.Join("\n", output); } }
-
-        public void Dispose() => process.Dispose();
-    }
-
-    private static Child Start(string data, string outDir, bool resume, bool slowSaves)
-    {
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-        // Through coreutils' env with SIGINT reset to its default: a shell that starts the test run in the background
-        // (nohup, `&` without job control) makes SIGINT ignored, children inherit that, and the interrupt below would
-        // never arrive. env execs dotnet, so the PID is the app's.
-        bool viaEnv = OperatingSystem.IsLinux() && File.Exists("/usr/bin/env");
-        var psi = new ProcessStartInfo(viaEnv ? "/usr/bin/env" : dotnet)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (viaEnv) { psi.ArgumentList.Add("--default-signal=INT"); psi.ArgumentList.Add(dotnet); }
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "MnistDigits.dll"), "--data", data, "--out", outDir, "--epochs", $"{Epochs}",
-                     "--batch-size", $"{BatchSize}", "--device", "cpu", "--seed", "5", "--workers", "0", "--checkpoint-every", $"{CheckpointEvery}" })
-            psi.ArgumentList.Add(a);
-        if (resume) psi.ArgumentList.Add("--resume");
-        if (slowSaves) psi.Environment["MODELDSL_CHECKPOINT_WRITE_DELAY_MS"] = $"{SaveDelayMs}";
-        // Plain output; the same intra-op thread count in every run keeps CPU reductions in the same order.
-        psi.Environment["OMP_NUM_THREADS"] = "1";
-        var lines = new List<string>();
-        var p = new Process { StartInfo = psi };
-        p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (lines) lines.Add(e.Data); };
-        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (lines) lines.Add("stderr: " + e.Data); };
-        Assert.True(p.Start());
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return new Child(p, lines);
-    }
-
-    private static string[] Temporaries(string outDir) =>
-        Directory.Exists(outDir) ? Directory.GetFiles(outDir, ".checkpoint.bin.*.tmp") : [];
-
-    /// <summary>
-    /// Waits until the child has begun its <paramref name="nth"/> save in this run (a new temporary file
-    /// appears; <paramref name="leftovers"/>, those of earlier killed runs, do not count), or exits.
-    /// </summary>
-    private static bool WaitInsideSave(Child child, string outDir, int nth, string[] leftovers)
-    {
-        var seen = new HashSet<string>();
-        var clock = Stopwatch.StartNew();
-        while (!child.Process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
-        {
-            foreach (var t in Temporaries(outDir).Except(leftovers)) seen.Add(t);
-            if (seen.Count >= nth) return true;
-            Thread.Sleep(5);
-        }
-        return false;
-    }
-
-    private static void WaitForExit(Child child)
-    {
-        if (!child.Process.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            child.Process.Kill();
-            Assert.Fail("the child did not finish in 3 minutes:\n" + child.Output);
-        }
-        child.Process.WaitForExit(); // drains the output
+        var args = new List<string> { "--data", data, "--out", outDir, "--epochs", $"{Epochs}", "--batch-size", $"{BatchSize}", "--device", "cpu",
+            "--seed", "5", "--workers", "0", "--checkpoint-every", $"{CheckpointEvery}" };
+        if (resume) args.Add("--resume");
+        return ChildRun.Start("MnistDigits.dll", args, slowSaves ? SaveDelayMs : 0);
     }
 
     [Fact]
@@ -121,7 +60,7 @@ public sealed class CrashResumeTests(ITestOutputHelper testOutput) : IDisposable
         string reference = Path.Combine(_dir, "reference"), crashed = Path.Combine(_dir, "crashed");
         using (var straight = Start(data, reference, resume: false, slowSaves: false))
         {
-            WaitForExit(straight);
+            ChildRun.WaitForExit(straight);
             Assert.True(straight.Process.ExitCode == 0, straight.Output);
         }
 
@@ -135,37 +74,37 @@ public sealed class CrashResumeTests(ITestOutputHelper testOutput) : IDisposable
         foreach (var what in plan)
         {
             bool resume = File.Exists(checkpoint);
-            var leftovers = Temporaries(crashed);
+            var leftovers = ChildRun.Temporaries(crashed);
             using var child = Start(data, crashed, resume, slowSaves: what != "finish");
             switch (what)
             {
                 case "kill-in-save":
-                    if (WaitInsideSave(child, crashed, nth: 2, leftovers))
+                    if (ChildRun.WaitInsideSave(child, crashed, nth: 2, leftovers))
                     {
                         child.Process.Kill();
                         child.Process.WaitForExit();
-                        Assert.NotEmpty(Temporaries(crashed).Except(leftovers)); // it died with its temporary file half written
+                        Assert.NotEmpty(ChildRun.Temporaries(crashed).Except(leftovers)); // it died with its temporary file half written
                         killedInSave++;
                     }
                     break;
                 case "kill-random":
                     // Random, but after training began and well before it can end: 8+ saves of 400 ms remain.
-                    Assert.True(WaitInsideSave(child, crashed, nth: 1, leftovers), "no save began:\n" + child.Output);
+                    Assert.True(ChildRun.WaitInsideSave(child, crashed, nth: 1, leftovers), "no save began:\n" + child.Output);
                     int ms = random.Next(0, 2500);
                     log.Add($"random kill {ms} ms after the run's first save began");
                     if (!child.Process.WaitForExit(ms)) { child.Process.Kill(); child.Process.WaitForExit(); }
                     break;
                 case "sigint":
-                    Assert.True(WaitInsideSave(child, crashed, nth: 1, leftovers), "no save began:\n" + child.Output);
+                    Assert.True(ChildRun.WaitInsideSave(child, crashed, nth: 1, leftovers), "no save began:\n" + child.Output);
                     using (var kill = Process.Start("kill", ["-INT", $"{child.Process.Id}"])) kill.WaitForExit();
-                    WaitForExit(child);
+                    ChildRun.WaitForExit(child);
                     Assert.True(child.Process.ExitCode == TrainingJob.InterruptedExitCode, $"exit code {child.Process.ExitCode}:\n{child.Output}");
                     Assert.Contains("interrupted: checkpoint written to " + checkpoint + "; run again with --resume to continue.", child.Output);
                     // One line for the interrupt, not one from the Learner and another from the job.
                     Assert.Single(child.Output.Split('\n'), line => line.Contains("interrupted: checkpoint written to", StringComparison.Ordinal));
                     break;
                 default:
-                    WaitForExit(child);
+                    ChildRun.WaitForExit(child);
                     Assert.True(child.Process.ExitCode == 0, string.Join("\n", log) + "\n" + child.Output);
                     break;
             }
@@ -180,7 +119,7 @@ public sealed class CrashResumeTests(ITestOutputHelper testOutput) : IDisposable
         }
         foreach (var line in log) testOutput.WriteLine(line);
         Assert.True(killedInSave >= 1, "no kill landed inside a save: " + string.Join("; ", log));
-        Assert.Empty(Temporaries(crashed)); // the finishing run cleared the crashed saves' leftovers
+        Assert.Empty(ChildRun.Temporaries(crashed)); // the finishing run cleared the crashed saves' leftovers
 
         string Of(string dir, string file) => File.ReadAllText(Path.Combine(dir, file));
         Assert.Equal(Of(reference, "metrics.json"), Of(crashed, "metrics.json"));
