@@ -31,7 +31,7 @@ namespace ModelDsl.Data;
 /// <para><b>Augmentation.</b> An optional <see cref="IAugmentation"/> is applied to each batch's inputs
 /// after it is on the device, so random augmentation runs batched on the GPU when there is one.</para>
 /// </remarks>
-public sealed class DataLoader : IEnumerable<Batch>, IRandomState, IDisposable
+public sealed class DataLoader : IEnumerable<Batch>, IRandomState, IDeviceLoader, IDisposable
 {
     private readonly object _residentLock = new();
     private Tensor? _residentImages, _residentLabels;
@@ -52,6 +52,7 @@ public sealed class DataLoader : IEnumerable<Batch>, IRandomState, IDisposable
         Workers = workers;
         Prefetch = Math.Max(1, prefetch ?? 2 * Math.Max(1, workers));
         Device = device ?? CPU;
+        DeviceChosen = device is not null;
         DeviceResident = deviceResident;
         Augmentation = augmentation;
         if (DropLast && dataset.Count < batchSize)
@@ -66,7 +67,27 @@ public sealed class DataLoader : IEnumerable<Batch>, IRandomState, IDisposable
     public int Workers { get; }
     /// <summary>Most batches built ahead of the consumer (with workers).</summary>
     public int Prefetch { get; }
-    public Device Device { get; }
+    /// <summary>Where batches are built and augmented: the given device, else the CPU until a Learner gives the loader its own.</summary>
+    public Device Device { get; private set; }
+
+    /// <summary>True when a device was given: a Learner on another device then copies each finished batch to its own, and says so.</summary>
+    public bool DeviceChosen { get; }
+
+    void IDeviceLoader.Adopt(Device device)
+    {
+        if (DeviceChosen) throw new InvalidOperationException($"This {GetType().Name} was built for {Device}; it keeps it.");
+        lock (_residentLock)
+        {
+            // A dataset already made resident on the old device is made resident again on the new one, at the next epoch.
+            if (_residentImages is not null && !SameDevice(_residentImages.device, device))
+            {
+                _residentImages.Dispose();
+                _residentLabels?.Dispose();
+                _residentImages = _residentLabels = null;
+            }
+            Device = device;
+        }
+    }
     public bool DeviceResident { get; }
     public IAugmentation? Augmentation { get; }
 
@@ -311,7 +332,8 @@ public sealed class DataLoader : IEnumerable<Batch>, IRandomState, IDisposable
         }
     }
 
-    private static bool SameDevice(Device a, Device b) =>
+    /// <summary>The same device: CPU is CPU, a CUDA device without an index is device 0 (also for the dense loaders and the Learner).</summary>
+    internal static bool SameDevice(Device a, Device b) =>
         a.type == b.type && (a.type == DeviceType.CPU || Math.Max(0, a.index) == Math.Max(0, b.index));
 
     private void EnsureResident()

@@ -19,7 +19,7 @@ namespace ModelDsl.Data;
 /// single long label per sample and augments the inputs alone; masks and a variable number of boxes per
 /// image need their own collate and an augmentation that sees the targets too.
 /// </remarks>
-public abstract class DenseDataLoader : IEnumerable<Batch>, IRandomState
+public abstract class DenseDataLoader : IEnumerable<Batch>, IRandomState, IDeviceLoader
 {
     private protected DenseDataLoader(int count, int batchSize, bool shuffle, int seed, bool dropLast, int workers, Device? device, IPairedAugmentation? augmentation)
     {
@@ -34,6 +34,7 @@ public abstract class DenseDataLoader : IEnumerable<Batch>, IRandomState
         DropLast = dropLast;
         Workers = workers;
         Device = device ?? CPU;
+        DeviceChosen = device is not null;
         Augmentation = augmentation;
     }
 
@@ -44,7 +45,17 @@ public abstract class DenseDataLoader : IEnumerable<Batch>, IRandomState
     public bool DropLast { get; }
     /// <summary>Threads decoding the samples of one batch (0 or 1: the enumerating thread).</summary>
     public int Workers { get; }
-    public Device Device { get; }
+    /// <summary>Where batches are built and augmented: the given device, else the CPU until a Learner gives the loader its own.</summary>
+    public Device Device { get; private set; }
+
+    /// <summary>True when a device was given: a Learner on another device then copies each finished batch to its own, and says so.</summary>
+    public bool DeviceChosen { get; }
+
+    void IDeviceLoader.Adopt(Device device)
+    {
+        if (DeviceChosen) throw new InvalidOperationException($"This {GetType().Name} was built for {Device}; it keeps it.");
+        Device = device;
+    }
     public IPairedAugmentation? Augmentation { get; }
     /// <summary>The epoch the next enumeration uses (its shuffle order derives from Seed and this); the Learner sets it.</summary>
     public int Epoch { get; set; }
@@ -112,8 +123,7 @@ public abstract class DenseDataLoader : IEnumerable<Batch>, IRandomState
     }
 
     // An alias on the same device: the host batch is disposed here, whatever to() returns for a no-op move.
-    private Tensor ToDevice(Tensor t) =>
-        t.device_type == Device.type && (t.device_type == DeviceType.CPU || Math.Max(0, t.device_index) == Math.Max(0, Device.index)) ? t.alias() : t.to(Device);
+    private Tensor ToDevice(Tensor t) => DataLoader.SameDevice(t.device, Device) ? t.alias() : t.to(Device);
 
     private Tensor? Opt(Tensor? t) => t is null ? null : ToDevice(t);
 

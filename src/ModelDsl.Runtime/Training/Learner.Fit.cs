@@ -52,7 +52,7 @@ public sealed partial class Learner
             {
                 foreach (var cb in _callbacks) cb.OnFitStart(this);
                 _reporter.FitStart(_metrics.Select(m => m.Name).ToList(), printHeader: true);
-                if (_singleBatchNote is { } note) _reporter.Message(note);
+                foreach (var note in new[] { _singleBatchNote, _trainDeviceNote, _validDeviceNote }) if (note is not null) _reporter.Message(note);
                 int last = plan.FirstEpoch + plan.Epochs - 1;
                 for (int epoch = History.Count; epoch <= last && !_stopRequested; epoch++)
                 {

@@ -45,10 +45,10 @@ public sealed partial class Learner : IDisposable
         Module = model;
         _forward = forward;
         _batchNorms = new BatchNormBatches(model);
-        Train = train;
-        Valid = valid;
         Loss = Options.Loss;
         Device = Options.Device ?? DefaultDevice;
+        Train = train;
+        Valid = valid;
         // A hand-written model never passes a generated input check: make sure the CPU's convolutions are right
         // before the first step (also on a GPU run, whose CPU-side work and evaluation may use them).
         Platform.CpuNumerics.EnsureChecked();
@@ -131,8 +131,28 @@ public sealed partial class Learner : IDisposable
             ArgumentNullException.ThrowIfNull(value);
             _train = value;
             _singleBatchNote = _batchNorms.PrepareTrainLoader(value);
+            _trainDeviceNote = LoaderDevices.Align(value, Device, "training");
         }
     }
+
+    /// <summary>
+    /// One enumeration is one validation pass. A ModelDsl loader built without a device builds its batches on the learner's
+    /// (<see cref="LoaderDevices"/>), as <see cref="Train"/>'s does.
+    /// </summary>
+    public IEnumerable<Batch>? Valid
+    {
+        get => _valid;
+        set
+        {
+            _valid = value;
+            _validDeviceNote = value is null ? null : LoaderDevices.Align(value, Device, "validation");
+        }
+    }
+
+    private IEnumerable<Batch>? _valid;
+
+    /// <summary>What a fit says first when a loader's chosen device is not the learner's (never a silent copy); else null.</summary>
+    private string? _trainDeviceNote, _validDeviceNote;
 
     private IEnumerable<Batch> _train = null!;
 
@@ -141,7 +161,6 @@ public sealed partial class Learner : IDisposable
 
     /// <summary>The line a fit prints when the training loader leaves out a last batch of one sample; else null.</summary>
     private string? _singleBatchNote;
-    public IEnumerable<Batch>? Valid { get; set; }
     public Loss Loss { get; }
     public Device Device { get; }
 
