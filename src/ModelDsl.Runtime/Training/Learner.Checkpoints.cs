@@ -20,8 +20,8 @@ public sealed partial class Learner
             Seed: Options.Seed,
             Fit: _plan,
             HistoryJson: History.ToJson(indented: false),
-            FrozenStages: _frozen.ToList(),
-            StageLearningRates: new Dictionary<string, double>(_stageLr),
+            FrozenStages: _stages.Frozen.ToList(),
+            StageLearningRates: new Dictionary<string, double>(_stages.BaseRates),
             Position: _plan is null ? null : _position,
             TrainLoaderState: (Train as IRandomState)?.SaveRandomState(),
             ValidLoaderState: (Valid as IRandomState)?.SaveRandomState(),
@@ -87,7 +87,7 @@ public sealed partial class Learner
         History = s.HistoryJson is null ? new History() : History.FromJson(s.HistoryJson);
         Unfreeze();
         if (s.FrozenStages is { Count: > 0 } frozen) Freeze(frozen.ToArray());
-        _stageLr.Clear();
+        _stages.ClearBaseRates();
         if (s.StageLearningRates is not null)
             foreach (var (k, v) in s.StageLearningRates) SetStageLearningRate(k, v);
         if (s.Fit is { } plan && History.Count < plan.FirstEpoch + plan.Epochs)

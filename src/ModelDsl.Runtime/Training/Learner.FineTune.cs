@@ -20,7 +20,7 @@ public sealed partial class Learner
         if (!(baseLr > 0) || !double.IsFinite(baseLr)) throw new ArgumentOutOfRangeException(nameof(baseLr), baseLr, "A learning rate must be finite and > 0.");
         if (!(lrMult >= 1)) throw new ArgumentOutOfRangeException(nameof(lrMult), lrMult, "lrMult divides the first stage's rate: at least 1.");
         var history = new History();
-        var names = _stages.Select(s => s.Name).ToList();
+        var names = _stages.Names.ToList();
         if (freezeEpochs > 0 && names.Count > 1)
         {
             Freeze(names.Take(names.Count - 1).ToArray());

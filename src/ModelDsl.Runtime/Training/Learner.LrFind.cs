@@ -50,7 +50,7 @@ public sealed partial class Learner
                     {
                         any = true;
                         double lr = startLr * Math.Pow(endLr / startLr, (double)i / (iterations - 1));
-                        for (int g = 0; g < _stages.Count; g++) _groups[g].LearningRate = _frozen.Contains(_stages[g].Name) ? 0 : lr;
+                        _stages.ApplyUniformRate(lr);
                         using var scope = NewDisposeScope();
                         var result = TrainBatch(batch.Inputs, batch.Targets, probe: true);
                         if (!result.Stepped) { done = true; break; }

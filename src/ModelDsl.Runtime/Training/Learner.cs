@@ -18,10 +18,7 @@ namespace ModelDsl.Training;
 /// </summary>
 public sealed partial class Learner : IDisposable
 {
-    private readonly List<StageGroup> _stages;
-    private readonly List<optim.ILearningRateController> _groups;
-    private readonly HashSet<string> _frozen = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, double> _stageLr = new(StringComparer.Ordinal);
+    private readonly ParameterStages _stages;
     private readonly List<ILearnerCallback> _callbacks;
     private readonly List<IMetric> _metrics;
     private bool _disposed;
@@ -65,11 +62,11 @@ public sealed partial class Learner : IDisposable
 
         if (!(Options.L1 >= 0) || double.IsInfinity(Options.L1))
             throw new ArgumentOutOfRangeException(nameof(options), Options.L1, "L1 must be finite and ≥ 0.");
-        _stages = GroupByStage(Module);
+        _stages = new ParameterStages(Module);
         // Mixed precision keeps its float32 master weights in the fused optimizer's flat buffers.
         var spec = _lowPrecision is null ? Options.Optimizer : Options.Optimizer with { Fused = true };
-        Optimizer = spec.Build(_stages.Select(s => (IReadOnlyList<Parameter>)s.Parameters).ToList(), 1e-3);
-        _groups = Optimizer.ParamGroups.ToList();
+        Optimizer = spec.Build(_stages.Groups, 1e-3);
+        _stages.Bind(Optimizer);
         if (_lowPrecision is not null)
         {
             var fused = (FusedOptimizer)Optimizer;
@@ -90,11 +87,11 @@ public sealed partial class Learner : IDisposable
     /// </summary>
     private void AddTechniques()
     {
-        if (Options.L1 > 0) _techniques.Add(new L1Regularisation(Options.L1, TrainableParameters));
+        if (Options.L1 > 0) _techniques.Add(new L1Regularisation(Options.L1, _stages.Trainable));
         if (LossScaler is { } scaler) _techniques.Add(new LossScaling(scaler, (FusedOptimizer)Optimizer));
         if (Options.GuardAgainstNaN && LossScaler is null)
             _techniques.Add(_gradientGuard = new GradientGuard(Module.named_parameters().ToList(), Options.MaxConsecutiveSkippedSteps));
-        if (Options.GradientClipNorm is { } clip && _lowPrecision is null) _techniques.Add(new GradientClipping(clip, TrainableParameters));
+        if (Options.GradientClipNorm is { } clip && _lowPrecision is null) _techniques.Add(new GradientClipping(clip, _stages.Trainable));
     }
 
     /// <summary>The low-precision type of a mixed-precision run (<see cref="LearnerOptions.MixedPrecision"/>), else null.</summary>
@@ -224,9 +221,9 @@ public sealed partial class Learner : IDisposable
     /// model these are the <c>[Stage]</c> names (plus top-level layers outside any stage); for a
     /// hand-written one, its registered submodules. "(root)" holds parameters registered directly on the model.
     /// </summary>
-    public IReadOnlyList<string> StageNames => _stages.Select(s => s.Name).ToList();
+    public IReadOnlyList<string> StageNames => _stages.Names;
 
-    public IReadOnlyCollection<string> FrozenStages => _frozen;
+    public IReadOnlyCollection<string> FrozenStages => _stages.Frozen;
 
     public void AddCallback(ILearnerCallback callback)
     {
@@ -243,42 +240,26 @@ public sealed partial class Learner : IDisposable
     public void Freeze(params string[] stages)
     {
         if (stages.Length == 0) throw new ArgumentException("Name at least one stage to freeze; stages: " + string.Join(", ", StageNames), nameof(stages));
-        foreach (var s in stages)
-        {
-            var g = Stage(s);
-            foreach (var p in g.Parameters) p.requires_grad = false;
-            _frozen.Add(g.Name);
-        }
+        _stages.Freeze(stages);
     }
 
     /// <summary>Unfreezes the named stages, or all of them when none are named.</summary>
-    public void Unfreeze(params string[] stages)
-    {
-        foreach (var g in stages.Length == 0 ? _stages : stages.Select(Stage))
-        {
-            foreach (var p in g.Parameters) p.requires_grad = true;
-            _frozen.Remove(g.Name);
-        }
-    }
+    public void Unfreeze(params string[] stages) => _stages.Unfreeze(stages);
 
     /// <summary>
     /// Gives a stage its own base learning rate (discriminative learning rates, e.g. a small one for
     /// pretrained features and a larger one for the head). The fit's schedule multiplies it like the
     /// global rate. Null returns the stage to the rate passed to Fit.
     /// </summary>
-    public void SetStageLearningRate(string stage, double? lr)
-    {
-        var g = Stage(stage);
-        if (lr is null) _stageLr.Remove(g.Name);
-        else if (lr < 0 || !double.IsFinite(lr.Value)) throw new ArgumentOutOfRangeException(nameof(lr), lr, "A learning rate must be finite and ≥ 0.");
-        else _stageLr[g.Name] = lr.Value;
-    }
+    public void SetStageLearningRate(string stage, double? lr) => _stages.SetBaseRate(stage, lr);
 
-    public IReadOnlyDictionary<string, double> StageLearningRates => _stageLr;
+    public IReadOnlyDictionary<string, double> StageLearningRates => _stages.BaseRates;
 
     /// <summary>The learning rate each parameter group (stage) had for the most recent step.</summary>
-    public IReadOnlyDictionary<string, double> CurrentLearningRates =>
-        _stages.Select((s, i) => (s.Name, _groups[i].LearningRate)).ToDictionary(x => x.Name, x => x.LearningRate);
+    public IReadOnlyDictionary<string, double> CurrentLearningRates => _stages.CurrentRates;
+
+    /// <summary>SGD momentum or Adam/AdamW β1 of each stage's group for the most recent step.</summary>
+    public IReadOnlyDictionary<string, double> CurrentMomentum => _stages.CurrentMomentum(Optimizer is FusedSGD);
 
     /// <summary>
     /// Asks the loop to stop: after the current epoch, or <paramref name="immediately"/> (skipping the current batch's
@@ -293,73 +274,12 @@ public sealed partial class Learner : IDisposable
         _reporter?.Message(reason);
     }
 
-    private StageGroup Stage(string name) =>
-        _stages.FirstOrDefault(s => s.Name == name)
-        ?? throw new ArgumentException($"The model has no stage '{name}'. Stages: {string.Join(", ", StageNames)}.", nameof(name));
-
     /// <summary>Sets every group's rate to its base (stage override or <paramref name="baseLr"/>) × <paramref name="factor"/>, 0 when frozen.</summary>
-    private double ApplyLearningRate(double baseLr, double factor)
-    {
-        double first = double.NaN;
-        for (int i = 0; i < _stages.Count; i++)
-        {
-            var s = _stages[i];
-            double lr = _frozen.Contains(s.Name) ? 0 : (_stageLr.TryGetValue(s.Name, out var o) ? o : baseLr) * factor;
-            _groups[i].LearningRate = lr;
-            if (double.IsNaN(first) && !_frozen.Contains(s.Name)) first = lr;
-        }
-        return double.IsNaN(first) ? 0 : first;
-    }
+    private double ApplyLearningRate(double baseLr, double factor) => _stages.ApplyLearningRate(baseLr, factor);
 
-    /// <summary>Sets SGD or RMSprop momentum or Adam/AdamW β1 on every group (not where built without momentum: that would switch it on).</summary>
-    private void ApplyMomentum(double momentum)
-    {
-        foreach (var g in _groups)
-        {
-            switch (g)
-            {
-                case SGD.ParamGroup sgd when Options.Optimizer is SgdSpec { Momentum: > 0 }: sgd.Momentum = momentum; break;
-                case RMSProp.ParamGroup rms when Options.Optimizer is RmsPropSpec { Momentum: > 0 }: rms.Momentum = momentum; break;
-                case Adam.ParamGroup adam: adam.Betas = (momentum, adam.Betas.Item2); break;
-                case AdamW.ParamGroup adamw: adamw.Betas = (momentum, adamw.Betas.Item2); break;
-                case FusedParamGroup f when Optimizer is FusedSGD:
-                    if (Options.Optimizer is SgdSpec { Momentum: > 0 }) f.Momentum = momentum;
-                    break;
-                case FusedParamGroup f: f.Betas = (momentum, f.Betas.Item2); break;
-            }
-        }
-    }
-
-    /// <summary>SGD momentum or Adam/AdamW β1 of each stage's group for the most recent step.</summary>
-    public IReadOnlyDictionary<string, double> CurrentMomentum =>
-        _stages.Select((s, i) => (s.Name, _groups[i] switch
-        {
-            SGD.ParamGroup sgd => sgd.Momentum,
-            RMSProp.ParamGroup rms => rms.Momentum,
-            Adam.ParamGroup adam => adam.Betas.Item1,
-            AdamW.ParamGroup adamw => adamw.Betas.Item1,
-            FusedParamGroup f => Optimizer is FusedSGD ? f.Momentum : f.Betas.Item1,
-            _ => double.NaN,
-        })).ToDictionary(x => x.Name, x => x.Item2);
-
-    private IEnumerable<Parameter> TrainableParameters() =>
-        _stages.Where(s => !_frozen.Contains(s.Name)).SelectMany(s => s.Parameters).Where(p => p.requires_grad);
-
-    private static List<StageGroup> GroupByStage(nn.Module model)
-    {
-        var children = model.named_children().Select(c => c.name).ToHashSet(StringComparer.Ordinal);
-        var groups = new List<StageGroup>();
-        foreach (var (name, p) in model.named_parameters())
-        {
-            int dot = name.IndexOf('.');
-            string stage = dot > 0 && children.Contains(name[..dot]) ? name[..dot] : "(root)";
-            var g = groups.FirstOrDefault(x => x.Name == stage);
-            if (g is null) groups.Add(g = new StageGroup(stage, new List<Parameter>()));
-            g.Parameters.Add(p);
-        }
-        if (groups.Count == 0) throw new ArgumentException($"Model {model.GetType().Name} has no parameters to train.", nameof(model));
-        return groups;
-    }
+    /// <summary>One-cycle's momentum on every group, where the optimizer was built with momentum (built without, it stays off).</summary>
+    private void ApplyMomentum(double momentum) =>
+        _stages.ApplyMomentum(momentum, Options.Optimizer switch { SgdSpec sgd => sgd.Momentum > 0, RmsPropSpec rms => rms.Momentum > 0, CustomOptimizerSpec => false, _ => true }, Optimizer is FusedSGD);
 
     public void Dispose()
     {
@@ -369,6 +289,4 @@ public sealed partial class Learner : IDisposable
         Optimizer.Dispose();
         foreach (var technique in _techniques.OfType<IDisposable>()) technique.Dispose();
     }
-
-    private sealed record StageGroup(string Name, List<Parameter> Parameters);
 }
