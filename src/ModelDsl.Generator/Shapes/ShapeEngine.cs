@@ -53,19 +53,15 @@ namespace ModelDsl.Generator.Shapes
             var resolved = new List<ResolvedLayer>();
             var resolvedIndex = new List<int>();
             long parameters = 0, multiplyAdds = 0;
-            var current = input;
-            Shape? beforeFlatten = null;
-            string? previousKind = null; // the kind of the layer whose output is the current tensor, for MDSL0015's advice
-            bool shapeKnown = inputKnown;
+            var at = new WalkState(input, Known: inputKnown);
             // With heads: the trunk's state at the first head (each head starts from it), and each head's output.
-            bool trunkKnown = true, allHeadsFound = true;
+            var walk = new HeadWalk();
             var outputs = new List<HeadOutput>();
-            string? head = null;
-            LayerSpec? headLast = null;
             void CloseHead()
             {
-                if (head is not null && shapeKnown && headLast is not null) outputs.Add(new HeadOutput(head, current));
-                if (head is not null && shapeKnown && headLast is not null) ClassifierPitfalls(spec, new List<LayerSpec> { headLast }, current, sink);
+                if (walk.Head is null || !at.Known || walk.Last is null) return;
+                outputs.Add(new HeadOutput(walk.Head, at.Current));
+                ClassifierPitfalls(spec, new List<LayerSpec> { walk.Last }, at.Current, sink);
             }
             for (int index = 0; index < layers.Count; index++)
             {
@@ -73,55 +69,51 @@ namespace ModelDsl.Generator.Shapes
                 ResolvedLayer? r;
                 if (layer.IsHead)
                 {
-                    if (head is null) trunkKnown = shapeKnown;
+                    if (walk.Head is null) walk.TrunkKnown = at.Known;
                     else CloseHead();
-                    head = layer.Name ?? "";
-                    headLast = null;
-                    taps.EnterHead(head);
-                    shapeKnown = trunkKnown;
+                    walk.Head = layer.Name ?? "";
+                    walk.Last = null;
+                    taps.EnterHead(walk.Head);
+                    at = at with { Known = walk.TrunkKnown };
                     string from = layer.Arg(nameof(HeadAttribute.From))?.Text ?? "";
-                    if (from.Length == 0) { shapeKnown = allHeadsFound = false; continue; } // MDSL0038, reported with the names
+                    if (from.Length == 0) { at = at.Lost; walk.AllFound = false; continue; } // MDSL0038, reported with the names
                     if (!taps.TryGet(from, out var start))
                     {
-                        allHeadsFound = false;
-                        if (shapeKnown) ReportUnknownHeadTap(layer, head, from, taps, sink);
-                        shapeKnown = false;
+                        walk.AllFound = false;
+                        if (at.Known) ReportUnknownHeadTap(layer, walk.Head, from, taps, sink);
+                        at = at.Lost;
                         continue;
                     }
-                    if (!shapeKnown) continue;
-                    current = start.Shape;
-                    beforeFlatten = null;
-                    previousKind = null;
+                    if (!at.Known) continue;
+                    at = WalkState.Restart(start.Shape);
                     taps.CurrentSource = start.Source;
-                    resolved.Add(new ResolvedLayer(head, GraphEdge.HeadOp, head, current, current, 0, 0, LayerCode.None($"Head(\"{head}\", From = \"{from}\")", Notation.Record("HeadOp", Notation.Text(head), Notation.Text(from))),
+                    resolved.Add(new ResolvedLayer(walk.Head, GraphEdge.HeadOp, walk.Head, at.Current, at.Current, 0, 0, LayerCode.None($"Head(\"{walk.Head}\", From = \"{from}\")", Notation.Record("HeadOp", Notation.Text(walk.Head), Notation.Text(from))),
                         EquatableArray<ResolvedLayer>.Empty, new GraphEdge(GraphEdge.HeadOp, from, start.Source)));
                     resolvedIndex.Add(index);
                     continue;
                 }
-                if (head is not null && !layer.DefinesTap && !layer.IsFrom) headLast = layer;
+                if (walk.Head is not null && !layer.DefinesTap && !layer.IsFrom) walk.Last = layer;
                 if (layer.IsChunk)
                 {
-                    if (!shapeKnown) continue;
-                    if (ChunkParts.Resolve(layer, layer.Name ?? "", layer.Stage, current, taps, sink) is not { } part) { shapeKnown = false; continue; }
+                    if (!at.Known) continue;
+                    if (ChunkParts.Resolve(layer, layer.Name ?? "", layer.Stage, at.Current, taps, sink) is not { } part) { at = at.Lost; continue; }
                     resolved.Add(part);
                     resolvedIndex.Add(index);
                     continue;
                 }
                 if (layer.IsFrom)
                 {
-                    if (!shapeKnown) continue;
+                    if (!at.Known) continue;
                     string from = layer.Name ?? "";
                     if (!taps.TryGet(from, out var start))
                     {
                         ReportUnknownTap(layer, from, taps, sink);
-                        shapeKnown = false;
+                        at = at.Lost;
                         continue;
                     }
-                    current = start.Shape;
-                    beforeFlatten = null;
-                    previousKind = null;
+                    at = WalkState.Restart(start.Shape);
                     taps.CurrentSource = start.Source;
-                    resolved.Add(new ResolvedLayer($"From({from})", GraphEdge.FromOp, layer.Stage, current, current, 0, 0,
+                    resolved.Add(new ResolvedLayer($"From({from})", GraphEdge.FromOp, layer.Stage, at.Current, at.Current, 0, 0,
                         LayerCode.None($"From(\"{from}\")", Notation.Record("FromOp", Notation.Text(from))), EquatableArray<ResolvedLayer>.Empty,
                         new GraphEdge(GraphEdge.FromOp, from, start.Source)));
                     resolvedIndex.Add(index);
@@ -129,10 +121,10 @@ namespace ModelDsl.Generator.Shapes
                 }
                 if (layer.IsTap)
                 {
-                    if (!shapeKnown) continue;
+                    if (!at.Known) continue;
                     string tap = layer.Name ?? "";
-                    if (!taps.TryGet(tap, out _)) taps.Define(tap, current);
-                    resolved.Add(new ResolvedLayer(tap, GraphEdge.TapOp, layer.Stage, current, current, 0, 0, LayerCode.None($"Tap(\"{tap}\")", Notation.Record("TapOp", Notation.Text(tap))),
+                    if (!taps.TryGet(tap, out _)) taps.Define(tap, at.Current);
+                    resolved.Add(new ResolvedLayer(tap, GraphEdge.TapOp, layer.Stage, at.Current, at.Current, 0, 0, LayerCode.None($"Tap(\"{tap}\")", Notation.Record("TapOp", Notation.Text(tap))),
                         EquatableArray<ResolvedLayer>.Empty, new GraphEdge(GraphEdge.TapOp, tap, taps.CurrentSource)));
                     resolvedIndex.Add(index);
                     continue;
@@ -141,8 +133,8 @@ namespace ModelDsl.Generator.Shapes
                 if (layer.IsBlock)
                 {
                     RefuseCondition(layer, "Use<" + layer.Block?.TypeName + ">", name, sink);
-                    if (!BlockUses.CheckRepeat(layer, name, sink) || !shapeKnown) { shapeKnown = false; continue; }
-                    r = BlockUses.Resolve(layer, name, current, sink);
+                    if (!BlockUses.CheckRepeat(layer, name, sink) || !at.Known) { at = at.Lost; continue; }
+                    r = BlockUses.Resolve(layer, name, at.Current, sink);
                 }
                 else
                 {
@@ -154,16 +146,16 @@ namespace ModelDsl.Generator.Shapes
                         sink.Report(DiagnosticDescriptors.InvalidLayerArgument, failed.Arg.Location ?? layer.Location, layer.Kind, name, failed.Arg.Name,
                             BlockParameters.IsWrongType(failed.Arg) ? failed.Arg.Text! : $"\"{failed.Arg.Text}\"",
                             failed.Why + "; a model's layers take numbers (expressions over names belong to a [Block] with parameters, or name a run-time argument of [Model(Args = …)])");
-                        shapeKnown = false;
+                        at = at.Lost;
                         continue;
                     }
                     string? sizedBy = RuntimeSize(written, runtime, index, outputLayers, name, sink, out bool refused);
-                    if (refused) { shapeKnown = false; continue; }
+                    if (refused) { at = at.Lost; continue; }
                     layer = valued;
                     RefuseCondition(layer, layer.Kind, name, sink);
                     var config = family.Read(layer, name, sink);
-                    if (config is null || !shapeKnown) { shapeKnown = false; continue; }
-                    r = Resolve(family, config, layer, name, layer.Stage, current, beforeFlatten, sink, taps, previousKind);
+                    if (config is null || !at.Known) { at = at.Lost; continue; }
+                    r = Resolve(family, config, layer, name, layer.Stage, at.Current, at.BeforeFlatten, sink, taps, at.PreviousKind);
                     if (r is not null && sizedBy is not null)
                     {
                         // Built with the constructor's argument; one more unit of it adds this many parameters (ParameterCountFor).
@@ -171,57 +163,51 @@ namespace ModelDsl.Generator.Shapes
                         var bumped = new Dictionary<string, long>(runtime, StringComparer.Ordinal) { [sizedBy] = runtime[sizedBy] + 1 };
                         var quiet = new DiagnosticSink(new List<DiagnosticInfo>());
                         var wider = BlockParameters.Substitute(written, bumped, out _) is { } w && family.Read(w, name, quiet) is { } c2
-                            ? Resolve(family, c2, w, name, layer.Stage, current, beforeFlatten, quiet, taps, previousKind) : null;
+                            ? Resolve(family, c2, w, name, layer.Stage, at.Current, at.BeforeFlatten, quiet, taps, at.PreviousKind) : null;
                         r = r with { Code = r.Code with { Construction = config.Construct(inputs.ToString(CultureInfo.InvariantCulture), RuntimeArg.ParameterName(sizedBy)) } };
                         if (!runtimeUses.TryGetValue(sizedBy, out var use)) runtimeUses[sizedBy] = use = (0, new List<string>());
                         runtimeUses[sizedBy] = (use.PerUnit + (wider is null ? 0 : wider.Parameters - r.Parameters), use.Layers.Append(name).ToList());
                     }
-                    if (r is null && OutputDespiteError(config, current, taps) is { } despite)
+                    if (r is null && OutputDespiteError(config, at.Current, taps) is { } despite)
                     {
                         // The error is reported; the walk goes on from what the layer was written to give, so the model's
                         // next error shows in the same build. The layer itself stays unresolved (the surface reads its arguments).
-                        beforeFlatten = despite.IsFlat && current.IsFeatureMap ? current : null;
-                        current = despite;
+                        at = at.Despite(despite, layer.Kind);
                         taps.CurrentSource = name;
-                        previousKind = layer.Kind;
                         continue;
                     }
                 }
-                if (r is null || !AddTotals(r, layer, ref parameters, ref multiplyAdds, sink)) { shapeKnown = false; continue; }
+                if (r is null || !AddTotals(r, layer, ref parameters, ref multiplyAdds, sink)) { at = at.Lost; continue; }
                 if (keys[index] is { } key && key != name) r = r with { Key = key };
-                // Linear names the map a Flatten flattened when its declared input size is wrong.
-                if (r.Output.IsFlat && current.IsFeatureMap) beforeFlatten = current;
-                else if (!r.Output.IsFlat) beforeFlatten = null;
                 resolved.Add(r);
                 resolvedIndex.Add(index);
-                current = r.Output;
+                at = at.After(r.Output, layer.IsBlock ? null : layer.Kind);
                 taps.CurrentSource = name;
-                previousKind = layer.IsBlock ? null : layer.Kind;
             }
 
-            if (head is not null)
+            if (walk.Head is not null)
             {
                 CloseHead();
                 // Every head walked: from here on "the model's output" means the heads'.
-                shapeKnown = trunkKnown && outputs.Count == heads.Count;
-                if (allHeadsFound) HeadAnalysis.CheckTrunkEnd(spec, layers, names, sink);
+                at = at with { Known = walk.TrunkKnown && outputs.Count == heads.Count };
+                if (walk.AllFound) HeadAnalysis.CheckTrunkEnd(spec, layers, names, sink);
             }
-            else if (shapeKnown && modules.Count > 0) ClassifierPitfalls(spec, modules, current, sink);
+            else if (at.Known && modules.Count > 0) ClassifierPitfalls(spec, modules, at.Current, sink);
 
             if (!anySize && spec.Features == 0 && spec.Height > 0 && spec.Width > 0)
                 ExplainMergesByInputSize(spec, layers, names, diagnostics);
 
             AnySizeModel? any = null;
-            if (anySize && shapeKnown && !diagnostics.Any(d => d.IsError))
-                any = AnySizeAnalysis.Finish(spec, layers, names, resolved, resolvedIndex, input, current, sink);
+            if (anySize && at.Known && !diagnostics.Any(d => d.IsError))
+                any = AnySizeAnalysis.Finish(spec, layers, names, resolved, resolvedIndex, input, at.Current, sink);
 
-            bool canEmit = spec.CanEmit && shapeKnown && !diagnostics.Any(d => d.IsError) && (!anySize || any is not null);
+            bool canEmit = spec.CanEmit && at.Known && !diagnostics.Any(d => d.IsError) && (!anySize || any is not null);
             var runtimeArgs = spec.RuntimeArgs.Where(a => runtime.ContainsKey(a.Name))
                 .Select(a => runtimeUses.TryGetValue(a.Name, out var use) ? new RuntimeArg(a.Name, runtime[a.Name], use.PerUnit, use.Layers.ToEquatableArray())
                     : new RuntimeArg(a.Name, runtime[a.Name], 0, EquatableArray<string>.Empty)).ToEquatableArray();
             LayerField field = LayerField.Input;
             var model = canEmit
-                ? new AnalyzedModel(spec.Type, input, outputs.Count > 0 ? outputs[0].Output : current, parameters, multiplyAdds,
+                ? new AnalyzedModel(spec.Type, input, outputs.Count > 0 ? outputs[0].Output : at.Current, parameters, multiplyAdds,
                     ReceptiveFields.Annotate(resolved, out field).ToEquatableArray(), stages.Concat(heads).ToEquatableArray(), any, outputs.ToEquatableArray(), runtimeArgs)
                     { Field = field }
                 : null;
@@ -572,6 +558,36 @@ namespace ModelDsl.Generator.Shapes
                 sink.Report(DiagnosticDescriptors.SingleUnitSoftmax, last.Location, spec.ClassName, last.Kind, softmax ? "1.0" : "0.0");
             else if (softmax)
                 sink.Report(DiagnosticDescriptors.TrailingSoftmax, last.Location, spec.ClassName);
+        }
+
+        /// <summary>
+        /// Where the walk is: the current tensor's shape, the map a Flatten flattened (Linear names it when its declared input
+        /// is wrong), the kind of layer that made it (MDSL0015's advice), and whether it is known at all — after an error with
+        /// no sensible output the rest of the net has no input.
+        /// </summary>
+        private sealed record WalkState(Shape Current, Shape? BeforeFlatten = null, string? PreviousKind = null, bool Known = true)
+        {
+            /// <summary>The shape is lost: later layers are not walked (their argument errors are still reported).</summary>
+            public WalkState Lost => this with { Known = false };
+
+            /// <summary>A From or a head: the chain continues from a tap's shape, after no layer.</summary>
+            public static WalkState Restart(Shape shape) => new(shape);
+
+            /// <summary>After a layer of <paramref name="kind"/> (null for a block use) that gave <paramref name="output"/>.</summary>
+            public WalkState After(Shape output, string? kind) => new(output,
+                output.IsFlat && Current.IsFeatureMap ? Current : output.IsFlat ? BeforeFlatten : null, kind, Known);
+
+            /// <summary>After a layer that failed, from the output it was written to give (<see cref="LayerConfig.OutputDespiteError"/>).</summary>
+            public WalkState Despite(Shape output, string kind) => new(output, output.IsFlat && Current.IsFeatureMap ? Current : null, kind, Known);
+        }
+
+        /// <summary>The heads' part of the walk: the head being walked and its last layer, the trunk's known-ness at the first head, whether every head's tap was found.</summary>
+        private sealed class HeadWalk
+        {
+            public string? Head { get; set; }
+            public LayerSpec? Last { get; set; }
+            public bool TrunkKnown { get; set; } = true;
+            public bool AllFound { get; set; } = true;
         }
     }
 }
