@@ -21,22 +21,7 @@ public sealed record BinaryDigitsResult(double ThreeClassAccuracy, double OneLog
 public static class BinaryDigitsJob
 {
     public static int Run(BinaryDigitsSettings settings, TextWriter console, TextWriter errors)
-    {
-        try
-        {
-            Train(settings, console);
-            return 0;
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException)
-        {
-            errors.WriteLine($"error: {e.Message}");
-            return 1;
-        }
-        catch (TrainingStoppedException stopped)
-        {
-            return stopped.Report(outputDirectory: null, errors);
-        }
-    }
+        => ConsoleJob.Run(() => Train(settings, console), errors);
 
     public static BinaryDigitsResult Train(BinaryDigitsSettings settings, TextWriter console)
     {

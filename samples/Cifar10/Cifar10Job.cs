@@ -35,23 +35,7 @@ public static class Cifar10Job
     public static readonly double[] Std = [0.2470, 0.2435, 0.2616];
 
     public static int Run(Cifar10Settings settings, TextWriter console, TextWriter errors)
-    {
-        try
-        {
-            RunOrThrow(settings, console);
-            return 0;
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-        {
-            // DatasetUnavailableException (an IOException) carries the downloader's "offline: put the files here" text.
-            errors.WriteLine($"error: {e.Message}");
-            return 1;
-        }
-        catch (TrainingStoppedException stopped)
-        {
-            return stopped.Report(Path.GetFullPath(settings.OutputDirectory), errors);
-        }
-    }
+        => ConsoleJob.Run(() => RunOrThrow(settings, console), errors, outputDirectory: settings.OutputDirectory);
 
     private static void RunOrThrow(Cifar10Settings settings, TextWriter console)
     {

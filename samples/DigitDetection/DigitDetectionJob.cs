@@ -36,20 +36,9 @@ public static class DigitDetectionJob
 
     public static int Run(DigitDetectionSettings settings, TextWriter stdout, TextWriter stderr)
     {
-        if (settings.Epochs < 1 || settings.BatchSize < 1 || settings.Train < 1 || settings.Test < 1 || !(settings.LearningRate > 0))
-        {
-            stderr.WriteLine("error: --epochs, --batch-size, --train and --test must be at least 1 and --lr positive.");
-            return 2;
-        }
-        try
-        {
-            Train(settings, stdout);
-            return 0;
-        }
-        catch (TrainingStoppedException stopped)
-        {
-            return stopped.Report(Path.GetFullPath(settings.Output), stderr);
-        }
+        string? problem = settings.Epochs < 1 || settings.BatchSize < 1 || settings.Train < 1 || settings.Test < 1 || !(settings.LearningRate > 0)
+            ? "--epochs, --batch-size, --train and --test must be at least 1 and --lr positive." : null;
+        return ConsoleJob.Run(() => Train(settings, stdout), stderr, problem, settings.Output);
     }
 
     public static DigitDetectionResult Train(DigitDetectionSettings s, TextWriter stdout)

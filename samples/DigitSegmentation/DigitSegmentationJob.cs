@@ -41,21 +41,10 @@ public static class DigitSegmentationJob
 {
     public static int Run(DigitSegmentationSettings settings, TextWriter stdout, TextWriter stderr)
     {
-        if (settings.Epochs < 1 || settings.BatchSize < 1 || settings.Train < 1 || settings.Test < 1 || !(settings.LearningRate > 0) || !(settings.BackgroundWeight > 0)
-            || settings.CheckpointEvery < 0)
-        {
-            stderr.WriteLine("error: --epochs, --batch-size, --train and --test must be at least 1, --lr and --background-weight positive, --checkpoint-every 0 or more.");
-            return 2;
-        }
-        try
-        {
-            Train(settings, stdout);
-            return 0;
-        }
-        catch (TrainingStoppedException stopped)
-        {
-            return stopped.Report(Path.GetFullPath(settings.Output), stderr);
-        }
+        string? problem = settings.Epochs < 1 || settings.BatchSize < 1 || settings.Train < 1 || settings.Test < 1 || !(settings.LearningRate > 0)
+                          || !(settings.BackgroundWeight > 0) || settings.CheckpointEvery < 0
+            ? "--epochs, --batch-size, --train and --test must be at least 1, --lr and --background-weight positive, --checkpoint-every 0 or more." : null;
+        return ConsoleJob.Run(() => Train(settings, stdout), stderr, problem, settings.Output);
     }
 
     public static DigitSegmentationResult Train(DigitSegmentationSettings s, TextWriter stdout)

@@ -52,27 +52,7 @@ public static class LocalizationJob
     private const int EvalBatch = 250;
 
     public static int Run(LocalizationSettings settings, TextWriter console, TextWriter errors)
-    {
-        if (settings.Validate() is { } problem)
-        {
-            errors.WriteLine($"error: {problem}");
-            return 2;
-        }
-        try
-        {
-            Measure(settings, console);
-            return 0;
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-        {
-            errors.WriteLine($"error: {e.Message}");
-            return 1;
-        }
-        catch (TrainingStoppedException stopped)
-        {
-            return stopped.Report(outputDirectory: null, errors);
-        }
-    }
+        => ConsoleJob.Run(() => Measure(settings, console), errors, settings.Validate());
 
     public static LocalizationResult Measure(LocalizationSettings settings, TextWriter console)
     {

@@ -35,20 +35,7 @@ public static class SevenClassJob
             errors.WriteLine(LayoutHelp);
             return 2;
         }
-        try
-        {
-            RunOrThrow(settings, console);
-            return 0;
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-        {
-            errors.WriteLine($"error: {e.Message}");
-            return 1;
-        }
-        catch (TrainingStoppedException stopped)
-        {
-            return stopped.Report(outputDirectory: null, errors);
-        }
+        return ConsoleJob.Run(() => RunOrThrow(settings, console), errors);
     }
 
     private static void RunOrThrow(SevenClassSettings settings, TextWriter console)
