@@ -18,6 +18,9 @@ namespace ModelDsl.Augmentation;
 /// </remarks>
 public sealed class AugMix : RandomAugmentation
 {
+    /// <summary>It moves pixels; masks and boxes cannot follow it (see <see cref="RandomAugmentation"/>'s remarks).</summary>
+    public override bool MovesPixels => true;
+
     private const int MaxSeverity = 10;      // torchvision's _PARAMETER_MAX: the bins of AugMix's space
     private readonly AugmentationSpace _space;
 

@@ -10,6 +10,9 @@ namespace ModelDsl.Augmentation;
 /// </summary>
 public sealed class AutoAugment : RandomAugmentation
 {
+    /// <summary>It moves pixels; masks and boxes cannot follow it (see <see cref="RandomAugmentation"/>'s remarks).</summary>
+    public override bool MovesPixels => true;
+
     private readonly AugmentationSpace _space = AugmentationSpace.AutoAugment();
     private readonly SubPolicy[] _policies;
 

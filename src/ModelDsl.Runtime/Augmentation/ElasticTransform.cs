@@ -18,6 +18,9 @@ namespace ModelDsl.Augmentation;
 /// </remarks>
 public sealed class ElasticTransform : RandomAugmentation
 {
+    /// <summary>It moves pixels; masks and boxes cannot follow it (see <see cref="RandomAugmentation"/>'s remarks).</summary>
+    public override bool MovesPixels => true;
+
     public ElasticTransform(double alpha = 50, double sigma = 5, double p = 1.0, long? seed = null) : base(p, seed)
     {
         if (!(alpha >= 0) || double.IsInfinity(alpha)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "ElasticTransform: alpha must be finite and ≥ 0.");

@@ -6,9 +6,17 @@ namespace ModelDsl.Augmentation;
 /// Applies paired augmentations in order (Kornia's <c>AugmentationSequential</c>); each intermediate batch is disposed once
 /// the next exists. Its random state is its steps', so a dense loader's checkpoint resumes the whole pipeline.
 /// </summary>
-public sealed class PairedSequential(params IPairedAugmentation[] steps) : IPairedAugmentation, IRandomState
+public sealed class PairedSequential : IPairedAugmentation, IRandomState
 {
-    public IReadOnlyList<IPairedAugmentation> Steps { get; } = steps;
+    /// <param name="steps">The paired transforms, and any random image transform that can move masks and boxes or leaves them be (a colour change, a flip); one that moves pixels without them is refused here, naming the transform that can.</param>
+    public PairedSequential(params IPairedAugmentation[] steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        foreach (var step in steps) PairedUse.Require(step, nameof(steps));
+        Steps = steps;
+    }
+
+    public IReadOnlyList<IPairedAugmentation> Steps { get; }
 
     public DenseBatch Apply(DenseBatch batch)
     {

@@ -11,6 +11,9 @@ namespace ModelDsl.Augmentation;
 /// </summary>
 public sealed class RandAugment : RandomAugmentation
 {
+    /// <summary>It moves pixels; masks and boxes cannot follow it (see <see cref="RandomAugmentation"/>'s remarks).</summary>
+    public override bool MovesPixels => true;
+
     private readonly AugmentationSpace _space;
 
     public RandAugment(int numOps = 2, int magnitude = 9, int numMagnitudeBins = 31, long? seed = null) : base(1, seed)

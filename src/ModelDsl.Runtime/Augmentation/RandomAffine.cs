@@ -16,6 +16,11 @@ namespace ModelDsl.Augmentation;
 /// </remarks>
 public class RandomAffine : RandomAugmentation
 {
+    /// <summary>It moves pixels; masks and boxes cannot follow it (see <see cref="RandomAugmentation"/>'s remarks).</summary>
+    public override bool MovesPixels => true;
+
+    protected override string? PairedAlternative => nameof(PairedRandomAffine);
+
     public RandomAffine(double degrees, (double X, double Y)? translate = null, (double Min, double Max)? scale = null, double shear = 0,
                         GridSamplePaddingMode padding = GridSamplePaddingMode.Zeros, double p = 1.0, long? seed = null)
         : base(p, seed)

@@ -1,3 +1,4 @@
+using ModelDsl.Data;
 using ModelDsl.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,7 +12,14 @@ namespace ModelDsl.Augmentation;
 /// device, created on first use). Two instances with the same seed given the same batches produce the
 /// same outputs; one instance produces a fresh draw on every call.
 /// </summary>
-public abstract class RandomAugmentation : IAugmentation, IRandomState, IDisposable
+/// <remarks>
+/// <para><b>Images with masks and boxes.</b> Every random augmentation is also an <see cref="IPairedAugmentation"/>, so one
+/// transform serves a classification loader and a dense one (Kornia's one augmentation base): a transform that changes pixel
+/// values only (colour, blur, noise, erasing) changes the images and passes masks and boxes through; one that moves pixels
+/// moves the masks and boxes with the same draw where it can (<see cref="ApplyWithTargets"/>: the flips), and otherwise says
+/// so when a paired pipeline or a dense loader is built with it (<see cref="PairedUse"/>), naming the transform that can.</para>
+/// </remarks>
+public abstract class RandomAugmentation : IAugmentation, IPairedAugmentation, IRandomState, IDisposable
 {
     private readonly SeededGenerators _generators;
     private readonly object _lock = new();
@@ -44,6 +52,50 @@ public abstract class RandomAugmentation : IAugmentation, IRandomState, IDisposa
         }
         if (ReferenceEquals(y, batch)) y = batch.alias();
         return y.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>True for a transform that moves pixels (a flip, a crop, a warp): masks and boxes must move with it.</summary>
+    public virtual bool MovesPixels => false;
+
+    /// <summary>True when <see cref="ApplyWithTargets"/> moves masks and boxes with the images (or nothing moves): usable in a paired pipeline.</summary>
+    public virtual bool MovesTargets => !MovesPixels;
+
+    /// <summary>For a transform that moves pixels but not masks and boxes: the paired transform that does, for the message.</summary>
+    protected virtual string? PairedAlternative => null;
+
+    /// <summary>The message a paired pipeline gives when built with this transform, or null when it can be.</summary>
+    internal string? RefusalForTargets => MovesTargets ? null
+        : $"{GetType().Name} moves pixels but cannot move masks and boxes with them" + (PairedAlternative is { } other ? $": use {other} in a paired pipeline." : "; leave it out of a dense task's pipeline.");
+
+    /// <summary>
+    /// The batch's images through this transform; masks and boxes passed through unchanged, or — for a transform that moves
+    /// pixels — moved by the same draw (<see cref="ApplyWithTargets"/>). A new batch; the input is left untouched.
+    /// </summary>
+    public DenseBatch Apply(DenseBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (MovesPixels && (batch.Masks is not null || batch.Boxes is not null))
+        {
+            if (RefusalForTargets is { } why) throw new NotSupportedException(why);
+            return ApplyWithTargets(batch);
+        }
+        return new DenseBatch(Apply(batch.Images), batch.Masks?.alias(), batch.Boxes?.alias(), batch.Classes?.alias());
+    }
+
+    /// <summary>
+    /// For a transform that moves pixels and can move masks and boxes with them (<see cref="MovesTargets"/>): the images, masks
+    /// (N×H×W) and boxes (N×M×4, pixels; rows of class −1 are empty) moved by one draw per sample.
+    /// </summary>
+    protected virtual DenseBatch ApplyWithTargets(DenseBatch batch) => throw new NotSupportedException(RefusalForTargets);
+
+    /// <summary>Runs <paramref name="draw"/> under this augmentation's lock with its generator for <paramref name="device"/> (for <see cref="ApplyWithTargets"/>).</summary>
+    protected T Drawn<T>(Device device, Func<Generator, T> draw)
+    {
+        lock (_lock)
+        {
+            try { return draw(_generators.For(device)); }
+            finally { _kept.Dispose(); }
+        }
     }
 
     private readonly KeptScalars _kept = new();

@@ -20,6 +20,11 @@ public enum CropPadding
 /// </summary>
 public sealed class RandomCrop : RandomAugmentation
 {
+    /// <summary>It moves pixels; masks and boxes cannot follow it (see <see cref="RandomAugmentation"/>'s remarks).</summary>
+    public override bool MovesPixels => true;
+
+    protected override string? PairedAlternative => nameof(PairedRandomCrop);
+
     public RandomCrop(int height, int width, int padding = 0, CropPadding paddingMode = CropPadding.Constant, double fill = 0, double p = 1.0, long? seed = null)
         : base(p, seed)
     {

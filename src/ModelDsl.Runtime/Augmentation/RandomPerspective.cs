@@ -16,6 +16,9 @@ namespace ModelDsl.Augmentation;
 /// </remarks>
 public sealed class RandomPerspective : RandomAugmentation
 {
+    /// <summary>It moves pixels; masks and boxes cannot follow it (see <see cref="RandomAugmentation"/>'s remarks).</summary>
+    public override bool MovesPixels => true;
+
     public RandomPerspective(double distortionScale = 0.5, double p = 0.5, long? seed = null) : base(p, seed)
     {
         if (!(distortionScale >= 0 && distortionScale <= 1))

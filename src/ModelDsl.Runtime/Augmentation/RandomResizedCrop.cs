@@ -11,6 +11,11 @@ namespace ModelDsl.Augmentation;
 /// </summary>
 public sealed class RandomResizedCrop : RandomAugmentation
 {
+    /// <summary>It moves pixels; masks and boxes cannot follow it (see <see cref="RandomAugmentation"/>'s remarks).</summary>
+    public override bool MovesPixels => true;
+
+    protected override string? PairedAlternative => nameof(PairedRandomResizedCrop);
+
     public RandomResizedCrop(int height, int width, (double Min, double Max)? scale = null, (double Min, double Max)? ratio = null, double p = 1.0, long? seed = null)
         : base(p, seed)
     {

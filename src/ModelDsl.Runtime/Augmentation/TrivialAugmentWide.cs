@@ -10,6 +10,9 @@ namespace ModelDsl.Augmentation;
 /// </summary>
 public sealed class TrivialAugmentWide : RandomAugmentation
 {
+    /// <summary>It moves pixels; masks and boxes cannot follow it (see <see cref="RandomAugmentation"/>'s remarks).</summary>
+    public override bool MovesPixels => true;
+
     private readonly AugmentationSpace _space;
 
     public TrivialAugmentWide(int numMagnitudeBins = 31, long? seed = null) : base(1, seed)

@@ -33,6 +33,7 @@ public abstract class DenseDataLoader : IEnumerable<Batch>, IRandomState, IDevic
         Seed = seed;
         DropLast = dropLast;
         Workers = workers;
+        PairedUse.Require(augmentation, nameof(augmentation));
         Device = device ?? CPU;
         DeviceChosen = device is not null;
         Augmentation = augmentation;
