@@ -121,7 +121,9 @@ namespace ModelDsl.Generator.Layers
                     return null;
                 }
                 _edge = new GraphEdge(Op, _tap, tap.Source, Projected: true);
-                _children = ProjectionShortcuts.Layers(input.Layer, input.Name, tap.Shape, current, strideH, strideW, input.Sink)!; // a 1×1 conv and batch norm at a valid stride always resolve
+                // A projection too large to count (its conv past 2^63 − 1 parameters) is reported by its own layer: no merge then.
+                if (ProjectionShortcuts.Layers(input.Layer, input.Name, tap.Shape, current, strideH, strideW, input.Sink) is not { } projection) return null;
+                _children = projection;
                 return new LayerShape(current, tap.Shape.Channels, current.Channels, _children.Sum(c => c.Parameters), _children.Sum(c => c.MultiplyAdds));
             }
 

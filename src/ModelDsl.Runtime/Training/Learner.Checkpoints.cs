@@ -71,7 +71,10 @@ public sealed partial class Learner
     {
         var ck = Checkpoint.Load(path);
         var s = ck.State;
-        if (s.Fit is { Schedule: CustomSchedule { IsDefined: false } savedSchedule } fit)
+        bool fitLeft = s.Fit is { } left && (s.HistoryJson is null ? 0 : History.FromJson(s.HistoryJson).Count) < left.FirstEpoch + left.Epochs;
+        if (schedule is not null && s.Fit is { Schedule: not CustomSchedule } builtIn)
+            throw new ArgumentException($"'{path}' was saved during a fit with the built-in schedule {builtIn.Schedule.GetType().Name}, which the checkpoint holds; a schedule passed to Resume is for a custom one.", nameof(schedule));
+        if (fitLeft && s.Fit is { Schedule: CustomSchedule { IsDefined: false } savedSchedule } fit)
         {
             if (schedule is not CustomSchedule given || given.Name != savedSchedule.Name)
                 throw new ArgumentException($"'{path}' was saved during a fit with the custom schedule '{savedSchedule.Name}'; pass that schedule: Resume(path, LrSchedule.Custom(\"{savedSchedule.Name}\", …))"

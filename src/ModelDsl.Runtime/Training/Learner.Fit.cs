@@ -75,6 +75,8 @@ public sealed partial class Learner
             _reporter = null;
             _plan = null;
             _position = null;
+            // A stop or a cancelled epoch belongs to this fit: the LR finder or the next fit starts clean.
+            _stopRequested = _stopImmediately = _cancelEpoch = false;
             Module.train();
         }
     }

@@ -40,14 +40,17 @@ public sealed partial class Learner
         step.LossValue = step.Loss.ToDouble();
         if (!probe) foreach (var cb in _callbacks) cb.OnBatchLoss(this, step.Info);
         foreach (var cb in listeners) cb.AfterLoss(step);
-        if (_stopImmediately || (probe && !double.IsFinite(step.LossValue))) return new StepResult(output, step.LossValue, false);
+        // A fit stops where a callback asked; a probe (never stopped by callbacks) ends at a loss that is not finite.
+        if (probe ? !double.IsFinite(step.LossValue) : _stopImmediately) return new StepResult(output, step.LossValue, false);
+        // Zeroing follows ZeroGradients also for a cancelled batch: under accumulation, the first batch of a group clears the
+        // last group's gradients even when it is cancelled.
+        if (step.ZeroGradients) Optimizer.zero_grad();
         if (!step.BatchCancelled)
         {
-            if (step.ZeroGradients) Optimizer.zero_grad();
             foreach (var cb in listeners) cb.BeforeBackward(step);
             step.Loss!.backward();
             foreach (var cb in listeners) cb.BeforeStep(step);
-            if (_stopImmediately || (probe && step.BatchCancelled)) return new StepResult(output, step.LossValue, false);
+            if (probe ? step.BatchCancelled : _stopImmediately) return new StepResult(output, step.LossValue, false);
             if (step.StepOptimizer && !step.BatchCancelled) Optimizer.step();
             foreach (var cb in listeners) cb.AfterStep(step);
         }

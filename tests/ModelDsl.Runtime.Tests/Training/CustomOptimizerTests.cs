@@ -93,5 +93,18 @@ public class CustomOptimizerTests
         var refused = Assert.Throws<InvalidOperationException>(() => learner.Fit(1, 0.1, LrSchedule.Custom("negative", (_, _, _) => -1)));
         Assert.Contains("'negative'", refused.Message);
         Assert.Throws<ArgumentException>(() => LrSchedule.Custom("a:b", (_, _, _) => 1));
+        // A checkpoint of a built-in schedule holds it: a custom one passed to Resume is refused, not ignored.
+        string dir = TempDir(), path = Path.Combine(dir, "builtin.ckpt");
+        try
+        {
+            using (var net2 = new TinyNet())
+            using (var first = new Learner(net2, data.Train(batchSize: 16), data.Valid(), Options(Adagrad(), new CheckpointEveryEpoch(path), new Recorder(stopAfterEpoch: 0))))
+                first.FitOneCycle(2, 0.05);
+            using var net3 = new TinyNet();
+            using var second = new Learner(net3, data.Train(batchSize: 16), data.Valid(), Options(Adagrad()));
+            var e = Assert.Throws<ArgumentException>(() => second.Resume(path, LrSchedule.Custom("mine", (_, _, _) => 1)));
+            Assert.Contains("built-in schedule", e.Message);
+        }
+        finally { Directory.Delete(dir, true); }
     }
 }

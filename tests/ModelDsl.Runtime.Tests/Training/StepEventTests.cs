@@ -111,6 +111,19 @@ public class StepEventTests
     }
 
     [Fact]
+    public void A_fit_stopped_in_a_batch_leaves_nothing_behind_for_the_LR_finder_or_the_next_fit()
+    {
+        using var data = new SyntheticData(96);
+        using var model = new TinyNet();
+        var rec = new Recorder();
+        using var learner = new Learner(model, data.Train(batchSize: 16), data.Valid(), Options(OptimizerSpec.SGD(), new Meddler(cancelFitAt: 3, cancelEpochAt: 1), rec));
+        learner.Fit(2, 0.05);
+        Assert.Equal(3, rec.Losses.Count);
+        var found = learner.LrFind(iterations: 12);      // the stop belonged to that fit: the probe runs its 12 steps
+        Assert.Equal(12, found.LearningRates.Count);
+    }
+
+    [Fact]
     public void The_LR_finder_does_not_run_the_options_callbacks()
     {
         using var data = new SyntheticData(96);

@@ -26,9 +26,11 @@ public class TechniqueTests
         public override Tensor forward(Tensor x) => _fc.forward(x.flatten(1));
     }
 
-    private static LearnerOptions Plain(params ILearnerCallback[] callbacks) => new()
+    private static LearnerOptions Plain(params ILearnerCallback[] callbacks) => Plain(0, callbacks);
+
+    private static LearnerOptions Plain(double l1, params ILearnerCallback[] callbacks) => new()
     {
-        Optimizer = OptimizerSpec.SGD(momentum: 0, weightDecay: 0), Callbacks = callbacks.ToList(), Device = CPU, Output = OutputMode.Silent,
+        Optimizer = OptimizerSpec.SGD(momentum: 0, weightDecay: 0), Callbacks = callbacks.ToList(), Device = CPU, Output = OutputMode.Silent, L1 = l1,
     };
 
     private static float[] Weights(nn.Module model) => model.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray()).ToArray();
@@ -39,16 +41,39 @@ public class TechniqueTests
         using var data = new SyntheticData(80); // 5 batches of 16: groups (0,1) (2,3) (4) — as batches of 32, 32, 16
         using var big = new LinearNet(3);
         using var small = new LinearNet(3);
-        using (var learner = new Learner(big, new TensorLoader(data.X, data.Y, 32, shuffle: false), null, Plain()))
+        // With L1 too: the penalty joins each micro-batch's loss and is divided with it, so a group pays it once, as the big batch.
+        using (var learner = new Learner(big, new TensorLoader(data.X, data.Y, 32, shuffle: false), null, Plain(l1: 0.01)))
             learner.Fit(2, 0.1);
         var steps = new StepCounter();
-        using (var learner = new Learner(small, new TensorLoader(data.X, data.Y, 16, shuffle: false), null, Plain(new GradientAccumulation(2), steps)))
+        using (var learner = new Learner(small, new TensorLoader(data.X, data.Y, 16, shuffle: false), null, Plain(0.01, new GradientAccumulation(2), steps)))
             learner.Fit(2, 0.1);
         Assert.Equal(6, steps.Stepped);
         var expected = Weights(big);
         var actual = Weights(small);
         for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) < 1e-6, $"weight {i}: {expected[i]} vs {actual[i]}");
         Assert.Throws<ArgumentOutOfRangeException>(() => new GradientAccumulation(0));
+    }
+
+    /// <summary>Cancels batch 2 (the first of the second group) and looks at the gradients batch 3 starts from.</summary>
+    private sealed class CancelFirstOfGroup : ILearnerCallback
+    {
+        public double GradientBeforeBatch3 { get; private set; } = double.NaN;
+        public void AfterLoss(StepContext s) { if (s.Batch == 2) s.CancelBatch(); }
+        public void BeforeBackward(StepContext s)
+        {
+            if (s.Batch == 3) GradientBeforeBatch3 = s.Learner.Module.parameters().Sum(p => p.grad is { } g ? g.abs().sum().item<float>() : 0);
+        }
+    }
+
+    [Fact]
+    public void A_cancelled_first_batch_of_a_group_still_clears_the_last_groups_gradients()
+    {
+        using var data = new SyntheticData(64);
+        using var model = new LinearNet(2);
+        var probe = new CancelFirstOfGroup();
+        using var learner = new Learner(model, new TensorLoader(data.X, data.Y, 16, shuffle: false), null, Plain(new GradientAccumulation(2), probe));
+        learner.Fit(1, 0.1);
+        Assert.Equal(0, probe.GradientBeforeBatch3);
     }
 
     /// <summary>Counts optimizer steps; records what the model was given in the first batch of each epoch.</summary>
@@ -140,6 +165,24 @@ public class TechniqueTests
         using var liveLearner = new Learner(live, valid, valid, Plain());
         Assert.NotEqual(liveLearner.Validate().Loss, recorded, 6);
         Assert.Equal(recorded, learner.Validate().Loss, 6);
+    }
+
+    [Fact]
+    public void In_bfloat16_the_average_still_moves()
+    {
+        using var data = new SyntheticData(64);
+        using var model = new TinyNet();
+        using var ema = new ExponentialMovingAverage(0.99);
+        using var learner = new Learner(model, new TensorLoader(data.X, data.Y, 16, shuffle: false), null,
+            new LearnerOptions { Optimizer = OptimizerSpec.AdamW(), Callbacks = { ema }, Device = CPU, Output = OutputMode.Silent, MixedPrecision = MixedPrecision.BFloat16 });
+        using var start = new TinyNet();
+        using (no_grad()) foreach (var (a, b) in start.parameters().Zip(model.parameters())) a.copy_(b.to_type(ScalarType.Float32));
+        learner.Fit(3, 1e-2);
+        using var averaged = new TinyNet();
+        ema.CopyTo(averaged);
+        // A bfloat16 average would round every 1 % step away and stay at the starting weights; a float32 one moves.
+        double moved = averaged.parameters().Zip(start.parameters()).Sum(p => p.First.sub(p.Second).abs().sum().item<float>());
+        Assert.True(moved > 1e-3, $"the average moved {moved}");
     }
 
     private sealed class WeightWatcher(List<float[]> history) : ILearnerCallback

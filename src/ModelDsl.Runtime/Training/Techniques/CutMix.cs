@@ -15,7 +15,7 @@ public sealed class CutMix(double alpha = 1.0, long seed = 0) : SampleMixing(alp
         var x = step.Inputs;
         if (x.dim() != 4) throw new InvalidOperationException($"CutMix pastes boxes of N×C×H×W images; the inputs are [{string.Join(", ", x.shape)}].");
         long h = x.shape[2], w = x.shape[3];
-        using var centre = rand(new long[] { 2 }, generator: g);
+        using var centre = rand(new long[] { 2 }, generator: g, device: x.device); // on the generator's device (a CUDA generator refuses a CPU draw)
         double side = Math.Sqrt(1 - drawn);
         long cy = (long)(centre[0].item<float>() * h), cx = (long)(centre[1].item<float>() * w);
         long top = Math.Clamp(cy - (long)(h * side / 2), 0, h), bottom = Math.Clamp(cy + (long)(h * side / 2), 0, h);

@@ -6,15 +6,17 @@ namespace ModelDsl.Training;
 
 /// <summary>
 /// An exponential moving average of the weights (timm's <c>ModelEmaV2</c>, torchvision's reference <c>ExponentialMovingAverage</c>):
-/// after every optimizer step each parameter's average becomes decay·average + (1 − decay)·weight, and buffers (batch-norm
-/// statistics) are copied; validation runs with the averaged weights, then the trained ones come back, so the table's
-/// valid_loss and metrics are the average's. <see cref="CopyTo"/> puts the average into a model for deployment. The
-/// average lives beside the model on its device (one copy of the parameters); it is not part of checkpoints: a resumed
-/// run starts it again from the weights it resumes with.
+/// after every optimizer step each parameter's average becomes decay·average + (1 − decay)·weight, floating-point buffers
+/// (batch-norm statistics) are averaged the same way and integer ones (batch counts) copied; validation runs with the
+/// averaged weights, then the trained ones come back, so the table's valid_loss and metrics are the average's.
+/// <see cref="CopyTo"/> puts the average into a model for deployment. The average lives beside the model on its device, in
+/// float32 whatever the model's type (in bfloat16 a 0.1 % step is below half a unit in the last place: the average would
+/// never move); it is not part of checkpoints: a resumed run starts it again from the weights it resumes with.
 /// </summary>
 public sealed class ExponentialMovingAverage : ILearnerCallback, IDisposable
 {
     private List<(Tensor Live, Tensor Average)>? _pairs;
+    private List<Tensor>? _held; // the trained weights while validation runs with the average
     private Scalar? _decay, _rest;
 
     public ExponentialMovingAverage(double decay = 0.999)
@@ -45,9 +47,25 @@ public sealed class ExponentialMovingAverage : ILearnerCallback, IDisposable
         Updates++;
     }
 
-    public void BeforeValidate(Learner learner) => Swap();
+    public void BeforeValidate(Learner learner)
+    {
+        if (_pairs is null || Updates == 0 || _held is not null) return;
+        using var noGrad = no_grad();
+        _held = _pairs.Select(p => p.Live.detach().clone().DetachFromDisposeScope()).ToList();
+        foreach (var (live, average) in _pairs) live.copy_(average);
+    }
 
-    public void AfterValidate(Learner learner) => Swap();
+    public void AfterValidate(Learner learner)
+    {
+        if (_held is null) return;
+        using var noGrad = no_grad();
+        for (int i = 0; i < _held.Count; i++)
+        {
+            _pairs![i].Live.copy_(_held[i]);
+            _held[i].Dispose();
+        }
+        _held = null;
+    }
 
     /// <summary>Copies the average into <paramref name="model"/>'s parameters and buffers (the model trained, or one of its architecture).</summary>
     public void CopyTo(nn.Module model)
@@ -59,25 +77,12 @@ public sealed class ExponentialMovingAverage : ILearnerCallback, IDisposable
         for (int i = 0; i < targets.Count; i++) targets[i].copy_(_pairs[i].Average);
     }
 
-    // Exchanges the model's tensors with the average (the live weights wait in the average's place during validation).
-    private void Swap()
-    {
-        if (_pairs is null || Updates == 0) return;
-        using var noGrad = no_grad();
-        foreach (var (live, average) in _pairs)
-        {
-            using var held = live.clone();
-            live.copy_(average);
-            average.copy_(held);
-        }
-    }
-
     private static List<(Tensor Live, Tensor Average)> Snapshot(nn.Module model)
     {
         var list = new List<(Tensor, Tensor)>();
         foreach (var t in Tensors(model))
         {
-            var copy = t.detach().clone();
+            var copy = (t.is_floating_point() ? t.detach().to_type(ScalarType.Float32) : t.detach()).clone();
             copy.DetachFromDisposeScope();
             list.Add((t, copy));
         }

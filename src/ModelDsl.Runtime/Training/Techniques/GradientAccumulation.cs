@@ -6,7 +6,7 @@ namespace ModelDsl.Training;
 /// fastai's gradient accumulation: the gradients of <see cref="Steps"/> consecutive batches add up before one optimizer
 /// step, each loss divided by the group's size, so the step is the one a batch that many times larger would give (on a
 /// memory budget that holds only the small one). The epoch's last group may be shorter; it steps too. The learning-rate
-/// schedule still counts batches. A checkpoint taken inside a group does not hold the gradients gathered so far, so
+/// schedule still counts batches. L1 and loss scaling stay right: the division comes after the penalty joins the loss. A checkpoint taken inside a group does not hold the gradients gathered so far, so
 /// checkpoint every epoch, or every multiple of <see cref="Steps"/> steps.
 /// </summary>
 public sealed class GradientAccumulation : ILearnerCallback
@@ -28,7 +28,10 @@ public sealed class GradientAccumulation : ILearnerCallback
         step.StepOptimizer &= last;
     }
 
-    public void AfterLoss(StepContext step)
+    // In BeforeBackward, after every AfterLoss (the options' L1 joins the loss there): the whole loss, penalty included, is
+    // divided by the group, so a group of k steps once with λ·Σ|w|, as one batch k times larger would. Loss scaling (float16)
+    // comes after, among the Learner's own techniques.
+    public void BeforeBackward(StepContext step)
     {
         if (Steps == 1) return;
         long group = step.StepsPerEpoch > 0 ? Math.Min(Steps, step.StepsPerEpoch - (step.Batch - step.Batch % Steps)) : Steps;

@@ -1,3 +1,5 @@
+using TorchSharp;
+
 namespace ModelDsl.Training;
 
 /// <summary>
@@ -9,7 +11,8 @@ internal sealed class LossScaling(DynamicLossScaler scaler, FusedOptimizer optim
 {
     public void BeforeBackward(StepContext step)
     {
-        step.Loss = step.Loss! * scaler.Scale;
+        using var scale = scaler.Scale.ToScalar(); // kept for the call (a bare number would be a temporary Scalar: KeptScalars says why)
+        step.Loss = step.Loss!.mul(scale);
         optimizer.GradientScale = scaler.Scale;
     }
 

@@ -14,7 +14,7 @@ public sealed class MixUp(double alpha = 0.4, long seed = 0) : SampleMixing(alph
         var x = step.Inputs;
         using var share = drawn.ToScalar();
         using var rest = (1 - drawn).ToScalar();
-        step.Inputs = x.mul(share).add_(x.index_select(0, order).mul(rest));
+        step.Inputs = x.mul(share).add_(x.index_select(0, order).mul(rest), ModelDsl.Platform.KeptScalars.One);
         return drawn;
     }
 }

@@ -32,7 +32,8 @@ public abstract class SampleMixing : ILearnerCallback
         var x = step.Inputs;
         using var g = new Generator(unchecked((ulong)(Seed * 1_000_003 + step.Step)), x.device);
         // Beta(α, α) as a two-parameter Dirichlet, the way torchvision's MixUp and CutMix draw it.
-        using var proportions = _sample_dirichlet(full(new long[] { 1, 2 }, Alpha, ScalarType.Float32, x.device), g);
+        using var alpha = Alpha.ToScalar(); // kept for the call (a bare number would be a temporary Scalar: KeptScalars says why)
+        using var proportions = _sample_dirichlet(full(new long[] { 1, 2 }, alpha, ScalarType.Float32, x.device), g);
         double drawn = proportions[0, 0].item<float>();
         var order = randperm(x.shape[0], generator: g, device: x.device);
         _lambda = Mix(step, order, drawn, g);
@@ -53,7 +54,7 @@ public abstract class SampleMixing : ILearnerCallback
         var other = own.index_select(0, order);
         using var share = _lambda.ToScalar();
         using var rest = (1 - _lambda).ToScalar();
-        step.Targets = own.mul(share).add_(other.mul(rest));
+        step.Targets = own.mul(share).add_(other.mul(rest), ModelDsl.Platform.KeptScalars.One);
         _partner = null;
     }
 }
