@@ -46,32 +46,34 @@ public sealed partial class Learner
         _stopRequested = _stopImmediately = false;
         StopReason = Failure = null;
         _reporter = ProgressReporter.Create(Options.Output, Options.Writer);
+        // The display and the recorder listen first for the length of the fit (FitProgress).
+        string[] notes = new[] { _singleBatchNote, _trainDeviceNote, _validDeviceNote }.OfType<string>().ToArray();
+        _front = [new FitProgress(_reporter, plan, _metrics.Select(m => m.Name).ToList(), notes)];
+        _listeners = null;
         try
         {
             _reporter.Run(() =>
             {
-                foreach (var cb in _callbacks) cb.OnFitStart(this);
-                _reporter.FitStart(_metrics.Select(m => m.Name).ToList(), printHeader: true);
-                foreach (var note in new[] { _singleBatchNote, _trainDeviceNote, _validDeviceNote }) if (note is not null) _reporter.Message(note);
+                foreach (var cb in Listeners) cb.OnFitStart(this);
                 int last = plan.FirstEpoch + plan.Epochs - 1;
                 for (int epoch = History.Count; epoch <= last && !_stopRequested; epoch++)
                 {
                     var sw = Stopwatch.StartNew();
-                    foreach (var cb in _callbacks) cb.OnEpochStart(this, epoch);
-                    double trainLoss = TrainEpoch(epoch, last, plan, resumeAt?.Position is not null && resumeAt.Epoch == epoch ? resumeAt : null);
+                    foreach (var cb in Listeners) cb.OnEpochStart(this, epoch);
+                    double trainLoss = TrainEpoch(epoch, plan, resumeAt?.Position is not null && resumeAt.Epoch == epoch ? resumeAt : null);
                     if (_stopImmediately) break;
-                    var (validLoss, metrics) = Valid is null ? (double.NaN, new List<KeyValuePair<string, double>>()) : Evaluate(Valid, report: true);
+                    var (validLoss, metrics) = Valid is null ? (double.NaN, new List<KeyValuePair<string, double>>()) : Evaluate(Valid);
                     sw.Stop();
                     var record = new EpochRecord(epoch, trainLoss, validLoss, metrics, sw.Elapsed.TotalSeconds, CurrentLr);
-                    History.Add(record);
-                    _reporter.EpochEnd(record);
-                    foreach (var cb in _callbacks) cb.OnEpochEnd(this, record);
+                    foreach (var cb in Listeners) cb.OnEpochEnd(this, record);
                 }
-                foreach (var cb in _callbacks) cb.OnFitEnd(this);
+                foreach (var cb in Listeners) cb.OnFitEnd(this);
             });
         }
         finally
         {
+            _front = [];
+            _listeners = null;
             _reporter = null;
             _plan = null;
             _position = null;
@@ -83,11 +85,10 @@ public sealed partial class Learner
 
     private double CurrentLr { get; set; }
 
-    private double TrainEpoch(int epoch, int lastEpoch, FitPlan plan, CheckpointState? resumeAt)
+    private double TrainEpoch(int epoch, FitPlan plan, CheckpointState? resumeAt)
     {
         Module.train();
         LoaderProbe.SetEpoch(Train, epoch);
-        _reporter!.EpochStart(epoch, plan.FirstEpoch, lastEpoch, plan.StepsPerEpoch);
         using var batches = StartEpoch(resumeAt);
         while (batches.MoveNext())
         {
@@ -97,9 +98,7 @@ public sealed partial class Learner
             if (plan.Schedule.Momentum(_step, plan.TotalSteps, plan.StepsPerEpoch) is { } momentum) ApplyMomentum(momentum);
             using var scope = NewDisposeScope();
             var result = TrainBatch(batch.Inputs, batch.Targets, probe: false, (epoch, _position!.Batch));
-            if (!result.Stepped) break;
-            _reporter.BatchEnd(_position.Batch - 1, result.Loss);
-            if (_stopImmediately || _cancelEpoch) break;
+            if (!result.Stepped || _stopImmediately || _cancelEpoch) break;
         }
         _cancelEpoch = false;
         var done = _position!;
@@ -147,13 +146,12 @@ public sealed partial class Learner
     public (double Loss, IReadOnlyList<KeyValuePair<string, double>> Metrics) Validate(IEnumerable<Batch>? loader = null)
     {
         loader ??= Valid ?? throw new InvalidOperationException("No validation loader: pass one to Validate or to the Learner.");
-        var (l, m) = Evaluate(loader, report: false);
+        var (l, m) = Evaluate(loader);
         return (l, m);
     }
 
-    private (double, List<KeyValuePair<string, double>>) Evaluate(IEnumerable<Batch> loader, bool report)
+    private (double, List<KeyValuePair<string, double>>) Evaluate(IEnumerable<Batch> loader)
     {
-        if (report) _reporter?.ValidationStart(LoaderProbe.Count(loader));
         foreach (var m in _metrics) m.Reset();
         double sum = 0;
         long count = 0;

@@ -105,8 +105,14 @@ public sealed partial class Learner
         foreach (var cb in Listeners) cb.AfterBatch(step);
     }
 
-    /// <summary>The options' callbacks, then the Learner's own techniques: who hears a fit's batch events, in order (rebuilt when a callback is added).</summary>
-    private List<ILearnerCallback> Listeners => _listeners ??= _callbacks.Concat(_techniques).ToList();
+    /// <summary>
+    /// Who hears the events, in order (rebuilt when a callback is added): during a fit its display and recorder
+    /// (<see cref="FitProgress"/>), then the options' callbacks, then the Learner's own techniques.
+    /// </summary>
+    private List<ILearnerCallback> Listeners => _listeners ??= _front.Concat(_callbacks).Concat(_techniques).ToList();
+
+    /// <summary>The fit's display and recorder while a fit runs; empty otherwise.</summary>
+    private ILearnerCallback[] _front = [];
 
     private List<ILearnerCallback>? _listeners;
 

@@ -123,6 +123,35 @@ public class StepEventTests
         Assert.Equal(12, found.LearningRates.Count);
     }
 
+    /// <summary>Writes a line at every epoch end, saying how many records History holds then.</summary>
+    private sealed class EpochWitness(TextWriter output) : ILearnerCallback
+    {
+        public void OnEpochEnd(Learner learner, EpochRecord record) => output.WriteLine($"witness: epoch {record.Epoch}, {learner.History.Count} in history");
+    }
+
+    [Fact]
+    public void The_recorder_and_the_table_row_come_before_the_callbacks_epoch_end_and_only_during_a_fit()
+    {
+        using var data = new SyntheticData(64);
+        using var model = new TinyNet();
+        var output = new StringWriter();
+        using var learner = new Learner(model, data.Train(batchSize: 32), data.Valid(), new LearnerOptions
+        {
+            Optimizer = OptimizerSpec.SGD(), Device = CPU, Output = OutputMode.Plain, Writer = output, Callbacks = { new EpochWitness(output) },
+        });
+        learner.Fit(2, 0.05);
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd()).ToList();
+        Assert.StartsWith("epoch", lines[0]);                                   // the header, once
+        Assert.Matches(@"^0\s+[0-9.]+\s+[0-9.]+", lines[1]);                     // epoch 0's row, then the witness
+        Assert.Equal("witness: epoch 0, 1 in history", lines[2]);
+        Assert.Matches(@"^1\s+[0-9.]+\s+[0-9.]+", lines[3]);
+        Assert.Equal("witness: epoch 1, 2 in history", lines[4]);
+        int printed = lines.Count;
+        learner.Validate();                                                      // outside a fit: no progress, no record
+        Assert.Equal(printed, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(2, learner.History.Count);
+    }
+
     [Fact]
     public void The_LR_finder_does_not_run_the_options_callbacks()
     {
