@@ -25,13 +25,6 @@ namespace ModelDsl.Generator.Shapes
             AxisStep.Operation.Scale or AxisStep.Operation.Resize => FieldWindow.Resize(input, output),
             _ => FieldWindow.Identity,
         };
-
-        public bool Equals(FieldStep? other)
-            => other is not null && Whole == other.Whole && Same(Height, other.Height) && Same(Width, other.Width);
-
-        public override int GetHashCode() => (Height.Kernel, Height.Stride, Width.Kernel, Width.Stride, Whole).GetHashCode();
-
-        private static bool Same(FieldWindow a, FieldWindow b) => a.Kernel.Equals(b.Kernel) && a.Dilation.Equals(b.Dilation) && a.Stride.Equals(b.Stride);
     }
 
     /// <summary>
@@ -81,11 +74,9 @@ namespace ModelDsl.Generator.Shapes
     /// </summary>
     internal static class ReceptiveFields
     {
+        /// <summary>The layers with their fields set; <paramref name="output"/>: the model's (the last head's, with heads).</summary>
         public static List<ResolvedLayer> Annotate(IReadOnlyList<ResolvedLayer> layers, out LayerField output)
-        {
-            var annotated = Walk(layers, LayerField.Input, out output);
-            return annotated;
-        }
+            => Walk(layers, LayerField.Input, out output);
 
         private static List<ResolvedLayer> Walk(IReadOnlyList<ResolvedLayer> layers, LayerField input, out LayerField output)
         {

@@ -80,15 +80,11 @@ public sealed record ReceptiveField(double SizeH, double SizeW, double JumpH, do
         // A projected block's last two parts are its shortcut (1×1 conv, batch norm), beside the body, not after it.
         int parts = block.Projected ? node.Inner.Count - 2 : node.Inner.Count;
         var body = Walk(node.Inner.Take(parts).ToList(), input, inner, indent + "  ");
-        // A residual block adds its input (through the projection where the block has one): the larger field of the two.
-        var output = block.Residual ? Larger(body, block.Projected ? Through(node.Inner.Skip(parts).ToList(), input) : input) : body;
         rows.AddRange(inner);
-        if (block.Projected)
-        {
-            var shortcut = input;
-            foreach (var part in node.Inner.Skip(parts)) rows.Add((indent + "  " + part.Name, shortcut = Step(part, shortcut)));
-        }
-        return output;
+        var shortcut = input;
+        foreach (var part in node.Inner.Skip(parts)) rows.Add((indent + "  " + part.Name, shortcut = Step(part, shortcut)));
+        // A residual block adds its input (through the projection where the block has one): the larger field of the two.
+        return block.Residual ? Larger(body, shortcut) : body;
     }
 
     private static ReceptiveField Larger(ReceptiveField a, ReceptiveField b)

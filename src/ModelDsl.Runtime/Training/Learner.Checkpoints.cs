@@ -71,7 +71,8 @@ public sealed partial class Learner
     {
         var ck = Checkpoint.Load(path);
         var s = ck.State;
-        bool fitLeft = s.Fit is { } left && (s.HistoryJson is null ? 0 : History.FromJson(s.HistoryJson).Count) < left.FirstEpoch + left.Epochs;
+        var history = s.HistoryJson is null ? new History() : History.FromJson(s.HistoryJson);
+        bool fitLeft = s.Fit is { } left && history.Count < left.FirstEpoch + left.Epochs;
         if (schedule is not null && s.Fit is { Schedule: not CustomSchedule } builtIn)
             throw new ArgumentException($"'{path}' was saved during a fit with the built-in schedule {builtIn.Schedule.GetType().Name}, which the checkpoint holds; a schedule passed to Resume is for a custom one.", nameof(schedule));
         if (fitLeft && s.Fit is { Schedule: CustomSchedule { IsDefined: false } savedSchedule } fit)
@@ -87,14 +88,13 @@ public sealed partial class Learner
         if (LossScaler is { } scaler && s.LossScale is { } saved) scaler.Restore(saved.Scale, saved.GrowthTracker, saved.SkippedSteps);
         RestoreLoaderState(Train, s.TrainLoaderState, "training");
         if (Valid is not null) RestoreLoaderState(Valid, s.ValidLoaderState, "validation");
-        History = s.HistoryJson is null ? new History() : History.FromJson(s.HistoryJson);
+        History = history;
         Unfreeze();
         if (s.FrozenStages is { Count: > 0 } frozen) Freeze(frozen.ToArray());
         _stages.ClearBaseRates();
         if (s.StageLearningRates is not null)
             foreach (var (k, v) in s.StageLearningRates) SetStageLearningRate(k, v);
-        if (s.Fit is { } plan && History.Count < plan.FirstEpoch + plan.Epochs)
-            Run(plan, s.Step, s);
+        if (fitLeft) Run(s.Fit!, s.Step, s);
         return History;
     }
 

@@ -34,7 +34,7 @@ public sealed partial class Learner
         var listeners = probe ? _techniques : Listeners;
         foreach (var cb in listeners) cb.BeforeBatch(step);
         var output = Forward(step.Inputs);
-        step.Prediction = output.AsTensor();
+        step.PredictionFrom(output.AsTensor);
         foreach (var cb in listeners) cb.AfterPrediction(step);
         step.Loss = output.LossOf(Loss, step.Targets);
         step.LossValue = step.Loss.ToDouble();

@@ -65,8 +65,17 @@ public sealed class StepContext
         set => _targets = value ?? throw new ArgumentNullException(nameof(value));
     }
 
-    /// <summary>The model's output as one tensor (a multi-head model's heads concatenated), from AfterPrediction on; else null.</summary>
-    public Tensor? Prediction { get; internal set; }
+    /// <summary>
+    /// The model's output as one tensor (a multi-head model's heads concatenated), from AfterPrediction on; else null. Made on
+    /// first read: a multi-head model's batches pay for the concatenation only when a callback looks.
+    /// </summary>
+    public Tensor? Prediction => _prediction ??= _makePrediction?.Invoke();
+
+    private Tensor? _prediction;
+    private Func<Tensor>? _makePrediction;
+
+    /// <summary>After the forward pass: how <see cref="Prediction"/> is made when asked for.</summary>
+    internal void PredictionFrom(Func<Tensor> make) => _makePrediction = make;
 
     /// <summary>The tensor backward runs on (the batch's mean loss), from AfterLoss on; replace it to change what is minimised.</summary>
     public Tensor? Loss { get; set; }

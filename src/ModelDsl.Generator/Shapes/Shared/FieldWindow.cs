@@ -10,20 +10,10 @@ namespace ModelDsl
     /// dilation d whose outputs lie s input steps apart widens the field r by (k − 1)·d·j and multiplies the jump j by s.
     /// Every layer that moves or resizes the map is such a window with real numbers: a transposed convolution is
     /// (k, d/s, 1/s), an upsampling (1, 1, in/out), an adaptive pool that shrinks the map (⌈in/out⌉, 1, in/out).
+    /// A value (equal windows are equal), so the generator's resolved layers that carry it stay equatable for incremental runs.
     /// </summary>
-    readonly struct FieldWindow
+    readonly record struct FieldWindow(double Kernel, double Dilation, double Stride)
     {
-        public FieldWindow(double kernel, double dilation, double stride)
-        {
-            Kernel = kernel;
-            Dilation = dilation;
-            Stride = stride;
-        }
-
-        public double Kernel { get; }
-        public double Dilation { get; }
-        public double Stride { get; }
-
         /// <summary>A layer that keeps the field: activations, norms, padding, a 1×1 convolution of stride 1.</summary>
         public static FieldWindow Identity => new FieldWindow(1, 1, 1);
 

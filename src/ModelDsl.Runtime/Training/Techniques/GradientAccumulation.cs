@@ -22,10 +22,9 @@ public sealed class GradientAccumulation : ILearnerCallback
 
     public void BeforeBatch(StepContext step)
     {
-        int first = step.Batch - step.Batch % Steps;
-        bool last = step.Batch % Steps == Steps - 1 || (step.StepsPerEpoch > 0 && step.Batch == step.StepsPerEpoch - 1);
-        step.ZeroGradients = step.Batch == first;
-        step.StepOptimizer &= last;
+        int place = step.Batch % Steps; // where the batch is in its group
+        step.ZeroGradients = place == 0;
+        step.StepOptimizer &= place == Steps - 1 || (step.StepsPerEpoch > 0 && step.Batch == step.StepsPerEpoch - 1);
     }
 
     // In BeforeBackward, after every AfterLoss (the options' L1 joins the loss there): the whole loss, penalty included, is
@@ -34,7 +33,8 @@ public sealed class GradientAccumulation : ILearnerCallback
     public void BeforeBackward(StepContext step)
     {
         if (Steps == 1) return;
-        long group = step.StepsPerEpoch > 0 ? Math.Min(Steps, step.StepsPerEpoch - (step.Batch - step.Batch % Steps)) : Steps;
+        long groupStart = step.Batch - step.Batch % Steps;
+        long group = step.StepsPerEpoch > 0 ? Math.Min(Steps, step.StepsPerEpoch - groupStart) : Steps;
         using var scale = (1.0 / group).ToScalar(); // kept alive for the call (a bare number would be a temporary Scalar: KeptScalars says why)
         step.Loss = step.Loss!.mul(scale);
     }
